@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: ISC
+// Plain C kernels: the reference every SIMD path is tested against, and the path for CPUs
+// without AVX2. Exact activations call libm; fast ones use the same approximations as the
+// SIMD paths (dsp/fast_math.h), one element at a time. Multiply and add stay separate (no
+// fmaf): on a CPU without FMA, fmaf is a slow software routine.
+#include "fast_math.h"
+#include "net_layout.h"
+
+#include <math.h>
+
+typedef float (*UnaryFn)(float);
+
+static float sigmoid_exact(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
+static float tanh_exact(float x)
+{
+	return tanhf(x);
+}
+
+// gx = bx + Wx x; then bh + Wh h is added to gx (LSTM) or written to gh (GRU).
+static inline void preactivate(RecurrentLayer *L, const float *x, int separate_state)
+{
+	const int n = L->gates * L->hp;
+	float *gx = L->gx;
+	float *gh = separate_state ? L->gh : L->gx;
+	for (int j = 0; j < n; j++)
+		gx[j] = L->bx[j];
+	if (separate_state)
+		for (int j = 0; j < n; j++)
+			gh[j] = L->bh[j];
+	for (int i = 0; i < L->inputs; i++) {
+		const float xi = x[i];
+		const float *w = L->wx + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j++)
+			gx[j] += xi * w[j];
+	}
+	for (int i = 0; i < L->hidden; i++) {
+		const float hi = L->h[i];
+		const float *w = L->wh + (size_t)i * (size_t)n;
+		for (int j = 0; j < n; j++)
+			gh[j] += hi * w[j];
+	}
+}
+
+static inline void lstm_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
+{
+	preactivate(L, x, 0);
+	const int hp = L->hp;
+	const float *g = L->gx;
+	for (int u = 0; u < hp; u++) {
+		float i = sig(g[u]);
+		float f = sig(g[hp + u]);
+		float c = f * L->c[u] + i * th(g[2 * hp + u]);
+		float o = sig(g[3 * hp + u]);
+		L->c[u] = c;
+		L->h[u] = o * th(c);
+	}
+}
+
+static inline void lstm_peephole_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
+{
+	preactivate(L, x, 0);
+	const int hp = L->hp;
+	const float *g = L->gx;
+	const float *p = L->peep;
+	for (int u = 0; u < hp; u++) {
+		float prev = L->c[u];
+		float i = sig(g[u] + p[u] * prev);
+		float f = sig(g[hp + u] + p[hp + u] * prev);
+		float c = f * prev + i * th(g[2 * hp + u]);
+		float o = sig(g[3 * hp + u] + p[2 * hp + u] * c);
+		L->c[u] = c;
+		L->h[u] = o * th(c);
+	}
+}
+
+static inline void gru_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
+{
+	preactivate(L, x, 1);
+	const int hp = L->hp;
+	const float *gx = L->gx;
+	const float *gh = L->gh;
+	for (int u = 0; u < hp; u++) {
+		float r = sig(gx[u] + gh[u]);
+		float z = sig(gx[hp + u] + gh[hp + u]);
+		float n = th(gx[2 * hp + u] + r * gh[2 * hp + u]);
+		L->h[u] = n + z * (L->h[u] - n);
+	}
+}
+
+static inline void dense_step(DenseLayer *D, const float *x, UnaryFn sig, UnaryFn th)
+{
+	float *y = D->y;
+	for (int j = 0; j < D->op; j++)
+		y[j] = D->b[j];
+	for (int i = 0; i < D->inputs; i++) {
+		const float xi = x[i];
+		const float *w = D->wt + (size_t)i * (size_t)D->op;
+		for (int j = 0; j < D->op; j++)
+			y[j] += xi * w[j];
+	}
+	for (int j = 0; j < D->op; j++) {
+		switch (D->activation) {
+		case ACT_TANH: y[j] = th(y[j]); break;
+		case ACT_SIGMOID: y[j] = sig(y[j]); break;
+		case ACT_RELU: y[j] = y[j] > 0.0f ? y[j] : 0.0f; break;
+		case ACT_LINEAR: break;
+		}
+	}
+}
+
+static void lstm_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact); }
+static void lstm_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh); }
+static void peep_exact(RecurrentLayer *L, const float *x) { lstm_peephole_step(L, x, sigmoid_exact, tanh_exact); }
+static void peep_fast(RecurrentLayer *L, const float *x) { lstm_peephole_step(L, x, fast_sigmoid, fast_tanh); }
+static void gru_exact(RecurrentLayer *L, const float *x) { gru_step(L, x, sigmoid_exact, tanh_exact); }
+static void gru_fast(RecurrentLayer *L, const float *x) { gru_step(L, x, fast_sigmoid, fast_tanh); }
+static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoid_exact, tanh_exact); }
+static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
+
+static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact};
+static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast};
+
+const KernelSet *kernels_scalar(LstmActivations act)
+{
+	return act == LSTM_ACT_FAST ? &fast_set : &exact_set;
+}

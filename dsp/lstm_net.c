@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: ISC
+// LstmNet: lays a validated ModelDesc out for the kernels in one aligned block, picks the
+// kernel set for this CPU, and runs frames through the layers.
+#include "lstm_net.h"
+
+#include "net_layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define LSTM_HAVE_MXCSR 1
+#endif
+
+struct LstmNet {
+	int inputs;
+	int skip;
+	double sample_rate;
+	LstmIsa isa;
+	LstmActivations activations;
+	const KernelSet *kernels;
+	int num_layers;
+	RecurrentLayer layers[MODEL_MAX_LAYERS];
+	int num_dense;
+	DenseLayer dense[MODEL_MAX_DENSE];
+	float *x0;         // [LSTM_LANE] the current frame's inputs
+	size_t state_size; // floats in lstm_net_get_state()
+	size_t bytes;      // the whole allocation, this struct included
+};
+
+static int round_up(int n, int to)
+{
+	return (n + to - 1) / to * to;
+}
+
+// Bump allocator over the single block; with base == NULL it only counts.
+typedef struct {
+	char *base;
+	size_t used;
+} Carver;
+
+static float *carve(Carver *cv, size_t floats)
+{
+	size_t bytes = (floats * sizeof(float) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN;
+	float *p = cv->base ? (float *)(cv->base + cv->used) : NULL;
+	cv->used += bytes;
+	return p;
+}
+
+LstmNetOptions lstm_net_default_options(void)
+{
+	LstmNetOptions o = {LSTM_ACT_FAST, LSTM_ISA_AUTO};
+	return o;
+}
+
+const char *lstm_isa_name(LstmIsa isa)
+{
+	switch (isa) {
+	case LSTM_ISA_AUTO: return "auto";
+	case LSTM_ISA_SCALAR: return "scalar";
+	case LSTM_ISA_AVX2: return "avx2";
+	case LSTM_ISA_AVX512: return "avx512";
+	}
+	return "unknown";
+}
+
+int lstm_isa_supported(LstmIsa isa)
+{
+	switch (isa) {
+	case LSTM_ISA_AUTO:
+	case LSTM_ISA_SCALAR:
+		return 1;
+#if defined(__x86_64__) || defined(__i386__)
+	case LSTM_ISA_AVX2:
+		return kernels_avx2(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx2")
+		       && __builtin_cpu_supports("fma");
+	case LSTM_ISA_AVX512:
+		return kernels_avx512(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx512f")
+		       && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+	default:
+		return 0;
+#endif
+	}
+	return 0;
+}
+
+static const KernelSet *kernels_for(LstmIsa isa, LstmActivations act)
+{
+	switch (isa) {
+	case LSTM_ISA_AVX2: return kernels_avx2(act);
+	case LSTM_ISA_AVX512: return kernels_avx512(act);
+	default: return kernels_scalar(act);
+	}
+}
+
+static LstmIsa best_isa(void)
+{
+	if (lstm_isa_supported(LSTM_ISA_AVX512))
+		return LSTM_ISA_AVX512;
+	if (lstm_isa_supported(LSTM_ISA_AVX2))
+		return LSTM_ISA_AVX2;
+	return LSTM_ISA_SCALAR;
+}
+
+// Assigns every array of the network from the carver; with a NULL base it only sizes them.
+static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
+{
+	for (int k = 0; k < m->num_layers; k++) {
+		const RecurrentLayerDesc *d = &m->layers[k];
+		RecurrentLayer *L = &net->layers[k];
+		L->cell = d->cell;
+		L->inputs = d->inputs;
+		L->hidden = d->hidden;
+		L->hp = round_up(d->hidden, LSTM_LANE);
+		L->gates = model_cell_gates(d->cell);
+		size_t n = (size_t)L->gates * (size_t)L->hp;
+		L->wx = carve(cv, (size_t)L->inputs * n);
+		L->wh = carve(cv, (size_t)L->hidden * n);
+		L->bx = carve(cv, n);
+		L->bh = carve(cv, n);
+		L->peep = carve(cv, 3 * (size_t)L->hp);
+		L->h0 = carve(cv, (size_t)L->hp);
+		L->c0 = carve(cv, (size_t)L->hp);
+		L->h = carve(cv, (size_t)L->hp);
+		L->c = carve(cv, (size_t)L->hp);
+		L->gx = carve(cv, n);
+		L->gh = carve(cv, n);
+	}
+	for (int k = 0; k < m->num_dense; k++) {
+		const DenseLayerDesc *d = &m->dense[k];
+		DenseLayer *D = &net->dense[k];
+		D->inputs = d->inputs;
+		D->outputs = d->outputs;
+		D->op = round_up(d->outputs, LSTM_LANE);
+		D->activation = d->activation;
+		D->wt = carve(cv, (size_t)D->inputs * (size_t)D->op);
+		D->b = carve(cv, (size_t)D->op);
+		D->y = carve(cv, (size_t)D->op);
+	}
+	net->x0 = carve(cv, LSTM_LANE);
+}
+
+// Copies one layer's PyTorch-layout weights into the transposed, gate-padded layout.
+static void fill_layer(RecurrentLayer *L, const RecurrentLayerDesc *d)
+{
+	const int G = L->gates, H = d->hidden, hp = L->hp;
+	const size_t n = (size_t)G * (size_t)hp;
+	for (int g = 0; g < G; g++) {
+		for (int u = 0; u < H; u++) {
+			size_t row = (size_t)g * (size_t)H + (size_t)u; // PyTorch row of gate g, unit u
+			size_t col = (size_t)g * (size_t)hp + (size_t)u;
+			for (int i = 0; i < d->inputs; i++)
+				L->wx[(size_t)i * n + col] = d->w_ih[row * (size_t)d->inputs + (size_t)i];
+			for (int i = 0; i < H; i++)
+				L->wh[(size_t)i * n + col] = d->w_hh[row * (size_t)H + (size_t)i];
+			if (d->cell == CELL_GRU) {
+				L->bx[col] = d->b_ih[row];
+				L->bh[col] = d->b_hh[row];
+			} else {
+				L->bx[col] = d->b_ih[row] + d->b_hh[row];
+			}
+		}
+	}
+	if (d->peephole)
+		for (int g = 0; g < 3; g++)
+			for (int u = 0; u < H; u++)
+				L->peep[g * hp + u] = d->peephole[g * H + u];
+	for (int u = 0; u < H; u++) {
+		L->h0[u] = d->h0 ? d->h0[u] : 0.0f;
+		L->c0[u] = d->c0 ? d->c0[u] : 0.0f;
+	}
+}
+
+static void fill_dense(DenseLayer *D, const DenseLayerDesc *d)
+{
+	for (int o = 0; o < d->outputs; o++) {
+		for (int i = 0; i < d->inputs; i++)
+			D->wt[(size_t)i * (size_t)D->op + (size_t)o] = d->w[(size_t)o * (size_t)d->inputs + (size_t)i];
+		D->b[o] = d->b[o];
+	}
+}
+
+LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelError *err)
+{
+	LstmNetOptions o = opt ? *opt : lstm_net_default_options();
+	if (model_desc_validate(m, err) != MODEL_OK)
+		return NULL;
+	if (o.activations != LSTM_ACT_EXACT && o.activations != LSTM_ACT_FAST) {
+		model_error_set(err, MODEL_ERR_RANGE, "options: unknown activations %d", (int)o.activations);
+		return NULL;
+	}
+	if (o.isa == LSTM_ISA_AUTO)
+		o.isa = best_isa();
+	if (!lstm_isa_supported(o.isa)) {
+		model_error_set(err, MODEL_ERR_RANGE, "options: this CPU or build cannot run %s",
+		                lstm_isa_name(o.isa));
+		return NULL;
+	}
+
+	LstmNet shape;
+	memset(&shape, 0, sizeof shape);
+	Carver cv = {NULL, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
+	lay_out(&shape, m, &cv);
+
+	void *block = NULL;
+	if (posix_memalign(&block, LSTM_ALIGN, cv.used) != 0) {
+		model_error_set(err, MODEL_ERR_NOMEM, "network: cannot allocate %zu bytes", cv.used);
+		return NULL;
+	}
+	memset(block, 0, cv.used);
+	LstmNet *net = block;
+	Carver fill = {block, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
+	lay_out(net, m, &fill);
+	net->bytes = fill.used;
+	net->inputs = m->inputs;
+	net->skip = m->skip;
+	net->sample_rate = m->sample_rate;
+	net->isa = o.isa;
+	net->activations = o.activations;
+	net->kernels = kernels_for(o.isa, o.activations);
+	net->num_layers = m->num_layers;
+	net->num_dense = m->num_dense;
+	net->state_size = 0;
+	for (int k = 0; k < m->num_layers; k++) {
+		fill_layer(&net->layers[k], &m->layers[k]);
+		net->state_size += 2 * (size_t)m->layers[k].hidden;
+	}
+	for (int k = 0; k < m->num_dense; k++)
+		fill_dense(&net->dense[k], &m->dense[k]);
+	lstm_net_reset(net);
+	if (err)
+		model_error_set(err, MODEL_OK, "ok");
+	return net;
+}
+
+void lstm_net_destroy(LstmNet *net)
+{
+	free(net);
+}
+
+void lstm_net_reset(LstmNet *net)
+{
+	for (int k = 0; k < net->num_layers; k++) {
+		RecurrentLayer *L = &net->layers[k];
+		memcpy(L->h, L->h0, (size_t)L->hp * sizeof(float));
+		memcpy(L->c, L->c0, (size_t)L->hp * sizeof(float));
+	}
+}
+
+// One frame through every layer; x holds the frame's input channels.
+static float run_frame(LstmNet *net, const float *x)
+{
+	const KernelSet *ks = net->kernels;
+	const float *in = x;
+	for (int k = 0; k < net->num_layers; k++) {
+		RecurrentLayer *L = &net->layers[k];
+		switch (L->cell) {
+		case CELL_LSTM: ks->lstm(L, in); break;
+		case CELL_LSTM_PEEPHOLE: ks->lstm_peephole(L, in); break;
+		case CELL_GRU: ks->gru(L, in); break;
+		}
+		in = L->h;
+	}
+	for (int k = 0; k < net->num_dense; k++) {
+		ks->dense(&net->dense[k], in);
+		in = net->dense[k].y;
+	}
+	float y = in[0];
+	for (int c = 0; c < net->skip; c++)
+		y += x[c];
+	return y;
+}
+
+#ifdef LSTM_HAVE_MXCSR
+// Flush-to-zero (bit 15) and denormals-are-zero (bit 6).
+enum { MXCSR_FTZ_DAZ = 0x8040 };
+#endif
+
+void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
+{
+#ifdef LSTM_HAVE_MXCSR
+	const unsigned int saved_csr = _mm_getcsr();
+	_mm_setcsr(saved_csr | MXCSR_FTZ_DAZ);
+#endif
+	float *x = net->x0;
+	const int channels = net->inputs;
+	for (uint32_t t = 0; t < n; t++) {
+		for (int c = 0; c < channels; c++)
+			x[c] = inputs[c][t];
+		output[t] = run_frame(net, x);
+	}
+#ifdef LSTM_HAVE_MXCSR
+	_mm_setcsr(saved_csr);
+#endif
+}
+
+float lstm_net_process_frame(LstmNet *net, const float *x)
+{
+	const float *channels[MODEL_MAX_INPUTS];
+	for (int c = 0; c < net->inputs; c++)
+		channels[c] = &x[c];
+	float y;
+	lstm_net_process(net, channels, &y, 1);
+	return y;
+}
+
+int lstm_net_state_is_finite(const LstmNet *net)
+{
+	for (int k = 0; k < net->num_layers; k++) {
+		const RecurrentLayer *L = &net->layers[k];
+		for (int u = 0; u < L->hp; u++)
+			if (!isfinite(L->h[u]) || !isfinite(L->c[u]))
+				return 0;
+	}
+	return 1;
+}
+
+int lstm_net_inputs(const LstmNet *net) { return net->inputs; }
+double lstm_net_sample_rate(const LstmNet *net) { return net->sample_rate; }
+LstmIsa lstm_net_isa(const LstmNet *net) { return net->isa; }
+LstmActivations lstm_net_activations(const LstmNet *net) { return net->activations; }
+size_t lstm_net_memory_size(const LstmNet *net) { return net->bytes; }
+size_t lstm_net_state_size(const LstmNet *net) { return net->state_size; }
+
+void lstm_net_get_state(const LstmNet *net, float *out)
+{
+	for (int k = 0; k < net->num_layers; k++) {
+		const RecurrentLayer *L = &net->layers[k];
+		memcpy(out, L->h, (size_t)L->hidden * sizeof(float));
+		out += L->hidden;
+		memcpy(out, L->c, (size_t)L->hidden * sizeof(float));
+		out += L->hidden;
+	}
+}
+
+void lstm_net_set_state(LstmNet *net, const float *in)
+{
+	for (int k = 0; k < net->num_layers; k++) {
+		RecurrentLayer *L = &net->layers[k];
+		memcpy(L->h, in, (size_t)L->hidden * sizeof(float));
+		in += L->hidden;
+		memcpy(L->c, in, (size_t)L->hidden * sizeof(float));
+		in += L->hidden;
+	}
+}

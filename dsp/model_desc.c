@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: ISC
+// ModelDesc: allocation, copy and validation of the in-memory model description.
+#include "model_desc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int model_cell_gates(CellType cell)
+{
+	return cell == CELL_GRU ? 3 : 4;
+}
+
+const char *model_cell_name(CellType cell)
+{
+	switch (cell) {
+	case CELL_LSTM: return "lstm";
+	case CELL_GRU: return "gru";
+	case CELL_LSTM_PEEPHOLE: return "lstm_peephole";
+	}
+	return "unknown";
+}
+
+const char *model_activation_name(Activation act)
+{
+	switch (act) {
+	case ACT_LINEAR: return "linear";
+	case ACT_TANH: return "tanh";
+	case ACT_SIGMOID: return "sigmoid";
+	case ACT_RELU: return "relu";
+	}
+	return "unknown";
+}
+
+const char *model_status_name(ModelStatus status)
+{
+	static const char *const names[] = {
+		"ok", "I/O error", "syntax error", "missing key", "type error", "shape error",
+		"range error", "bad value", "unknown version", "too big", "self-test failed",
+		"out of memory", "unknown format",
+	};
+	if ((unsigned)status < sizeof names / sizeof names[0])
+		return names[status];
+	return "unknown error";
+}
+
+ModelStatus model_error_set(ModelError *err, ModelStatus status, const char *fmt, ...)
+{
+	if (err) {
+		err->status = status;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+void model_desc_init(ModelDesc *m)
+{
+	memset(m, 0, sizeof *m);
+	m->selftest_tolerance = 1e-4f;
+}
+
+static void free_layer(RecurrentLayerDesc *l)
+{
+	free(l->w_ih);
+	free(l->w_hh);
+	free(l->b_ih);
+	free(l->b_hh);
+	free(l->peephole);
+	free(l->h0);
+	free(l->c0);
+}
+
+void model_desc_free(ModelDesc *m)
+{
+	if (!m)
+		return;
+	for (int k = 0; k < MODEL_MAX_LAYERS; k++)
+		free_layer(&m->layers[k]);
+	for (int k = 0; k < MODEL_MAX_DENSE; k++) {
+		free(m->dense[k].w);
+		free(m->dense[k].b);
+	}
+	free(m->metadata_json);
+	free(m->selftest_input);
+	free(m->selftest_output);
+	model_desc_init(m);
+}
+
+static float *zeros(size_t n)
+{
+	return calloc(n ? n : 1, sizeof(float));
+}
+
+int model_desc_alloc_layer(RecurrentLayerDesc *l)
+{
+	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
+	free_layer(l);
+	l->w_ih = zeros(gh * (size_t)l->inputs);
+	l->w_hh = zeros(gh * (size_t)l->hidden);
+	l->b_ih = zeros(gh);
+	l->b_hh = zeros(gh);
+	l->peephole = l->cell == CELL_LSTM_PEEPHOLE ? zeros(3 * (size_t)l->hidden) : NULL;
+	l->h0 = NULL;
+	l->c0 = NULL;
+	if (!l->w_ih || !l->w_hh || !l->b_ih || !l->b_hh
+	    || (l->cell == CELL_LSTM_PEEPHOLE && !l->peephole))
+		return -1;
+	return 0;
+}
+
+int model_desc_alloc_dense(DenseLayerDesc *d)
+{
+	free(d->w);
+	free(d->b);
+	d->w = zeros((size_t)d->outputs * (size_t)d->inputs);
+	d->b = zeros((size_t)d->outputs);
+	return d->w && d->b ? 0 : -1;
+}
+
+static int dup_floats(float **dst, const float *src, size_t n)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = malloc((n ? n : 1) * sizeof(float));
+	if (!*dst)
+		return -1;
+	memcpy(*dst, src, n * sizeof(float));
+	return 0;
+}
+
+int model_desc_copy(ModelDesc *dst, const ModelDesc *src)
+{
+	*dst = *src;
+	int fail = 0;
+	for (int k = 0; k < MODEL_MAX_LAYERS; k++) {
+		const RecurrentLayerDesc *s = &src->layers[k];
+		RecurrentLayerDesc *d = &dst->layers[k];
+		size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
+		fail |= dup_floats(&d->w_ih, s->w_ih, gh * (size_t)s->inputs);
+		fail |= dup_floats(&d->w_hh, s->w_hh, gh * (size_t)s->hidden);
+		fail |= dup_floats(&d->b_ih, s->b_ih, gh);
+		fail |= dup_floats(&d->b_hh, s->b_hh, gh);
+		fail |= dup_floats(&d->peephole, s->peephole, 3 * (size_t)s->hidden);
+		fail |= dup_floats(&d->h0, s->h0, (size_t)s->hidden);
+		fail |= dup_floats(&d->c0, s->c0, (size_t)s->hidden);
+	}
+	for (int k = 0; k < MODEL_MAX_DENSE; k++) {
+		const DenseLayerDesc *s = &src->dense[k];
+		fail |= dup_floats(&dst->dense[k].w, s->w, (size_t)s->outputs * (size_t)s->inputs);
+		fail |= dup_floats(&dst->dense[k].b, s->b, (size_t)s->outputs);
+	}
+	dst->metadata_json = NULL;
+	if (src->metadata_json) {
+		dst->metadata_json = strdup(src->metadata_json);
+		fail |= !dst->metadata_json;
+	}
+	size_t frames = (size_t)src->selftest_frames;
+	fail |= dup_floats(&dst->selftest_input, src->selftest_input, frames * (size_t)src->inputs);
+	fail |= dup_floats(&dst->selftest_output, src->selftest_output, frames);
+	if (fail) {
+		model_desc_free(dst);
+		return -1;
+	}
+	return 0;
+}
+
+// Returns the index of the first non-finite value, or -1.
+static long first_nonfinite(const float *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!isfinite(v[k]))
+			return (long)k;
+	return -1;
+}
+
+static ModelStatus check_array(ModelError *err, const char *what, const float *v, size_t n)
+{
+	if (!v)
+		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing", what);
+	long bad = first_nonfinite(v, n);
+	if (bad >= 0)
+		return model_error_set(err, MODEL_ERR_VALUE, "%s[%ld]: not a finite number", what, bad);
+	return MODEL_OK;
+}
+
+static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect_inputs,
+                                  ModelError *err)
+{
+	char what[64];
+	if (l->cell != CELL_LSTM && l->cell != CELL_GRU && l->cell != CELL_LSTM_PEEPHOLE)
+		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].type: unknown cell %d", k,
+		                       (int)l->cell);
+	if (l->hidden < 1 || l->hidden > MODEL_MAX_HIDDEN)
+		return model_error_set(err, MODEL_ERR_RANGE, "layers[%d].hidden: %d, expected 1 to %d",
+		                       k, l->hidden, MODEL_MAX_HIDDEN);
+	if (l->inputs != expect_inputs)
+		return model_error_set(err, MODEL_ERR_SHAPE, "layers[%d].inputs: %d, expected %d", k,
+		                       l->inputs, expect_inputs);
+	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
+	const struct {
+		const char *name;
+		const float *v;
+		size_t n;
+		int required;
+	} arrays[] = {
+		{"W", l->w_ih, gh * (size_t)l->inputs, 1},
+		{"U", l->w_hh, gh * (size_t)l->hidden, 1},
+		{"b_ih", l->b_ih, gh, 1},
+		{"b_hh", l->b_hh, gh, 1},
+		{"peephole", l->peephole, 3 * (size_t)l->hidden, l->cell == CELL_LSTM_PEEPHOLE},
+		{"h0", l->h0, (size_t)l->hidden, 0},
+		{"c0", l->c0, (size_t)l->hidden, 0},
+	};
+	for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
+		if (!arrays[a].required && !arrays[a].v)
+			continue;
+		snprintf(what, sizeof what, "layers[%d].%s", k, arrays[a].name);
+		ModelStatus st = check_array(err, what, arrays[a].v, arrays[a].n);
+		if (st)
+			return st;
+	}
+	if (l->cell == CELL_GRU && l->c0)
+		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].c0: a GRU has no cell state",
+		                       k);
+	if (l->cell != CELL_LSTM_PEEPHOLE && l->peephole)
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "layers[%d].peephole: only an lstm_peephole layer has one", k);
+	return MODEL_OK;
+}
+
+static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int expect_inputs,
+                                  ModelError *err)
+{
+	char what[64];
+	if (d->inputs != expect_inputs)
+		return model_error_set(err, MODEL_ERR_SHAPE, "dense[%d].inputs: %d, expected %d", k,
+		                       d->inputs, expect_inputs);
+	if (d->outputs < 1 || d->outputs > MODEL_MAX_DENSE_WIDTH)
+		return model_error_set(err, MODEL_ERR_RANGE, "dense[%d].outputs: %d, expected 1 to %d",
+		                       k, d->outputs, MODEL_MAX_DENSE_WIDTH);
+	if (d->activation < ACT_LINEAR || d->activation > ACT_RELU)
+		return model_error_set(err, MODEL_ERR_VALUE, "dense[%d].activation: unknown (%d)", k,
+		                       (int)d->activation);
+	if (last && d->outputs != 1)
+		return model_error_set(err, MODEL_ERR_SHAPE,
+		                       "dense[%d].outputs: %d, the last dense layer must have 1", k,
+		                       d->outputs);
+	if (last && d->activation != ACT_LINEAR)
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "dense[%d].activation: %s, the last dense layer must be linear",
+		                       k, model_activation_name(d->activation));
+	snprintf(what, sizeof what, "dense[%d].W", k);
+	ModelStatus st = check_array(err, what, d->w, (size_t)d->outputs * (size_t)d->inputs);
+	if (st)
+		return st;
+	snprintf(what, sizeof what, "dense[%d].b", k);
+	return check_array(err, what, d->b, (size_t)d->outputs);
+}
+
+ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
+{
+	if (m->inputs < 1 || m->inputs > MODEL_MAX_INPUTS)
+		return model_error_set(err, MODEL_ERR_RANGE, "architecture.inputs: %d, expected 1 to %d",
+		                       m->inputs, MODEL_MAX_INPUTS);
+	if (m->skip < 0 || m->skip > m->inputs)
+		return model_error_set(err, MODEL_ERR_RANGE, "architecture.skip: %d, expected 0 to %d",
+		                       m->skip, m->inputs);
+	if (!isfinite(m->sample_rate) || m->sample_rate < 8000.0 || m->sample_rate > 384000.0)
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "sample_rate: %g, expected 8000 to 384000", m->sample_rate);
+	if (m->num_layers < 1 || m->num_layers > MODEL_MAX_LAYERS)
+		return model_error_set(err, MODEL_ERR_RANGE, "layers: %d layers, expected 1 to %d",
+		                       m->num_layers, MODEL_MAX_LAYERS);
+	int width = m->inputs;
+	for (int k = 0; k < m->num_layers; k++) {
+		ModelStatus st = validate_layer(&m->layers[k], k, width, err);
+		if (st)
+			return st;
+		width = m->layers[k].hidden;
+	}
+	if (m->num_dense < 1 || m->num_dense > MODEL_MAX_DENSE)
+		return model_error_set(err, MODEL_ERR_RANGE, "dense: %d layers, expected 1 to %d",
+		                       m->num_dense, MODEL_MAX_DENSE);
+	for (int k = 0; k < m->num_dense; k++) {
+		ModelStatus st = validate_dense(&m->dense[k], k, k == m->num_dense - 1, width, err);
+		if (st)
+			return st;
+		width = m->dense[k].outputs;
+	}
+	if (m->num_controls != 0 && m->num_controls != m->inputs - 1)
+		return model_error_set(err, MODEL_ERR_SHAPE, "controls: %d entries, expected %d",
+		                       m->num_controls, m->inputs - 1);
+	for (int k = 0; k < m->num_controls; k++) {
+		const ControlDesc *c = &m->controls[k];
+		if (!isfinite(c->min) || !isfinite(c->max) || !isfinite(c->def) || !(c->min < c->max)
+		    || c->def < c->min || c->def > c->max)
+			return model_error_set(err, MODEL_ERR_RANGE,
+			                       "controls[%d]: needs finite min < max and min <= default <= max",
+			                       k);
+	}
+	if (!isfinite(m->input_gain_db) || fabsf(m->input_gain_db) > 100.0f)
+		return model_error_set(err, MODEL_ERR_RANGE, "levels.input_gain_db: %g, expected -100 to 100",
+		                       (double)m->input_gain_db);
+	if (!isfinite(m->output_gain_db) || fabsf(m->output_gain_db) > 100.0f)
+		return model_error_set(err, MODEL_ERR_RANGE, "levels.output_gain_db: %g, expected -100 to 100",
+		                       (double)m->output_gain_db);
+	if (m->selftest_frames < 0 || m->selftest_frames > MODEL_MAX_SELFTEST_FRAMES)
+		return model_error_set(err, MODEL_ERR_RANGE, "selftest: %d frames, expected 0 to %d",
+		                       m->selftest_frames, MODEL_MAX_SELFTEST_FRAMES);
+	if (m->selftest_frames > 0) {
+		size_t n = (size_t)m->selftest_frames;
+		ModelStatus st = check_array(err, "selftest.input", m->selftest_input, n * (size_t)m->inputs);
+		if (!st)
+			st = check_array(err, "selftest.output", m->selftest_output, n);
+		if (st)
+			return st;
+		if (!isfinite(m->selftest_tolerance) || !(m->selftest_tolerance > 0.0f))
+			return model_error_set(err, MODEL_ERR_RANGE,
+			                       "selftest.tolerance: %g, expected a positive number",
+			                       (double)m->selftest_tolerance);
+	}
+	if (err)
+		model_error_set(err, MODEL_OK, "ok");
+	return MODEL_OK;
+}

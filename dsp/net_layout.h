@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: ISC
+// Internal: how a built network lays out its weights and state, and the kernel table that each
+// instruction set (scalar, AVX2, AVX-512) fills. Only dsp/ includes this.
+//
+// Every per-layer vector is padded to a multiple of LSTM_LANE floats and 64-byte aligned, with
+// zeros in the padding. A padded unit has zero weights and zero initial state, and the cell
+// equations keep it at exactly zero, so kernels may run over the padding without masking.
+#ifndef LSTM_NET_LAYOUT_H
+#define LSTM_NET_LAYOUT_H
+
+#include "lstm_net.h"
+
+enum { LSTM_LANE = 8, LSTM_ALIGN = 64 };
+
+typedef struct {
+	CellType cell;
+	int inputs;  // I: rows of wx
+	int hidden;  // H: rows of wh
+	int hp;      // H padded to LSTM_LANE
+	int gates;   // G: 4 (LSTM types) or 3 (GRU)
+	// Weights transposed so that one input value scales one contiguous row of G*hp gate
+	// pre-activations: gate block g of unit u is at [g*hp + u].
+	float *wx;   // [I][G*hp]
+	float *wh;   // [H][G*hp]
+	float *bx;   // [G*hp] LSTM: b_ih + b_hh; GRU: b_ih
+	float *bh;   // [G*hp] GRU: b_hh; LSTM: unused (zeros)
+	float *peep; // [3][hp] p_i, p_f, p_o (peephole only, else zeros)
+	float *h0, *c0; // [hp]
+	float *h, *c;   // [hp] the state
+	float *gx, *gh; // [G*hp] scratch: pre-activations from the input and from the state
+} RecurrentLayer;
+
+typedef struct {
+	int inputs;
+	int outputs;
+	int op;      // outputs padded to LSTM_LANE
+	Activation activation;
+	float *wt;   // [inputs][op] transposed weights
+	float *b;    // [op]
+	float *y;    // [op] scratch output
+} DenseLayer;
+
+// One time step of a recurrent layer: reads x[L->inputs] and L->h/L->c, writes the new state
+// into L->h/L->c. x never aliases L->h.
+typedef void (*RecurrentStepFn)(RecurrentLayer *L, const float *x);
+// y = act(W x + b) into D->y.
+typedef void (*DenseFn)(DenseLayer *D, const float *x);
+
+typedef struct {
+	RecurrentStepFn lstm;
+	RecurrentStepFn lstm_peephole;
+	RecurrentStepFn gru;
+	DenseFn dense;
+} KernelSet;
+
+// Kernel tables. Each returns NULL when the ISA was not compiled in.
+const KernelSet *kernels_scalar(LstmActivations act);
+const KernelSet *kernels_avx2(LstmActivations act);
+const KernelSet *kernels_avx512(LstmActivations act);
+
+#endif
