@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: ISC
+// Parameter layout, initialisation and export (see train_model.h).
+#include "train_model.h"
+
+#include <math.h>
+#include <string.h>
+
+int train_shape_layer_inputs(const TrainShape *s, int k)
+{
+	return k == 0 ? s->inputs : s->hidden;
+}
+
+static size_t layer_size(const TrainShape *s, int k)
+{
+	size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
+	size_t n = gh * (size_t)train_shape_layer_inputs(s, k) + gh * (size_t)s->hidden + 2 * gh;
+	if (s->cell == CELL_LSTM_PEEPHOLE)
+		n += 3 * (size_t)s->hidden;
+	return n;
+}
+
+size_t train_shape_param_count(const TrainShape *s)
+{
+	size_t n = 0;
+	for (int k = 0; k < s->layers; k++)
+		n += layer_size(s, k);
+	return n + (size_t)s->hidden + 1;
+}
+
+void train_params_bind(const TrainShape *s, real *base, TrainParams *p)
+{
+	memset(p, 0, sizeof *p);
+	const size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
+	real *q = base;
+	for (int k = 0; k < s->layers; k++) {
+		p->w_ih[k] = q;
+		q += gh * (size_t)train_shape_layer_inputs(s, k);
+		p->w_hh[k] = q;
+		q += gh * (size_t)s->hidden;
+		p->b_ih[k] = q;
+		q += gh;
+		p->b_hh[k] = q;
+		q += gh;
+		if (s->cell == CELL_LSTM_PEEPHOLE) {
+			p->peep[k] = q;
+			q += 3 * (size_t)s->hidden;
+		}
+	}
+	p->head_w = q;
+	q += s->hidden;
+	p->head_b = q;
+}
+
+uint64_t train_rng_next(TrainRng *r)
+{
+	uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+double train_rng_uniform(TrainRng *r)
+{
+	return (double)(train_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+void train_params_init(const TrainShape *s, real *base, uint64_t seed, real forget_bias)
+{
+	TrainRng rng = {seed};
+	const double bound = 1.0 / sqrt((double)s->hidden);
+	const size_t n = train_shape_param_count(s);
+	for (size_t j = 0; j < n; j++)
+		base[j] = (real)((2.0 * train_rng_uniform(&rng) - 1.0) * bound);
+	if (s->cell == CELL_GRU)
+		return;
+	TrainParams p;
+	train_params_bind(s, base, &p);
+	for (int k = 0; k < s->layers; k++)
+		for (int u = 0; u < s->hidden; u++) {
+			p.b_ih[k][s->hidden + u] = forget_bias;
+			p.b_hh[k][s->hidden + u] = 0;
+		}
+}
+
+static void copy_out(float *dst, const real *src, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		dst[j] = (float)src[j];
+}
+
+int train_params_export(const TrainShape *s, const real *base, double sample_rate, ModelDesc *m)
+{
+	model_desc_init(m);
+	TrainParams p;
+	train_params_bind(s, (real *)base, &p);
+	m->inputs = s->inputs;
+	m->skip = s->skip ? 1 : 0;
+	m->sample_rate = sample_rate;
+	m->num_layers = s->layers;
+	const size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
+	for (int k = 0; k < s->layers; k++) {
+		RecurrentLayerDesc *l = &m->layers[k];
+		l->cell = s->cell;
+		l->inputs = train_shape_layer_inputs(s, k);
+		l->hidden = s->hidden;
+		if (model_desc_alloc_layer(l) != 0) {
+			model_desc_free(m);
+			return -1;
+		}
+		copy_out(l->w_ih, p.w_ih[k], gh * (size_t)l->inputs);
+		copy_out(l->w_hh, p.w_hh[k], gh * (size_t)s->hidden);
+		copy_out(l->b_ih, p.b_ih[k], gh);
+		copy_out(l->b_hh, p.b_hh[k], gh);
+		if (p.peep[k])
+			copy_out(l->peephole, p.peep[k], 3 * (size_t)s->hidden);
+	}
+	m->num_dense = 1;
+	DenseLayerDesc *d = &m->dense[0];
+	d->inputs = s->hidden;
+	d->outputs = 1;
+	d->activation = ACT_LINEAR;
+	if (model_desc_alloc_dense(d) != 0) {
+		model_desc_free(m);
+		return -1;
+	}
+	copy_out(d->w, p.head_w, (size_t)s->hidden);
+	copy_out(d->b, p.head_b, 1);
+	return 0;
+}
