@@ -16,9 +16,6 @@
 
 #ifdef TRAIN_KERNELS_AVX2
 #include <immintrin.h>
-#define KFN(name) name##_avx2
-#else
-#define KFN(name) name##_scalar
 #endif
 
 #ifdef TRAIN_F64

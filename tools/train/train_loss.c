@@ -6,6 +6,12 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef TRAIN_F64
+#define REAL_SQRT sqrt
+#else
+#define REAL_SQRT sqrtf
+#endif
+
 static double aweight_gain(double f)
 {
 	// IEC 61672 A-weighting magnitude, normalised to 0 dB at 1 kHz.
@@ -153,6 +159,6 @@ void adam_update(real *p, const real *g, real *m, real *v, size_t n, double lr, 
 	for (size_t j = 0; j < n; j++) {
 		m[j] = b1 * m[j] + (1 - b1) * g[j];
 		v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j];
-		p[j] -= step_size * m[j] / (sqrtf((float)v[j]) / sqrt_bc2 + e);
+		p[j] -= step_size * m[j] / (REAL_SQRT(v[j]) / sqrt_bc2 + e);
 	}
 }

@@ -12,6 +12,8 @@
 
 #include "train_real.h"
 
+#include <stddef.h>
+
 enum { PREEMPH_MAX_TAPS = 128 };
 
 typedef enum {

@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: ISC
+// The training loop (see trainer.h). One thread per shard of columns; each shard owns a
+// TrainNet, its slice of the batch and its own gradient buffer, and the main thread adds the
+// shards' gradients in shard order before the Adam step, so results depend on the thread
+// count but never on timing.
+#include "trainer.h"
+
+#include "train_kernels.h"
+#include "train_net.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAX_THREADS = 64 };
+
+typedef struct {
+	int series;
+	long start;
+} Segment;
+
+typedef struct {
+	int series;
+	long start;  // first sample scored
+	long length; // samples scored
+} Piece;
+
+struct Trainer {
+	TrainConfig cfg;
+	const TrainSeries *series;
+	int count;
+	const TrainKernels *K;
+	size_t np;
+	real *block;
+	real *params, *grad, *m, *v, *best;
+	real *shard_grad; // [S][np]
+	TrainParams P;
+	TrainForwardWeights fw;
+	int S, rmax;
+	TrainNet net[MAX_THREADS];
+	int rows[MAX_THREADS];
+	real *sx[MAX_THREADS]; // [segment][rmax][inputs]
+	real *st[MAX_THREADS]; // [segment][rmax]
+	real *se[MAX_THREADS]; // [tbptt][rmax] loss scratch
+	real *sdy[MAX_THREADS]; // [tbptt][rmax]
+	long *span_from[MAX_THREADS], *span_to[MAX_THREADS]; // [rmax] scored samples per column
+	Segment *segs;
+	int nsegs;
+	int *order;
+	long train_samples;
+	TrainRng rng;
+	PreEmphasis pe;
+	long step;
+	double lr;
+	int epoch;
+	double best_valid;
+	int since_best, since_lr;
+	float *hist_loss, *hist_valid;
+	double t_start, elapsed_before;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+TrainConfig train_config_default(void)
+{
+	TrainConfig c;
+	memset(&c, 0, sizeof c);
+	c.shape.cell = CELL_LSTM;
+	c.shape.inputs = 1;
+	c.shape.hidden = 32;
+	c.shape.layers = 1;
+	c.shape.skip = 1;
+	c.segment = 24000;
+	c.batch = 50;
+	c.warmup = 1000;
+	c.tbptt = 2048;
+	c.lr = 5e-3;
+	c.lr_factor = 0.5;
+	c.lr_patience = 5;
+	c.patience = 20;
+	c.max_epochs = 0;
+	c.max_seconds = 0;
+	c.seed = 1;
+	c.threads = 2;
+	c.preemph = PREEMPH_FIRST;
+	c.preemph_coef = 0.85;
+	c.esr_weight = 0.75;
+	c.dc_weight = 0.25;
+	c.forget_bias = 1.0;
+	c.sample_rate = 48000.0;
+	return c;
+}
+
+static int config_check(const TrainConfig *c, char *err, size_t n)
+{
+	const TrainShape *s = &c->shape;
+	if (s->hidden < 1 || s->hidden > MODEL_MAX_HIDDEN)
+		return snprintf(err, n, "hidden size %d: must be 1 to %d", s->hidden, MODEL_MAX_HIDDEN), -1;
+	if (s->layers < 1 || s->layers > MODEL_MAX_LAYERS)
+		return snprintf(err, n, "layers %d: must be 1 to %d", s->layers, MODEL_MAX_LAYERS), -1;
+	if (s->inputs < 1 || s->inputs > MODEL_MAX_INPUTS)
+		return snprintf(err, n, "%d input channels: must be 1 to %d", s->inputs, MODEL_MAX_INPUTS), -1;
+	if (c->segment < 2 || c->warmup < 0 || c->warmup >= c->segment)
+		return snprintf(err, n, "segment %d and warm-up %d: need 0 <= warm-up < segment", c->segment, c->warmup), -1;
+	if (c->batch < 1 || c->tbptt < 1)
+		return snprintf(err, n, "batch and BPTT length must be at least 1"), -1;
+	if (c->threads < 1 || c->threads > MAX_THREADS)
+		return snprintf(err, n, "threads %d: must be 1 to %d", c->threads, MAX_THREADS), -1;
+	if (!(c->lr > 0) || !(c->lr_factor > 0 && c->lr_factor <= 1))
+		return snprintf(err, n, "learning rate must be positive and its factor in (0, 1]"), -1;
+	return 0;
+}
+
+void trainer_free(Trainer *tr)
+{
+	if (!tr)
+		return;
+	for (int s = 0; s < MAX_THREADS; s++) {
+		train_net_free(&tr->net[s]);
+		free(tr->sx[s]);
+		free(tr->st[s]);
+		free(tr->se[s]);
+		free(tr->sdy[s]);
+		free(tr->span_from[s]);
+		free(tr->span_to[s]);
+	}
+	train_forward_weights_free(&tr->fw);
+	free(tr->block);
+	free(tr->segs);
+	free(tr->order);
+	free(tr->hist_loss);
+	free(tr->hist_valid);
+	free(tr);
+}
+
+Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count,
+                        char *err, size_t err_len)
+{
+	if (config_check(cfg, err, err_len) != 0)
+		return NULL;
+	Trainer *tr = calloc(1, sizeof *tr);
+	if (!tr) {
+		snprintf(err, err_len, "out of memory");
+		return NULL;
+	}
+	tr->cfg = *cfg;
+	tr->series = series;
+	tr->count = count;
+	tr->K = train_kernels_best(cfg->force_scalar);
+	for (int k = 0; k < count; k++)
+		for (long a = 0; a + cfg->segment <= series[k].train_end; a += cfg->segment)
+			tr->nsegs++;
+	if (tr->nsegs == 0) {
+		snprintf(err, err_len, "no training segment: every pair's training part is shorter than "
+		         "one segment (%d samples)", cfg->segment);
+		trainer_free(tr);
+		return NULL;
+	}
+	tr->segs = calloc((size_t)tr->nsegs, sizeof *tr->segs);
+	tr->order = calloc((size_t)tr->nsegs, sizeof *tr->order);
+	tr->np = train_shape_param_count(&cfg->shape);
+	tr->S = cfg->threads;
+	tr->rmax = (cfg->batch + tr->S - 1) / tr->S;
+	tr->block = calloc(tr->np * (5 + (size_t)tr->S), sizeof(real));
+	int fail = !tr->segs || !tr->order || !tr->block;
+	fail = fail || train_forward_weights_init(&tr->fw, &cfg->shape) != 0;
+	const size_t R = (size_t)tr->rmax, L = (size_t)cfg->segment, I = (size_t)cfg->shape.inputs;
+	const size_t T = (size_t)cfg->tbptt;
+	for (int s = 0; s < tr->S && !fail; s++) {
+		fail |= train_net_init(&tr->net[s], &cfg->shape, tr->rmax, cfg->tbptt, tr->K) != 0;
+		tr->sx[s] = calloc(L * R * I, sizeof(real));
+		tr->st[s] = calloc(L * R, sizeof(real));
+		tr->se[s] = calloc(T * R, sizeof(real));
+		tr->sdy[s] = calloc(T * R, sizeof(real));
+		tr->span_from[s] = calloc(R, sizeof(long));
+		tr->span_to[s] = calloc(R, sizeof(long));
+		fail |= !tr->sx[s] || !tr->st[s] || !tr->se[s] || !tr->sdy[s];
+		fail |= !tr->span_from[s] || !tr->span_to[s];
+	}
+	if (fail) {
+		snprintf(err, err_len, "out of memory");
+		trainer_free(tr);
+		return NULL;
+	}
+	int j = 0;
+	for (int k = 0; k < count; k++)
+		for (long a = 0; a + cfg->segment <= series[k].train_end; a += cfg->segment) {
+			tr->segs[j].series = k;
+			tr->segs[j].start = a;
+			tr->order[j] = j;
+			j++;
+		}
+	tr->train_samples = (long)tr->nsegs * cfg->segment;
+	tr->params = tr->block;
+	tr->grad = tr->params + tr->np;
+	tr->m = tr->grad + tr->np;
+	tr->v = tr->m + tr->np;
+	tr->best = tr->v + tr->np;
+	tr->shard_grad = tr->best + tr->np;
+	train_params_init(&cfg->shape, tr->params, cfg->seed, (real)cfg->forget_bias);
+	memcpy(tr->best, tr->params, tr->np * sizeof(real));
+	train_params_bind(&cfg->shape, tr->params, &tr->P);
+	train_forward_weights_update(&tr->fw, &tr->P);
+	tr->rng.state = cfg->seed ^ 0x5eed5eed5eed5eedull;
+	preemph_design(&tr->pe, cfg->preemph, cfg->preemph_coef, cfg->sample_rate);
+	tr->lr = cfg->lr;
+	tr->best_valid = INFINITY;
+	tr->t_start = now_seconds();
+	return tr;
+}
+
+// --- shards ------------------------------------------------------------------------------
+
+enum { JOB_FORWARD, JOB_TRAIN, JOB_EVAL };
+
+typedef struct {
+	Trainer *tr;
+	int s;
+	int kind;
+	long off;          // first time step of the chunk in the shard buffers
+	int T;
+	const LossNorm *norm;
+	double loss;
+	double err2, sig2; // JOB_EVAL sums
+} ShardJob;
+
+static void shard_run(ShardJob *j)
+{
+	Trainer *tr = j->tr;
+	const int s = j->s, R = tr->rows[s], I = tr->cfg.shape.inputs;
+	if (R == 0)
+		return;
+	TrainNet *net = &tr->net[s];
+	const real *x = tr->sx[s] + j->off * R * I;
+	const real *t = tr->st[s] + j->off * R;
+	train_net_forward(net, &tr->P, &tr->fw, x, j->T);
+	if (j->kind == JOB_EVAL) {
+		for (int n = 0; n < j->T; n++) {
+			const long time = j->off + n;
+			for (int r = 0; r < R; r++) {
+				if (time < tr->span_from[s][r] || time >= tr->span_to[s][r])
+					continue;
+				double tv = t[(long)n * R + r], e = net->y[(long)n * R + r] - tv;
+				j->err2 += e * e;
+				j->sig2 += tv * tv;
+			}
+		}
+		return;
+	}
+	if (j->kind != JOB_TRAIN)
+		return;
+	real *g = tr->shard_grad + (size_t)s * tr->np;
+	memset(g, 0, tr->np * sizeof(real));
+	TrainParams gv;
+	train_params_bind(&tr->cfg.shape, g, &gv);
+	j->loss = loss_esr_dc_forward(&tr->pe, j->norm, net->y, t, R, NULL);
+	loss_esr_dc_backward(&tr->pe, j->norm, net->y, t, R, tr->se[s], tr->sdy[s]);
+	train_net_backward(net, &tr->P, x, tr->sdy[s], &gv);
+}
+
+static void *shard_thread(void *arg)
+{
+	shard_run(arg);
+	return NULL;
+}
+
+// Runs the job on every shard: shard 0 on this thread, the others on their own threads.
+static void run_shards(Trainer *tr, const ShardJob *proto, ShardJob *jobs)
+{
+	pthread_t th[MAX_THREADS];
+	int started[MAX_THREADS] = {0};
+	for (int s = 0; s < tr->S; s++) {
+		jobs[s] = *proto;
+		jobs[s].s = s;
+		jobs[s].tr = tr;
+	}
+	for (int s = 1; s < tr->S; s++)
+		if (tr->rows[s] > 0)
+			started[s] = pthread_create(&th[s], NULL, shard_thread, &jobs[s]) == 0;
+	for (int s = 1; s < tr->S; s++)
+		if (tr->rows[s] > 0 && !started[s])
+			shard_run(&jobs[s]);
+	shard_run(&jobs[0]);
+	for (int s = 1; s < tr->S; s++)
+		if (started[s])
+			pthread_join(th[s], NULL);
+}
+
+// Spreads cols columns over the shards as evenly as possible; returns each shard's first.
+static void split_columns(Trainer *tr, int cols, int *first)
+{
+	for (int s = 0; s < tr->S; s++) {
+		int lo = (int)((long)cols * s / tr->S), hi = (int)((long)cols * (s + 1) / tr->S);
+		first[s] = lo;
+		tr->rows[s] = hi - lo;
+		tr->net[s].rows = hi - lo;
+		train_net_reset(&tr->net[s]);
+	}
+}
+
+// Copies samples [start - lead, start - lead + len) of series k into column r of shard s,
+// zeros outside the series.
+static void fill_column(Trainer *tr, int s, int r, int k, long from, long len)
+{
+	const TrainSeries *se = &tr->series[k];
+	const int R = tr->rows[s], I = tr->cfg.shape.inputs;
+	real *x = tr->sx[s], *t = tr->st[s];
+	for (long n = 0; n < len; n++) {
+		long i = from + n;
+		int in = i >= 0 && i < se->n;
+		for (int c = 0; c < I; c++)
+			x[(n * R + r) * I + c] = in ? se->x[i * I + c] : 0;
+		t[n * R + r] = in ? se->t[i] : 0;
+	}
+}
+
+static void forward_span(Trainer *tr, long from, long to)
+{
+	ShardJob proto = {0}, jobs[MAX_THREADS];
+	proto.kind = JOB_FORWARD;
+	for (long off = from; off < to; off += tr->cfg.tbptt) {
+		proto.off = off;
+		proto.T = (int)(to - off < tr->cfg.tbptt ? to - off : tr->cfg.tbptt);
+		run_shards(tr, &proto, jobs);
+	}
+}
+
+static double train_chunk(Trainer *tr, long off, int T)
+{
+	LossSums sums = {0};
+	for (int s = 0; s < tr->S; s++)
+		if (tr->rows[s] > 0)
+			train_loss_target_sums(&tr->pe, tr->st[s] + off * tr->rows[s], T, tr->rows[s], &sums);
+	LossNorm norm;
+	train_loss_norm(&sums, T, tr->cfg.esr_weight, tr->cfg.dc_weight, &norm);
+	ShardJob proto = {0}, jobs[MAX_THREADS];
+	proto.kind = JOB_TRAIN;
+	proto.off = off;
+	proto.T = T;
+	proto.norm = &norm;
+	run_shards(tr, &proto, jobs);
+	double loss = 0.0;
+	memset(tr->grad, 0, tr->np * sizeof(real));
+	for (int s = 0; s < tr->S; s++) {
+		if (tr->rows[s] == 0)
+			continue;
+		loss += jobs[s].loss;
+		const real *g = tr->shard_grad + (size_t)s * tr->np;
+		for (size_t i = 0; i < tr->np; i++)
+			tr->grad[i] += g[i];
+	}
+	tr->step++;
+	adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8, tr->step);
+	train_forward_weights_update(&tr->fw, &tr->P);
+	return loss;
+}
+
+static double elapsed(const Trainer *tr)
+{
+	return tr->elapsed_before + (now_seconds() - tr->t_start);
+}
+
+static int out_of_time(const Trainer *tr)
+{
+	return tr->cfg.max_seconds > 0 && elapsed(tr) >= tr->cfg.max_seconds;
+}
+
+// Plain ESR of the current tr->P over region pieces, batched like training: every piece is
+// preceded by warm-up samples of the audio before it, which are run but not scored.
+static double eval_pieces(Trainer *tr, const Piece *pieces, int count)
+{
+	const TrainConfig *c = &tr->cfg;
+	const long W = c->warmup, P = c->segment - c->warmup;
+	double err2 = 0.0, sig2 = 0.0;
+	int first[MAX_THREADS];
+	for (int p0 = 0; p0 < count; p0 += c->batch) {
+		int cols = count - p0 < c->batch ? count - p0 : c->batch;
+		split_columns(tr, cols, first);
+		long longest = 0;
+		for (int s = 0; s < tr->S; s++)
+			for (int r = 0; r < tr->rows[s]; r++) {
+				const Piece *pc = &pieces[p0 + first[s] + r];
+				fill_column(tr, s, r, pc->series, pc->start - W, W + P);
+				tr->span_from[s][r] = W;
+				tr->span_to[s][r] = W + pc->length;
+				if (W + pc->length > longest)
+					longest = W + pc->length;
+			}
+		for (long off = 0; off < longest; off += c->tbptt) {
+			ShardJob proto = {0}, jobs[MAX_THREADS];
+			proto.kind = JOB_EVAL;
+			proto.off = off;
+			proto.T = (int)(longest - off < c->tbptt ? longest - off : c->tbptt);
+			run_shards(tr, &proto, jobs);
+			for (int s = 0; s < tr->S; s++) {
+				err2 += jobs[s].err2;
+				sig2 += jobs[s].sig2;
+			}
+		}
+	}
+	return sig2 > 0 ? err2 / sig2 : -1.0;
+}
+
+// Cuts region (0 train, 1 validation, 2 test) of every series into pieces of segment - warm-up
+// samples. Returns the count; *out is allocated (free it).
+static int region_pieces(const Trainer *tr, int region, Piece **out)
+{
+	const long P = tr->cfg.segment - tr->cfg.warmup;
+	int n = 0;
+	Piece *pcs = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		n = 0;
+		for (int k = 0; k < tr->count; k++) {
+			const TrainSeries *se = &tr->series[k];
+			long a = region == 0 ? 0 : region == 1 ? se->train_end : se->valid_end;
+			long b = region == 0 ? se->train_end : region == 1 ? se->valid_end : se->n;
+			for (long st = a; st < b; st += P) {
+				if (pass == 1) {
+					pcs[n].series = k;
+					pcs[n].start = st;
+					pcs[n].length = b - st < P ? b - st : P;
+				}
+				n++;
+			}
+		}
+		if (pass == 0) {
+			if (n == 0)
+				break;
+			pcs = calloc((size_t)n, sizeof *pcs);
+			if (!pcs)
+				return -1;
+		}
+	}
+	*out = pcs;
+	return n;
+}
+
+double trainer_region_esr(Trainer *tr, const real *params, int region)
+{
+	Piece *pcs = NULL;
+	int n = region_pieces(tr, region, &pcs);
+	if (n <= 0)
+		return -1.0;
+	real *saved = NULL;
+	if (params && params != tr->params) {
+		saved = malloc(tr->np * sizeof(real));
+		if (!saved) {
+			free(pcs);
+			return -1.0;
+		}
+		memcpy(saved, tr->params, tr->np * sizeof(real));
+		memcpy(tr->params, params, tr->np * sizeof(real));
+		train_forward_weights_update(&tr->fw, &tr->P);
+	}
+	double esr = eval_pieces(tr, pcs, n);
+	if (saved) {
+		memcpy(tr->params, saved, tr->np * sizeof(real));
+		train_forward_weights_update(&tr->fw, &tr->P);
+		free(saved);
+	}
+	free(pcs);
+	return esr;
+}
+
+void trainer_render(Trainer *tr, const real *params, int k, float *out)
+{
+	TrainParams pv;
+	train_params_bind(&tr->cfg.shape, (real *)(params ? params : tr->best), &pv);
+	train_forward_weights_update(&tr->fw, &pv);
+	const TrainSeries *se = &tr->series[k];
+	const int I = tr->cfg.shape.inputs;
+	TrainNet *net = &tr->net[0];
+	net->rows = 1;
+	train_net_reset(net);
+	for (long off = 0; off < se->n; off += tr->cfg.tbptt) {
+		int T = (int)(se->n - off < tr->cfg.tbptt ? se->n - off : tr->cfg.tbptt);
+		real *x = tr->sx[0];
+		for (long i = 0; i < (long)T * I; i++)
+			x[i] = se->x[off * I + i];
+		train_net_forward(net, &pv, &tr->fw, x, T);
+		for (int n = 0; n < T; n++)
+			out[off + n] = (float)net->y[n];
+	}
+	train_forward_weights_update(&tr->fw, &tr->P);
+}
+
+int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
+                      volatile sig_atomic_t *stop, TrainEpochReport *rep)
+{
+	const TrainConfig *c = &tr->cfg;
+	memset(rep, 0, sizeof *rep);
+	for (int i = tr->nsegs - 1; i > 0; i--) {
+		int j = (int)(train_rng_next(&tr->rng) % (uint64_t)(i + 1));
+		int t = tr->order[i];
+		tr->order[i] = tr->order[j];
+		tr->order[j] = t;
+	}
+	double loss_sum = 0.0;
+	long chunks = 0;
+	int first[MAX_THREADS];
+	for (int b0 = 0; b0 < tr->nsegs; b0 += c->batch) {
+		if ((stop && *stop) || out_of_time(tr)) {
+			rep->partial = 1;
+			break;
+		}
+		int cols = tr->nsegs - b0 < c->batch ? tr->nsegs - b0 : c->batch;
+		split_columns(tr, cols, first);
+		for (int s = 0; s < tr->S; s++)
+			for (int r = 0; r < tr->rows[s]; r++) {
+				const Segment *sg = &tr->segs[tr->order[b0 + first[s] + r]];
+				fill_column(tr, s, r, sg->series, sg->start, c->segment);
+			}
+		forward_span(tr, 0, c->warmup);
+		for (long off = c->warmup; off < c->segment; off += c->tbptt) {
+			int T = (int)(c->segment - off < c->tbptt ? c->segment - off : c->tbptt);
+			loss_sum += train_chunk(tr, off, T);
+			chunks++;
+		}
+		if (progress)
+			progress(user, tr->epoch + 1, (double)(b0 + cols) / tr->nsegs,
+			         chunks ? loss_sum / chunks : 0.0);
+	}
+	if (chunks == 0 && tr->epoch > 0) {
+		rep->epoch = tr->epoch;
+		rep->partial = 1;
+		rep->valid_esr = tr->best_valid;
+		rep->lr = tr->lr;
+		rep->seconds = elapsed(tr);
+		return 0;
+	}
+	tr->epoch++;
+	rep->epoch = tr->epoch;
+	rep->train_loss = chunks ? loss_sum / chunks : 0.0;
+	double v = trainer_region_esr(tr, NULL, 1);
+	if (v < 0) // no validation data: judge by the training loss
+		v = rep->train_loss;
+	rep->valid_esr = v;
+	if (v < tr->best_valid) {
+		tr->best_valid = v;
+		memcpy(tr->best, tr->params, tr->np * sizeof(real));
+		tr->since_best = 0;
+		tr->since_lr = 0;
+		rep->improved = 1;
+	} else {
+		tr->since_best++;
+		if (++tr->since_lr >= c->lr_patience) {
+			tr->lr *= c->lr_factor;
+			tr->since_lr = 0;
+		}
+	}
+	rep->lr = tr->lr;
+	float *hl = realloc(tr->hist_loss, (size_t)tr->epoch * sizeof(float));
+	if (hl)
+		tr->hist_loss = hl;
+	float *hv = realloc(tr->hist_valid, (size_t)tr->epoch * sizeof(float));
+	if (hv)
+		tr->hist_valid = hv;
+	if (hl && hv) {
+		tr->hist_loss[tr->epoch - 1] = (float)rep->train_loss;
+		tr->hist_valid[tr->epoch - 1] = (float)v;
+	}
+	rep->seconds = elapsed(tr);
+	if (rep->partial || (stop && *stop) || out_of_time(tr))
+		return 0;
+	if (c->max_epochs > 0 && tr->epoch >= c->max_epochs)
+		return 0;
+	if (tr->since_best >= c->patience)
+		return 0;
+	return 1;
+}
+
+const real *trainer_best_params(const Trainer *tr) { return tr->best; }
+const real *trainer_params(const Trainer *tr) { return tr->params; }
+size_t trainer_param_count(const Trainer *tr) { return tr->np; }
+const TrainConfig *trainer_config(const Trainer *tr) { return &tr->cfg; }
+int trainer_epochs_done(const Trainer *tr) { return tr->epoch; }
+double trainer_best_valid(const Trainer *tr) { return tr->best_valid; }
+const char *trainer_kernels_name(const Trainer *tr) { return tr->K->name; }
+long trainer_train_samples(const Trainer *tr) { return tr->train_samples; }
+const float *trainer_history_loss(const Trainer *tr) { return tr->hist_loss; }
+const float *trainer_history_valid(const Trainer *tr) { return tr->hist_valid; }
+
+// --- checkpoints ---------------------------------------------------------------------------
+
+static const char ckpt_magic[16] = "LSTMTRAINCKPT01";
+
+typedef struct {
+	char magic[16];
+	TrainConfig cfg;
+	uint64_t np;
+	int64_t step;
+	double lr, best_valid, elapsed;
+	int32_t epoch, since_best, since_lr, pad;
+	uint64_t rng;
+} CkptHeader;
+
+int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size_t err_len)
+{
+	CkptHeader h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, ckpt_magic, sizeof h.magic);
+	h.cfg = tr->cfg;
+	h.np = tr->np;
+	h.step = tr->step;
+	h.lr = tr->lr;
+	h.best_valid = tr->best_valid;
+	h.elapsed = elapsed(tr);
+	h.epoch = tr->epoch;
+	h.since_best = tr->since_best;
+	h.since_lr = tr->since_lr;
+	h.rng = tr->rng.state;
+	size_t len = strlen(path) + 8;
+	char *tmp = malloc(len);
+	if (!tmp)
+		return snprintf(err, err_len, "out of memory"), -1;
+	snprintf(tmp, len, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int ok = fwrite(&h, sizeof h, 1, f) == 1;
+	const size_t ne = (size_t)tr->epoch;
+	ok = ok && (ne == 0 || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
+	                        && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
+	// params, m, v and best are consecutive in the block except for grad; write each.
+	ok = ok && fwrite(tr->params, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->m, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->v, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->best, sizeof(real), tr->np, f) == tr->np;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", path, strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static int read_header(FILE *f, const char *path, CkptHeader *h, char *err, size_t err_len)
+{
+	if (fread(h, sizeof *h, 1, f) != 1 || memcmp(h->magic, ckpt_magic, sizeof h->magic) != 0) {
+		snprintf(err, err_len, "%s: not a checkpoint written by this lstm-train", path);
+		return -1;
+	}
+	return 0;
+}
+
+int trainer_checkpoint_config(const char *path, TrainConfig *cfg, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
+	CkptHeader h;
+	int rc = read_header(f, path, &h, err, err_len);
+	fclose(f);
+	if (rc == 0)
+		*cfg = h.cfg;
+	return rc;
+}
+
+int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
+	CkptHeader h;
+	if (read_header(f, path, &h, err, err_len) != 0) {
+		fclose(f);
+		return -1;
+	}
+	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0) {
+		fclose(f);
+		return snprintf(err, err_len, "%s: checkpoint is for another network shape", path), -1;
+	}
+	const size_t ne = (size_t)(h.epoch > 0 ? h.epoch : 0);
+	float *hl = ne ? malloc(ne * sizeof(float)) : NULL, *hv = ne ? malloc(ne * sizeof(float)) : NULL;
+	int ok = ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
+	                     && fread(hv, sizeof(float), ne, f) == ne);
+	ok = ok && fread(tr->params, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->m, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->v, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->best, sizeof(real), tr->np, f) == tr->np;
+	fclose(f);
+	if (!ok) {
+		free(hl);
+		free(hv);
+		return snprintf(err, err_len, "%s: checkpoint is truncated", path), -1;
+	}
+	free(tr->hist_loss);
+	free(tr->hist_valid);
+	tr->hist_loss = hl;
+	tr->hist_valid = hv;
+	tr->step = h.step;
+	tr->lr = h.lr;
+	tr->best_valid = h.best_valid;
+	tr->elapsed_before = h.elapsed;
+	tr->t_start = now_seconds();
+	tr->epoch = h.epoch;
+	tr->since_best = h.since_best;
+	tr->since_lr = h.since_lr;
+	tr->rng.state = h.rng;
+	train_forward_weights_update(&tr->fw, &tr->P);
+	return 0;
+}
