@@ -79,8 +79,8 @@ static void gemm_rows(int M, int N, int K, const real *A, long ars, long acs, co
 
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
 // 4x16 register block: 8 accumulators, two B vectors and a broadcast per k.
-static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, const float *B,
-                      long ldb, float *C, long ldc)
+static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long acs,
+                            const float *B, long ldb, float *C, long ldc)
 {
 	int m = 0;
 	for (; m + 4 <= M; m += 4) {
@@ -137,6 +137,70 @@ static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, c
 	if (m < M)
 		gemm_rows(M - m, N, K, A + (long)m * ars, ars, acs, B, ldb, C + (long)m * ldc, ldc);
 }
+
+// Long products (weight gradients over a whole chunk) go in panels of K so the rows of A and
+// B being read stay in cache while every block of C passes over them.
+static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, const float *B,
+                      long ldb, float *C, long ldc)
+{
+	enum { KC = 256 };
+	for (int k = 0; k < K; k += KC)
+		gemm_avx2_panel(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs,
+		                B + (long)k * ldb, ldb, C, ldc);
+}
+#endif
+
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+// Eight units at a time, with GCC vector arithmetic; k_exp's formula in AVX2 intrinsics.
+typedef float v8 __attribute__((vector_size(32)));
+
+static inline v8 ld8(const float *p)
+{
+	return (v8)_mm256_loadu_ps(p);
+}
+
+static inline void st8(float *p, v8 v)
+{
+	_mm256_storeu_ps(p, (__m256)v);
+}
+
+static inline v8 splat8(float x)
+{
+	return (v8)_mm256_set1_ps(x);
+}
+
+static inline v8 v_exp(v8 xv)
+{
+	__m256 x = _mm256_min_ps(_mm256_max_ps((__m256)xv, _mm256_set1_ps(-87.0f)),
+	                         _mm256_set1_ps(88.0f));
+	__m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+	                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+	v8 r = (v8)_mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+	r = (v8)_mm256_fmadd_ps(n, _mm256_set1_ps(2.12194440e-4f), (__m256)r);
+	v8 p = splat8(1.9875691500e-4f);
+	p = p * r + 1.3981999507e-3f;
+	p = p * r + 8.3334519073e-3f;
+	p = p * r + 4.1665795894e-2f;
+	p = p * r + 1.6666665459e-1f;
+	p = p * r + 5.0000001201e-1f;
+	p = p * (r * r) + r + 1.0f;
+	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+	return p * (v8)_mm256_castsi256_ps(e);
+}
+
+static inline v8 v_sig(v8 x)
+{
+	return 1.0f / (1.0f + v_exp(-x));
+}
+
+static inline v8 v_tanh(v8 x)
+{
+	return 1.0f - 2.0f / (v_exp(2.0f * x) + 1.0f);
+}
+
+#define VEC_UNITS(H) ((H) & ~7)
+#else
+#define VEC_UNITS(H) 0
 #endif
 
 static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, real *c, real *tc,
@@ -148,9 +212,23 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 		const real *restrict cp = c_prev + (long)r * H;
 		real *restrict cr = c + (long)r * H, *restrict tr = tc + (long)r * H;
 		real *restrict hr = h + (long)r * H;
+		const int u0 = VEC_UNITS(H);
 		if (peep) {
 			const real *pi = peep, *pf = peep + H, *po = peep + 2 * H;
-			for (int u = 0; u < H; u++) {
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+			for (int u = 0; u < u0; u += 8) {
+				v8 c0 = ld8(cp + u);
+				v8 i = v_sig(ld8(gi + u) + ld8(pi + u) * c0);
+				v8 f = v_sig(ld8(gf + u) + ld8(pf + u) * c0);
+				v8 g = v_tanh(ld8(gg + u));
+				v8 cn = f * c0 + i * g;
+				v8 o = v_sig(ld8(go + u) + ld8(po + u) * cn);
+				v8 t = v_tanh(cn);
+				st8(gi + u, i); st8(gf + u, f); st8(gg + u, g); st8(go + u, o);
+				st8(cr + u, cn); st8(tr + u, t); st8(hr + u, o * t);
+			}
+#endif
+			for (int u = u0; u < H; u++) {
 				real i = k_sigmoid(gi[u] + pi[u] * cp[u]);
 				real f = k_sigmoid(gf[u] + pf[u] * cp[u]);
 				real g = k_tanh(gg[u]);
@@ -161,7 +239,19 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				cr[u] = cn; tr[u] = t; hr[u] = o * t;
 			}
 		} else {
-			for (int u = 0; u < H; u++) {
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+			for (int u = 0; u < u0; u += 8) {
+				v8 i = v_sig(ld8(gi + u));
+				v8 f = v_sig(ld8(gf + u));
+				v8 g = v_tanh(ld8(gg + u));
+				v8 o = v_sig(ld8(go + u));
+				v8 cn = f * ld8(cp + u) + i * g;
+				v8 t = v_tanh(cn);
+				st8(gi + u, i); st8(gf + u, f); st8(gg + u, g); st8(go + u, o);
+				st8(cr + u, cn); st8(tr + u, t); st8(hr + u, o * t);
+			}
+#endif
+			for (int u = u0; u < H; u++) {
 				real i = k_sigmoid(gi[u]);
 				real f = k_sigmoid(gf[u]);
 				real g = k_tanh(gg[u]);
@@ -188,10 +278,27 @@ static void lstm_cell_backward(int R, int H, const real *gates, const real *c_pr
 		real *restrict dcr = dc + (long)r * H;
 		real *restrict di = dgates + (long)r * 4 * H;
 		real *restrict df = di + H, *restrict dg = df + H, *restrict dO = dg + H;
+		const int u0 = VEC_UNITS(H);
 		if (peep) {
 			const real *pi = peep, *pf = peep + H, *po = peep + 2 * H;
 			real *restrict dpi = dpeep, *restrict dpf = dpeep + H, *restrict dpo = dpeep + 2 * H;
-			for (int u = 0; u < H; u++) {
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+			for (int u = 0; u < u0; u += 8) {
+				v8 i = ld8(gi + u), f = ld8(gf + u), g = ld8(gg + u), o = ld8(go + u);
+				v8 t = ld8(tr + u), d = ld8(dhr + u), c0 = ld8(cp + u);
+				v8 dao = d * t * o * (1.0f - o);
+				v8 dcv = ld8(dcr + u) + d * o * (1.0f - t * t) + dao * ld8(po + u);
+				v8 dai = dcv * g * i * (1.0f - i);
+				v8 daf = dcv * c0 * f * (1.0f - f);
+				st8(di + u, dai); st8(df + u, daf); st8(dg + u, dcv * i * (1.0f - g * g));
+				st8(dO + u, dao);
+				st8(dcr + u, dcv * f + dai * ld8(pi + u) + daf * ld8(pf + u));
+				st8(dpi + u, ld8(dpi + u) + dai * c0);
+				st8(dpf + u, ld8(dpf + u) + daf * c0);
+				st8(dpo + u, ld8(dpo + u) + dao * ld8(cr + u));
+			}
+#endif
+			for (int u = u0; u < H; u++) {
 				real i = gi[u], f = gf[u], g = gg[u], o = go[u], t = tr[u];
 				real dao = dhr[u] * t * o * (1 - o);
 				real dcv = dcr[u] + dhr[u] * o * (1 - t * t) + dao * po[u];
@@ -204,7 +311,19 @@ static void lstm_cell_backward(int R, int H, const real *gates, const real *c_pr
 				dpo[u] += dao * cr[u];
 			}
 		} else {
-			for (int u = 0; u < H; u++) {
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+			for (int u = 0; u < u0; u += 8) {
+				v8 i = ld8(gi + u), f = ld8(gf + u), g = ld8(gg + u), o = ld8(go + u);
+				v8 t = ld8(tr + u), d = ld8(dhr + u);
+				v8 dcv = ld8(dcr + u) + d * o * (1.0f - t * t);
+				st8(di + u, dcv * g * i * (1.0f - i));
+				st8(df + u, dcv * ld8(cp + u) * f * (1.0f - f));
+				st8(dg + u, dcv * i * (1.0f - g * g));
+				st8(dO + u, d * t * o * (1.0f - o));
+				st8(dcr + u, dcv * f);
+			}
+#endif
+			for (int u = u0; u < H; u++) {
 				real i = gi[u], f = gf[u], g = gg[u], o = go[u], t = tr[u];
 				real dcv = dcr[u] + dhr[u] * o * (1 - t * t);
 				di[u] = dcv * g * i * (1 - i);
@@ -224,7 +343,17 @@ static void gru_cell_forward(int R, int H, const real *gx, const real *gh, const
 		const real *restrict xr = gx + (long)r * 3 * H, *restrict hr = gh + (long)r * 3 * H;
 		const real *restrict hp = h_prev + (long)r * H;
 		real *restrict a = act + (long)r * 3 * H, *restrict ho = h + (long)r * H;
-		for (int u = 0; u < H; u++) {
+		const int u0 = VEC_UNITS(H);
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+		for (int u = 0; u < u0; u += 8) {
+			v8 rg = v_sig(ld8(xr + u) + ld8(hr + u));
+			v8 z = v_sig(ld8(xr + H + u) + ld8(hr + H + u));
+			v8 n = v_tanh(ld8(xr + 2 * H + u) + rg * ld8(hr + 2 * H + u));
+			st8(a + u, rg); st8(a + H + u, z); st8(a + 2 * H + u, n);
+			st8(ho + u, n + z * (ld8(hp + u) - n));
+		}
+#endif
+		for (int u = u0; u < H; u++) {
 			real rg = k_sigmoid(xr[u] + hr[u]);
 			real z = k_sigmoid(xr[H + u] + hr[H + u]);
 			real n = k_tanh(xr[2 * H + u] + rg * hr[2 * H + u]);
@@ -242,7 +371,20 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 		const real *restrict hp = h_prev + (long)r * H, *restrict d = dh + (long)r * H;
 		real *restrict dx = dgx + (long)r * 3 * H, *restrict dhh = dgh + (long)r * 3 * H;
 		real *restrict dp = dh_prev + (long)r * H;
-		for (int u = 0; u < H; u++) {
+		const int u0 = VEC_UNITS(H);
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+		for (int u = 0; u < u0; u += 8) {
+			v8 rg = ld8(a + u), z = ld8(a + H + u), n = ld8(a + 2 * H + u), du = ld8(d + u);
+			v8 dz = du * (ld8(hp + u) - n);
+			v8 dan = du * (1.0f - z) * (1.0f - n * n);
+			v8 dar = dan * ld8(hr + 2 * H + u) * rg * (1.0f - rg);
+			v8 daz = dz * z * (1.0f - z);
+			st8(dx + u, dar); st8(dx + H + u, daz); st8(dx + 2 * H + u, dan);
+			st8(dhh + u, dar); st8(dhh + H + u, daz); st8(dhh + 2 * H + u, dan * rg);
+			st8(dp + u, du * z);
+		}
+#endif
+		for (int u = u0; u < H; u++) {
 			real rg = a[u], z = a[H + u], n = a[2 * H + u];
 			real dz = d[u] * (hp[u] - n);
 			real dan = d[u] * (1 - z) * (1 - n * n);

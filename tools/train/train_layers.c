@@ -19,6 +19,24 @@ static void sum_rows(long rows, int n, const real *in, real *acc)
 			acc[j] += in[r * n + j];
 }
 
+// dw [G][I] += dG^T x over N rows. Narrow inputs (the audio layer) go column by column, so
+// the long dG [N][G] is streamed once per input instead of once per block of G rows.
+static void weight_grad(const TrainKernels *K, int G, int I, int N, const real *dG,
+                        const real *x, real *dw)
+{
+	if (I > 4) {
+		K->gemm(G, I, N, dG, 1, G, x, I, dw, I);
+		return;
+	}
+	real tmp[4 * 128];
+	for (int i = 0; i < I; i++) {
+		memset(tmp, 0, (size_t)G * sizeof *tmp);
+		K->gemm(1, G, N, x + i, 0, I, dG, G, tmp, G);
+		for (int m = 0; m < G; m++)
+			dw[m * I + i] += tmp[m];
+	}
+}
+
 void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                   const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
                   real *gates, real *c, real *tc, real *h)
@@ -53,9 +71,15 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
 	}
 	const int N = T * R;
 	K->gemm(G, H, N, dgates, 1, G, h, H, dw_hh, H);
-	K->gemm(G, I, N, dgates, 1, G, x, I, dw_ih, I);
-	sum_rows(N, G, dgates, db_ih);
-	sum_rows(N, G, dgates, db_hh);
+	weight_grad(K, G, I, N, dgates, x, dw_ih);
+	// b_ih and b_hh enter the LSTM gates the same way, so they share one gradient.
+	real db[4 * 128];
+	memset(db, 0, (size_t)G * sizeof *db);
+	sum_rows(N, G, dgates, db);
+	for (int j = 0; j < G; j++) {
+		db_ih[j] += db[j];
+		db_hh[j] += db[j];
+	}
 	if (dx) {
 		memset(dx, 0, (size_t)N * (size_t)I * sizeof *dx);
 		K->gemm(N, I, G, dgates, G, 1, w_ih, I, dx, I);
@@ -99,7 +123,7 @@ void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real 
 	}
 	const int N = T * R;
 	K->gemm(G, H, N, dgh, 1, G, h, H, dw_hh, H);
-	K->gemm(G, I, N, dgx, 1, G, x, I, dw_ih, I);
+	weight_grad(K, G, I, N, dgx, x, dw_ih);
 	sum_rows(N, G, dgx, db_ih);
 	sum_rows(N, G, dgh, db_hh);
 	if (dx) {

@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: ISC
+// lstm-train: learns a device from recordings. Reads one or more dry/wet pairs (optionally
+// with knob values that become conditioning inputs), trains a recurrent network with the
+// recipe in tools/train/ and writes a model file the plugin plays. The training forward pass
+// is checked against the engine, whose exact output becomes the file's self-test pair.
+//
+// Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
+// 4 the output cannot be written (exists without --force, or a write error).
+#include "capture_pair.h"
+#include "lstm_net.h"
+#include "model_file.h"
+#include "trainer.h"
+#ifdef HAVE_TOOLS_PLOT
+#include "plot.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LSTM_LV2_VERSION
+#define LSTM_LV2_VERSION "unknown"
+#endif
+
+enum { EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_OUTPUT = 4 };
+enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS, SELFTEST_FRAMES = 4096 };
+
+typedef struct {
+	const char *input, *target;
+	int knobs;
+	char knob_name[MAX_KNOBS][MODEL_NAME_LEN];
+	float knob_value[MAX_KNOBS];
+	int validation_only;
+} PairArg;
+
+typedef struct {
+	PairArg pairs[MAX_PAIRS];
+	int npairs;
+	const char *output;
+	const char *log_path, *plot_path, *ckpt_path, *resume_path;
+	int force, trim, delay_comp, quiet;
+	double valid_split, test_split;
+	double segment_seconds;
+	TrainConfig cfg;
+} Options;
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	if (stop_flag)
+		_exit(128 + sig);
+	stop_flag = 1;
+}
+
+static void fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void fail_msg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("lstm-train: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+	fputs(
+	"Usage: lstm-train --input DRY.wav --target WET.wav [options] -o MODEL.json\n"
+	"Learns the device between a dry recording and the same signal recorded through it.\n"
+	"\n"
+	"Data:\n"
+	"  -i, --input FILE        dry recording (repeat -i/-t for several pairs); a file with\n"
+	"                          several channels maps each channel to one input feature\n"
+	"  -t, --target FILE       the same signal through the device (mono)\n"
+	"  -k, --knob NAME=VALUE   a knob setting of the last pair; becomes a conditioning input\n"
+	"                          (every pair must name the same knobs in the same order)\n"
+	"      --valid-input FILE, --valid-target FILE\n"
+	"                          a separate validation pair (instead of --valid-split)\n"
+	"      --valid-split F     fraction at the end of each pair kept for validation (0.1)\n"
+	"      --test-split F      fraction at the very end kept for a final test (0)\n"
+	"      --trim              cut input and target to the shorter length\n"
+	"      --no-delay-comp     do not shift the target by the delay found\n"
+	"Network:\n"
+	"  -H, --hidden N          hidden units per layer (32)\n"
+	"  -L, --layers N          recurrent layers (1)\n"
+	"  -c, --cell TYPE         lstm, gru or peephole (lstm)\n"
+	"      --skip / --no-skip  add the dry input to the output (on)\n"
+	"Recipe:\n"
+	"  -e, --epochs N          stop after N epochs (no limit)\n"
+	"  -T, --time DURATION     stop after a wall-clock budget: 90s, 10m, 1h\n"
+	"      --segment SECONDS   training segment length (0.5)\n"
+	"      --batch N           segments per batch (50)\n"
+	"      --warmup N          samples run without gradient at each segment start (1000)\n"
+	"      --tbptt N           samples per truncated back-propagation chunk (2048)\n"
+	"      --lr X              Adam learning rate (0.005)\n"
+	"      --lr-factor X       learning rate factor on a validation plateau (0.5)\n"
+	"      --lr-patience N     epochs without improvement before the rate drops (5)\n"
+	"      --patience N        epochs without improvement before stopping (20)\n"
+	"      --preemph KIND      first (1 - a z^-1), aweight (A-weighting + low-pass) or none\n"
+	"      --preemph-coef A    coefficient of the first-order filter (0.85)\n"
+	"      --esr-weight X      weight of the pre-emphasised ESR in the loss (0.75)\n"
+	"      --dc-weight X       weight of the DC loss (0.25)\n"
+	"      --forget-bias X     initial forget-gate bias (1.0)\n"
+	"  -s, --seed N            random seed for weights and segment order (1)\n"
+	"  -j, --threads N         worker threads (2); one thread gives bit-identical runs\n"
+	"      --scalar            plain C kernels instead of AVX2\n"
+	"Output:\n"
+	"  -o, --output FILE       the model file (written atomically)\n"
+	"  -f, --force             replace an existing output file\n"
+	"      --log FILE          one JSON line per epoch\n"
+	"      --plot FILE.png     loss curves, output against target, spectra\n"
+	"      --checkpoint FILE   checkpoint written every epoch (OUTPUT.ckpt)\n"
+	"      --resume FILE       continue from a checkpoint (same command line otherwise)\n"
+	"  -q, --quiet             only errors and the final verdict\n"
+	"  -h, --help, -V, --version\n"
+	"\n"
+	"Ctrl-C stops after the current batch and writes the best model so far.\n"
+	"Exit status: 0 done, 1 training failed, 2 bad command line, 3 bad data, 4 output refused.\n"
+	"\n"
+	"Examples:\n"
+	"  lstm-train -i dry.wav -t wet.wav -o amp.json --time 10m\n"
+	"  lstm-train -i dry.wav -t gain0.wav -k Gain=0 -i dry.wav -t gain1.wav -k Gain=1 \\\n"
+	"             -H 40 -o amp-knob.json\n"
+	"  lstm-train -i features.wav -t answer.wav --no-skip --preemph none -o task.json\n",
+	f);
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+// "90", "90s", "10m", "1.5h" -> seconds.
+static int parse_duration(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || !(v > 0))
+		return -1;
+	double unit = 1.0;
+	if (*end == 's' || *end == 0)
+		unit = 1.0;
+	else if (*end == 'm')
+		unit = 60.0;
+	else if (*end == 'h')
+		unit = 3600.0;
+	else
+		return -1;
+	if (*end && end[1])
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
+enum {
+	OPT_VALID_INPUT = 256, OPT_VALID_TARGET, OPT_VALID_SPLIT, OPT_TEST_SPLIT, OPT_TRIM,
+	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
+	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
+	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME,
+};
+
+static const struct option long_opts[] = {
+	{"input", required_argument, NULL, 'i'},
+	{"target", required_argument, NULL, 't'},
+	{"knob", required_argument, NULL, 'k'},
+	{"valid-input", required_argument, NULL, OPT_VALID_INPUT},
+	{"valid-target", required_argument, NULL, OPT_VALID_TARGET},
+	{"valid-split", required_argument, NULL, OPT_VALID_SPLIT},
+	{"test-split", required_argument, NULL, OPT_TEST_SPLIT},
+	{"trim", no_argument, NULL, OPT_TRIM},
+	{"no-delay-comp", no_argument, NULL, OPT_NO_DELAY},
+	{"hidden", required_argument, NULL, 'H'},
+	{"layers", required_argument, NULL, 'L'},
+	{"cell", required_argument, NULL, 'c'},
+	{"skip", no_argument, NULL, OPT_SKIP},
+	{"no-skip", no_argument, NULL, OPT_NO_SKIP},
+	{"epochs", required_argument, NULL, 'e'},
+	{"time", required_argument, NULL, 'T'},
+	{"segment", required_argument, NULL, OPT_SEGMENT},
+	{"batch", required_argument, NULL, OPT_BATCH},
+	{"warmup", required_argument, NULL, OPT_WARMUP},
+	{"tbptt", required_argument, NULL, OPT_TBPTT},
+	{"lr", required_argument, NULL, OPT_LR},
+	{"lr-factor", required_argument, NULL, OPT_LR_FACTOR},
+	{"lr-patience", required_argument, NULL, OPT_LR_PATIENCE},
+	{"patience", required_argument, NULL, OPT_PATIENCE},
+	{"preemph", required_argument, NULL, OPT_PREEMPH},
+	{"preemph-coef", required_argument, NULL, OPT_PREEMPH_COEF},
+	{"esr-weight", required_argument, NULL, OPT_ESR_W},
+	{"dc-weight", required_argument, NULL, OPT_DC_W},
+	{"forget-bias", required_argument, NULL, OPT_FORGET},
+	{"seed", required_argument, NULL, 's'},
+	{"threads", required_argument, NULL, 'j'},
+	{"scalar", no_argument, NULL, OPT_SCALAR},
+	{"output", required_argument, NULL, 'o'},
+	{"force", no_argument, NULL, 'f'},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"plot", required_argument, NULL, OPT_PLOT},
+	{"checkpoint", required_argument, NULL, OPT_CKPT},
+	{"resume", required_argument, NULL, OPT_RESUME},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+// Returns -1 after printing a message on a bad command line, 1 after --help/--version.
+static int parse_args(int argc, char **argv, Options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->cfg = train_config_default();
+	o->delay_comp = 1;
+	o->valid_split = 0.1;
+	o->segment_seconds = 0.5;
+	int inputs = 0, targets = 0, vin = 0, vtg = 0;
+	int c;
+	double d;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+		case OPT_VALID_INPUT:
+			if (c == 'i' ? inputs != targets : vin != vtg)
+				return fail_msg("%s before the previous input's --target", argv[optind - 1]), -1;
+			if (o->npairs >= MAX_PAIRS)
+				return fail_msg("more than %d pairs", MAX_PAIRS), -1;
+			o->pairs[o->npairs].input = optarg;
+			o->pairs[o->npairs].validation_only = c != 'i';
+			o->npairs++;
+			if (c == 'i')
+				inputs++;
+			else
+				vin++;
+			break;
+		case 't':
+		case OPT_VALID_TARGET: {
+			int want_valid = c != 't';
+			if (o->npairs == 0 || o->pairs[o->npairs - 1].target
+			    || o->pairs[o->npairs - 1].validation_only != want_valid)
+				return fail_msg("%s without a matching %s first", argv[optind - 1],
+				                want_valid ? "--valid-input" : "--input"), -1;
+			o->pairs[o->npairs - 1].target = optarg;
+			if (c == 't')
+				targets++;
+			else
+				vtg++;
+			break;
+		}
+		case 'k': {
+			if (o->npairs == 0)
+				return fail_msg("--knob %s before any --input", optarg), -1;
+			PairArg *p = &o->pairs[o->npairs - 1];
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || (size_t)(eq - optarg) >= MODEL_NAME_LEN
+			    || parse_double(eq + 1, &d) != 0)
+				return fail_msg("--knob %s: expected NAME=VALUE", optarg), -1;
+			if (p->knobs >= MAX_KNOBS)
+				return fail_msg("--knob %s: at most %d knobs", optarg, MAX_KNOBS), -1;
+			memcpy(p->knob_name[p->knobs], optarg, (size_t)(eq - optarg));
+			p->knob_name[p->knobs][eq - optarg] = 0;
+			p->knob_value[p->knobs++] = (float)d;
+			break;
+		}
+		case OPT_VALID_SPLIT:
+			if (parse_double(optarg, &o->valid_split) || o->valid_split < 0 || o->valid_split >= 0.9)
+				return fail_msg("--valid-split %s: expected a fraction from 0 to 0.9", optarg), -1;
+			break;
+		case OPT_TEST_SPLIT:
+			if (parse_double(optarg, &o->test_split) || o->test_split < 0 || o->test_split >= 0.9)
+				return fail_msg("--test-split %s: expected a fraction from 0 to 0.9", optarg), -1;
+			break;
+		case OPT_TRIM: o->trim = 1; break;
+		case OPT_NO_DELAY: o->delay_comp = 0; break;
+		case 'H':
+			if (parse_int(optarg, 1, MODEL_MAX_HIDDEN, &o->cfg.shape.hidden))
+				return fail_msg("--hidden %s: expected 1 to %d", optarg, MODEL_MAX_HIDDEN), -1;
+			break;
+		case 'L':
+			if (parse_int(optarg, 1, MODEL_MAX_LAYERS, &o->cfg.shape.layers))
+				return fail_msg("--layers %s: expected 1 to %d", optarg, MODEL_MAX_LAYERS), -1;
+			break;
+		case 'c':
+			if (!strcmp(optarg, "lstm"))
+				o->cfg.shape.cell = CELL_LSTM;
+			else if (!strcmp(optarg, "gru"))
+				o->cfg.shape.cell = CELL_GRU;
+			else if (!strcmp(optarg, "peephole") || !strcmp(optarg, "lstm_peephole"))
+				o->cfg.shape.cell = CELL_LSTM_PEEPHOLE;
+			else
+				return fail_msg("--cell %s: expected lstm, gru or peephole", optarg), -1;
+			break;
+		case OPT_SKIP: o->cfg.shape.skip = 1; break;
+		case OPT_NO_SKIP: o->cfg.shape.skip = 0; break;
+		case 'e':
+			if (parse_int(optarg, 1, 1000000, &o->cfg.max_epochs))
+				return fail_msg("--epochs %s: expected a positive number", optarg), -1;
+			break;
+		case 'T':
+			if (parse_duration(optarg, &o->cfg.max_seconds))
+				return fail_msg("--time %s: expected a duration such as 90s, 10m or 1h", optarg), -1;
+			break;
+		case OPT_SEGMENT:
+			if (parse_double(optarg, &o->segment_seconds) || !(o->segment_seconds > 0))
+				return fail_msg("--segment %s: expected seconds > 0", optarg), -1;
+			break;
+		case OPT_BATCH:
+			if (parse_int(optarg, 1, 100000, &o->cfg.batch))
+				return fail_msg("--batch %s: expected a positive number", optarg), -1;
+			break;
+		case OPT_WARMUP:
+			if (parse_int(optarg, 0, 10000000, &o->cfg.warmup))
+				return fail_msg("--warmup %s: expected samples >= 0", optarg), -1;
+			break;
+		case OPT_TBPTT:
+			if (parse_int(optarg, 1, 10000000, &o->cfg.tbptt))
+				return fail_msg("--tbptt %s: expected samples >= 1", optarg), -1;
+			break;
+		case OPT_LR:
+			if (parse_double(optarg, &o->cfg.lr) || !(o->cfg.lr > 0))
+				return fail_msg("--lr %s: expected a positive number", optarg), -1;
+			break;
+		case OPT_LR_FACTOR:
+			if (parse_double(optarg, &o->cfg.lr_factor) || !(o->cfg.lr_factor > 0 && o->cfg.lr_factor <= 1))
+				return fail_msg("--lr-factor %s: expected a number in (0, 1]", optarg), -1;
+			break;
+		case OPT_LR_PATIENCE:
+			if (parse_int(optarg, 1, 1000000, &o->cfg.lr_patience))
+				return fail_msg("--lr-patience %s: expected a positive number", optarg), -1;
+			break;
+		case OPT_PATIENCE:
+			if (parse_int(optarg, 1, 1000000, &o->cfg.patience))
+				return fail_msg("--patience %s: expected a positive number", optarg), -1;
+			break;
+		case OPT_PREEMPH:
+			if (!strcmp(optarg, "first"))
+				o->cfg.preemph = PREEMPH_FIRST;
+			else if (!strcmp(optarg, "aweight"))
+				o->cfg.preemph = PREEMPH_AWEIGHT;
+			else if (!strcmp(optarg, "none"))
+				o->cfg.preemph = PREEMPH_NONE;
+			else
+				return fail_msg("--preemph %s: expected first, aweight or none", optarg), -1;
+			break;
+		case OPT_PREEMPH_COEF:
+			if (parse_double(optarg, &o->cfg.preemph_coef) || fabs(o->cfg.preemph_coef) >= 1)
+				return fail_msg("--preemph-coef %s: expected a number in (-1, 1)", optarg), -1;
+			break;
+		case OPT_ESR_W:
+			if (parse_double(optarg, &o->cfg.esr_weight) || o->cfg.esr_weight < 0)
+				return fail_msg("--esr-weight %s: expected a number >= 0", optarg), -1;
+			break;
+		case OPT_DC_W:
+			if (parse_double(optarg, &o->cfg.dc_weight) || o->cfg.dc_weight < 0)
+				return fail_msg("--dc-weight %s: expected a number >= 0", optarg), -1;
+			break;
+		case OPT_FORGET:
+			if (parse_double(optarg, &o->cfg.forget_bias))
+				return fail_msg("--forget-bias %s: expected a number", optarg), -1;
+			break;
+		case 's': {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end)
+				return fail_msg("--seed %s: expected a whole number", optarg), -1;
+			o->cfg.seed = v;
+			break;
+		}
+		case 'j':
+			if (parse_int(optarg, 1, 64, &o->cfg.threads))
+				return fail_msg("--threads %s: expected 1 to 64", optarg), -1;
+			break;
+		case OPT_SCALAR: o->cfg.force_scalar = 1; break;
+		case 'o': o->output = optarg; break;
+		case 'f': o->force = 1; break;
+		case OPT_LOG: o->log_path = optarg; break;
+		case OPT_PLOT: o->plot_path = optarg; break;
+		case OPT_CKPT: o->ckpt_path = optarg; break;
+		case OPT_RESUME: o->resume_path = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout); return 1;
+		case 'V': printf("lstm-train %s\n", LSTM_LV2_VERSION); return 1;
+		case ':': return fail_msg("%s needs a value (see --help)", argv[optind - 1]), -1;
+		default: return fail_msg("unknown option %s (see --help)", argv[optind - 1]), -1;
+		}
+	}
+	if (optind < argc)
+		return fail_msg("unexpected argument %s (see --help)", argv[optind]), -1;
+	if (inputs == 0)
+		return fail_msg("no --input given (see --help)"), -1;
+	for (int k = 0; k < o->npairs; k++)
+		if (!o->pairs[k].target)
+			return fail_msg("%s has no matching --target", o->pairs[k].input), -1;
+	if (!o->output)
+		return fail_msg("no output file: give -o MODEL.json"), -1;
+	return 0;
+}
+
+typedef struct {
+	CapturePair pair;
+	float *x; // [n][inputs]
+	TrainSeries s;
+} LoadedPair;
+
+// Loads and checks every pair and builds the training series. Returns 0, or EXIT_DATA after
+// printing the problem.
+static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_out)
+{
+	const PairArg *p0 = &o->pairs[0];
+	int channels = 0;
+	double rate = 0;
+	for (int k = 0; k < o->npairs; k++) {
+		const PairArg *pa = &o->pairs[k];
+		if (pa->knobs != p0->knobs) {
+			fail_msg("%s: %d knob values, but %s has %d", pa->target, pa->knobs, p0->target, p0->knobs);
+			return EXIT_DATA;
+		}
+		for (int j = 0; j < pa->knobs; j++)
+			if (strcmp(pa->knob_name[j], p0->knob_name[j]) != 0) {
+				fail_msg("%s: knob %d is %s, but %s calls it %s", pa->target, j + 1,
+				         pa->knob_name[j], p0->target, p0->knob_name[j]);
+				return EXIT_DATA;
+			}
+		CapturePairOptions opt = capture_pair_default_options();
+		opt.trim = o->trim;
+		opt.compensate_delay = o->delay_comp;
+		opt.input_channels = k == 0 ? 0 : channels;
+		opt.min_frames = pa->validation_only ? 1 : (long)o->cfg.segment;
+		char err[512];
+		if (capture_pair_load(pa->input, pa->target, &opt, &lp[k].pair, err, sizeof err) != 0) {
+			fail_msg("%s", err);
+			return EXIT_DATA;
+		}
+		const CapturePair *cp = &lp[k].pair;
+		if (k == 0) {
+			channels = cp->input.channels;
+			rate = cp->input.sample_rate;
+		} else if (cp->input.sample_rate != rate) {
+			fail_msg("%s: sample rate %g Hz, but %s has %g Hz", pa->input, cp->input.sample_rate,
+			         p0->input, rate);
+			return EXIT_DATA;
+		}
+		if (channels + pa->knobs > MODEL_MAX_INPUTS) {
+			fail_msg("%s: %d channels and %d knobs make %d inputs, at most %d", pa->input,
+			         channels, pa->knobs, channels + pa->knobs, MODEL_MAX_INPUTS);
+			return EXIT_DATA;
+		}
+		if (cp->warnings[0] && !o->quiet)
+			fprintf(stderr, "lstm-train: %s + %s:\n  %s\n", pa->input, pa->target, cp->warnings);
+		if (!o->quiet)
+			fprintf(stderr, "lstm-train: %s: %.1f s, delay %d samples%s\n", pa->target,
+			        (double)cp->input.frames / rate, cp->delay,
+			        o->delay_comp && cp->delay ? " (compensated)" : "");
+	}
+	const int I = channels + p0->knobs;
+	int has_valid_files = 0;
+	for (int k = 0; k < o->npairs; k++)
+		has_valid_files |= o->pairs[k].validation_only;
+	long longest_train = 0;
+	for (int k = 0; k < o->npairs; k++) {
+		const CapturePair *cp = &lp[k].pair;
+		const long n = cp->input.frames;
+		lp[k].x = malloc((size_t)n * (size_t)I * sizeof(float));
+		if (!lp[k].x) {
+			fail_msg("out of memory");
+			return 1;
+		}
+		for (long i = 0; i < n; i++) {
+			for (int c = 0; c < channels; c++)
+				lp[k].x[i * I + c] = cp->input.data[i * channels + c];
+			for (int j = 0; j < o->pairs[k].knobs; j++)
+				lp[k].x[i * I + channels + j] = o->pairs[k].knob_value[j];
+		}
+		TrainSeries *s = &lp[k].s;
+		s->x = lp[k].x;
+		s->t = cp->target.data;
+		s->n = n;
+		if (o->pairs[k].validation_only) {
+			s->train_end = 0;
+			s->valid_end = n;
+		} else {
+			long test = (long)floor(o->test_split * (double)n);
+			long valid = has_valid_files ? 0 : (long)floor(o->valid_split * (double)n);
+			s->valid_end = n - test;
+			s->train_end = n - test - valid;
+			if (s->train_end > longest_train)
+				longest_train = s->train_end;
+		}
+	}
+	if (longest_train < o->cfg.segment) {
+		fail_msg("%s: too short: %.2f s left for training after the validation and test parts, "
+		         "one segment needs %.2f s", p0->input, (double)longest_train / rate,
+		         (double)o->cfg.segment / rate);
+		return EXIT_DATA;
+	}
+	*inputs_out = I;
+	*rate_out = rate;
+	return 0;
+}
+
+// --- progress ------------------------------------------------------------------------------
+
+typedef struct {
+	int tty, quiet;
+	double t0, epoch_t0;
+} Progress;
+
+static double wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_progress(void *user, int epoch, double fraction, double loss)
+{
+	Progress *p = user;
+	if (!p->tty || p->quiet)
+		return;
+	double t = wall() - p->epoch_t0;
+	double eta = fraction > 0 ? t * (1.0 - fraction) / fraction : 0;
+	int filled = (int)(fraction * 30.0 + 0.5);
+	char bar[31];
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[30] = 0;
+	fprintf(stderr, "\repoch %4d [%s] %3.0f%% eta %4.0fs loss %.5f ", epoch, bar,
+	        fraction * 100.0, eta, loss);
+	fflush(stderr);
+}
+
+// --- output --------------------------------------------------------------------------------
+
+static const char *verdict(double esr)
+{
+	if (esr < 0)
+		return "no held-out data to judge by";
+	if (esr <= 0.01)
+		return "excellent: hard to tell from the device";
+	if (esr <= 0.03)
+		return "good: close to the device";
+	if (esr <= 0.1)
+		return "fair: audibly different on close listening";
+	return "poor: clearly different from the device; train longer or use a larger network";
+}
+
+static const char *cell_arg(CellType c)
+{
+	return c == CELL_GRU ? "gru" : c == CELL_LSTM_PEEPHOLE ? "peephole" : "lstm";
+}
+
+static const char *preemph_name(PreEmphasisKind k)
+{
+	return k == PREEMPH_AWEIGHT ? "aweight" : k == PREEMPH_NONE ? "none" : "first";
+}
+
+// Runs the engine with exact activations over frames of series 0 from zero state.
+static int engine_run(const ModelDesc *m, const float *x, long n, float *out, char *err,
+                      size_t err_len)
+{
+	LstmNetOptions no = lstm_net_default_options();
+	no.activations = LSTM_ACT_EXACT;
+	ModelError me;
+	LstmNet *net = lstm_net_create(m, &no, &me);
+	if (!net) {
+		snprintf(err, err_len, "the trained model does not build: %s", me.message);
+		return -1;
+	}
+	for (long i = 0; i < n; i++)
+		out[i] = lstm_net_process_frame(net, x + i * m->inputs);
+	lstm_net_destroy(net);
+	return 0;
+}
+
+static double rms_db(const float *y, long n)
+{
+	double s = 0;
+	for (long i = 0; i < n; i++)
+		s += (double)y[i] * y[i];
+	return n > 0 && s > 0 ? 10.0 * log10(s / (double)n) : -200.0;
+}
+
+static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int inputs,
+                       double rate, double esr_train, double esr_valid, double esr_test,
+                       double seconds, int interrupted)
+{
+	const TrainConfig *c = trainer_config(tr);
+	ModelDesc m;
+	if (train_params_export(&c->shape, trainer_best_params(tr), rate, &m) != 0) {
+		fail_msg("out of memory");
+		return 1;
+	}
+	const PairArg *p0 = &o->pairs[0];
+	const int channels = inputs - p0->knobs;
+	if (p0->knobs > 0 && channels == 1) {
+		m.num_controls = p0->knobs;
+		for (int j = 0; j < p0->knobs; j++) {
+			ControlDesc *cd = &m.controls[j];
+			snprintf(cd->name, sizeof cd->name, "%s", p0->knob_name[j]);
+			cd->min = cd->max = p0->knob_value[j];
+			for (int k = 0; k < o->npairs; k++) {
+				cd->min = fminf(cd->min, o->pairs[k].knob_value[j]);
+				cd->max = fmaxf(cd->max, o->pairs[k].knob_value[j]);
+			}
+			if (!(cd->max > cd->min))
+				cd->max = cd->min + 1.0f;
+			cd->def = 0.5f * (cd->min + cd->max);
+		}
+	}
+	// Self-test pair: the engine's exact output on the start of the first pair.
+	const long nst = lp[0].s.n < SELFTEST_FRAMES ? lp[0].s.n : SELFTEST_FRAMES;
+	m.selftest_frames = (int)nst;
+	m.selftest_input = malloc((size_t)nst * (size_t)inputs * sizeof(float));
+	m.selftest_output = malloc((size_t)nst * sizeof(float));
+	m.selftest_tolerance = 1e-4f;
+	char err[512];
+	if (!m.selftest_input || !m.selftest_output) {
+		model_desc_free(&m);
+		fail_msg("out of memory");
+		return 1;
+	}
+	memcpy(m.selftest_input, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
+	if (engine_run(&m, m.selftest_input, nst, m.selftest_output, err, sizeof err) != 0) {
+		model_desc_free(&m);
+		fail_msg("%s", err);
+		return 1;
+	}
+	// Loudness: the engine's output level over the first 5 s of the first pair.
+	const long nl = lp[0].s.n < (long)(5 * rate) ? lp[0].s.n : (long)(5 * rate);
+	float *yl = malloc((size_t)nl * sizeof(float));
+	double loud = -200.0;
+	if (yl && engine_run(&m, lp[0].s.x, nl, yl, err, sizeof err) == 0)
+		loud = rms_db(yl, nl);
+	free(yl);
+
+	json_t *meta = json_object();
+	json_t *tj = json_object();
+	double audio_seconds = 0;
+	for (int k = 0; k < o->npairs; k++)
+		audio_seconds += (double)lp[k].s.train_end / rate;
+	int max_delay = 0;
+	for (int k = 0; k < o->npairs; k++)
+		if (abs(lp[k].pair.delay) > abs(max_delay))
+			max_delay = lp[k].pair.delay;
+	json_object_set_new(meta, "name", json_string(o->output));
+	json_object_set_new(meta, "description", json_string("trained by lstm-train from a dry/wet pair"));
+	json_object_set_new(meta, "loudness_db", json_real(loud));
+	json_object_set_new(tj, "program", json_string("lstm-train " LSTM_LV2_VERSION));
+	json_object_set_new(tj, "cell", json_string(cell_arg(c->shape.cell)));
+	json_object_set_new(tj, "hidden", json_integer(c->shape.hidden));
+	json_object_set_new(tj, "layers", json_integer(c->shape.layers));
+	json_object_set_new(tj, "skip", json_integer(c->shape.skip));
+	json_object_set_new(tj, "epochs", json_integer(trainer_epochs_done(tr)));
+	json_object_set_new(tj, "seconds", json_real(seconds));
+	json_object_set_new(tj, "interrupted", json_boolean(interrupted));
+	json_object_set_new(tj, "seconds_of_audio", json_real(audio_seconds));
+	json_object_set_new(tj, "pairs", json_integer(o->npairs));
+	json_object_set_new(tj, "latency_samples", json_integer(max_delay));
+	json_object_set_new(tj, "esr_train", json_real(esr_train));
+	if (esr_valid >= 0)
+		json_object_set_new(tj, "esr_validation", json_real(esr_valid));
+	if (esr_test >= 0)
+		json_object_set_new(tj, "esr_test", json_real(esr_test));
+	json_object_set_new(tj, "segment_samples", json_integer(c->segment));
+	json_object_set_new(tj, "batch", json_integer(c->batch));
+	json_object_set_new(tj, "warmup", json_integer(c->warmup));
+	json_object_set_new(tj, "tbptt", json_integer(c->tbptt));
+	json_object_set_new(tj, "lr", json_real(c->lr));
+	json_object_set_new(tj, "preemph", json_string(preemph_name(c->preemph)));
+	json_object_set_new(tj, "preemph_coef", json_real(c->preemph_coef));
+	json_object_set_new(tj, "esr_weight", json_real(c->esr_weight));
+	json_object_set_new(tj, "dc_weight", json_real(c->dc_weight));
+	json_object_set_new(tj, "seed", json_integer((json_int_t)c->seed));
+	json_object_set_new(tj, "threads", json_integer(c->threads));
+	json_object_set_new(meta, "training", tj);
+	m.metadata_json = json_dumps(meta, JSON_COMPACT | JSON_REAL_PRECISION(9));
+	json_decref(meta);
+
+	ModelError me;
+	ModelStatus st = model_write_file(o->output, &m, o->force, &me);
+	model_desc_free(&m);
+	if (st != MODEL_OK) {
+		fail_msg("%s", me.message);
+		return EXIT_OUTPUT;
+	}
+	return 0;
+}
+
+static void write_plot(const Options *o, Trainer *tr, const LoadedPair *lp, double rate)
+{
+#ifdef HAVE_TOOLS_PLOT
+	const TrainSeries *s = &lp[0].s;
+	float *y = malloc((size_t)s->n * sizeof(float));
+	if (!y)
+		return;
+	trainer_render(tr, NULL, 0, y);
+	// Half a second from the held-out end (or the middle when nothing is held out).
+	long len = (long)(0.5 * rate);
+	long at = s->train_end < s->n ? s->train_end : s->n / 2;
+	if (at + len > s->n)
+		at = s->n - len > 0 ? s->n - len : 0;
+	if (len > s->n - at)
+		len = s->n - at;
+	TrainingPlot p = {
+		trainer_history_loss(tr), trainer_history_valid(tr), trainer_epochs_done(tr),
+		s->t + at, y + at, len, rate, o->output,
+	};
+	char err[512];
+	if (plot_training_png(o->plot_path, &p, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	free(y);
+#else
+	(void)tr;
+	(void)lp;
+	(void)rate;
+	fail_msg("%s: plots are not available in this build", o->plot_path);
+#endif
+}
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	Options o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? 0 : EXIT_USAGE;
+	if (!o.force && file_exists(o.output)) {
+		fail_msg("%s exists; use --force to replace it", o.output);
+		return EXIT_OUTPUT;
+	}
+	LoadedPair *lp = calloc((size_t)o.npairs, sizeof *lp);
+	if (!lp)
+		return 1;
+	int inputs = 0;
+	double rate = 0;
+	// The recipe gives the segment in seconds; the sample rate turns it into samples.
+	o.cfg.segment = 1; // provisional, for the length check inside capture_pair_load
+	{
+		CapturePair probe;
+		char err[512];
+		CapturePairOptions opt = capture_pair_default_options();
+		opt.input_channels = 0;
+		opt.trim = o.trim;
+		opt.min_frames = 1;
+		if (capture_pair_load(o.pairs[0].input, o.pairs[0].target, &opt, &probe, err, sizeof err) != 0) {
+			fail_msg("%s", err);
+			free(lp);
+			return EXIT_DATA;
+		}
+		o.cfg.segment = (int)lround(o.segment_seconds * probe.input.sample_rate);
+		capture_pair_free(&probe);
+	}
+	rc = load_data(&o, lp, &inputs, &rate);
+	if (rc == 0) {
+		o.cfg.shape.inputs = inputs;
+		o.cfg.sample_rate = rate;
+		if (o.cfg.warmup >= o.cfg.segment) {
+			fail_msg("--warmup %d: must be shorter than a segment (%d samples)", o.cfg.warmup,
+			         o.cfg.segment);
+			rc = EXIT_USAGE;
+		}
+	}
+	char err[512];
+	Trainer *tr = NULL;
+	TrainSeries series[MAX_PAIRS];
+	if (rc == 0) {
+		for (int k = 0; k < o.npairs; k++)
+			series[k] = lp[k].s;
+		tr = trainer_create(&o.cfg, series, o.npairs, err, sizeof err);
+		if (!tr) {
+			fail_msg("%s", err);
+			rc = 1;
+		}
+	}
+	if (rc == 0 && o.resume_path) {
+		if (trainer_load_checkpoint(tr, o.resume_path, err, sizeof err) != 0) {
+			fail_msg("%s", err);
+			rc = EXIT_USAGE;
+		} else if (!o.quiet) {
+			fprintf(stderr, "lstm-train: resuming after epoch %d\n", trainer_epochs_done(tr));
+		}
+	}
+	FILE *log = NULL;
+	if (rc == 0 && o.log_path) {
+		log = fopen(o.log_path, o.resume_path ? "a" : "w");
+		if (!log) {
+			fail_msg("%s: cannot write the log (%s)", o.log_path, strerror(errno));
+			rc = EXIT_OUTPUT;
+		}
+	}
+	char ckpt[4096];
+	snprintf(ckpt, sizeof ckpt, "%s", o.ckpt_path ? o.ckpt_path : "");
+	if (!o.ckpt_path)
+		snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.output);
+	int interrupted = 0;
+	if (rc == 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		Progress pg = {isatty(2), o.quiet, wall(), wall()};
+		if (!o.quiet)
+			fprintf(stderr, "lstm-train: %s-%d x%d, %d inputs, skip %d, %ld training samples, "
+			        "%d threads, %s kernels\n", cell_arg(o.cfg.shape.cell), o.cfg.shape.hidden,
+			        o.cfg.shape.layers, inputs, o.cfg.shape.skip, trainer_train_samples(tr),
+			        o.cfg.threads, trainer_kernels_name(tr));
+		int go_on = !(o.cfg.max_epochs > 0 && trainer_epochs_done(tr) >= o.cfg.max_epochs);
+		while (go_on) {
+			TrainEpochReport rep;
+			pg.epoch_t0 = wall();
+			go_on = trainer_run_epoch(tr, on_progress, &pg, &stop_flag, &rep);
+			if (pg.tty && !o.quiet)
+				fputc('\r', stderr);
+			if (!o.quiet)
+				fprintf(stderr, "epoch %4d  loss %.6f  valid ESR %.6f%s  lr %.2g  %6.1fs%s%*s\n",
+				        rep.epoch, rep.train_loss, rep.valid_esr, rep.improved ? "*" : " ", rep.lr,
+				        rep.seconds, rep.partial ? " (partial)" : "", 8, "");
+			if (log) {
+				fprintf(log, "{\"epoch\":%d,\"train_loss\":%.9g,\"valid_esr\":%.9g,\"lr\":%.9g,"
+				        "\"improved\":%s,\"seconds\":%.3f,\"partial\":%s}\n", rep.epoch,
+				        rep.train_loss, rep.valid_esr, rep.lr, rep.improved ? "true" : "false",
+				        rep.seconds, rep.partial ? "true" : "false");
+				fflush(log);
+			}
+			if (trainer_save_checkpoint(tr, ckpt, err, sizeof err) != 0)
+				fail_msg("%s", err);
+		}
+		interrupted = stop_flag != 0;
+		if (interrupted && !o.quiet)
+			fprintf(stderr, "lstm-train: interrupted; writing the best model so far\n");
+		// The final figures are the engine-independent trainer forward of the best weights.
+		const real *best = trainer_best_params(tr);
+		double esr_train = trainer_region_esr(tr, best, 0);
+		double esr_valid = trainer_region_esr(tr, best, 1);
+		double esr_test = trainer_region_esr(tr, best, 2);
+		double seconds = wall() - pg.t0;
+		rc = write_model(&o, tr, lp, inputs, rate, esr_train, esr_valid, esr_test, seconds,
+		                 interrupted);
+		if (rc == 0) {
+			if (o.plot_path)
+				write_plot(&o, tr, lp, rate);
+			double held = esr_test >= 0 ? esr_test : esr_valid;
+			printf("ESR train %.6f  validation %.6f  test %s%.6f\n", esr_train, esr_valid,
+			       esr_test >= 0 ? "" : "(none) ", esr_test >= 0 ? esr_test : 0.0);
+			printf("verdict: %s (held-out ESR %.4f)\n", verdict(held), held);
+			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr), seconds);
+		}
+	}
+	if (log)
+		fclose(log);
+	trainer_free(tr);
+	for (int k = 0; k < o.npairs; k++) {
+		capture_pair_free(&lp[k].pair);
+		free(lp[k].x);
+	}
+	free(lp);
+	return rc;
+}
