@@ -498,6 +498,9 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 {
 	const TrainConfig *c = &tr->cfg;
 	memset(rep, 0, sizeof *rep);
+	// The order depends only on the generator, so a checkpoint needs no permutation.
+	for (int i = 0; i < tr->nsegs; i++)
+		tr->order[i] = i;
 	for (int i = tr->nsegs - 1; i > 0; i--) {
 		int j = (int)(train_rng_next(&tr->rng) % (uint64_t)(i + 1));
 		int t = tr->order[i];
