@@ -753,6 +753,22 @@ static int file_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+// Whether the folder that will hold path exists and is writable, so a long run does not end
+// in a refused write.
+static int folder_writable(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return access(".", W_OK) == 0;
+	if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	return access(dir, W_OK) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	Options o;
@@ -761,6 +777,10 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : EXIT_USAGE;
 	if (!o.force && file_exists(o.output)) {
 		fail_msg("%s exists; use --force to replace it", o.output);
+		return EXIT_OUTPUT;
+	}
+	if (!folder_writable(o.output)) {
+		fail_msg("%s: cannot write there (%s)", o.output, strerror(errno));
 		return EXIT_OUTPUT;
 	}
 	LoadedPair *lp = calloc((size_t)o.npairs, sizeof *lp);

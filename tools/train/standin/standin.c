@@ -93,6 +93,17 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		long n = out->input.frames < out->target.frames ? out->input.frames : out->target.frames;
 		out->input.frames = out->target.frames = n;
 	}
+	const AudioBuffer *bufs[2] = {&out->input, &out->target};
+	const char *names[2] = {input_path, target_path};
+	for (int b = 0; b < 2; b++) {
+		float peak = 0;
+		for (long i = 0; i < bufs[b]->frames * bufs[b]->channels; i++)
+			peak = fmaxf(peak, fabsf(bufs[b]->data[i]));
+		if (peak < 1e-5f) {
+			snprintf(err, err_len, "%s: silent (peak below -100 dBFS)", names[b]);
+			goto fail;
+		}
+	}
 	if (out->input.frames < opt->min_frames) {
 		snprintf(err, err_len, "%s: %ld frames, too short (need at least %ld)", input_path,
 		         out->input.frames, opt->min_frames);

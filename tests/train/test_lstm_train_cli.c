@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: ISC
+// lstm-train as a user runs it (argv[1] is the program): the seed memory task (../shared/seeds
+// 002: x1 numbers, x2 = 1 adds x1 to memory, x2 = -1 resets it, x3 = 1 outputs the memory)
+// as a 3-channel input and a 1-channel target trains to a low error; the bad-input table (each
+// case: message, exit status, no output file); an existing output is kept without --force;
+// SIGINT writes the best model so far; --resume continues a run.
+#undef NDEBUG
+#define _DEFAULT_SOURCE 1 // realpath, mkdtemp
+#include <assert.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *prog;
+static char dir[] = "/tmp/test_lstm_train_XXXXXX";
+static char out_text[8192];
+
+static void path_of(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", dir, name);
+}
+
+static void write_wav(const char *name, const float *data, long frames, int channels, int rate)
+{
+	char p[512];
+	path_of(p, sizeof p, name);
+	SF_INFO info = {0};
+	info.samplerate = rate;
+	info.channels = channels;
+	info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+	SNDFILE *f = sf_open(p, SFM_WRITE, &info);
+	assert(f);
+	assert(sf_writef_float(f, data, frames) == frames);
+	sf_close(f);
+}
+
+static int exists(const char *name)
+{
+	char p[512];
+	struct stat st;
+	path_of(p, sizeof p, name);
+	return stat(p, &st) == 0;
+}
+
+// Runs "prog ARGS" in dir with stdout and stderr captured into out_text; returns the exit
+// status.
+static int run(const char *args)
+{
+	char cmd[4096], log[512];
+	path_of(log, sizeof log, "run.log");
+	snprintf(cmd, sizeof cmd, "cd %s && %s %s >%s 2>&1", dir, prog, args, log);
+	int st = system(cmd);
+	FILE *f = fopen(log, "r");
+	assert(f);
+	size_t n = fread(out_text, 1, sizeof out_text - 1, f);
+	out_text[n] = 0;
+	fclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+// --- the memory task ---------------------------------------------------------------------
+
+static void make_memory_task(const char *in_name, const char *tg_name, long n, unsigned seed)
+{
+	float *x = malloc((size_t)n * 3 * sizeof(float)), *y = malloc((size_t)n * sizeof(float));
+	assert(x && y);
+	double mem = 0;
+	srand(seed);
+	for (long i = 0; i < n; i++) {
+		double x1 = (1 + rand() % 5) * 0.1;
+		int r = rand() % 100;
+		double x2 = r < 30 ? 1 : r < 40 ? -1 : 0;
+		double x3 = rand() % 100 < 20 ? 1 : 0;
+		if (x2 > 0)
+			mem += x1;
+		else if (x2 < 0)
+			mem = 0;
+		x[i * 3] = (float)x1;
+		x[i * 3 + 1] = (float)x2;
+		x[i * 3 + 2] = (float)x3;
+		y[i] = x3 > 0 ? (float)mem : 0.0f;
+	}
+	write_wav(in_name, x, n, 3, 8000);
+	write_wav(tg_name, y, n, 1, 8000);
+	free(x);
+	free(y);
+}
+
+static double json_esr(const char *name, const char *key)
+{
+	char p[512];
+	path_of(p, sizeof p, name);
+	json_error_t je;
+	json_t *root = json_load_file(p, 0, &je);
+	assert(root);
+	json_t *v = json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), key);
+	double r = json_is_number(v) ? json_number_value(v) : -1;
+	json_decref(root);
+	return r;
+}
+
+static const char *memory_args =
+	"-i mem_in.wav -t mem_tg.wav --no-skip --preemph none --dc-weight 0 --esr-weight 1 "
+	"--segment 0.1 --warmup 0 --tbptt 800 --batch 16 --lr 0.01 -H 24 -j 2 --no-delay-comp "
+	"--valid-split 0.1 -q";
+
+static void test_memory_task(void)
+{
+	char args[1024];
+	snprintf(args, sizeof args, "%s -e 60 -o mem.json", memory_args);
+	time_t t0 = time(NULL);
+	int rc = run(args);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	double esr = json_esr("mem.json", "esr_validation");
+	printf("memory task: validation ESR %.5f after %ld s\n", esr, (long)(time(NULL) - t0));
+	assert(esr >= 0 && esr < 0.03); // zero output scores 1, the mean memory about 0.3
+}
+
+// --- bad input ---------------------------------------------------------------------------
+
+typedef struct {
+	const char *what, *args, *message;
+	int status;
+} BadCase;
+
+static void test_bad_inputs(void)
+{
+	float tone[48000], tone2[48000], stereo[2 * 48000], silent[48000] = {0}, bad[48000];
+	for (int i = 0; i < 48000; i++) {
+		tone[i] = 0.5f * sinf(0.05f * (float)i);
+		tone2[i] = 0.4f * tanhf(2.0f * tone[i]);
+		stereo[2 * i] = stereo[2 * i + 1] = tone[i];
+		bad[i] = tone[i];
+	}
+	bad[1234] = NAN;
+	write_wav("a.wav", tone, 48000, 1, 48000);
+	write_wav("b.wav", tone2, 48000, 1, 48000);
+	write_wav("b44.wav", tone2, 48000, 1, 44100);
+	write_wav("short.wav", tone2, 40000, 1, 48000);
+	write_wav("stereo.wav", stereo, 48000, 2, 48000);
+	write_wav("silent.wav", silent, 48000, 1, 48000);
+	write_wav("nan.wav", bad, 48000, 1, 48000);
+	write_wav("tiny_a.wav", tone, 8000, 1, 48000);
+	write_wav("tiny_b.wav", tone2, 8000, 1, 48000);
+	FILE *f;
+	char p[512];
+	path_of(p, sizeof p, "text.wav");
+	f = fopen(p, "w");
+	assert(f);
+	fputs("this is not audio\n", f);
+	fclose(f);
+	const BadCase cases[] = {
+		{"missing file", "-i nothere.wav -t b.wav -o o.json", "nothere.wav", 3},
+		{"not audio", "-i text.wav -t b.wav -o o.json", "text.wav", 3},
+		{"rates differ", "-i a.wav -t b44.wav -o o.json", "rate", 3},
+		{"lengths differ", "-i a.wav -t short.wav -o o.json", "short.wav", 3},
+		{"stereo target", "-i a.wav -t stereo.wav -o o.json", "stereo.wav", 3},
+		{"NaN sample", "-i nan.wav -t b.wav -o o.json", "nan.wav", 3},
+		{"silent input", "-i silent.wav -t b.wav -o o.json", "silent", 3},
+		{"silent target", "-i a.wav -t silent.wav -o o.json", "silent", 3},
+		{"too short", "-i tiny_a.wav -t tiny_b.wav -o o.json", "short", 3},
+		{"no target", "-i a.wav -o o.json", "--target", 2},
+		{"no output", "-i a.wav -t b.wav", "output", 2},
+		{"bad option", "-i a.wav -t b.wav -o o.json --frobnicate", "--frobnicate", 2},
+		{"bad hidden", "-i a.wav -t b.wav -o o.json -H 0", "--hidden", 2},
+		{"bad cell", "-i a.wav -t b.wav -o o.json --cell rnn", "--cell", 2},
+		{"bad time", "-i a.wav -t b.wav -o o.json --time soon", "--time", 2},
+		{"bad knob", "-i a.wav -t b.wav -k Gain -o o.json", "--knob", 2},
+		{"knob names differ", "-i a.wav -t b.wav -k Gain=0 -i a.wav -t b.wav -k Tone=1 -o o.json",
+		 "Tone", 3},
+		{"no folder", "-i a.wav -t b.wav -o nodir/o.json -e 1 --segment 0.1 -q", "nodir", 4},
+	};
+	int fails = 0;
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const BadCase *c = &cases[k];
+		int rc = run(c->args);
+		int left = exists("o.json") || exists("nodir/o.json");
+		int ok = rc == c->status && strstr(out_text, c->message) && !left;
+		printf("%-18s exit %d (want %d)  %s", c->what, rc, c->status, out_text);
+		if (!ok) {
+			fprintf(stderr, "FAIL: %s: want exit %d and a message with \"%s\"%s\n", c->what,
+			        c->status, c->message, left ? "; an output file was left" : "");
+			fails++;
+		}
+		path_of(p, sizeof p, "o.json");
+		remove(p);
+	}
+	assert(fails == 0);
+	assert(run("--help") == 0 && strstr(out_text, "Examples"));
+	assert(run("--version") == 0 && strstr(out_text, "lstm-train"));
+}
+
+static void test_existing_output(void)
+{
+	char p[512];
+	path_of(p, sizeof p, "keep.json");
+	FILE *f = fopen(p, "w");
+	assert(f);
+	fputs("precious\n", f);
+	fclose(f);
+	int rc = run("-i a.wav -t b.wav -o keep.json -e 1 --segment 0.1 -q");
+	assert(rc == 4 && strstr(out_text, "--force"));
+	f = fopen(p, "r");
+	char buf[32] = {0};
+	assert(f && fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert(strcmp(buf, "precious\n") == 0);
+	rc = run("-i a.wav -t b.wav -o keep.json -e 1 --segment 0.1 -q --force");
+	assert(rc == 0);
+	assert(json_esr("keep.json", "esr_train") >= 0);
+	printf("existing output: kept without --force, replaced with it\n");
+}
+
+static void test_interrupt_and_resume(void)
+{
+	// A long budget, interrupted after the first epoch has been checkpointed.
+	char cmd[2048], p[512], ck[512];
+	path_of(p, sizeof p, "int.json");
+	path_of(ck, sizeof ck, "int.json.ckpt");
+	snprintf(cmd, sizeof cmd, "%s -o int.json --time 10m --log int.log", memory_args);
+	char full[4096];
+	snprintf(full, sizeof full, "cd %s && exec %s %s >int.out 2>&1", dir, prog, cmd);
+	pid_t pid = fork();
+	assert(pid >= 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", full, (char *)NULL);
+		_exit(127);
+	}
+	struct stat st;
+	for (int i = 0; i < 600 && stat(ck, &st) != 0; i++)
+		nanosleep(&(struct timespec){0, 50000000}, NULL);
+	assert(stat(ck, &st) == 0);
+	kill(pid, SIGINT);
+	int status;
+	assert(waitpid(pid, &status, 0) == pid);
+	assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert(stat(p, &st) == 0);
+	assert(json_esr("int.json", "esr_validation") >= 0);
+	char q[512];
+	path_of(q, sizeof q, "int.json");
+	json_error_t je;
+	json_t *root = json_load_file(q, 0, &je);
+	assert(root);
+	json_t *intr = json_object_get(json_object_get(json_object_get(root, "metadata"), "training"),
+	                               "interrupted");
+	assert(json_is_true(intr));
+	int epochs = (int)json_integer_value(json_object_get(
+		json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
+	json_decref(root);
+	// Resume for two more epochs.
+	snprintf(cmd, sizeof cmd, "%s -o int2.json --resume int.json.ckpt -e %d", memory_args,
+	         epochs + 2);
+	int rc = run(cmd);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	path_of(q, sizeof q, "int2.json");
+	root = json_load_file(q, 0, &je);
+	assert(root);
+	int epochs2 = (int)json_integer_value(json_object_get(
+		json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
+	json_decref(root);
+	printf("interrupt: model written after %d epochs; resumed to %d\n", epochs, epochs2);
+	assert(epochs >= 1 && epochs2 == epochs + 2);
+}
+
+int main(int argc, char **argv)
+{
+	assert(argc == 2);
+	static char abs_prog[4096];
+	assert(realpath(argv[1], abs_prog));
+	prog = abs_prog;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	assert(mkdtemp(dir));
+	make_memory_task("mem_in.wav", "mem_tg.wav", 8000L * 24, 11);
+	test_bad_inputs();
+	test_existing_output();
+	test_interrupt_and_resume();
+	test_memory_task();
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (!getenv("KEEP_TEST_DIR"))
+		assert(system(cmd) == 0);
+	return 0;
+}
