@@ -73,8 +73,11 @@ ModelStatus import_int(const json_t *v, const char *path, int lo, int hi, int *o
 	x = json_number_value(v);
 	if (!isfinite(x) || x != floor(x))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %g, expected an integer", path, x);
-	if (x < lo || x > hi)
+	if (x < lo || x > hi) {
+		if (lo == hi)
+			return model_error_set(err, MODEL_ERR_RANGE, "%s: %g, expected %d", path, x, lo);
 		return model_error_set(err, MODEL_ERR_RANGE, "%s: %g, expected %d to %d", path, x, lo, hi);
+	}
 	*out = (int)x;
 	return MODEL_OK;
 }
