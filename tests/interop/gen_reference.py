@@ -15,6 +15,11 @@ output), runs one seeded input from that initial state in float32, and writes th
 significant digits (enough to read every float32 back exactly). The C test compares the
 project's importer plus engine with these outputs (tolerance stated in test_import.c).
 
+It also writes two small synthetic files with seeded random weights, to cover what the third-party
+files do not: data/synth_gru_2x6_statedict.json (GRU, 2 layers, a knob input, skip 1) and
+data/synth_lstm_2x5_keras.json (Keras layout: 2 LSTM layers, a knob input, in_skip 1,
+Dense(4, tanh), head), each run with the knob held at KNOB.
+
 Outputs (small, committed): data/ref_input.csv and data/ref_<model file stem>.csv.
 """
 import json
@@ -103,6 +108,68 @@ def run_statedict(doc, x):
     return y.reshape(-1).numpy()
 
 
+KNOB = 0.5
+
+
+def synth_gru_statedict():
+    rec = torch.nn.GRU(2, 6, 2, batch_first=True)
+    lin = torch.nn.Linear(6, 1)
+    sd = {"rec." + k: v.tolist() for k, v in rec.state_dict().items()}
+    sd.update({"lin." + k: v.tolist() for k, v in lin.state_dict().items()})
+    md = {"model": "SimpleRNN", "input_size": 2, "skip": 1, "output_size": 1,
+          "unit_type": "GRU", "num_layers": 2, "hidden_size": 6, "bias_fl": True}
+    return {"model_data": md, "state_dict": sd}
+
+
+def synth_lstm_keras():
+    """Two LSTM layers in the Keras layout, built from torch modules: the reference runs the
+    torch modules, the file holds them transposed, with the biases summed."""
+    l0 = torch.nn.LSTM(2, 5, batch_first=True)
+    l1 = torch.nn.LSTM(5, 5, batch_first=True)
+    d0 = torch.nn.Linear(5, 4)
+    d1 = torch.nn.Linear(4, 1)
+
+    def rec(layer):
+        return {"type": "lstm", "activation": "tanh", "shape": [None, None, 5],
+                "weights": [layer.weight_ih_l0.detach().numpy().T.tolist(),
+                            layer.weight_hh_l0.detach().numpy().T.tolist(),
+                            (layer.bias_ih_l0 + layer.bias_hh_l0).detach().numpy().tolist()]}
+
+    def dense(layer, act):
+        return {"type": "dense", "activation": act, "shape": [None, None, layer.out_features],
+                "weights": [layer.weight.detach().numpy().T.tolist(),
+                            layer.bias.detach().numpy().tolist()]}
+
+    doc = {"in_shape": [None, None, 2], "in_skip": 1, "in_gain": 0.0, "out_gain": 0.0,
+           "layers": [rec(l0), rec(l1), dense(d0, "tanh"), dense(d1, "")],
+           "metadata": {"samplerate": "48000", "name": "synthetic"}}
+    return doc, (l0, l1, d0, d1)
+
+
+def run_synth_keras(mods, x):
+    l0, l1, d0, d1 = mods
+    inp = torch.from_numpy(np.stack([x, np.full_like(x, KNOB)], axis=1)).reshape(1, -1, 2)
+    with torch.no_grad():
+        h, _ = l0(inp)
+        h, _ = l1(h)
+        y = d1(torch.tanh(d0(h))) + inp[:, :, 0:1]
+    return y.reshape(-1).numpy()
+
+
+def run_synth_statedict(doc, x):
+    md, sd = doc["model_data"], doc["state_dict"]
+    rec = torch.nn.GRU(md["input_size"], md["hidden_size"], md["num_layers"], batch_first=True)
+    lin = torch.nn.Linear(md["hidden_size"], 1)
+    for name, tensor in sd.items():
+        mod, param = name.split(".", 1)
+        getattr(rec if mod == "rec" else lin, param).data = torch.tensor(tensor, dtype=torch.float32)
+    inp = torch.from_numpy(np.stack([x, np.full_like(x, KNOB)], axis=1)).reshape(1, -1, 2)
+    with torch.no_grad():
+        out, _ = rec(inp)
+        y = lin(out) + inp[:, :, 0:md["skip"]].sum(dim=2, keepdim=True)
+    return y.reshape(-1).numpy()
+
+
 def write_column(path, v):
     with open(path, "w") as f:
         for value in v:
@@ -126,6 +193,16 @@ def main():
         stem = os.path.splitext(name)[0]
         write_column(os.path.join(DATA, f"ref_{stem}.csv"), y)
         print(f"{name}: {len(y)} samples, peak {np.max(np.abs(y)):.4f}")
+
+    doc = synth_gru_statedict()
+    with open(os.path.join(DATA, "synth_gru_2x6_statedict.json"), "w") as f:
+        json.dump(doc, f)
+    write_column(os.path.join(DATA, "ref_synth_gru_2x6_statedict.csv"), run_synth_statedict(doc, x))
+    doc, mods = synth_lstm_keras()
+    with open(os.path.join(DATA, "synth_lstm_2x5_keras.json"), "w") as f:
+        json.dump(doc, f)
+    write_column(os.path.join(DATA, "ref_synth_lstm_2x5_keras.csv"), run_synth_keras(mods, x))
+    print("synthetic GRU state_dict and LSTM Keras files written")
 
 
 if __name__ == "__main__":

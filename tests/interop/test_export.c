@@ -157,7 +157,8 @@ static void test_files(void)
 {
 	static const char *const files[] = {"rtneural_lstm_1d.json", "rtneural_gru_1d.json",
 	                                    "nam_core_lstm_1x3.nam", "BossLSTM-1x16.nam",
-	                                    "BossLSTM-2x8.nam"};
+	                                    "BossLSTM-2x8.nam", "synth_gru_2x6_statedict.json",
+	                                    "synth_lstm_2x5_keras.json"};
 	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
 		ModelDesc m;
 		ModelError err;

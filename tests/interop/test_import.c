@@ -106,6 +106,36 @@ static void test_nam_files(void)
 	free(x);
 }
 
+// gen_reference.py's seeded synthetic files: a 2-layer GRU state_dict and a 2-layer LSTM in the
+// Keras layout with Dense(4, tanh), both with a knob input held at 0.5 and skip 1.
+static void test_synthetic_references(void)
+{
+	static const char *const files[] = {"synth_gru_2x6_statedict.json", "synth_lstm_2x5_keras.json"};
+	static const char *const refs[] = {"ref_synth_gru_2x6_statedict.csv",
+	                                   "ref_synth_lstm_2x5_keras.csv"};
+	const float knob = 0.5f;
+	size_t nx, ny;
+	float *x = test_read_csv(test_path(data_dir, "ref_input.csv"), &nx);
+	for (size_t k = 0; k < 2; k++) {
+		ModelDesc m;
+		ModelError err;
+		CHECK(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s: %s", files[k],
+		      err.message);
+		CHECK(m.num_layers == 2 && m.inputs == 2 && m.skip == 1, "%s: shape", files[k]);
+		float *ref = test_read_csv(test_path(data_dir, refs[k]), &ny);
+		CHECK(ny == nx, "%s: %zu samples", refs[k], ny);
+		float *out = malloc(nx * sizeof(float));
+		test_run(&m, NULL, x, &knob, out, (int)nx);
+		double e = test_max_diff(out, ref, nx);
+		printf("%s: largest error against PyTorch %.3g\n", files[k], e);
+		CHECK(e <= 2e-5, "%s: error %g against PyTorch", files[k], e);
+		free(out);
+		free(ref);
+		model_desc_free(&m);
+	}
+	free(x);
+}
+
 static json_t *parse(const char *text)
 {
 	json_error_t je;
@@ -179,6 +209,7 @@ int main(int argc, char **argv)
 	test_rtneural_pairs();
 	test_rtneural_shapes();
 	test_nam_files();
+	test_synthetic_references();
 	test_keras_details();
 	printf("test_import: all checks passed\n");
 	return 0;
