@@ -2,35 +2,14 @@
 // Helpers shared by the interop tests (see interop_common.h).
 #include "interop_common.h"
 
-#include "model_import.h"
+#include "model_load.h"
 
 #include <math.h>
 #include <string.h>
 
-ModelStatus test_import_json(const json_t *root, ModelDesc *m, ModelError *err)
-{
-	if (json_object_get(root, "architecture"))
-		return model_import_nam(root, m, err);
-	if (json_object_get(root, "model_data") && json_object_get(root, "state_dict"))
-		return model_import_statedict(root, m, err);
-	if (json_object_get(root, "layers") && json_object_get(root, "in_shape"))
-		return model_import_keras(root, m, err);
-	model_desc_init(m);
-	return model_error_set(err, MODEL_ERR_FORMAT, "not a model format this test knows");
-}
-
 ModelStatus test_load(const char *path, ModelDesc *m, ModelError *err)
 {
-	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
-	if (!root) {
-		model_desc_init(m);
-		return model_error_set(err, MODEL_ERR_SYNTAX, "%s: line %d, column %d: %s", path, je.line,
-		                       je.column, je.text);
-	}
-	ModelStatus st = test_import_json(root, m, err);
-	json_decref(root);
-	return st;
+	return model_load_file(path, m, err);
 }
 
 const char *test_path(const char *dir, const char *name)

@@ -25,11 +25,8 @@
 // Exit status that meson counts as a skipped test.
 enum { TEST_SKIP = 77 };
 
-// Imports a parsed document, picking the importer from its keys (NAM: "architecture";
-// state_dict: "model_data" and "state_dict"; Keras: "layers" and "in_shape").
-ModelStatus test_import_json(const json_t *root, ModelDesc *m, ModelError *err);
-
-// Reads and imports a file; a parse error is MODEL_ERR_SYNTAX with jansson's line and column.
+// Loads a file with the project's loader (format detected from the content, reference pair
+// checked): model_load_file().
 ModelStatus test_load(const char *path, ModelDesc *m, ModelError *err);
 
 // dir + "/" + name into a static buffer (one at a time).
