@@ -96,7 +96,7 @@ static void same_output(const char *label, const ModelDesc *a, const ModelDesc *
 // Serialises doc to text and back, as a file would be.
 static json_t *through_text(json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_COMPACT);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(9)); // as the file writer
 	CHECK(text != NULL, "json_dumps");
 	json_error_t je;
 	json_t *back = json_loads(text, 0, &je);
