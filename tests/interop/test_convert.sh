@@ -3,8 +3,8 @@
 # lstm-convert's command lines, good and bad: exit status, the message, and that a failed run
 # leaves no file behind. Usage: test_convert.sh LSTM_CONVERT DATA_DIR
 set -u
-tool=$1
-data=$2
+tool=$(realpath "$1")
+data=$(realpath "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0
