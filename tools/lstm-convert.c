@@ -29,6 +29,9 @@ static void usage(FILE *f)
 	      "  -t, --to FORMAT  output format; optional when OUTPUT ends in .nam, .aidax,\n"
 	      "                   .aidadspmodel or .lstm.json\n"
 	      "  -f, --force      replace OUTPUT if it exists\n"
+	      "      --nam-skip-unit  for a model that adds its input to its output (NAM has no\n"
+	      "                   skip connection): carry the input in one more LSTM unit per\n"
+	      "                   layer, to within 1e-6 per layer (see docs/interop.md)\n"
 	      "  -q, --quiet      print nothing but errors\n"
 	      "  -h, --help       show this help\n",
 	      f);
@@ -75,9 +78,10 @@ static void print_notes(const char *notes)
 }
 
 // Builds the exported document and checks that it imports back and passes its own pair.
-static ModelStatus export_checked(const ModelDesc *m, Target to, json_t **doc, ModelError *err)
+static ModelStatus export_checked(const ModelDesc *m, Target to, const NamExportOptions *nam_opt,
+                                  json_t **doc, ModelError *err)
 {
-	ModelStatus st = to == TARGET_NAM ? model_export_nam(m, doc, err)
+	ModelStatus st = to == TARGET_NAM ? model_export_nam_with(m, nam_opt, doc, err)
 	                                  : model_export_keras(m, doc, err);
 	if (st)
 		return st;
@@ -99,11 +103,13 @@ int main(int argc, char **argv)
 		{"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"nam-skip-unit", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	Target to = TARGET_NONE;
 	int force = 0, quiet = 0, c;
+	NamExportOptions nam_opt = {0};
 	while ((c = getopt_long(argc, argv, "t:fqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -116,6 +122,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
+		case 'S': nam_opt.skip_unit = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -148,10 +155,10 @@ int main(int argc, char **argv)
 	} else {
 		json_t *doc = NULL;
 		if (to == TARGET_NAM)
-			model_export_nam_notes(&m, notes, sizeof notes);
+			model_export_nam_notes(&m, &nam_opt, notes, sizeof notes);
 		else
 			model_export_keras_notes(&m, notes, sizeof notes);
-		st = export_checked(&m, to, &doc, &err);
+		st = export_checked(&m, to, &nam_opt, &doc, &err);
 		if (!st)
 			st = model_write_json_file(out, doc, force, &err);
 		json_decref(doc);

@@ -53,6 +53,7 @@ absent gru.nam
 sed 's/"in_shape"/"in_skip": 1, "in_shape"/' "$data/rtneural_lstm_1d.json" > "$work/skip1.json"
 expect 1 "architecture.skip: 1, NAM's LSTM has no skip connection" skip1.json skip.nam
 absent skip.nam
+expect 0 "one more unit per layer (9 instead of 8)" --nam-skip-unit skip1.json skip.nam
 expect 1 "cannot open" missing.json x.nam
 absent x.nam
 expect 1 "is a directory" "$data/BossLSTM-1x16.nam" --force --to nam .

@@ -245,12 +245,57 @@ static void test_synthetic(void)
 	model_desc_free(&m);
 }
 
+// NAM has no skip: with NamExportOptions.skip_unit one more unit per layer carries the input.
+// Not bit-exact; the documented bound is 1e-6 per layer for inputs up to 0 dBFS.
+static void test_nam_skip_unit(void)
+{
+	static const int shapes[][2] = {{1, 16}, {2, 12}, {4, 8}};
+	static float x[FRAMES], ya[FRAMES], yb[FRAMES];
+	NamExportOptions opt = {1};
+	ModelError err;
+	json_t *doc;
+	char notes[512];
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		ModelDesc m, back;
+		synth(&m, CELL_LSTM, 1, shapes[k][0], shapes[k][1], 1, 0, ACT_LINEAR);
+		CHECK(model_export_nam_notes(&m, &opt, notes, sizeof notes) == 1
+		      && strstr(notes, "one more unit per layer"), "note: %s", notes);
+		CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_OK, "%s", err.message);
+		doc = through_text(doc);
+		CHECK(model_import_nam(doc, &back, &err) == MODEL_OK, "%s", err.message);
+		json_decref(doc);
+		CHECK(back.layers[0].hidden == shapes[k][1] + 1 && back.skip == 0, "one more unit");
+		for (int amp = 0; amp < 2; amp++) {
+			test_signal(x, FRAMES, 99u, amp ? 1.0f : 0.1f);
+			test_run(&m, NULL, x, NULL, ya, FRAMES);
+			test_run(&back, NULL, x, NULL, yb, FRAMES);
+			double e = test_max_diff(ya, yb, FRAMES);
+			printf("NAM skip unit, %d x %d, input peak %s: largest difference %.3g\n",
+			       shapes[k][0], shapes[k][1], amp ? "0 dBFS" : "-20 dBFS", e);
+			// (2L/3) 2^-20 x^3 for L layers: under 1e-6 per layer at 0 dBFS.
+			CHECK(e <= (amp ? 1e-6 * shapes[k][0] : 1e-7), "skip unit error %g", e);
+		}
+		model_desc_free(&back);
+		model_desc_free(&m);
+	}
+	ModelDesc m;
+	synth(&m, CELL_GRU, 1, 1, 8, 1, 0, ACT_LINEAR);
+	CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_VALUE, "GRU refused");
+	CHECK(strstr(err.message, "layers[0].type: gru"), "%s", err.message);
+	model_desc_free(&m);
+	synth(&m, CELL_LSTM, 1, 1, 128, 1, 0, ACT_LINEAR);
+	CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_RANGE, "128 + 1 units");
+	CHECK(strstr(err.message, "needs one more unit"), "%s", err.message);
+	model_desc_free(&m);
+}
+
 int main(int argc, char **argv)
 {
 	CHECK(argc == 2, "usage: %s DATA_DIR", argv[0]);
 	data_dir = argv[1];
 	test_files();
 	test_synthetic();
+	test_nam_skip_unit();
 	printf("test_export: all checks passed\n");
 	return 0;
 }
