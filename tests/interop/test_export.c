@@ -8,6 +8,7 @@
 #include "interop_common.h"
 #include "model_export.h"
 #include "model_import.h"
+#include "model_load.h"
 
 #include <assert.h>
 #include <math.h>
@@ -289,6 +290,34 @@ static void test_nam_skip_unit(void)
 	model_desc_free(&m);
 }
 
+// The loader checks an AIDA-X pair: the exported file loads through model_load_buffer(), and
+// the same file with one output_batch sample moved by 0.01 is refused, naming the error size.
+static void test_pair_checked_at_load(void)
+{
+	ModelDesc m, back;
+	ModelError err;
+	json_t *doc;
+	synth(&m, CELL_GRU, 2, 1, 12, 1, 0, ACT_LINEAR);
+	CHECK(model_export_keras(&m, &doc, &err) == MODEL_OK, "%s", err.message);
+	char *text = json_dumps(doc, JSON_REAL_PRECISION(9));
+	CHECK(model_load_buffer(text, strlen(text), "good.aidax", &back, &err) == MODEL_OK, "%s",
+	      err.message);
+	model_desc_free(&back);
+	free(text);
+	json_t *y = json_array_get(json_object_get(doc, "output_batch"), 100);
+	json_real_set(y, json_real_value(y) + 0.01);
+	text = json_dumps(doc, JSON_REAL_PRECISION(9));
+	ModelStatus st = model_load_buffer(text, strlen(text), "tampered.aidax", &back, &err);
+	printf("tampered output_batch: %s\n", err.message);
+	CHECK(st == MODEL_ERR_SELFTEST, "tampered pair accepted: %s", model_status_name(st));
+	CHECK(strstr(err.message, "tampered.aidax") && strstr(err.message, "by 0.01")
+	      && strstr(err.message, "frame 100"), "message: %s", err.message);
+	CHECK(back.num_layers == 0, "refused model left in out");
+	free(text);
+	json_decref(doc);
+	model_desc_free(&m);
+}
+
 int main(int argc, char **argv)
 {
 	CHECK(argc == 2, "usage: %s DATA_DIR", argv[0]);
@@ -296,6 +325,7 @@ int main(int argc, char **argv)
 	test_files();
 	test_synthetic();
 	test_nam_skip_unit();
+	test_pair_checked_at_load();
 	printf("test_export: all checks passed\n");
 	return 0;
 }
