@@ -211,7 +211,7 @@ static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
 }
 
 // A reference pair: input_batch holds frames, each a number (the audio sample; knob inputs are
-// then 0, as AIDA-X's own check runs them) or an array of 1 or `inputs` numbers.
+// then 0, as aidadsp-lv2's check runs them) or an array of 1 or `inputs` numbers.
 static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *err)
 {
 	char p[IMPORT_PATH_LEN];
@@ -425,7 +425,7 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 		return st;
 	if ((st = read_batches(root, m, err)))
 		return st;
-	// Other implementations of the same network differ in float rounding; 1e-4 (AIDA-X's own
+	// Other implementations of the same network differ in float rounding; 1e-4 (aidadsp-lv2's
 	// check uses 1e-5) leaves room for that over a long reference while any wrong weight,
 	// gate order or transposition gives errors of 1e-2 and more.
 	m->selftest_tolerance = 1e-4f;

@@ -20,7 +20,7 @@ enum { MODEL_EXPORT_BATCH_FRAMES = 2048 };
 
 // AIDA-X / RTNeural Keras JSON with in_shape, in_skip, in_gain/out_gain (dB), metadata
 // (samplerate as a number) and input_batch/output_batch: a fixed test signal on the audio input
-// (knob inputs at 0, as AIDA-X's own check runs them) and the output of the engine's exact path
+// (knob inputs at 0, as aidadsp-lv2's check runs them) and the output of the engine's exact path
 // from a zero state, skip included and levels not applied. Fails (MODEL_ERR_VALUE, naming the
 // part) for what the format cannot hold: peephole cells, skip over more than the audio input.
 // An initial state (h0/c0) cannot be stored and is dropped; the pair is computed without it.
