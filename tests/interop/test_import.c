@@ -200,6 +200,24 @@ static void test_keras_details(void)
 	CHECK(m.metadata_json && strstr(m.metadata_json, "\"author\""), "loose metadata");
 	model_desc_free(&m);
 	json_decref(root);
+
+	// A pair longer than the self-test limit is checked over its start; an empty one is none.
+	root = parse("{\"in_shape\": [1], \"layers\": [{\"type\": \"lstm\", \"shape\": [1],"
+	             " \"weights\": [[[1,2,3,4]], [[1,2,3,4]], [0,0,0,0]]}, {\"type\": \"dense\","
+	             " \"shape\": [1], \"weights\": [[[1]]]}], \"input_batch\": [], \"output_batch\": []}");
+	CHECK(model_import_keras(root, &m, &err) == MODEL_OK && m.selftest_frames == 0, "empty pair");
+	model_desc_free(&m);
+	json_t *in = json_array(), *out = json_array();
+	for (int t = 0; t < MODEL_MAX_SELFTEST_FRAMES + 10; t++) {
+		json_array_append_new(in, json_real(0.0));
+		json_array_append_new(out, json_real(0.0));
+	}
+	json_object_set_new(root, "input_batch", in);
+	json_object_set_new(root, "output_batch", out);
+	CHECK(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
+	CHECK(m.selftest_frames == MODEL_MAX_SELFTEST_FRAMES, "long pair: %d frames", m.selftest_frames);
+	model_desc_free(&m);
+	json_decref(root);
 }
 
 int main(int argc, char **argv)
