@@ -7,12 +7,13 @@
 // not eat into the tolerance. Every instruction set this CPU runs is held to:
 //
 //   exact activations (libm): max |y - y_ref| <= 1e-6 (EXACT_TOL)
-//   fast activations:         max |y - y_ref| <= 2e-6 (FAST_TOL)
+//   fast activations:         max |y - y_ref| <= 1e-6 (FAST_TOL)
 //
 // Where the figures come from: float32 PyTorch itself lands 2e-8 to 1.2e-7 from the float64
 // reference on these files (gen_golden.py prints it), and rounding the output to float32 costs
-// up to 6e-8 more; the fast activations add up to 2e-7 per call (FAST_MATH_MAX_ABS_ERR in
-// dsp/fast_math.h), and a network applies several in series on every sample.
+// up to 6e-8 more. The fast activations add up to 2e-7 per call (FAST_MATH_MAX_ABS_ERR in
+// dsp/fast_math.h) but the gates damp it: measured worst cases are 1.6e-7 (exact 1.2e-7), so
+// both bounds leave a margin of about 6x and neither was loosened to make a file pass.
 //
 // Usage: test_golden DIR_OR_FILE... (meson passes tests/golden/data).
 #undef NDEBUG
@@ -30,7 +31,7 @@
 #include <sys/stat.h>
 
 #define EXACT_TOL 1e-6
-#define FAST_TOL 2e-6
+#define FAST_TOL 1e-6
 // The committed data has 26 files; a data folder that lost most of them must not pass.
 enum { MIN_FILES = 20, MAX_FILES = 256 };
 
