@@ -221,6 +221,41 @@ static void test_existing_output(void)
 	printf("existing output: kept without --force, replaced with it\n");
 }
 
+// Two captures of the same dry take at two knob settings: the knob becomes input 2 and a
+// control with its name and range.
+static void test_conditioned(void)
+{
+	float dry[24000], g0[24000], g1[24000];
+	for (int i = 0; i < 24000; i++) {
+		dry[i] = 0.5f * sinf(0.03f * (float)i) * sinf(0.001f * (float)i);
+		g0[i] = tanhf(dry[i]);
+		g1[i] = tanhf(4.0f * dry[i]);
+	}
+	write_wav("c_dry.wav", dry, 24000, 1, 48000);
+	write_wav("c_g0.wav", g0, 24000, 1, 48000);
+	write_wav("c_g1.wav", g1, 24000, 1, 48000);
+	int rc = run("-i c_dry.wav -t c_g0.wav -k Drive=0 -i c_dry.wav -t c_g1.wav -k Drive=10 "
+	             "-o cond.json -e 2 --segment 0.1 -H 8 -q");
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	char p[512];
+	path_of(p, sizeof p, "cond.json");
+	json_error_t je;
+	json_t *root = json_load_file(p, 0, &je);
+	assert(root);
+	json_t *arch = json_object_get(root, "architecture");
+	assert(json_integer_value(json_object_get(arch, "inputs")) == 2);
+	json_t *ctl = json_array_get(json_object_get(root, "controls"), 0);
+	assert(ctl && !strcmp(json_string_value(json_object_get(ctl, "name")), "Drive"));
+	assert(json_number_value(json_object_get(ctl, "min")) == 0);
+	assert(json_number_value(json_object_get(ctl, "max")) == 10);
+	json_t *st = json_object_get(root, "selftest");
+	assert(json_array_size(json_object_get(st, "output")) == 4096);
+	json_decref(root);
+	printf("conditioned: 2 inputs, control Drive over 0..10, self-test of 4096 frames\n");
+}
+
 static void test_interrupt_and_resume(void)
 {
 	// A long budget, interrupted after the first epoch has been checkpointed.
@@ -285,6 +320,7 @@ int main(int argc, char **argv)
 	make_memory_task("mem_in.wav", "mem_tg.wav", 8000L * 24, 11);
 	test_bad_inputs();
 	test_existing_output();
+	test_conditioned();
 	test_interrupt_and_resume();
 	test_memory_task();
 	char cmd[600];
