@@ -78,7 +78,8 @@ static void gemm_rows(int M, int N, int K, const real *A, long ars, long acs, co
 }
 
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
-// 4x16 register block: 8 accumulators, two B vectors and a broadcast per k.
+// 4x24 register block: 12 accumulators, three B vectors and a broadcast per k; then 4x16,
+// 4x8, and single rows for the edges.
 static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long acs,
                             const float *B, long ldb, float *C, long ldc)
 {
@@ -89,6 +90,46 @@ static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long 
 		float *c0 = C + (long)m * ldc;
 		float *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
 		int n = 0;
+		for (; n + 24 <= N; n += 24) {
+			__m256 x00 = _mm256_loadu_ps(c0 + n), x01 = _mm256_loadu_ps(c0 + n + 8);
+			__m256 x02 = _mm256_loadu_ps(c0 + n + 16);
+			__m256 x10 = _mm256_loadu_ps(c1 + n), x11 = _mm256_loadu_ps(c1 + n + 8);
+			__m256 x12 = _mm256_loadu_ps(c1 + n + 16);
+			__m256 x20 = _mm256_loadu_ps(c2 + n), x21 = _mm256_loadu_ps(c2 + n + 8);
+			__m256 x22 = _mm256_loadu_ps(c2 + n + 16);
+			__m256 x30 = _mm256_loadu_ps(c3 + n), x31 = _mm256_loadu_ps(c3 + n + 8);
+			__m256 x32 = _mm256_loadu_ps(c3 + n + 16);
+			const float *b = B + n;
+			for (int k = 0; k < K; k++, b += ldb) {
+				const long o = (long)k * acs;
+				__m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+				__m256 b2 = _mm256_loadu_ps(b + 16);
+				__m256 s = _mm256_broadcast_ss(a0 + o);
+				x00 = _mm256_fmadd_ps(s, b0, x00);
+				x01 = _mm256_fmadd_ps(s, b1, x01);
+				x02 = _mm256_fmadd_ps(s, b2, x02);
+				s = _mm256_broadcast_ss(a1 + o);
+				x10 = _mm256_fmadd_ps(s, b0, x10);
+				x11 = _mm256_fmadd_ps(s, b1, x11);
+				x12 = _mm256_fmadd_ps(s, b2, x12);
+				s = _mm256_broadcast_ss(a2 + o);
+				x20 = _mm256_fmadd_ps(s, b0, x20);
+				x21 = _mm256_fmadd_ps(s, b1, x21);
+				x22 = _mm256_fmadd_ps(s, b2, x22);
+				s = _mm256_broadcast_ss(a3 + o);
+				x30 = _mm256_fmadd_ps(s, b0, x30);
+				x31 = _mm256_fmadd_ps(s, b1, x31);
+				x32 = _mm256_fmadd_ps(s, b2, x32);
+			}
+			_mm256_storeu_ps(c0 + n, x00); _mm256_storeu_ps(c0 + n + 8, x01);
+			_mm256_storeu_ps(c0 + n + 16, x02);
+			_mm256_storeu_ps(c1 + n, x10); _mm256_storeu_ps(c1 + n + 8, x11);
+			_mm256_storeu_ps(c1 + n + 16, x12);
+			_mm256_storeu_ps(c2 + n, x20); _mm256_storeu_ps(c2 + n + 8, x21);
+			_mm256_storeu_ps(c2 + n + 16, x22);
+			_mm256_storeu_ps(c3 + n, x30); _mm256_storeu_ps(c3 + n + 8, x31);
+			_mm256_storeu_ps(c3 + n + 16, x32);
+		}
 		for (; n + 16 <= N; n += 16) {
 			__m256 x00 = _mm256_loadu_ps(c0 + n), x01 = _mm256_loadu_ps(c0 + n + 8);
 			__m256 x10 = _mm256_loadu_ps(c1 + n), x11 = _mm256_loadu_ps(c1 + n + 8);
@@ -134,8 +175,24 @@ static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long 
 		if (n < N)
 			gemm_rows(4, N - n, K, a0, ars, acs, B + n, ldb, c0 + n, ldc);
 	}
-	if (m < M)
-		gemm_rows(M - m, N, K, A + (long)m * ars, ars, acs, B, ldb, C + (long)m * ldc, ldc);
+	for (; m < M; m++) {
+		const float *a0 = A + (long)m * ars;
+		float *c0 = C + (long)m * ldc;
+		int n = 0;
+		for (; n + 16 <= N; n += 16) {
+			__m256 x0 = _mm256_loadu_ps(c0 + n), x1 = _mm256_loadu_ps(c0 + n + 8);
+			const float *b = B + n;
+			for (int k = 0; k < K; k++, b += ldb) {
+				__m256 s = _mm256_broadcast_ss(a0 + (long)k * acs);
+				x0 = _mm256_fmadd_ps(s, _mm256_loadu_ps(b), x0);
+				x1 = _mm256_fmadd_ps(s, _mm256_loadu_ps(b + 8), x1);
+			}
+			_mm256_storeu_ps(c0 + n, x0);
+			_mm256_storeu_ps(c0 + n + 8, x1);
+		}
+		if (n < N)
+			gemm_rows(1, N - n, K, a0, ars, acs, B + n, ldb, c0 + n, ldc);
+	}
 }
 
 // Long products (weight gradients over a whole chunk) go in panels of K so the rows of A and

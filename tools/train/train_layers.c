@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: ISC
-// The recurrent layers and the head, forward and backward (see train_layers.h). Input
-// projections and weight gradients are one matrix product over all T*R rows; only the
-// recurrent product h U^T (forward) and dG U (backward) run step by step.
+// The recurrent layers and the head, forward and backward (see train_layers.h). Everything
+// runs step by step on [R][G] slices that stay in cache: the input projection, h U^T and the
+// cell forward; backward the cell, dG U, the weight gradients and dx. Only the activations
+// the backward pass needs are kept for the whole chunk.
 #include "train_layers.h"
+
+#include "model_desc.h"
 
 #include <string.h>
 
@@ -19,21 +22,33 @@ static void sum_rows(long rows, int n, const real *in, real *acc)
 			acc[j] += in[r * n + j];
 }
 
-// dw [G][I] += dG^T x over N rows. Narrow inputs (the audio layer) go column by column, so
-// the long dG [N][G] is streamed once per input instead of once per block of G rows.
-static void weight_grad(const TrainKernels *K, int G, int I, int N, const real *dG,
+// out [R][G] = bias + x [R][I] wt [I][G]: one step's input projection, in cache.
+static void project(const TrainKernels *K, int R, int G, int I, const real *x, const real *wt,
+                    const real *bias, real *out)
+{
+	fill_rows(R, G, bias, out);
+	K->gemm(R, G, I, x, I, 1, wt, G, out, G);
+}
+
+// Adds one step's weight gradients: dw [G][I] += dG^T x, with dG [R][G] and x [R][I] hot in
+// cache. Narrow inputs (the audio layer) go as one axpy per row and input.
+static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *dG,
                         const real *x, real *dw)
 {
 	if (I > 4) {
-		K->gemm(G, I, N, dG, 1, G, x, I, dw, I);
+		K->gemm(G, I, R, dG, 1, G, x, I, dw, I);
 		return;
 	}
-	real tmp[4 * 128];
+	if (I == 1) {
+		K->gemm(1, G, R, x, 0, 1, dG, G, dw, G);
+		return;
+	}
+	real tmp[4 * MODEL_MAX_HIDDEN];
 	for (int i = 0; i < I; i++) {
 		memset(tmp, 0, (size_t)G * sizeof *tmp);
-		K->gemm(1, G, N, x + i, 0, I, dG, G, tmp, G);
+		K->gemm(1, G, R, x + i, 0, I, dG, G, tmp, G);
 		for (int m = 0; m < G; m++)
-			dw[m * I + i] += tmp[m];
+			dw[(long)m * I + i] += tmp[m];
 	}
 }
 
@@ -42,11 +57,10 @@ void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real 
                   real *gates, real *c, real *tc, real *h)
 {
 	const int G = 4 * H;
-	const long RH = (long)R * H, RG = (long)R * G;
-	fill_rows((long)T * R, G, bias, gates);
-	K->gemm(T * R, G, I, x, I, 1, wt_ih, G, gates, G);
+	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	for (int t = 0; t < T; t++) {
 		real *g = gates + t * RG;
+		project(K, R, G, I, x + t * RI, wt_ih, bias, g);
 		K->gemm(R, G, H, h + t * RH, H, 1, wt_hh, G, g, G);
 		K->lstm_cell_forward(R, H, g, c + t * RH, c + (t + 1) * RH, tc + t * RH,
 		                     h + (t + 1) * RH, peep);
@@ -59,30 +73,29 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
                    real *dc, real *dw_ih, real *dw_hh, real *db_ih, real *db_hh, real *dpeep,
                    real *dx)
 {
+	// dgates is only [R][4H]: every use of a step's gate gradients happens within the step.
 	const int G = 4 * H;
-	const long RH = (long)R * H, RG = (long)R * G;
+	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
+	real db[4 * MODEL_MAX_HIDDEN];
+	memset(db, 0, (size_t)G * sizeof *db);
 	memset(dc, 0, (size_t)RH * sizeof *dc);
 	for (int t = T - 1; t >= 0; t--) {
-		real *dg = dgates + t * RG;
 		K->lstm_cell_backward(R, H, gates + t * RG, c + t * RH, c + (t + 1) * RH, tc + t * RH,
-		                      peep, dh + t * RH, dc, dg, dpeep);
+		                      peep, dh + t * RH, dc, dgates, dpeep);
 		if (t > 0)
-			K->gemm(R, H, G, dg, G, 1, w_hh, H, dh + (t - 1) * RH, H);
+			K->gemm(R, H, G, dgates, G, 1, w_hh, H, dh + (t - 1) * RH, H);
+		K->gemm(G, H, R, dgates, 1, G, h + t * RH, H, dw_hh, H);
+		weight_grad(K, R, G, I, dgates, x + t * RI, dw_ih);
+		sum_rows(R, G, dgates, db);
+		if (dx) {
+			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
+			K->gemm(R, I, G, dgates, G, 1, w_ih, I, dx + t * RI, I);
+		}
 	}
-	const int N = T * R;
-	K->gemm(G, H, N, dgates, 1, G, h, H, dw_hh, H);
-	weight_grad(K, G, I, N, dgates, x, dw_ih);
-	// b_ih and b_hh enter the LSTM gates the same way, so they share one gradient.
-	real db[4 * 128];
-	memset(db, 0, (size_t)G * sizeof *db);
-	sum_rows(N, G, dgates, db);
+	// b_ih and b_hh enter the gates the same way, so they share one gradient.
 	for (int j = 0; j < G; j++) {
 		db_ih[j] += db[j];
 		db_hh[j] += db[j];
-	}
-	if (dx) {
-		memset(dx, 0, (size_t)N * (size_t)I * sizeof *dx);
-		K->gemm(N, I, G, dgates, G, 1, w_ih, I, dx, I);
 	}
 }
 
@@ -92,15 +105,13 @@ void gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *
 {
 	// act doubles as the input pre-activations: each step reads gx_t before writing act_t.
 	const int G = 3 * H;
-	const long RH = (long)R * H, RG = (long)R * G;
-	fill_rows((long)T * R, G, b_ih, act);
-	K->gemm(T * R, G, I, x, I, 1, wt_ih, G, act, G);
-	fill_rows((long)T * R, G, b_hh, gh);
+	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	for (int t = 0; t < T; t++) {
-		real *ght = gh + t * RG;
+		real *a = act + t * RG, *ght = gh + t * RG;
+		project(K, R, G, I, x + t * RI, wt_ih, b_ih, a);
+		fill_rows(R, G, b_hh, ght);
 		K->gemm(R, G, H, h + t * RH, H, 1, wt_hh, G, ght, G);
-		K->gru_cell_forward(R, H, act + t * RG, ght, h + t * RH, act + t * RG,
-		                    h + (t + 1) * RH);
+		K->gru_cell_forward(R, H, a, ght, h + t * RH, a, h + (t + 1) * RH);
 	}
 }
 
@@ -109,26 +120,26 @@ void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real 
                   const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,
                   real *dw_hh, real *db_ih, real *db_hh, real *dx)
 {
+	// dgx, dgh are only [R][3H], used within the step.
 	const int G = 3 * H;
-	const long RH = (long)R * H, RG = (long)R * G;
+	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	for (int t = T - 1; t >= 0; t--) {
-		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH,
-		                     dgx + t * RG, dgh + t * RG, dprev);
+		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH, dgx,
+		                     dgh, dprev);
 		if (t > 0) {
 			real *d = dh + (t - 1) * RH;
 			for (long j = 0; j < RH; j++)
 				d[j] += dprev[j];
-			K->gemm(R, H, G, dgh + t * RG, G, 1, w_hh, H, d, H);
+			K->gemm(R, H, G, dgh, G, 1, w_hh, H, d, H);
 		}
-	}
-	const int N = T * R;
-	K->gemm(G, H, N, dgh, 1, G, h, H, dw_hh, H);
-	weight_grad(K, G, I, N, dgx, x, dw_ih);
-	sum_rows(N, G, dgx, db_ih);
-	sum_rows(N, G, dgh, db_hh);
-	if (dx) {
-		memset(dx, 0, (size_t)N * (size_t)I * sizeof *dx);
-		K->gemm(N, I, G, dgx, G, 1, w_ih, I, dx, I);
+		K->gemm(G, H, R, dgh, 1, G, h + t * RH, H, dw_hh, H);
+		weight_grad(K, R, G, I, dgx, x + t * RI, dw_ih);
+		sum_rows(R, G, dgx, db_ih);
+		sum_rows(R, G, dgh, db_hh);
+		if (dx) {
+			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
+			K->gemm(R, I, G, dgx, G, 1, w_ih, I, dx + t * RI, I);
+		}
 	}
 }
 

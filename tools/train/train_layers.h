@@ -16,7 +16,7 @@ void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real 
                   const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
                   real *gates, real *c, real *tc, real *h);
 // dh [T][R][H]: dL/dh_{t+1} from the layer above on entry (used as scratch: the recurrent
-// part is added in place). w_ih [4H][I], w_hh [4H][H]. dgates [T][R][4H] and dc [R][H] are
+// part is added in place). w_ih [4H][I], w_hh [4H][H]. dgates [R][4H] and dc [R][H] are
 // scratch. Adds into dw_ih, dw_hh, db_ih, db_hh (and dpeep when peep). Writes dx [T][R][I]
 // when dx is not NULL.
 void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
@@ -30,7 +30,7 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
 void gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                  const real *wt_ih, const real *wt_hh, const real *b_ih, const real *b_hh,
                  real *gh, real *act, real *h);
-// dgx, dgh [T][R][3H] and dprev [R][H] are scratch; otherwise as lstm_backward.
+// dgx, dgh [R][3H] and dprev [R][H] are scratch; otherwise as lstm_backward.
 void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                   const real *w_ih, const real *w_hh, const real *gh, const real *act,
                   const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,

@@ -37,7 +37,7 @@ typedef struct {
 	real *gh[MODEL_MAX_LAYERS];    // [tmax][R][3H] (GRU)
 	real *state_h[MODEL_MAX_LAYERS], *state_c[MODEL_MAX_LAYERS]; // [R][H] carried state
 	real *y;        // [tmax][R] output of the last forward call
-	real *dgx, *dgh; // [tmax][R][G*H] scratch
+	real *dgx, *dgh; // [R][G*H] scratch for one step
 	real *dh0, *dh1; // [tmax][R][H] scratch, ping-pong between layers
 	real *dc;       // [R][H] scratch
 	real *mem;
