@@ -109,13 +109,13 @@ static double json_esr(const char *name, const char *key)
 
 static const char *memory_args =
 	"-i mem_in.wav -t mem_tg.wav --no-skip --preemph none --dc-weight 0 --esr-weight 1 "
-	"--segment 0.1 --warmup 0 --tbptt 800 --batch 16 --lr 0.01 -H 24 -j 2 --no-delay-comp "
+	"--segment 0.1 --warmup 0 --tbptt 800 --batch 16 --lr 0.02 -H 16 -j 2 --no-delay-comp "
 	"--valid-split 0.1 -q";
 
 static void test_memory_task(void)
 {
 	char args[1024];
-	snprintf(args, sizeof args, "%s -e 60 -o mem.json", memory_args);
+	snprintf(args, sizeof args, "%s -e 40 -o mem.json", memory_args);
 	time_t t0 = time(NULL);
 	int rc = run(args);
 	if (rc != 0)
