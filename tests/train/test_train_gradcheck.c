@@ -87,15 +87,8 @@ static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphas
 		c.x[j] = 2.0 * train_rng_uniform(&rng) - 1.0;
 	for (int j = 0; j < T * R; j++)
 		c.t[j] = 0.5 * (2.0 * train_rng_uniform(&rng) - 1.0) + 0.1;
-	if (pk == PREEMPH_AWEIGHT) {
-		// The 102-tap filter needs longer chunks; a short custom FIR exercises the same code.
-		c.pe.taps = 3;
-		c.pe.h[0] = 1.0;
-		c.pe.h[1] = -0.6;
-		c.pe.h[2] = 0.2;
-	} else {
-		preemph_design(&c.pe, pk, 0.85, 48000.0);
-	}
+	// At 48 kHz the A-weighting sections barely move in 9 samples; at 2 kHz they do.
+	preemph_design(&c.pe, pk, 0.85, pk == PREEMPH_AWEIGHT ? 2000.0 : 48000.0);
 	LossSums sums = {0};
 	train_loss_target_sums(&c.pe, c.t, T, R, &sums);
 	train_loss_norm(&sums, T, 0.75, 0.25, &c.norm);

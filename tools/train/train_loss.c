@@ -4,6 +4,7 @@
 #include "train_loss.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef TRAIN_F64
@@ -12,77 +13,108 @@
 #define REAL_SQRT sqrtf
 #endif
 
-static double aweight_gain(double f)
+static double section_gain_sq(const PreEmphasis *pe, double w)
 {
-	// IEC 61672 A-weighting magnitude, normalised to 0 dB at 1 kHz.
-	const double f1 = 20.598997, f2 = 107.65265, f3 = 737.86223, f4 = 12194.217;
-	double f_2 = f * f;
-	double num = f4 * f4 * f_2 * f_2;
-	double den = (f_2 + f1 * f1) * sqrt((f_2 + f2 * f2) * (f_2 + f3 * f3)) * (f_2 + f4 * f4);
-	return num / den / 0.79434639580229505;
+	// |H(e^jw)|^2 of the IIR cascade alone.
+	double g = 1.0;
+	for (int i = 0; i < pe->sections; i++) {
+		double nr = 1 + pe->b1[i] * cos(w), ni = -pe->b1[i] * sin(w);
+		double dr = 1 - pe->a1[i] * cos(w), di = pe->a1[i] * sin(w);
+		g *= (nr * nr + ni * ni) / (dr * dr + di * di);
+	}
+	return g;
 }
 
 void preemph_design(PreEmphasis *pe, PreEmphasisKind kind, double coef, double sample_rate)
 {
 	memset(pe, 0, sizeof *pe);
-	if (kind == PREEMPH_NONE) {
-		pe->taps = 1;
-		pe->h[0] = 1.0;
-		return;
-	}
+	pe->taps = 1;
+	pe->h[0] = 1.0;
 	if (kind == PREEMPH_FIRST) {
 		pe->taps = 2;
-		pe->h[0] = 1.0;
 		pe->h[1] = -coef;
+	}
+	if (kind != PREEMPH_AWEIGHT)
 		return;
-	}
-	// Linear-phase FIR by frequency sampling: the inverse cosine transform of the magnitude,
-	// Hann-windowed, centred on tap 50.
-	enum { N = 101, C = 50, BINS = 2048 };
-	double fir[N];
+	// A(s) = k s^4 / ((s + w1)^2 (s + w2) (s + w3) (s + w4)^2): four zeros at 0 (z = 1), two
+	// at infinity (z = -1) and six real poles.
 	const double pi = 3.14159265358979323846;
-	for (int j = 0; j < N; j++) {
-		double acc = 0.0;
-		for (int k = 0; k <= BINS; k++) {
-			double w = pi * k / BINS;
-			double mag = k == 0 ? 0.0 : aweight_gain(w * sample_rate / (2.0 * pi));
-			double weight = (k == 0 || k == BINS) ? 0.5 : 1.0;
-			acc += weight * mag * cos(w * (j - C));
-		}
-		double hann = 0.5 - 0.5 * cos(2.0 * pi * (j + 1) / (N + 1));
-		fir[j] = acc / BINS * hann;
+	const double fp[6] = {20.598997, 20.598997, 107.65265, 737.86223, 12194.217, 12194.217};
+	const double fs2 = 2.0 * sample_rate;
+	for (int i = 0; i < 6; i++) {
+		double f = fp[i] < 0.45 * sample_rate ? fp[i] : 0.45 * sample_rate;
+		double w = fs2 * tan(pi * f / sample_rate);
+		pe->a1[i] = (fs2 - w) / (fs2 + w);
+		pe->b1[i] = i < 4 ? -1.0 : 1.0;
 	}
-	// Then the low-pass 1 + 0.85 z^-1.
-	pe->taps = N + 1;
-	for (int j = 0; j < N; j++) {
-		pe->h[j] += fir[j];
-		pe->h[j + 1] += 0.85 * fir[j];
+	pe->sections = 6;
+	double g1k = sqrt(section_gain_sq(pe, 2 * pi * 1000.0 / sample_rate));
+	pe->taps = 2;
+	pe->h[0] = 1.0 / g1k;
+	pe->h[1] = 0.85 / g1k;
+}
+
+// out[k*os] = (p * (a - b))[k] for the column a, b (stride is) from zero state; b may be NULL.
+static void pe_apply(const PreEmphasis *pe, const real *a, const real *b, int T, int is,
+                     real *out, int os)
+{
+	for (int k = 0; k < T; k++) {
+		double s = 0.0;
+		for (int j = 0; j < pe->taps && j <= k; j++) {
+			long o = (long)(k - j) * is;
+			s += pe->h[j] * (double)(b ? a[o] - b[o] : a[o]);
+		}
+		out[(long)k * os] = (real)s;
+	}
+	for (int i = 0; i < pe->sections; i++) {
+		double xp = 0.0, yp = 0.0;
+		const double b1 = pe->b1[i], a1 = pe->a1[i];
+		for (int k = 0; k < T; k++) {
+			double x = out[(long)k * os], y = x + b1 * xp + a1 * yp;
+			xp = x;
+			yp = y;
+			out[(long)k * os] = (real)y;
+		}
 	}
 }
 
-static double filtered(const PreEmphasis *pe, const real *a, const real *b, int t, int R)
+// The adjoint: g (column, stride R) is filtered backwards in time in place, then the FIR
+// correlation goes into out (same stride).
+static void pe_adjoint(const PreEmphasis *pe, real *g, int T, int R, real *out)
 {
-	// (p * (a - b)) at time t for the column the pointers start at; b may be NULL.
-	double s = 0.0;
-	for (int j = 0; j < pe->taps; j++) {
-		long o = (long)(t - j) * R;
-		s += pe->h[j] * (double)(b ? a[o] - b[o] : a[o]);
+	for (int i = 0; i < pe->sections; i++) {
+		double xp = 0.0, yp = 0.0;
+		const double b1 = pe->b1[i], a1 = pe->a1[i];
+		for (int k = T - 1; k >= 0; k--) {
+			double x = g[(long)k * R], y = x + b1 * xp + a1 * yp;
+			xp = x;
+			yp = y;
+			g[(long)k * R] = (real)y;
+		}
 	}
-	return s;
+	for (int k = 0; k < T; k++) {
+		double s = 0.0;
+		for (int j = 0; j < pe->taps && k + j < T; j++)
+			s += pe->h[j] * (double)g[(long)(k + j) * R];
+		out[(long)k * R] = (real)s;
+	}
 }
 
 void train_loss_target_sums(const PreEmphasis *pe, const real *t, int T, int R, LossSums *s)
 {
+	real *tmp = malloc((size_t)T * sizeof *tmp);
 	for (int r = 0; r < R; r++) {
 		for (int n = 0; n < T; n++) {
 			double v = t[(long)n * R + r];
 			s->sum_t2 += v * v;
 		}
-		for (int n = pe->taps - 1; n < T; n++) {
-			double v = filtered(pe, t + r, NULL, n, R);
-			s->sum_tp2 += v * v;
-		}
+		if (!tmp)
+			continue;
+		pe_apply(pe, t + r, NULL, T, R, tmp, 1);
+		for (int n = pe->taps - 1; n < T; n++)
+			s->sum_tp2 += (double)tmp[n] * tmp[n];
 	}
+	free(tmp);
 	s->count += (double)T * R;
 	if (T >= pe->taps)
 		s->count_p += (double)(T - pe->taps + 1) * R;
@@ -100,22 +132,28 @@ void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weig
 	n->inv_dc = s->columns > 0 ? 1.0 / (s->columns * (s->sum_t2 / s->count + n->eps)) : 0.0;
 }
 
+static double column_dc(const real *y, const real *t, int T, int R)
+{
+	double d = 0.0;
+	for (int k = 0; k < T; k++)
+		d += (double)y[(long)k * R] - (double)t[(long)k * R];
+	return d / T;
+}
+
 double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
                            const real *t, int R, double *esr)
 {
 	const int T = n->T;
 	double se = 0.0, sd = 0.0;
-	for (int r = 0; r < R; r++) {
-		for (int k = pe->taps - 1; k < T; k++) {
-			double e = filtered(pe, y + r, t + r, k, R);
-			se += e * e;
-		}
-		double d = 0.0;
-		for (int k = 0; k < T; k++)
-			d += (double)y[(long)k * R + r] - (double)t[(long)k * R + r];
-		d /= T;
+	real *tmp = malloc((size_t)T * sizeof *tmp);
+	for (int r = 0; r < R && tmp; r++) {
+		pe_apply(pe, y + r, t + r, T, R, tmp, 1);
+		for (int k = pe->taps - 1; k < T; k++)
+			se += (double)tmp[k] * tmp[k];
+		double d = column_dc(y + r, t + r, T, R);
 		sd += d * d;
 	}
+	free(tmp);
 	double e_part = se * n->inv_esr;
 	if (esr)
 		*esr = e_part;
@@ -126,25 +164,18 @@ void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *
                           const real *t, int R, real *e, real *dy)
 {
 	const int T = n->T;
-	const long TR = (long)T * R;
-	for (long j = 0; j < TR; j++)
-		e[j] = 0;
-	for (int r = 0; r < R; r++)
-		for (int k = pe->taps - 1; k < T; k++)
-			e[(long)k * R + r] = (real)filtered(pe, y + r, t + r, k, R);
 	const double ge = 2.0 * n->esr_weight * n->inv_esr;
 	for (int r = 0; r < R; r++) {
-		double d = 0.0;
-		for (int k = 0; k < T; k++)
-			d += (double)y[(long)k * R + r] - (double)t[(long)k * R + r];
-		const double gd = 2.0 * n->dc_weight * n->inv_dc * (d / T) / T;
+		// dL/d(filtered error)[k] = ge * e[k] over the scored samples, then the adjoint.
+		pe_apply(pe, y + r, t + r, T, R, e + r, R);
 		for (int k = 0; k < T; k++) {
-			// dL/dy[k] = ge * sum_j h[j] e[k + j]  (correlation with the filter) + gd
-			double s = 0.0;
-			for (int j = 0; j < pe->taps && k + j < T; j++)
-				s += pe->h[j] * (double)e[(long)(k + j) * R + r];
-			dy[(long)k * R + r] = (real)(ge * s + gd);
+			long o = (long)k * R + r;
+			e[o] = k >= pe->taps - 1 ? (real)(ge * (double)e[o]) : 0;
 		}
+		pe_adjoint(pe, e + r, T, R, dy + r);
+		const double gd = 2.0 * n->dc_weight * n->inv_dc * column_dc(y + r, t + r, T, R) / T;
+		for (int k = 0; k < T; k++)
+			dy[(long)k * R + r] = (real)((double)dy[(long)k * R + r] + gd);
 	}
 }
 
