@@ -420,7 +420,8 @@ static int parse_args(int argc, char **argv, Options *o)
 		return fail_msg("no --input given (see --help)"), -1;
 	for (int k = 0; k < o->npairs; k++)
 		if (!o->pairs[k].target)
-			return fail_msg("%s has no matching --target", o->pairs[k].input), -1;
+			return fail_msg("%s has no matching %s", o->pairs[k].input,
+			                o->pairs[k].validation_only ? "--valid-target" : "--target"), -1;
 	if (!o->output)
 		return fail_msg("no output file: give -o MODEL.json"), -1;
 	return 0;

@@ -254,6 +254,13 @@ static void test_conditioned(void)
 	assert(json_array_size(json_object_get(st, "output")) == 4096);
 	json_decref(root);
 	printf("conditioned: 2 inputs, control Drive over 0..10, self-test of 4096 frames\n");
+	// A separate validation pair, a GRU and a test split.
+	rc = run("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav --valid-target c_g0.wav "
+	         "--test-split 0.2 --cell gru -o val.json -e 2 --segment 0.1 -H 8 -q");
+	assert(rc == 0);
+	assert(json_esr("val.json", "esr_validation") >= 0 && json_esr("val.json", "esr_test") >= 0);
+	rc = run("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav -o val2.json -q");
+	assert(rc == 2 && strstr(out_text, "--valid-target") && !exists("val2.json"));
 }
 
 static void test_interrupt_and_resume(void)
