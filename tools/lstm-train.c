@@ -673,7 +673,13 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	for (int k = 0; k < o->npairs; k++)
 		if (abs(lp[k].pair.delay) > abs(max_delay))
 			max_delay = lp[k].pair.delay;
-	json_object_set_new(meta, "name", json_string(o->output));
+	const char *base = strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
+	char name[MODEL_NAME_LEN];
+	snprintf(name, sizeof name, "%s", base);
+	char *dot = strchr(name, '.');
+	if (dot && dot != name)
+		*dot = 0;
+	json_object_set_new(meta, "name", json_string(name));
 	json_object_set_new(meta, "description", json_string("trained by lstm-train from a dry/wet pair"));
 	json_object_set_new(meta, "loudness_db", json_real(loud));
 	json_object_set_new(tj, "program", json_string("lstm-train " LSTM_LV2_VERSION));

@@ -153,6 +153,10 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 		return NULL;
 	}
 	tr->cfg = *cfg;
+	// A chunk never spans more than a segment, and the shard buffers hold one segment.
+	if (tr->cfg.tbptt > tr->cfg.segment)
+		tr->cfg.tbptt = tr->cfg.segment;
+	cfg = &tr->cfg;
 	tr->series = series;
 	tr->count = count;
 	tr->K = train_kernels_best(cfg->force_scalar);
