@@ -13,7 +13,7 @@ echo "== lstm-train engine (bench/train_throughput.c), 2 threads"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	echo "== PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), 2 threads"
 	for h in 16 32 64; do
-		/usr/bin/python3 "$here/train_torch.py" --synthetic 50 --epochs $((epochs + 1)) \
+		/usr/bin/python3 "$here/train_torch.py" --synthetic 25 --epochs $((epochs + 1)) \
 			--hidden $h --threads 2 | /usr/bin/python3 -c '
 import json, statistics, sys
 r = [json.loads(l)["audio_per_second"] for l in sys.stdin if l.strip()][1:]
