@@ -94,12 +94,14 @@ def main():
         e0 = time.monotonic()
         order = rng.permutation(len(starts))
         losses = []
+        segments = 0
         stopped = False
         for b in range(0, len(order), batch):
             if args.time and time.monotonic() - t0 > args.time:
                 stopped = True
                 break
             idx = starts[order[b:b + batch]]
+            segments += len(idx)
             xb = torch.from_numpy(np.stack([x[s:s + seg] for s in idx], 1)).unsqueeze(2)
             tb = torch.from_numpy(np.stack([t[s:s + seg] for s in idx], 1)).unsqueeze(2)
             with torch.no_grad():
@@ -118,8 +120,7 @@ def main():
         epoch += 1
         rec = {'epoch': epoch, 'train_loss': float(np.mean(losses)),
                'train_seconds': train_s,
-               'audio_per_second': len(losses) / ((seg - warm + tbptt - 1) // tbptt)
-               * seg / 48000 / train_s}
+               'audio_per_second': segments * seg / 48000 / train_s}
         if split < len(x):
             v = validate(net, x[split - warm:], t[split - warm:], warm)
             rec['valid_esr'] = v
