@@ -318,7 +318,7 @@ static void waveform(cairo_t *cr, const Panel *p, const float *v, long n, double
 {
 	cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
 	cairo_set_line_width(cr, width);
-	if (n <= (long)(3 * p->w)) {
+	if (n <= (long)(20 * p->w)) {
 		for (long i = 0; i < n; ++i) {
 			double X = px(p, 1000.0 * i / sr), Y = py(p, v[i]);
 			if (i == 0)
@@ -332,8 +332,10 @@ static void waveform(cairo_t *cr, const Panel *p, const float *v, long n, double
 	int cols = (int)p->w;
 	for (int col = 0; col < cols; ++col) {
 		long a = (long)((double)col / cols * n), b = (long)((double)(col + 1) / cols * n);
-		float mn = v[a], mx = v[a];
-		for (long i = a; i < b; ++i) {
+		// Starting one sample early joins each column's band to the previous one.
+		long from = a > 0 ? a - 1 : 0;
+		float mn = v[from], mx = v[from];
+		for (long i = from; i < b; ++i) {
 			mn = fminf(mn, v[i]);
 			mx = fmaxf(mx, v[i]);
 		}
@@ -517,7 +519,7 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	text_at(cr, PLOT_W / 2.0, 18, 0.5, 0.0, tp->title && *tp->title ? tp->title : "lstm-train");
 
-	const double left = 110, right = 30, ph = 340, gap = 118, top = 100;
+	const double left = 110, right = 30, ph = 340, gap = 112, top = 90;
 	Panel panels[3];
 	for (int i = 0; i < 3; ++i)
 		panels[i] = (Panel){left, top + i * (ph + gap), PLOT_W - left - right, ph, 0, 1, 0, 1, 0, 0};
