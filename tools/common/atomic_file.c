@@ -195,8 +195,9 @@ int atomic_file_commit(AtomicFile *f, char *err, size_t err_len)
 	}
 	int failed = 0;
 	int saved = 0;
-	// fflush first: after an earlier failed write it retries the buffer and sets errno again,
-	// which gives a truer reason (ENOSPC) than the bare error flag.
+	// A failing fflush sets errno (ENOSPC on /dev/full). When an earlier write already failed,
+	// only the stream's error flag is left and the reason is lost: report EIO then; writers
+	// that want the exact reason keep the errno of their own failed write.
 	errno = 0;
 	if (fflush(f->fp) != 0 || ferror(f->fp)) {
 		failed = 1;

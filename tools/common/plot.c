@@ -6,6 +6,7 @@
 #include "atomic_file.h"
 
 #include <cairo.h>
+#include <errno.h>
 #include <fftw3.h>
 #include <math.h>
 #include <stdarg.h>
@@ -499,9 +500,20 @@ static int draw_spectra(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 	return 0;
 }
 
+typedef struct {
+	FILE *fp;
+	int error; // errno of the first failed write: the stream's flag alone loses it
+} PngSink;
+
 static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
 {
-	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+	PngSink *sink = closure;
+	errno = 0;
+	if (fwrite(data, 1, len, sink->fp) == len)
+		return CAIRO_STATUS_SUCCESS;
+	if (!sink->error)
+		sink->error = errno ? errno : EIO;
+	return CAIRO_STATUS_WRITE_ERROR;
 }
 
 int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_t err_len)
@@ -540,12 +552,13 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 		cairo_surface_destroy(surf);
 		return -1;
 	}
-	st = cairo_surface_write_to_png_stream(surf, write_stream, atomic_file_stream(af));
+	PngSink sink = {atomic_file_stream(af), 0};
+	st = cairo_surface_write_to_png_stream(surf, write_stream, &sink);
 	cairo_surface_destroy(surf);
 	if (st != CAIRO_STATUS_SUCCESS) {
-		// The commit reports the stream's own error (ENOSPC and the like) when there is one.
-		if (atomic_file_commit(af, err, err_len) == 0)
-			set_err(err, err_len, "%s: cannot write PNG (%s)", path, cairo_status_to_string(st));
+		set_err(err, err_len, "%s: write failed: %s", path,
+		        sink.error ? strerror(sink.error) : cairo_status_to_string(st));
+		atomic_file_abort(af);
 		return -1;
 	}
 	return atomic_file_commit(af, err, err_len);
