@@ -175,9 +175,13 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	// libsndfile writes through the temp file's descriptor; the FILE buffer stays empty, so
 	// the commit's fflush has nothing of its own to lose.
 	FILE *fp = atomic_file_stream(af);
+	errno = 0;
 	SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, 0);
 	if (!sf) {
-		set_err(err, err_len, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
+		if (errno)
+			set_err(err, err_len, "%s: write failed: %s", path, strerror(errno));
+		else
+			set_err(err, err_len, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
 		atomic_file_abort(af);
 		return -1;
 	}
@@ -185,7 +189,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	sf_count_t put = sf_writef_float(sf, a->data, a->frames);
 	int saved = errno;
 	if (put != a->frames) {
-		set_err(err, err_len, "%s: write failed after %lld of %ld frames (%s)", path,
+		set_err(err, err_len, "%s: write failed after %lld of %ld frames: %s", path,
 		        (long long)put, a->frames, saved ? strerror(saved) : sf_strerror(sf));
 		sf_close(sf);
 		atomic_file_abort(af);
@@ -195,7 +199,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	int cerr = sf_close(sf);
 	if (cerr != 0) {
 		saved = errno;
-		set_err(err, err_len, "%s: write failed while finishing the file (%s)", path,
+		set_err(err, err_len, "%s: write failed while finishing the file: %s", path,
 		        saved ? strerror(saved) : sf_error_number(cerr));
 		atomic_file_abort(af);
 		return -1;
