@@ -101,6 +101,7 @@ int main(void)
 	test_full_plot();
 	test_empty_plot();
 	test_errors();
+	plot_release_caches();
 	tt_rmtree(dir);
 	return 0;
 }

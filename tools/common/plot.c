@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <errno.h>
 #include <fftw3.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -562,4 +563,10 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 		return -1;
 	}
 	return atomic_file_commit(af, err, err_len);
+}
+
+void plot_release_caches(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }

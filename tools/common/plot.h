@@ -24,6 +24,10 @@ typedef struct {
 // message naming path and the problem. Worker thread: allocates, plans an FFT, does I/O.
 int plot_training_png(const char *path, const TrainingPlot *p, char *err, size_t err_len);
 
+// Frees cairo's and fontconfig's process-wide font caches. Optional: call once at exit, after
+// the last plot and with no other cairo user left, so that leak checkers stay quiet. Main thread.
+void plot_release_caches(void);
+
 #ifdef __cplusplus
 }
 #endif
