@@ -75,7 +75,7 @@ static void test_defaults(void)
 {
 	CapturePairOptions o = capture_pair_default_options();
 	assert(o.trim == 0 && o.compensate_delay == 1 && o.max_delay == 4800);
-	assert(o.min_frames == 4800 && o.input_channels == 1);
+	assert(o.min_frames == 4800 && o.input_channels == 1 && o.min_delay == 8);
 }
 
 static void test_aligned_pair(void)
@@ -113,6 +113,25 @@ static void test_delay_compensated(void)
 	load_ok("d.wav", "w37.wav", &o, &p);
 	assert(p.delay == 37 && p.input.frames == N);
 	assert(strstr(p.warnings, "by 37 samples (0.77 ms); not compensated"));
+	capture_pair_free(&p);
+}
+
+// A lag of a few samples is the device's own phase response: reported, left in place.
+static void test_small_delay_kept(void)
+{
+	write_pair("d.wav", "w3.wav", 3, 1.0f, N, 48000);
+	CapturePair p;
+	load_ok("d.wav", "w3.wav", NULL, &p);
+	assert(p.delay == 3 && p.input.frames == N && p.target.frames == N);
+	assert(p.target.data[100] == device(dry[97]));
+	assert(p.warnings[0] == '\0');
+	capture_pair_free(&p);
+	CapturePairOptions o = capture_pair_default_options();
+	o.min_delay = 1;
+	load_ok("d.wav", "w3.wav", &o, &p);
+	assert(p.delay == 3 && p.input.frames == N - 3);
+	assert(p.target.data[100] == device(dry[100]));
+	assert(strstr(p.warnings, "lags the input by 3 samples (0.06 ms); compensated"));
 	capture_pair_free(&p);
 }
 
@@ -264,6 +283,7 @@ int main(void)
 	test_defaults();
 	test_aligned_pair();
 	test_delay_compensated();
+	test_small_delay_kept();
 	test_target_leads();
 	test_polarity_inverted();
 	test_lengths();

@@ -51,6 +51,7 @@ CapturePairOptions capture_pair_default_options(void)
 		.max_delay = 4800,
 		.min_frames = 4800,
 		.input_channels = 1,
+		.min_delay = 8,
 	};
 	return o;
 }
@@ -166,10 +167,11 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		            "check that they are the same take", input_path, target_path, de.correlation,
 		            de.max_lag);
 	}
-	if (de.delay != 0) {
+	int shift = o.compensate_delay && abs(de.delay) >= o.min_delay && de.delay != 0;
+	if (abs(de.delay) >= o.min_delay && de.delay != 0) {
 		add_warning(out, "the target %s the input by %d samples (%.2f ms)%s",
 		            de.delay > 0 ? "lags" : "leads", abs(de.delay), fabs(ms),
-		            o.compensate_delay ? "; compensated" : "; not compensated");
+		            shift ? "; compensated" : "; not compensated");
 	}
 	if (de.at_limit)
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
@@ -178,7 +180,7 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
-	if (o.compensate_delay && de.delay != 0) {
+	if (shift) {
 		long d = labs((long)de.delay);
 		long keep = in->frames - d;
 		if (de.delay > 0) {

@@ -19,9 +19,14 @@ typedef struct {
 	int max_delay;         // largest delay searched, samples (default 4800)
 	long min_frames;       // refuse shorter pairs (e.g. one segment + warm-up); default 4800
 	int input_channels;    // expected input channels (1 = audio; >1 for multichannel features), 0 = any
+	// Smallest |delay| that is compensated (default 8). A few samples of lag is the device's
+	// own filtering (a tone control's group delay), which the model has to learn; shifting it
+	// away would ask a causal network to predict the future. Smaller delays are still reported.
+	int min_delay;
 } CapturePairOptions;
 
-// trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1. Any thread.
+// trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1,
+// min_delay 8. Any thread.
 CapturePairOptions capture_pair_default_options(void);
 
 typedef struct {
@@ -41,7 +46,8 @@ typedef struct {
 // Reads both files and checks them: unreadable / non-audio, rates differ, lengths differ
 // (unless trim), channel counts that do not fit, NaN/Inf samples, silent input or target,
 // too short. Then estimates the delay of the target (delay_estimate.h), shifts it when
-// compensate_delay is set (both signals lose |delay| frames), and counts clipped samples.
+// compensate_delay is set and |delay| >= min_delay (both signals lose |delay| frames), and
+// counts clipped samples.
 // Warnings (delay, inversion, clipping, trimming, weak correlation) are collected in
 // out->warnings for the caller to print. Returns 0, or -1 with a one-line message naming the
 // file and the problem (out is then empty). opt may be NULL for the defaults. Worker thread:

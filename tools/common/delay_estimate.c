@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-// Cross-correlation delay search with FFTW r2c/c2r transforms.
+// Delay search: GCC with partial PHAT weighting over several stretches (FFTW r2c/c2r), then the
+// plain normalised correlation at the lag found.
 #include "delay_estimate.h"
 
 #include <fftw3.h>
@@ -7,41 +8,78 @@
 #include <stdlib.h>
 #include <string.h>
 
-// 2^19 frames is 11 s at 48 kHz: plenty to lock onto a delay, and one FFT of 2^20 points.
-#define DELAY_WINDOW (1L << 19)
-#define DELAY_BLOCK 4096L
+#define DELAY_STRETCH (1L << 16)
+#define DELAY_MAX_STRETCHES 32
+// |X Y|^-0.8: most of the whitening of full PHAT, without letting empty bins dominate.
+#define DELAY_PHAT_BETA 0.8
+// Stretches more than 50 dB below the loudest hold too little to help.
+#define DELAY_QUIET_RATIO 1e-5
 
-// Start of the window of length len with the most energy in x, on a grid of DELAY_BLOCK.
-static long loudest_window(const float *x, int stride, long n, long len)
+// Picks the stretches to use: fills start[] and returns how many.
+static int pick_stretches(const float *x, int stride, long n, long len, long *start)
 {
-	if (len >= n)
-		return 0;
-	long nblocks = n / DELAY_BLOCK;
-	long wblocks = len / DELAY_BLOCK;
-	double *e = calloc((size_t)nblocks + 1, sizeof *e);
-	if (!e)
-		return 0;
-	for (long b = 0; b < nblocks; ++b) {
+	long count = n / len;
+	if (count <= 1) {
+		start[0] = 0;
+		return 1;
+	}
+	double *e = malloc((size_t)count * sizeof *e);
+	long *ok = malloc((size_t)count * sizeof *ok);
+	if (!e || !ok) {
+		free(e);
+		free(ok);
+		start[0] = 0;
+		return 1;
+	}
+	double emax = 0.0;
+	for (long w = 0; w < count; ++w) {
 		double s = 0.0;
-		for (long t = b * DELAY_BLOCK; t < (b + 1) * DELAY_BLOCK; ++t) {
+		for (long t = w * len; t < (w + 1) * len; ++t) {
 			double v = x[t * stride];
 			s += v * v;
 		}
-		e[b] = s;
+		e[w] = s;
+		emax = fmax(emax, s);
 	}
-	double run = 0.0, best = -1.0;
-	long best_b = 0;
-	for (long b = 0; b < nblocks; ++b) {
-		run += e[b];
-		if (b >= wblocks)
-			run -= e[b - wblocks];
-		if (b + 1 >= wblocks && run > best) {
-			best = run;
-			best_b = b + 1 - wblocks;
-		}
+	long nok = 0;
+	for (long w = 0; w < count; ++w)
+		if (e[w] > emax * DELAY_QUIET_RATIO)
+			ok[nok++] = w;
+	int used = nok < DELAY_MAX_STRETCHES ? (int)nok : DELAY_MAX_STRETCHES;
+	for (int i = 0; i < used; ++i) {
+		// Evenly spread over the qualifying stretches.
+		long pick = used > 1 ? (long)((double)i * (double)(nok - 1) / (used - 1) + 0.5) : 0;
+		start[i] = ok[pick] * len;
 	}
 	free(e);
-	return best_b * DELAY_BLOCK;
+	free(ok);
+	return used;
+}
+
+// Normalised correlation sum x[t] y[t + k] / sqrt(sum x^2 sum y^2) over the overlapping parts
+// of every stretch, means removed, in double.
+static double correlation_at(const float *x, int xs, const float *y, int ys, const long *start,
+                             int count, long len, long k)
+{
+	double sxy = 0.0, sxx = 0.0, syy = 0.0;
+	for (int w = 0; w < count; ++w) {
+		const long s = start[w];
+		double mx = 0.0, my = 0.0;
+		for (long t = 0; t < len; ++t) {
+			mx += x[(s + t) * xs];
+			my += y[(s + t) * ys];
+		}
+		mx /= (double)len;
+		my /= (double)len;
+		long t0 = k >= 0 ? 0 : -k, t1 = k >= 0 ? len - k : len;
+		for (long t = t0; t < t1; ++t) {
+			double a = x[(s + t) * xs] - mx, b = y[(s + t + k) * ys] - my;
+			sxy += a * b;
+			sxx += a * a;
+			syy += b * b;
+		}
+	}
+	return sxx > 0.0 && syy > 0.0 ? sxy / sqrt(sxx * syy) : 0.0;
 }
 
 int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, long n,
@@ -50,84 +88,82 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 	memset(out, 0, sizeof *out);
 	if (n < 2 || !x || !y || x_stride < 1 || y_stride < 1)
 		return -1;
-	long len = n < DELAY_WINDOW ? n : DELAY_WINDOW;
-	long start = loudest_window(x, x_stride, n, len);
-	// Keep at least half of the window overlapping at every lag.
+	long len = n < DELAY_STRETCH ? n : DELAY_STRETCH;
 	long maxd = max_delay < 0 ? 0 : max_delay;
 	if (maxd > len / 2)
 		maxd = len / 2;
 	long p = 1;
 	while (p < len + maxd + 1)
 		p <<= 1;
+	long bins = p / 2 + 1;
+
+	long start[DELAY_MAX_STRETCHES];
+	int count = pick_stretches(x, x_stride, n, len, start);
 
 	int rc = -1;
 	float *xa = fftwf_alloc_real((size_t)p);
 	float *ya = fftwf_alloc_real((size_t)p);
-	fftwf_complex *xf = fftwf_alloc_complex((size_t)(p / 2 + 1));
-	fftwf_complex *yf = fftwf_alloc_complex((size_t)(p / 2 + 1));
-	double *ex = malloc(((size_t)len + 1) * sizeof *ex);
-	double *ey = malloc(((size_t)len + 1) * sizeof *ey);
+	fftwf_complex *xf = fftwf_alloc_complex((size_t)bins);
+	fftwf_complex *yf = fftwf_alloc_complex((size_t)bins);
+	double *acc = malloc((size_t)bins * 2 * sizeof *acc); // [bins][re, im]
 	fftwf_plan fwd_x = NULL, fwd_y = NULL, inv = NULL;
-	if (!xa || !ya || !xf || !yf || !ex || !ey)
+	if (!xa || !ya || !xf || !yf || !acc)
 		goto done;
-	// Plans before filling: FFTW_ESTIMATE does not touch the arrays, but say so explicitly.
 	fwd_x = fftwf_plan_dft_r2c_1d((int)p, xa, xf, FFTW_ESTIMATE);
 	fwd_y = fftwf_plan_dft_r2c_1d((int)p, ya, yf, FFTW_ESTIMATE);
 	inv = fftwf_plan_dft_c2r_1d((int)p, xf, xa, FFTW_ESTIMATE);
 	if (!fwd_x || !fwd_y || !inv)
 		goto done;
 
-	double mx = 0.0, my = 0.0;
-	for (long t = 0; t < len; ++t) {
-		mx += x[(start + t) * x_stride];
-		my += y[(start + t) * y_stride];
+	memset(acc, 0, (size_t)bins * 2 * sizeof *acc);
+	for (int w = 0; w < count; ++w) {
+		const long s = start[w];
+		double mx = 0.0, my = 0.0;
+		for (long t = 0; t < len; ++t) {
+			mx += x[(s + t) * x_stride];
+			my += y[(s + t) * y_stride];
+		}
+		mx /= (double)len;
+		my /= (double)len;
+		for (long t = 0; t < len; ++t) {
+			xa[t] = (float)(x[(s + t) * x_stride] - mx);
+			ya[t] = (float)(y[(s + t) * y_stride] - my);
+		}
+		for (long t = len; t < p; ++t)
+			xa[t] = ya[t] = 0.0f;
+		fftwf_execute(fwd_x);
+		fftwf_execute(fwd_y);
+		// conj(X) Y transforms back to sum_t x[t] y[t + k] at index k (negative k at p + k).
+		for (long b = 0; b < bins; ++b) {
+			double ar = xf[b][0], ai = -(double)xf[b][1], br = yf[b][0], bi = yf[b][1];
+			double gr = ar * br - ai * bi, gi = ar * bi + ai * br;
+			double mag = hypot(gr, gi);
+			if (mag > 0.0) {
+				double wgt = pow(mag, -DELAY_PHAT_BETA);
+				acc[2 * b] += gr * wgt;
+				acc[2 * b + 1] += gi * wgt;
+			}
+		}
 	}
-	mx /= (double)len;
-	my /= (double)len;
-	ex[0] = ey[0] = 0.0;
-	for (long t = 0; t < len; ++t) {
-		double a = x[(start + t) * x_stride] - mx;
-		double b = y[(start + t) * y_stride] - my;
-		xa[t] = (float)a;
-		ya[t] = (float)b;
-		ex[t + 1] = ex[t] + a * a;
-		ey[t + 1] = ey[t] + b * b;
-	}
-	for (long t = len; t < p; ++t)
-		xa[t] = ya[t] = 0.0f;
-
-	fftwf_execute(fwd_x);
-	fftwf_execute(fwd_y);
-	// conj(X) * Y gives sum_t x[t] y[t + k] at index k (negative k wrap to p + k).
-	for (long k = 0; k < p / 2 + 1; ++k) {
-		float ar = xf[k][0], ai = -xf[k][1];
-		float br = yf[k][0], bi = yf[k][1];
-		xf[k][0] = ar * br - ai * bi;
-		xf[k][1] = ar * bi + ai * br;
+	for (long b = 0; b < bins; ++b) {
+		xf[b][0] = (float)acc[2 * b];
+		xf[b][1] = (float)acc[2 * b + 1];
 	}
 	fftwf_execute(inv);
 
-	double best = 0.0;
-	int best_k = 0;
-	double best_r = 0.0;
+	double best = -1.0;
+	long best_k = 0;
 	for (long k = -maxd; k <= maxd; ++k) {
-		double c = xa[k >= 0 ? k : p + k] / (double)p;
-		// Overlap: x[0..len-k) with y[k..len) for k >= 0; x[-k..len) with y[0..len+k) else.
-		double sx = k >= 0 ? ex[len - k] : ex[len] - ex[-k];
-		double sy = k >= 0 ? ey[len] - ey[k] : ey[len + k];
-		double r = sx > 0.0 && sy > 0.0 ? c / sqrt(sx * sy) : 0.0;
-		if (k == 0)
-			out->correlation_at_zero = r;
-		double a = fabs(r);
-		// Prefer the smaller lag on (near) ties so that silence-padded signals stay at 0.
-		if (a > best * (1.0 + 1e-9) || (a >= best * (1.0 - 1e-9) && labs(k) < labs(best_k))) {
+		double a = fabs(xa[k >= 0 ? k : p + k]);
+		// Prefer the smaller lag on (near) ties.
+		if (a > best * (1.0 + 1e-6) || (a >= best * (1.0 - 1e-6) && labs(k) < labs(best_k))) {
 			best = a;
-			best_k = (int)k;
-			best_r = r;
+			best_k = k;
 		}
 	}
-	out->delay = best_k;
-	out->correlation = best_r;
+	out->delay = (int)best_k;
+	out->correlation = correlation_at(x, x_stride, y, y_stride, start, count, len, best_k);
+	out->correlation_at_zero = correlation_at(x, x_stride, y, y_stride, start, count, len, 0);
 	out->max_lag = (int)maxd;
 	out->at_limit = maxd > 0 && labs(best_k) == maxd;
 	rc = 0;
@@ -142,7 +178,6 @@ done:
 	fftwf_free(ya);
 	fftwf_free(xf);
 	fftwf_free(yf);
-	free(ex);
-	free(ey);
+	free(acc);
 	return rc;
 }

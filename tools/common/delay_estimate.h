@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: ISC
-// Finds how many samples one signal lags another, and with which sign, by FFT
-// cross-correlation (FFTW, single precision) normalised by the energy of the overlapping parts,
-// so that the answer is a correlation coefficient between -1 and 1 at every lag.
+// Finds how many samples one signal lags another, and with which sign. The lag is the peak of
+// a generalised cross-correlation with partial phase transform weighting (GCC-PHAT, spectrum
+// divided by |X Y|^0.8), summed over up to 32 stretches spread across the signals: the
+// weighting sharpens the peak of a pure delay and keeps a device's own filtering (a tone
+// stack's group delay) from pulling it away, and the spread keeps periodic material (a test
+// sine) from making it ambiguous. The sign and size of the match come from the plain
+// normalised correlation at that lag, computed directly in double.
 #ifndef LSTM_TOOLS_DELAY_ESTIMATE_H
 #define LSTM_TOOLS_DELAY_ESTIMATE_H
 
@@ -17,10 +21,10 @@ typedef struct {
 	int max_lag;        // the largest lag actually searched
 } DelayEstimate;
 
-// Searches lags -max_delay..max_delay between x (stride x_stride floats) and y (stride
-// y_stride), n frames each. Long signals are searched over the 2^19-frame stretch where x has
-// most energy. The means of the stretch are removed first. Returns 0, or -1 when n < 2 or
-// memory runs out. Worker thread: allocates, and plans FFTs (FFTW planning must not run in
+// Searches lags -max_delay..max_delay (at most half a stretch, 32768) between x (stride
+// x_stride floats) and y (stride y_stride), n frames each, over stretches of 65536 frames (or
+// the whole signal when shorter) where x is within 50 dB of its loudest stretch; each
+// stretch's mean is removed. Returns 0, or -1 when n < 2 or memory runs out. Worker thread: allocates, and plans FFTs (FFTW planning must not run in
 // two threads at once).
 int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, long n,
                    int max_delay, DelayEstimate *out);
