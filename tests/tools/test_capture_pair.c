@@ -276,8 +276,25 @@ static void test_clipping_and_unrelated(void)
 	free(w);
 }
 
-int main(void)
+// The committed demo pair (data/demo): real guitar through a real pedal model.
+static void test_demo_pair(const char *dry_path, const char *wet_path)
 {
+	CapturePair p;
+	char err[512] = "";
+	if (capture_pair_load(dry_path, wet_path, NULL, &p, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		assert(0);
+	}
+	assert(p.input.frames == 480000 && p.target.frames == 480000);
+	assert(p.input.sample_rate == 48000.0);
+	assert(abs(p.delay) < 8 && !p.polarity_inverted && p.correlation > 0.5);
+	assert(p.clipped_input == 0 && p.clipped_target == 0 && p.warnings[0] == '\0');
+	capture_pair_free(&p);
+}
+
+int main(int argc, char **argv)
+{
+	assert(argc == 3);
 	dir = tt_tmpdir();
 	make_dry();
 	test_defaults();
@@ -291,6 +308,7 @@ int main(void)
 	test_bad_files();
 	test_too_short();
 	test_clipping_and_unrelated();
+	test_demo_pair(argv[1], argv[2]);
 	tt_rmtree(dir);
 	return 0;
 }
