@@ -208,38 +208,34 @@ typedef struct {
 	int dashed;
 } LegendEntry;
 
+// One row of entries right-aligned above the panel, level with its title: it never hides data.
 static void legend(cairo_t *cr, const Panel *p, const LegendEntry *e, int n)
 {
 	font(cr, 16, 0);
-	double wmax = 0.0;
+	const double swatch = 30, pad = 8, gap = 26;
+	double width = 0.0;
 	for (int i = 0; i < n; ++i) {
 		cairo_text_extents_t te;
 		cairo_text_extents(cr, e[i].label, &te);
-		if (te.x_advance > wmax)
-			wmax = te.x_advance;
+		width += swatch + pad + te.x_advance + (i + 1 < n ? gap : 0);
 	}
-	double row = 24, bw = wmax + 64, bh = row * n + 12;
-	double bx = p->x0 + p->w - bw - 10, by = p->y0 + 10;
-	cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-	cairo_rectangle(cr, bx, by, bw, bh);
-	cairo_fill_preserve(cr);
-	cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-	cairo_set_line_width(cr, 1.0);
-	cairo_stroke(cr);
+	double x = p->x0 + p->w - width, y = p->y0 - 18;
 	for (int i = 0; i < n; ++i) {
-		double y = by + 6 + row * (i + 0.5);
 		set_rgb(cr, e[i].color);
 		cairo_set_line_width(cr, 3.0);
 		if (e[i].dashed) {
 			double d[] = {6, 4};
 			cairo_set_dash(cr, d, 2, 0);
 		}
-		cairo_move_to(cr, bx + 10, y);
-		cairo_line_to(cr, bx + 44, y);
+		cairo_move_to(cr, x, y);
+		cairo_line_to(cr, x + swatch, y);
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 		cairo_set_source_rgb(cr, 0.05, 0.05, 0.05);
-		text_at(cr, bx + 54, y, 0.0, 0.5, e[i].label);
+		text_at(cr, x + swatch + pad, y, 0.0, 0.5, e[i].label);
+		cairo_text_extents_t te;
+		cairo_text_extents(cr, e[i].label, &te);
+		x += swatch + pad + te.x_advance + gap;
 	}
 }
 
@@ -382,6 +378,39 @@ static void draw_waveforms(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 	legend(cr, p, e, 2);
 }
 
+// Averages each power spectrum over 1/12 octave around every bin (prefix sums), so that the
+// few segments of a short stretch still give curves a person can compare.
+static int smooth_octaves(double *spec, int bins, int count)
+{
+	double *sum = malloc(((size_t)bins + 1) * sizeof *sum);
+	double *tmp = malloc((size_t)bins * sizeof *tmp);
+	if (!sum || !tmp) {
+		free(sum);
+		free(tmp);
+		return -1;
+	}
+	const double half = pow(2.0, 1.0 / 24.0);
+	for (int k = 0; k < count; ++k) {
+		double *v = spec + (size_t)k * (size_t)bins;
+		sum[0] = 0.0;
+		for (int b = 0; b < bins; ++b)
+			sum[b + 1] = sum[b] + v[b];
+		for (int b = 1; b < bins; ++b) {
+			int lo = (int)floor(b / half), hi = (int)ceil(b * half);
+			if (lo < 1)
+				lo = 1;
+			if (hi > bins - 1)
+				hi = bins - 1;
+			tmp[b] = (sum[hi + 1] - sum[lo]) / (hi - lo + 1);
+		}
+		tmp[0] = v[0];
+		memcpy(v, tmp, (size_t)bins * sizeof *v);
+	}
+	free(sum);
+	free(tmp);
+	return 0;
+}
+
 // Welch power spectra in dB re a full-scale sine: Hann segments of `size`, half overlap.
 // spec is [3][size/2+1]: target, output, their difference. Returns 0 or -1 (no memory).
 static int spectra(const TrainingPlot *tp, int size, double *spec)
@@ -418,6 +447,8 @@ static int spectra(const TrainingPlot *tp, int size, double *spec)
 	}
 	// A full-scale sine peaks at (wsum / 2)^2 in its bin.
 	double ref = (wsum / 2.0) * (wsum / 2.0) * (segs > 0 ? segs : 1);
+	if (smooth_octaves(spec, bins, 3) != 0)
+		goto done;
 	for (int i = 0; i < 3 * bins; ++i)
 		spec[i] = 10.0 * log10(spec[i] / ref + 1e-30);
 	rc = 0;
