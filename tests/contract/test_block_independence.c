@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FRAMES = 3000 };
+enum { FRAMES = 1500 };
 
 typedef struct {
 	float *chan[MODEL_MAX_INPUTS]; // [inputs][FRAMES]

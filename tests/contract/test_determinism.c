@@ -15,7 +15,7 @@
 enum { MXCSR_FTZ_DAZ = 0x8040 };
 #endif
 
-enum { FRAMES = 2000 };
+enum { FRAMES = 1200 };
 
 static void run(LstmNet *net, float *const *chan, float *out)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FRAMES = 1500, MAX_STATE = 2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS };
+enum { FRAMES = 1000, MAX_STATE = 2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS };
 
 static const char *act_name(LstmActivations act)
 {

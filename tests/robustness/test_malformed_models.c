@@ -165,7 +165,7 @@ static const Edit knob_edits[] = {
 	{"architecture array", "architecture", OP_SET, "[]", MODEL_ERR_TYPE, "architecture"},
 	{"inputs 0", "architecture.inputs", OP_SET, "0", MODEL_ERR_RANGE, "architecture.inputs: 0"},
 	{"inputs 5", "architecture.inputs", OP_SET, "5", MODEL_ERR_RANGE, "architecture.inputs: 5"},
-	{"inputs 2", "architecture.inputs", OP_SET, "2", MODEL_ERR_RANGE, "layers[0].inputs: 3"},
+	{"inputs 2", "architecture.inputs", OP_SET, "2", MODEL_ERR_SHAPE, "layers[0].inputs: 3, expected 2"},
 	{"inputs huge", "architecture.inputs", OP_SET, "4294967297", MODEL_ERR_RANGE, "architecture.inputs"},
 	{"skip 4", "architecture.skip", OP_SET, "4", MODEL_ERR_RANGE, "architecture.skip: 4"},
 	{"skip -1", "architecture.skip", OP_SET, "-1", MODEL_ERR_RANGE, "architecture.skip: -1"},
@@ -183,7 +183,7 @@ static const Edit knob_edits[] = {
 	{"hidden real", "layers[0].hidden", OP_SET, "4.0", MODEL_ERR_TYPE, "layers[0].hidden"},
 	{"hidden 5", "layers[0].hidden", OP_SET, "5", MODEL_ERR_SHAPE, "layers[0].W: 48 values, expected 60"},
 	{"hidden 3", "layers[0].hidden", OP_SET, "3", MODEL_ERR_SHAPE, "layers[0].W: 48 values, expected 36"},
-	{"layer inputs wrong", "layers[0].inputs", OP_SET, "1", MODEL_ERR_RANGE, "layers[0].inputs: 1"},
+	{"layer inputs wrong", "layers[0].inputs", OP_SET, "1", MODEL_ERR_SHAPE, "layers[0].inputs: 1, expected 3"},
 	{"W missing", "layers[0].W", OP_DELETE, NULL, MODEL_ERR_MISSING, "layers[0].W: missing"},
 	{"W short", "layers[0].W", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[0].W: 47 values, expected 48"},
 	{"W long", "layers[0].W", OP_APPEND, "0.5", MODEL_ERR_SHAPE, "layers[0].W: 49 values, expected 48"},
@@ -205,7 +205,7 @@ static const Edit knob_edits[] = {
 	{"five layers", "layers", OP_SET, "[{},{},{},{},{}]", MODEL_ERR_RANGE, "layers: 5 entries, expected 1 to 4"},
 	{"no dense", "dense", OP_DELETE, NULL, MODEL_ERR_MISSING, "dense: missing"},
 	{"dense empty", "dense", OP_SET, "[]", MODEL_ERR_RANGE, "dense: 0 entries"},
-	{"dense inputs", "dense[0].inputs", OP_SET, "5", MODEL_ERR_RANGE, "dense[0].inputs: 5"},
+	{"dense inputs", "dense[0].inputs", OP_SET, "5", MODEL_ERR_SHAPE, "dense[0].inputs: 5, expected 4"},
 	{"dense outputs 0", "dense[0].outputs", OP_SET, "0", MODEL_ERR_RANGE, "dense[0].outputs: 0"},
 	{"dense outputs 3", "dense[0].outputs", OP_SET, "3", MODEL_ERR_SHAPE, "dense[0].W: 8 values, expected 12"},
 	{"dense activation", "dense[0].activation", OP_SET, "\"softmax\"", MODEL_ERR_VALUE, "dense[0].activation: \"softmax\""},
@@ -334,7 +334,7 @@ int main(int argc, char **argv)
 	char *gru = read_all(path, &size);
 	test_truncations("gru_2x3", gru, size, 10);
 	const Edit gru_edits[] = {
-		{"gru second inputs", "layers[1].inputs", OP_SET, "1", MODEL_ERR_RANGE, "layers[1].inputs: 1, expected 3 to 3"},
+		{"gru second inputs", "layers[1].inputs", OP_SET, "1", MODEL_ERR_SHAPE, "layers[1].inputs: 1, expected 3"},
 		{"gru U short", "layers[1].U", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[1].U: 26 values, expected 27"},
 	};
 	for (size_t k = 0; k < sizeof gru_edits / sizeof gru_edits[0]; k++)
