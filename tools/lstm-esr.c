@@ -49,7 +49,11 @@ static void usage(FILE *f)
 	        "  -V, --version         show the version\n"
 	        "\n"
 	        "Output (stdout), one figure a line:\n"
-	        "  frames 480000\n  delay 0\n  esr 0.0123\n  esr_preemph 0.0456\n"
+	        "  frames 480000      frames scored\n"
+	        "  delay 2            lag of WET found by cross-correlation, samples\n"
+	        "  shifted 0          how far WET was shifted (lags under 8 are the device's\n"
+	        "                     own filtering and are left in place)\n"
+	        "  esr 0.0123\n  esr_preemph 0.0456\n"
 	        "Warnings about the pair (delay, clipping, inversion) go to stderr.\n"
 	        "\n"
 	        "Examples:\n"
@@ -216,6 +220,7 @@ int main(int argc, char **argv)
 	}
 	printf("frames %ld\n", n);
 	printf("delay %d\n", pair.delay);
+	printf("shifted %d\n", pair.shifted);
 	printf("esr %.6g\n", esr);
 	printf("esr_preemph %.6g\n", esr_pre);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -99,7 +99,7 @@ static void test_delay_compensated(void)
 	write_pair("d.wav", "w37.wav", 37, 1.0f, N, 48000);
 	CapturePair p;
 	load_ok("d.wav", "w37.wav", NULL, &p);
-	assert(p.delay == 37);
+	assert(p.delay == 37 && p.shifted == 37);
 	assert(p.input.frames == N - 37 && p.target.frames == N - 37);
 	for (long t = 0; t < p.input.frames; ++t) {
 		assert(p.input.data[t] == dry[t]);
@@ -111,7 +111,7 @@ static void test_delay_compensated(void)
 	CapturePairOptions o = capture_pair_default_options();
 	o.compensate_delay = 0;
 	load_ok("d.wav", "w37.wav", &o, &p);
-	assert(p.delay == 37 && p.input.frames == N);
+	assert(p.delay == 37 && p.shifted == 0 && p.input.frames == N);
 	assert(strstr(p.warnings, "by 37 samples (0.77 ms); not compensated"));
 	capture_pair_free(&p);
 }
@@ -122,7 +122,7 @@ static void test_small_delay_kept(void)
 	write_pair("d.wav", "w3.wav", 3, 1.0f, N, 48000);
 	CapturePair p;
 	load_ok("d.wav", "w3.wav", NULL, &p);
-	assert(p.delay == 3 && p.input.frames == N && p.target.frames == N);
+	assert(p.delay == 3 && p.shifted == 0 && p.input.frames == N && p.target.frames == N);
 	assert(p.target.data[100] == device(dry[97]));
 	assert(p.warnings[0] == '\0');
 	capture_pair_free(&p);
@@ -140,7 +140,7 @@ static void test_target_leads(void)
 	write_pair("d.wav", "wm9.wav", -9, 1.0f, N, 48000);
 	CapturePair p;
 	load_ok("d.wav", "wm9.wav", NULL, &p);
-	assert(p.delay == -9 && p.input.frames == N - 9);
+	assert(p.delay == -9 && p.shifted == -9 && p.input.frames == N - 9);
 	for (long t = 0; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(p.input.data[t]));
 	assert(strstr(p.warnings, "the target leads the input by 9 samples"));

@@ -117,10 +117,13 @@ static const Case cases[] = {
 	{"apply", {"--version"}, 0, "lstm-apply ", NULL},
 	{"esr", {"--help"}, 0, "Examples:", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet.wav"}, 0,
-	 "frames 12000\ndelay 0\nesr 0\nesr_preemph 0\n", NULL},
+	 "frames 12000\ndelay 0\nshifted 0\nesr 0\nesr_preemph 0\n", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wetlong.wav", "--trim"}, 0,
 	 "esr 0\n", NULL},
-	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav"}, 0, "delay 12\n", NULL},
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav"}, 0,
+	 "frames 11988\ndelay 12\nshifted 12\n", NULL},
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--no-delay-comp"}, 0,
+	 "frames 12000\ndelay 12\nshifted 0\n", NULL},
 };
 
 // Expands "@x" to the temp folder's x.

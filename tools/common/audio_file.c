@@ -95,7 +95,7 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 		set_err(err, err_len, "%s: is a directory", path);
 		return -1;
 	}
-	if (st.st_size == 0) {
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		set_err(err, err_len, "%s: empty file (0 bytes)", path);
 		return -1;
 	}

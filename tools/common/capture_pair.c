@@ -181,6 +181,7 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
 	if (shift) {
+		out->shifted = de.delay;
 		long d = labs((long)de.delay);
 		long keep = in->frames - d;
 		if (de.delay > 0) {

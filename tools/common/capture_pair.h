@@ -37,6 +37,7 @@ typedef struct {
 	long clipped_input, clipped_target; // samples at or above full scale
 	char warnings[1024];   // newline-separated warnings (clipping, inversion, delay) for the user
 	double correlation;    // normalised correlation at the delay found, -1..1
+	int shifted;           // frames the target was shifted by: delay when compensated, else 0
 } CapturePair;
 
 // Samples whose magnitude reaches this count as clipped: full scale of 16-bit audio
