@@ -160,7 +160,8 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	}
 	out->delay = de.delay;
 	out->correlation = de.correlation;
-	out->polarity_inverted = de.correlation < 0.0;
+	// A slightly negative figure between unrelated files says nothing about polarity.
+	out->polarity_inverted = de.correlation <= -UNRELATED_CORRELATION;
 	double ms = 1000.0 * de.delay / in->sample_rate;
 	if (fabs(de.correlation) < UNRELATED_CORRELATION) {
 		add_warning(out, "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
