@@ -18,15 +18,16 @@ extern "C" {
 
 typedef struct AtomicFile AtomicFile;
 
-// Opens a temporary file next to path (".name.XXXXXX", mode 0600 until commit). Fails with
-// NULL and a one-line message in err when path exists as a regular file and !force, when path
-// is a directory, or when the folder does not exist or is not writable. Any thread; allocates.
+// Opens a temporary file next to path (".name.XXXXXX", created exclusively), or path itself
+// when it is a character device or a FIFO. Fails with NULL and a one-line message in err when
+// path exists as a regular file and !force, when path is a directory or another kind of
+// special file, or when the folder does not exist or is not writable. Any thread; allocates.
 AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_len);
 
-// The stream to write to. Valid until commit or abort.
+// The stream to write to. Valid until commit or abort. Any thread; no allocation.
 FILE *atomic_file_stream(AtomicFile *f);
 
-// The path being written (the final name, not the temporary one).
+// The path being written (the final name, not the temporary one). Any thread.
 const char *atomic_file_path(const AtomicFile *f);
 
 // Flushes, fsyncs, gives the file the usual permissions (those of the file it replaces, or
