@@ -9,10 +9,8 @@
 #include "capture_pair.h"
 #include "lstm_net.h"
 #include "model_file.h"
-#include "trainer.h"
-#ifdef HAVE_TOOLS_PLOT
 #include "plot.h"
-#endif
+#include "trainer.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -638,20 +636,23 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 			cd->def = 0.5f * (cd->min + cd->max);
 		}
 	}
-	// Self-test pair: the engine's exact output on the start of the first pair.
+	// Self-test pair: the engine's exact output on the start of the first pair. The pair is
+	// attached only after the run, as lstm_net_create validates whatever the model holds.
 	const long nst = lp[0].s.n < SELFTEST_FRAMES ? lp[0].s.n : SELFTEST_FRAMES;
-	m.selftest_frames = (int)nst;
-	m.selftest_input = malloc((size_t)nst * (size_t)inputs * sizeof(float));
-	m.selftest_output = malloc((size_t)nst * sizeof(float));
-	m.selftest_tolerance = 1e-4f;
+	float *st_in = malloc((size_t)nst * (size_t)inputs * sizeof(float));
+	float *st_out = malloc((size_t)nst * sizeof(float));
 	char err[512];
-	if (!m.selftest_input || !m.selftest_output) {
+	if (!st_in || !st_out) {
+		free(st_in);
+		free(st_out);
 		model_desc_free(&m);
 		fail_msg("out of memory");
 		return 1;
 	}
-	memcpy(m.selftest_input, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
-	if (engine_run(&m, m.selftest_input, nst, m.selftest_output, err, sizeof err) != 0) {
+	memcpy(st_in, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
+	if (engine_run(&m, st_in, nst, st_out, err, sizeof err) != 0) {
+		free(st_in);
+		free(st_out);
 		model_desc_free(&m);
 		fail_msg("%s", err);
 		return 1;
@@ -712,6 +713,10 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	json_object_set_new(meta, "training", tj);
 	m.metadata_json = json_dumps(meta, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	json_decref(meta);
+	m.selftest_frames = (int)nst;
+	m.selftest_input = st_in;
+	m.selftest_output = st_out;
+	m.selftest_tolerance = 1e-4f;
 
 	ModelError me;
 	ModelStatus st = model_write_file(o->output, &m, o->force, &me);
@@ -723,35 +728,30 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	return 0;
 }
 
+// Loss curves, half a second of target against output from the held-out part (or the middle
+// when nothing is held out) after a second of context, and their spectra.
 static void write_plot(const Options *o, Trainer *tr, const LoadedPair *lp, double rate)
 {
-#ifdef HAVE_TOOLS_PLOT
 	const TrainSeries *s = &lp[0].s;
-	float *y = malloc((size_t)s->n * sizeof(float));
-	if (!y)
-		return;
-	trainer_render(tr, NULL, 0, y);
-	// Half a second from the held-out end (or the middle when nothing is held out).
-	long len = (long)(0.5 * rate);
+	long len = (long)(0.5 * rate), lead = (long)rate;
 	long at = s->train_end < s->n ? s->train_end : s->n / 2;
 	if (at + len > s->n)
 		at = s->n - len > 0 ? s->n - len : 0;
 	if (len > s->n - at)
 		len = s->n - at;
+	long from = at - lead > 0 ? at - lead : 0;
+	float *y = malloc((size_t)(at - from + len) * sizeof(float));
+	if (!y)
+		return;
+	trainer_render(tr, NULL, 0, from, at - from + len, y);
 	TrainingPlot p = {
 		trainer_history_loss(tr), trainer_history_valid(tr), trainer_epochs_done(tr),
-		s->t + at, y + at, len, rate, o->output,
+		s->t + at, y + (at - from), len, rate, o->output,
 	};
 	char err[512];
 	if (plot_training_png(o->plot_path, &p, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	free(y);
-#else
-	(void)tr;
-	(void)lp;
-	(void)rate;
-	fail_msg("%s: plots are not available in this build", o->plot_path);
-#endif
 }
 
 static int file_exists(const char *path)
@@ -888,6 +888,8 @@ int main(int argc, char **argv)
 			}
 			if (trainer_save_checkpoint(tr, ckpt, err, sizeof err) != 0)
 				fail_msg("%s", err);
+			if (o.plot_path && go_on)
+				write_plot(&o, tr, lp, rate);
 		}
 		interrupted = stop_flag != 0;
 		if (interrupted && !o.quiet)

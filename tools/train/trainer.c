@@ -475,7 +475,7 @@ double trainer_region_esr(Trainer *tr, const real *params, int region)
 	return esr;
 }
 
-void trainer_render(Trainer *tr, const real *params, int k, float *out)
+void trainer_render(Trainer *tr, const real *params, int k, long from, long n, float *out)
 {
 	TrainParams pv;
 	train_params_bind(&tr->cfg.shape, (real *)(params ? params : tr->best), &pv);
@@ -485,14 +485,18 @@ void trainer_render(Trainer *tr, const real *params, int k, float *out)
 	TrainNet *net = &tr->net[0];
 	net->rows = 1;
 	train_net_reset(net);
-	for (long off = 0; off < se->n; off += tr->cfg.tbptt) {
-		int T = (int)(se->n - off < tr->cfg.tbptt ? se->n - off : tr->cfg.tbptt);
+	if (from < 0)
+		from = 0;
+	if (from + n > se->n)
+		n = se->n - from;
+	for (long off = 0; off < n; off += tr->cfg.tbptt) {
+		int T = (int)(n - off < tr->cfg.tbptt ? n - off : tr->cfg.tbptt);
 		real *x = tr->sx[0];
 		for (long i = 0; i < (long)T * I; i++)
-			x[i] = se->x[off * I + i];
+			x[i] = se->x[(from + off) * I + i];
 		train_net_forward(net, &pv, &tr->fw, x, T);
-		for (int n = 0; n < T; n++)
-			out[off + n] = (float)net->y[n];
+		for (int j = 0; j < T; j++)
+			out[off + j] = (float)net->y[j];
 	}
 	train_forward_weights_update(&tr->fw, &tr->P);
 }

@@ -79,8 +79,9 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 // Plain ESR of the given parameters (NULL: the best) over region 0 train, 1 validation, 2 test,
 // with warm-up context before every piece. Returns -1 when the region is empty.
 double trainer_region_esr(Trainer *tr, const real *params, int region);
-// Runs the network over series k's whole length from zero state into out [n]. Any params.
-void trainer_render(Trainer *tr, const real *params, int k, float *out);
+// Runs the network (params, NULL: the best) over samples [from, from + n) of series k from
+// zero state into out [n].
+void trainer_render(Trainer *tr, const real *params, int k, long from, long n, float *out);
 
 const real *trainer_best_params(const Trainer *tr);
 const real *trainer_params(const Trainer *tr);
