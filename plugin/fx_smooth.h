@@ -33,11 +33,10 @@ static inline int fx_smooth_settled(const FxSmooth *s) { return s->value == s->t
 static inline float fx_smooth_next(FxSmooth *s)
 {
 	const float d = s->target - s->value;
-	// 1e-5 of full scale is below what a 24-bit converter resolves on a gain or a mix.
-	if (fabsf(d) < 1e-5f)
-		s->value = s->target;
-	else
-		s->value += s->coeff * d;
+	const float next = s->value + s->coeff * d;
+	// Snap when the rest is below what a 24-bit converter resolves on a gain or a mix, or when
+	// float rounding stalls the ramp short of its target.
+	s->value = (fabsf(d) < 1e-5f || next == s->value) ? s->target : next;
 	return s->value;
 }
 
