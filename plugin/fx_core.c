@@ -84,6 +84,11 @@ void fx_core_reset(FxCore *fx)
 	fx->fade_pos = 0;
 	if (fx->cur)
 		lstm_net_reset(fx->cur->net);
+	fx_core_snap_parameters(fx);
+}
+
+void fx_core_snap_parameters(FxCore *fx)
+{
 	fx_smooth_jump(&fx->in_gain);
 	fx_smooth_jump(&fx->out_gain);
 	fx_smooth_jump(&fx->mix);

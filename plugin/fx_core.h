@@ -62,6 +62,10 @@ void fx_core_init(FxCore *fx, double rate);
 // (the model fading out is retired). Audio thread.
 void fx_core_reset(FxCore *fx);
 
+// Parameters jump to their targets (no ramp): for the first block after activation, so a
+// restored session starts at its saved settings. Audio thread.
+void fx_core_snap_parameters(FxCore *fx);
+
 // Setters: clamp, then return early when nothing changed. Audio thread.
 void fx_core_set_input_gain_db(FxCore *fx, float db);
 void fx_core_set_output_gain_db(FxCore *fx, float db);

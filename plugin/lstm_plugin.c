@@ -32,8 +32,9 @@
 #endif
 
 enum {
-	// Frames of silence run through a model loaded mid-stream before it is faded in.
-	PREWARM_FRAMES = 4096,
+	// Frames of silence (21 ms at 48 kHz) run through a model loaded mid-stream before it is
+	// faded in, so it starts from its resting state rather than h0.
+	PREWARM_FRAMES = 1024,
 	// Largest path accepted in a patch:Set (it travels through the worker's ring buffer).
 	MAX_MESSAGE_PATH = 2048,
 };
@@ -111,6 +112,7 @@ typedef struct {
 	double rate;
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
+	bool first_run;    // the first run after activate starts at the controls, unsmoothed
 	FxCore fx;
 
 	// The model the plugin ends up playing once fades end, for state save on another thread.
@@ -272,6 +274,7 @@ static void activate(LV2_Handle instance)
 	fx_core_reset(&self->fx);
 	free_retired_now(self);
 	self->active = true;
+	self->first_run = true;
 	self->notify_model = true;
 }
 
@@ -372,6 +375,10 @@ static void run(LV2_Handle instance, uint32_t n)
 	for (int k = 0; k < FX_MAX_KNOBS; k++)
 		if (self->knob[k])
 			fx_core_set_knob(fx, k, *self->knob[k]);
+	if (self->first_run) {
+		fx_core_snap_parameters(fx);
+		self->first_run = false;
+	}
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: ISC
+// The plugin through lilv, as a host sees it: the bundle and its presets load; at 44.1, 48 and
+// 96 kHz, with and without host features, noise, silence and impulses in blocks of 0, 1, 3, 64,
+// 4096 and random sizes, in place or not, give exactly the engine's output for the default
+// model; state saved to disk and restored into a new instance gives identical output; a
+// thousand model switches (threaded and synchronous worker) with bad files and malformed
+// messages mixed in never crash, log each problem, keep the current model, and never jump
+// more than the stated bound.
+// Usage: test_plugin <bundle-dir> <default-model> <model-a> <model-b> <model-c>
+//   (models as file names inside the bundle)
+#undef NDEBUG
+#include "lstm_uris.h"
+#include "lv2_host.h"
+#include "model_load.h"
+#include "lstm_net.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/presets/presets.h>
+
+#include <assert.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { SIG_LEN = 5000, FADE_48K = 1440 };
+
+static HostWorld *hw;
+static char default_model[HOST_PATH_MAX];
+static char models[3][HOST_PATH_MAX];
+static uint32_t rng_state = 4242u;
+
+static uint32_t rnd(void)
+{
+	rng_state = rng_state * 1664525u + 1013904223u;
+	return rng_state >> 8;
+}
+
+static void nap_us(long us)
+{
+	const struct timespec ts = {0, us * 1000};
+	nanosleep(&ts, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static float noise(void) { return (float)(rnd() / 16777216.0 * 2.0 - 1.0) * 0.5f; }
+
+// The engine alone on a model file, knobs at value01 of the model's range: the reference.
+static void engine_render(const char *path, const float *in, float *out, uint32_t n, float knob01)
+{
+	ModelDesc m;
+	ModelError err;
+	if (model_load_file(path, &m, &err) != MODEL_OK) {
+		fprintf(stderr, "%s\n", err.message);
+		exit(1);
+	}
+	LstmNet *net = lstm_net_create(&m, NULL, &err);
+	assert(net);
+	float *cond = malloc((size_t)n * 3 * sizeof(float));
+	const float *inputs[4] = {in};
+	for (int k = 0; k < m.inputs - 1; k++) {
+		const float lo = k < m.num_controls ? m.controls[k].min : 0.0f;
+		const float hi = k < m.num_controls ? m.controls[k].max : 1.0f;
+		for (uint32_t t = 0; t < n; t++)
+			cond[(size_t)k * n + t] = lo + knob01 * (hi - lo);
+		inputs[1 + k] = cond + (size_t)k * n;
+	}
+	assert(m.input_gain_db == 0.0f && m.output_gain_db == 0.0f);
+	lstm_net_process(net, inputs, out, n);
+	free(cond);
+	lstm_net_destroy(net);
+	model_desc_free(&m);
+}
+
+static void test_bundle_and_presets(void)
+{
+	assert(lilv_plugin_get_num_ports(hw->plugin) == LSTM_NUM_PORTS);
+	LilvNode *pset = lilv_new_uri(hw->world, LV2_PRESETS__Preset);
+	LilvNodes *presets = lilv_plugin_get_related(hw->plugin, pset);
+	assert(lilv_nodes_size(presets) >= 3);
+	int checked = 0;
+	static char seen[8][HOST_PATH_MAX];
+	LILV_FOREACH (nodes, it, presets) {
+		const LilvNode *preset = lilv_nodes_get(presets, it);
+		assert(lilv_world_load_resource(hw->world, preset) >= 0);
+		LilvState *state = lilv_state_new_from_world(hw->world, &hw->map, preset);
+		assert(state);
+		assert(lilv_state_get_label(state));
+		HostInstance *hi = host_instance_new(hw, 48000, HOST_SYNC_WORKER);
+		assert(hi);
+		lilv_instance_deactivate(hi->instance);
+		host_state_restore(hi, state);
+		lilv_instance_activate(hi->instance);
+		float buf[64] = {0};
+		host_run(hi, buf, buf, 64);
+		// The preset names a model file inside the bundle, and that is what now plays.
+		printf("preset %s -> %s\n", lilv_state_get_label(state), hi->notified_model);
+		assert(!strncmp(hi->notified_model, hw->bundle_dir, strlen(hw->bundle_dir)));
+		assert(access(hi->notified_model, R_OK) == 0);
+		for (int k = 0; k < checked && k < 8; k++)
+			assert(strcmp(seen[k], hi->notified_model) != 0); // each preset its own model
+		if (checked < 8)
+			snprintf(seen[checked], sizeof(seen[checked]), "%s", hi->notified_model);
+		host_instance_free(hi);
+		lilv_state_free(state);
+		checked++;
+	}
+	assert(checked >= 3);
+	lilv_nodes_free(presets);
+	lilv_node_free(pset);
+}
+
+typedef enum { SIG_NOISE, SIG_SILENCE, SIG_IMPULSES, NUM_SIGNALS } Signal;
+
+static void make_signal(Signal s, float *v, uint32_t n)
+{
+	for (uint32_t t = 0; t < n; t++)
+		v[t] = s == SIG_NOISE ? noise() : (s == SIG_IMPULSES && t % 1500 == 7) ? 0.9f : 0.0f;
+}
+
+// Runs the whole signal through hi in blocks of block (0: zero-length runs between random
+// ones; -1: random sizes).
+static void render(HostInstance *hi, const float *in, float *out, uint32_t n, int block,
+                   int in_place)
+{
+	if (in_place)
+		memcpy(out, in, n * sizeof(float));
+	const float *src = in_place ? out : in;
+	for (uint32_t done = 0; done < n;) {
+		uint32_t len = block > 0 ? (uint32_t)block : 1 + rnd() % 700;
+		if (len > n - done)
+			len = n - done;
+		if (block == 0)
+			host_run(hi, src + done, out + done, 0);
+		host_run(hi, src + done, out + done, len);
+		done += len;
+	}
+}
+
+static void test_rates_blocks_and_features(void)
+{
+	static float in[SIG_LEN], out[SIG_LEN], ref[NUM_SIGNALS][SIG_LEN], sig[NUM_SIGNALS][SIG_LEN];
+	for (int s = 0; s < NUM_SIGNALS; s++) {
+		make_signal((Signal)s, sig[s], SIG_LEN);
+		engine_render(default_model, sig[s], ref[s], SIG_LEN, 0.5f);
+	}
+	const double rates[] = {44100, 48000, 96000};
+	const int blocks[] = {0, 1, 3, 64, 4096, -1};
+	const HostMode modes[] = {HOST_NO_FEATURES, HOST_SYNC_WORKER};
+	int runs = 0;
+	for (int r = 0; r < 3; r++) {
+		for (int md = 0; md < 2; md++) {
+			const uint32_t warnings = host_log_warnings();
+			HostInstance *hi = host_instance_new(hw, rates[r], modes[md]);
+			assert(hi);
+			// Only a host with the log feature hears about the rate mismatch.
+			if (modes[md] != HOST_NO_FEATURES)
+				assert(host_log_warnings() - warnings == (rates[r] != 48000 ? 1u : 0u));
+			for (int s = 0; s < NUM_SIGNALS; s++)
+				for (int b = 0; b < 6; b++)
+					for (int ip = 0; ip < 2; ip++) {
+						lilv_instance_deactivate(hi->instance);
+						lilv_instance_activate(hi->instance);
+						memcpy(in, sig[s], sizeof(in));
+						render(hi, in, out, SIG_LEN, blocks[b], ip);
+						if (memcmp(out, ref[s], sizeof(out)) != 0) {
+							fprintf(stderr, "rate %g mode %d signal %d block %d in-place %d: "
+							        "differs from the engine\n", rates[r], md, s, blocks[b], ip);
+							abort();
+						}
+						runs++;
+					}
+			host_instance_free(hi);
+		}
+	}
+	printf("%d renders bit-identical to the engine\n", runs);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[HOST_PATH_MAX];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+// Whether two names lead to the same file (a restored state may name a link to the model).
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// Runs blocks of silence until the notify port reports path (or gives up).
+static void wait_for_model(HostInstance *hi, const char *path)
+{
+	float buf[256];
+	for (int k = 0; k < 20000; k++) {
+		memset(buf, 0, sizeof(buf));
+		host_run(hi, buf, buf, 256);
+		if (same_file(hi->notified_model, path))
+			break;
+		host_settle(hi);
+	}
+	assert(same_file(hi->notified_model, path));
+}
+
+static void test_state_round_trip(void)
+{
+	HostInstance *a = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	a->controls[LSTM_PORT_IN_GAIN] = 3.0f;
+	a->controls[LSTM_PORT_OUT_GAIN] = -2.0f;
+	a->controls[LSTM_PORT_MIX] = 0.8f;
+	a->controls[LSTM_PORT_KNOB1] = 0.3f;
+	host_send_model(a, models[2], 0);
+	wait_for_model(a, models[2]);
+
+	char dir[] = "/tmp/lstm-state-XXXXXX";
+	assert(mkdtemp(dir));
+	LilvState *saved = host_state_save(a, dir);
+	assert(saved);
+	assert(lilv_state_save(hw->world, &hw->map, &hw->unmap, saved, NULL, dir, "state.ttl") == 0);
+	lilv_state_free(saved);
+	char file[HOST_PATH_MAX];
+	snprintf(file, sizeof(file), "%s/state.ttl", dir);
+	LilvState *loaded = lilv_state_new_from_file(hw->world, &hw->map, NULL, file);
+	assert(loaded);
+
+	// Restored while inactive: loads directly.
+	HostInstance *b = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	lilv_instance_deactivate(b->instance);
+	host_state_restore(b, loaded);
+	lilv_instance_activate(b->instance);
+	assert(b->controls[LSTM_PORT_IN_GAIN] == 3.0f && b->controls[LSTM_PORT_MIX] == 0.8f);
+	assert(b->controls[LSTM_PORT_KNOB1] == 0.3f && b->controls[LSTM_PORT_OUT_GAIN] == -2.0f);
+	// The original, reset to its initial state, and the restored copy play the same bits.
+	lilv_instance_deactivate(a->instance);
+	lilv_instance_activate(a->instance);
+	static float in[SIG_LEN], out_a[SIG_LEN], out_b[SIG_LEN], out_default[SIG_LEN];
+	make_signal(SIG_NOISE, in, SIG_LEN);
+	render(a, in, out_a, SIG_LEN, 256, 0);
+	render(b, in, out_b, SIG_LEN, 256, 0);
+	assert(same_file(b->notified_model, models[2]));
+	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
+	engine_render(default_model, in, out_default, SIG_LEN, 0.5f);
+	assert(memcmp(out_a, out_default, sizeof(out_a)) != 0);
+
+	// Restored while running: through the worker, then announced.
+	HostInstance *c = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	host_state_restore(c, loaded);
+	wait_for_model(c, models[2]);
+
+	lilv_state_free(loaded);
+	host_instance_free(a);
+	host_instance_free(b);
+	host_instance_free(c);
+	remove_dir(dir);
+}
+
+// Largest sample-to-sample step of a model alone on the input, after its start.
+static float steady_jump(const char *path, const float *in, uint32_t n, float *peak)
+{
+	float *out = malloc(n * sizeof(float));
+	engine_render(path, in, out, n, 0.5f);
+	float j = 0.0f;
+	for (uint32_t t = 2000; t < n; t++) {
+		j = fmaxf(j, fabsf(out[t] - out[t - 1]));
+		*peak = fmaxf(*peak, fabsf(out[t]));
+	}
+	free(out);
+	return j;
+}
+
+static void test_thousand_switches(HostMode mode)
+{
+	enum { BLOCK = 256, SWITCHES = 1000, SINE_LEN = 48000 };
+	static float sine[SINE_LEN];
+	for (int t = 0; t < SINE_LEN; t++)
+		sine[t] = 0.5f * sinf(2.0f * 3.14159265f * 200.0f * (float)t / 48000.0f);
+	float peak = 0.0f, steady = 0.0f;
+	for (int m = 0; m < 3; m++)
+		steady = fmaxf(steady, steady_jump(models[m], sine, SINE_LEN, &peak));
+	// The bound: the models' own largest step, plus the crossfade's slope across the largest
+	// difference two outputs can have, plus 0.02 for a model fading in from its prewarmed
+	// (silent-input) state.
+	const float bound = steady + 2.0f * peak / FADE_48K + 0.02f;
+
+	char bad_file[] = "/tmp/lstm-bad-XXXXXX";
+	const int fd = mkstemp(bad_file);
+	assert(fd >= 0);
+	assert(write(fd, "{\"format\": \"lstm-lv2\", \"version\": 1, \"layers\": [", 48) == 48);
+	close(fd);
+
+	HostInstance *hi = host_instance_new(hw, 48000, mode);
+	const uint32_t errors = host_log_errors();
+	uint32_t bad_sent = 0, phase = 0;
+	float buf[BLOCK], prev = 0.0f, jump = 0.0f;
+	uint64_t frames = 0;
+	const char *current = default_model;
+	for (int s = 0; s < SWITCHES; s++) {
+		const char *path = models[s % 3];
+		LV2_URID type = 0;
+		if (s % 50 == 17) {
+			const int kind = (s / 50) % 3;
+			path = kind == 0 ? "/nonexistent/model.json" : bad_file;
+			type = kind == 2 ? 1 : 0; // 1: a malformed (atom:Int) value
+			bad_sent++;
+		}
+		const uint32_t seen = hi->notifications;
+		host_send_model(hi, path, type);
+		// Play until the plugin answers (at once for the synchronous worker).
+		for (int k = 0; k < 100000 && hi->notifications == seen; k++) {
+			for (int t = 0; t < BLOCK; t++, phase++)
+				buf[t] = sine[phase % SINE_LEN];
+			host_run(hi, buf, buf, BLOCK);
+			if (mode == HOST_THREAD_WORKER && hi->notifications == seen)
+				nap_us(300); // roughly real time while the worker loads
+			for (int t = 0; t < BLOCK; t++, frames++) {
+				assert(isfinite(buf[t]));
+				if (frames > 4096)
+					jump = fmaxf(jump, fabsf(buf[t] - prev));
+				prev = buf[t];
+			}
+		}
+		assert(hi->notifications > seen);
+		if (path != models[s % 3])
+			assert(!strcmp(hi->notified_model, current)); // a bad request keeps the model
+		else
+			current = path;
+	}
+	host_settle(hi);
+	assert(host_log_errors() - errors == bad_sent);
+	printf("%s worker: %d switches over %.1f s of audio; largest step %.5f, bound %.5f "
+	       "(models alone: %.5f)\n", mode == HOST_THREAD_WORKER ? "threaded" : "synchronous",
+	       SWITCHES, (double)frames / 48000.0, jump, bound, steady);
+	assert(jump <= bound);
+	host_instance_free(hi);
+	unlink(bad_file);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s <bundle-dir> <default-model> <model> <model> <model>\n",
+		        argv[0]);
+		return 1;
+	}
+	hw = host_world_new(argv[1]);
+	snprintf(default_model, sizeof(default_model), "%s%s", hw->bundle_dir, argv[2]);
+	for (int k = 0; k < 3; k++)
+		snprintf(models[k], sizeof(models[k]), "%s%s", hw->bundle_dir, argv[3 + k]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	double t0 = now();
+	test_bundle_and_presets();
+	test_rates_blocks_and_features();
+	printf("(%.1f s)\n", now() - t0);
+	test_state_round_trip();
+	printf("(%.1f s)\n", now() - t0);
+	test_thousand_switches(HOST_SYNC_WORKER);
+	printf("(%.1f s)\n", now() - t0);
+	test_thousand_switches(HOST_THREAD_WORKER);
+	printf("(%.1f s)\n", now() - t0);
+	assert(host_rt_violations() == 0);
+	host_world_free(hw);
+	return 0;
+}
