@@ -1,0 +1,37 @@
+-- SPDX-License-Identifier: ISC
+-- Run by test_ardour.sh with ardour7-lua: a session on the dummy backend, a mono track, the
+-- plugin by URI, the mix control set to 0.25, a short roll, a save. Prints lines starting with
+-- "CHECK" that the shell script verifies. Environment: LSTM_SESSION_DIR, LSTM_URI.
+local dir = os.getenv("LSTM_SESSION_DIR")
+local uri = os.getenv("LSTM_URI")
+AudioEngine:set_backend("None (Dummy)", "", "")
+AudioEngine:set_sample_rate(48000)
+AudioEngine:set_buffer_size(256)
+AudioEngine:set_device_name("Silence")
+assert(AudioEngine:start(false) == 0, "the dummy audio engine did not start")
+local s = create_session(dir, "lstmtest", 48000)
+assert(s, "no session")
+local tracks = s:new_audio_track(1, 2, nil, 1, "Guitar", ARDOUR.PresentationInfo.max_order,
+	ARDOUR.TrackMode.Normal, true)
+local track = tracks:front()
+local p = ARDOUR.LuaAPI.new_plugin(s, uri, ARDOUR.PluginType.LV2, "")
+assert(not p:isnil(), "Ardour could not instantiate the plugin")
+assert(track:add_processor_by_index(p, 0, nil, true) == 0, "could not add the plugin")
+print("CHECK uri " .. p:to_insert():plugin(0):unique_id())
+-- Control parameters in port order: in_gain, out_gain, mix, enabled, knob1..3.
+ARDOUR.LuaAPI.set_processor_param(p, 2, 0.25)
+print("CHECK mix " .. ARDOUR.LuaAPI.get_processor_param(p, 2, true))
+s:request_roll(ARDOUR.TransportRequestSource.TRS_UI)
+ARDOUR.LuaAPI.usleep(300000)
+s:request_stop(false, false, ARDOUR.TransportRequestSource.TRS_UI)
+ARDOUR.LuaAPI.usleep(100000)
+s:save_state("", false, false, false, false, false)
+print("CHECK saved")
+-- Drop the Lua references to the track and plugin before the session goes: otherwise Lua's
+-- garbage collector destroys the track after the engine and Ardour crashes on exit.
+p = nil
+track = nil
+tracks = nil
+collectgarbage()
+close_session()
+AudioEngine:stop(false)
