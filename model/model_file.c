@@ -49,9 +49,12 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 	if (!st)
 		st = json_get_int(layer, path, "hidden", 1, MODEL_MAX_HIDDEN, &l->hidden, err);
 	if (!st)
-		st = json_get_int(layer, path, "inputs", expect_inputs, expect_inputs, &l->inputs, err);
+		st = json_get_int(layer, path, "inputs", 1, MODEL_MAX_HIDDEN, &l->inputs, err);
 	if (st)
 		return st;
+	if (l->inputs != expect_inputs)
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path,
+		                       l->inputs, expect_inputs);
 	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
 	size_t h = (size_t)l->hidden;
 	st = json_get_floats(layer, path, "W", gh * (size_t)l->inputs, &l->w_ih, err);
@@ -95,7 +98,10 @@ static ModelStatus read_dense(const json_t *obj, int k, int expect_inputs, Dense
 	snprintf(path, sizeof path, "dense[%d]", k);
 	if (!json_is_object(obj))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object", path);
-	ModelStatus st = json_get_int(obj, path, "inputs", expect_inputs, expect_inputs, &d->inputs, err);
+	ModelStatus st = json_get_int(obj, path, "inputs", 1, MODEL_MAX_DENSE_WIDTH, &d->inputs, err);
+	if (!st && d->inputs != expect_inputs)
+		st = model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, d->inputs,
+		                     expect_inputs);
 	if (!st)
 		st = json_get_int(obj, path, "outputs", 1, MODEL_MAX_DENSE_WIDTH, &d->outputs, err);
 	if (!st)
@@ -313,11 +319,11 @@ ModelStatus model_read_file(const char *path, ModelDesc *out, ModelError *err)
 	json_t *root = NULL;
 	model_desc_init(out);
 	ModelStatus st = json_file_load(path, &root, err);
-	if (!st)
-		st = model_read_json(root, out, err);
-	json_decref(root);
 	if (st)
-		json_error_prefix(err, path);
+		return st; // the message already names the file
+	st = model_read_json(root, out, err);
+	json_decref(root);
+	json_error_prefix(err, path);
 	return st;
 }
 

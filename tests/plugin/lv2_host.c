@@ -20,10 +20,18 @@
 #include <string.h>
 #include <time.h>
 
+static void fail(const char *what)
+{
+	fprintf(stderr, "lv2_host: %s\n", what);
+	exit(1);
+}
+
 // Weak fallbacks for the real-time interposer (tests/contract/rt_interposer.c).
 void rt_section_begin(void) __attribute__((weak));
 void rt_section_end(void) __attribute__((weak));
 unsigned long rt_violations(void) __attribute__((weak));
+const char *rt_violation_report(char *buf, size_t len) __attribute__((weak));
+int rt_interposer_self_check(void) __attribute__((weak));
 
 // Off while a synchronous worker runs jobs (which allocate, by design) inside run().
 static bool rt_checking = true;
@@ -40,7 +48,28 @@ static void rt_end(void)
 		rt_section_end();
 }
 
-unsigned long host_rt_violations(void) { return rt_violations ? rt_violations() : 0; }
+unsigned long host_rt_violations(void)
+{
+	if (!rt_violations)
+		return 0;
+	const unsigned long n = rt_violations();
+	if (n && rt_violation_report) {
+		char buf[512];
+		fprintf(stderr, "lv2_host: real-time violations in run()/work_response(): %s\n",
+		        rt_violation_report(buf, sizeof(buf)));
+	}
+	return n;
+}
+
+bool host_rt_checked(void)
+{
+	if (!rt_section_begin || !rt_violations)
+		return false;
+	// The tripwire proves it sees calls in this process before the test relies on it.
+	if (rt_interposer_self_check && rt_interposer_self_check() != 0)
+		fail("the real-time interposer does not see calls in this process");
+	return true;
+}
 
 // ---- URID map (not real-time: the plugin maps at instantiation only) ----
 
@@ -213,11 +242,6 @@ static void deliver_responses(HostWorker *w)
 
 // ---- World ----
 
-static void fail(const char *what)
-{
-	fprintf(stderr, "lv2_host: %s\n", what);
-	exit(1);
-}
 
 HostWorld *host_world_new(const char *bundle_dir)
 {

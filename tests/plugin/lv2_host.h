@@ -77,7 +77,9 @@ void host_state_restore(HostInstance *hi, const LilvState *state);
 // Log messages seen so far, by type.
 uint32_t host_log_errors(void);
 uint32_t host_log_warnings(void);
-// rt_violations() of the interposer when linked in, else 0.
+// rt_violations() of the interposer when linked in (printing its report when not 0), else 0.
 unsigned long host_rt_violations(void);
+// Whether the interposer is linked in and working (exits the test if linked but blind).
+bool host_rt_checked(void);
 
 #endif

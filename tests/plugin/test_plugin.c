@@ -417,6 +417,9 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 3; k++)
 		snprintf(models[k], sizeof(models[k]), "%s%s", hw->bundle_dir, argv[3 + k]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	const bool rt = host_rt_checked();
+	printf("real-time tripwire: %s\n", rt ? "linked, checking run() and work_response()"
+	                                       : "not in this build (sanitizers): not checked");
 	double t0 = now();
 	test_bundle_and_presets();
 	test_rates_blocks_and_features();
