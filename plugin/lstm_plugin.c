@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,12 +49,15 @@ typedef struct {
 	LV2_URID patch_Set;
 	LV2_URID patch_property;
 	LV2_URID patch_value;
+	LV2_URID atom_String;
 	LV2_URID lstm_model;
+	LV2_URID lstm_knob_name[FX_MAX_KNOBS];
 } Urids;
 
 // A loaded model: the core's view first, so the core's FxModel pointer is this struct's.
 typedef struct {
 	FxModel fx;
+	char knob_name[FX_MAX_KNOBS][MODEL_NAME_LEN]; // the model's, "Knob N", or "(unused)"
 	char path[]; // absolute file name
 } LoadedModel;
 
@@ -131,7 +135,11 @@ static void map_uris(LV2_URID_Map *map, Urids *u)
 	u->patch_Set = map->map(map->handle, LV2_PATCH__Set);
 	u->patch_property = map->map(map->handle, LV2_PATCH__property);
 	u->patch_value = map->map(map->handle, LV2_PATCH__value);
+	u->atom_String = map->map(map->handle, LV2_ATOM__String);
 	u->lstm_model = map->map(map->handle, LSTM__model);
+	u->lstm_knob_name[0] = map->map(map->handle, LSTM__knob1Name);
+	u->lstm_knob_name[1] = map->map(map->handle, LSTM__knob2Name);
+	u->lstm_knob_name[2] = map->map(map->handle, LSTM__knob3Name);
 }
 
 // Reads, validates, self-tests and builds a model; logs why when it cannot. Worker or
@@ -160,6 +168,14 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		goto done;
 	}
 	fx_model_init(&lm->fx, net, &desc);
+	for (int k = 0; k < FX_MAX_KNOBS; k++) {
+		if (k < desc.num_controls && desc.controls[k].name[0])
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "%s", desc.controls[k].name);
+		else if (k < lm->fx.knobs)
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "Knob %d", k + 1);
+		else
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "(unused)");
+	}
 	memcpy(lm->path, path, len + 1);
 	if (desc.sample_rate != self->rate)
 		lv2_log_warning(&self->logger,
@@ -338,25 +354,38 @@ static void handle_event(Plugin *self, const LV2_Atom_Event *ev)
 		self->notify_model = true;
 }
 
-// Audio class: patch:Set lstm:model <path> on the notify port.
-static void write_notify(Plugin *self)
+// Audio class: one patch:Set of a property to a path or string. Returns 0 when out of room.
+static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char *value)
 {
 	const Urids *u = &self->uris;
 	LV2_Atom_Forge *forge = &self->forge;
-	const LoadedModel *lm = (const LoadedModel *)fx_core_model(&self->fx);
-	if (self->fx.pending)
-		lm = (const LoadedModel *)self->fx.pending;
-	const char *path = lm ? lm->path : "";
 	LV2_Atom_Forge_Frame frame;
 	if (!lv2_atom_forge_frame_time(forge, 0) ||
 	    !lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
-		return;
+		return 0;
 	lv2_atom_forge_key(forge, u->patch_property);
-	lv2_atom_forge_urid(forge, u->lstm_model);
+	lv2_atom_forge_urid(forge, property);
 	lv2_atom_forge_key(forge, u->patch_value);
-	lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
+	const uint32_t len = (uint32_t)strlen(value);
+	const LV2_Atom_Forge_Ref ref = type == u->atom_Path ? lv2_atom_forge_path(forge, value, len)
+	                                                    : lv2_atom_forge_string(forge, value, len);
 	lv2_atom_forge_pop(forge, &frame);
-	self->notify_model = false;
+	return ref != 0;
+}
+
+// Audio class: the model that plays (or is about to) and its knob names, on the notify port.
+static void write_notify(Plugin *self)
+{
+	const Urids *u = &self->uris;
+	const LoadedModel *lm = (const LoadedModel *)fx_core_model(&self->fx);
+	if (self->fx.pending)
+		lm = (const LoadedModel *)self->fx.pending;
+	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "");
+	for (int k = 0; k < FX_MAX_KNOBS && ok; k++)
+		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
+		               lm ? lm->knob_name[k] : "(unused)");
+	if (ok)
+		self->notify_model = false;
 }
 
 // Audio class.

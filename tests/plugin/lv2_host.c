@@ -404,9 +404,18 @@ static void read_notifications(HostInstance *hi)
 		const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
 		if (obj->body.otype != map->map(NULL, LV2_PATCH__Set))
 			continue;
-		const LV2_Atom *value = NULL;
-		lv2_atom_object_get(obj, map->map(NULL, LV2_PATCH__value), &value, 0);
-		if (value && value->type == map->map(NULL, LV2_ATOM__Path) &&
+		const LV2_Atom *value = NULL, *property = NULL;
+		lv2_atom_object_get(obj, map->map(NULL, LV2_PATCH__value), &value,
+		                    map->map(NULL, LV2_PATCH__property), &property, 0);
+		if (!value || !property || property->type != map->map(NULL, LV2_ATOM__URID))
+			continue;
+		const LV2_URID key = ((const LV2_Atom_URID *)property)->body;
+		const char *names[3] = {LSTM__knob1Name, LSTM__knob2Name, LSTM__knob3Name};
+		for (int k = 0; k < 3; k++)
+			if (key == map->map(NULL, names[k]) && value->type == map->map(NULL, LV2_ATOM__String)
+			    && value->size < sizeof(hi->knob_names[k]))
+				memcpy(hi->knob_names[k], LV2_ATOM_BODY_CONST(value), value->size);
+		if (key == map->map(NULL, LSTM__model) && value->type == map->map(NULL, LV2_ATOM__Path) &&
 		    value->size < HOST_PATH_MAX) {
 			memcpy(hi->notified_model, LV2_ATOM_BODY_CONST(value), value->size);
 			hi->notified_model[value->size] = '\0';

@@ -47,6 +47,7 @@ typedef struct {
 	uint64_t notify_buf[HOST_ATOM_CAPACITY / 8];
 	LV2_Atom_Forge forge;
 	char notified_model[HOST_PATH_MAX]; // last patch:Set lstm:model seen on notify
+	char knob_names[3][64];             // last patch:Set lstm:knobNName seen
 	uint32_t notifications;
 } HostInstance;
 

@@ -265,6 +265,8 @@ static void test_state_round_trip(void)
 	render(a, in, out_a, SIG_LEN, 256, 0);
 	render(b, in, out_b, SIG_LEN, 256, 0);
 	assert(same_file(b->notified_model, models[2]));
+	// The knob names come from the model: drive has one knob, "Drive".
+	assert(!strcmp(b->knob_names[0], "Drive") && !strcmp(b->knob_names[1], "(unused)"));
 	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
 	engine_render(default_model, in, out_default, SIG_LEN, 0.5f);
 	assert(memcmp(out_a, out_default, sizeof(out_a)) != 0);
