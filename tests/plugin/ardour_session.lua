@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: ISC
 -- Run by test_ardour.sh with ardour7-lua: a session on the dummy backend, a mono track, the
--- plugin by URI, the mix control set to 0.25, a short roll, a save. Prints lines starting with
+-- plugin by URI, the mix control set to 0.25, a short roll, a save, a reopen. Prints lines starting with
 -- "CHECK" that the shell script verifies. Environment: LSTM_SESSION_DIR, LSTM_URI.
 local dir = os.getenv("LSTM_SESSION_DIR")
 local uri = os.getenv("LSTM_URI")
@@ -32,6 +32,20 @@ print("CHECK saved")
 p = nil
 track = nil
 tracks = nil
+collectgarbage()
+close_session()
+
+-- Reopen: the plugin comes back with its setting (and its state, which it loads at restore).
+local s2 = load_session(dir, "lstmtest")
+assert(s2, "could not reopen the session")
+local route = s2:route_by_name("Guitar")
+assert(not route:isnil(), "the track is gone")
+local p2 = route:nth_plugin(0)
+assert(not p2:isnil(), "the plugin is gone")
+print("CHECK reopened " .. p2:to_insert():plugin(0):unique_id())
+print("CHECK reopened mix " .. ARDOUR.LuaAPI.get_processor_param(p2, 2, true))
+p2 = nil
+route = nil
 collectgarbage()
 close_session()
 AudioEngine:stop(false)

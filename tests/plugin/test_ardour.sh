@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # Ardour 7 headless (ardour7-lua, "None (Dummy)" backend) creates a session with a mono track,
-# adds the plugin from the build tree by URI, sets its mix and saves. Then: the plugin was
-# instantiated, and the saved session holds its URI, the mix value and the plugin's own state
-# (the model file).
+# adds the plugin from the build tree by URI, sets its mix, saves and reopens the session. Then:
+# the plugin was instantiated, the saved session holds its URI, the mix value and the plugin's
+# own state (the model file), and after reopening the plugin is back with the same mix and
+# loaded its model without error.
 # Usage: test_ardour.sh <lv2-path> <lua-script>
 set -euo pipefail
 if [ -n "${SANITIZED:-}" ]; then
@@ -29,6 +30,12 @@ grep '^CHECK' "$log"
 grep -qxF "CHECK uri $uri" "$log" || { echo "FAIL: the plugin was not instantiated"; exit 1; }
 grep -qx 'CHECK mix 0.25' "$log" || { echo "FAIL: the mix control was not set"; exit 1; }
 grep -qx 'CHECK saved' "$log" || { echo "FAIL: not saved"; exit 1; }
+grep -qxF "CHECK reopened $uri" "$log" || { echo "FAIL: the plugin did not come back"; exit 1; }
+grep -qx 'CHECK reopened mix 0.25' "$log" || { echo "FAIL: the mix did not come back"; exit 1; }
+if grep -q 'lstm: model not loaded' "$log"; then
+	echo "FAIL: the plugin could not load its saved model on reopen"
+	exit 1
+fi
 
 session=$tmp/session/lstmtest.ardour
 [ -f "$session" ] || { echo "FAIL: no $session"; exit 1; }
