@@ -197,9 +197,9 @@ static void run_model(FxCore *fx, FxModel *m, uint32_t n, float *wet)
 		inputs[0] = fx->scaled;
 	}
 	for (int k = 0; k < m->knobs; k++) {
-		const float lo = m->knob_min[k], span = m->knob_max[k] - m->knob_min[k];
+		const float lo = m->knob_min[k], def = m->knob_def[k], hi = m->knob_max[k];
 		for (uint32_t t = 0; t < n; t++)
-			fx->cond[k][t] = lo + fx->knobv[k][t] * span;
+			fx->cond[k][t] = fx_knob_value(fx->knobv[k][t], lo, def, hi);
 		inputs[1 + k] = fx->cond[k];
 	}
 	lstm_net_process(m->net, inputs, wet, n);
@@ -308,6 +308,7 @@ void fx_model_init(FxModel *fm, LstmNet *net, const ModelDesc *m)
 	for (int k = 0; k < fm->knobs; k++) {
 		const int named = k < m->num_controls;
 		fm->knob_min[k] = named ? m->controls[k].min : 0.0f;
+		fm->knob_def[k] = named ? m->controls[k].def : 0.5f;
 		fm->knob_max[k] = named ? m->controls[k].max : 1.0f;
 	}
 }

@@ -29,6 +29,7 @@ typedef struct {
 	float level_in;  // linear gains the model file asks for ("levels")
 	float level_out;
 	float knob_min[FX_MAX_KNOBS];
+	float knob_def[FX_MAX_KNOBS];
 	float knob_max[FX_MAX_KNOBS];
 	double sample_rate;
 } FxModel;
@@ -36,7 +37,7 @@ typedef struct {
 typedef struct {
 	double rate;
 	FxSmooth in_gain, out_gain, mix, enabled;
-	FxSmooth knob[FX_MAX_KNOBS]; // normalised 0..1, mapped onto each model's range
+	FxSmooth knob[FX_MAX_KNOBS]; // 0..1; 0 is the model's min, 0.5 its default, 1 its max
 	FxModel *cur;     // playing (fading in while old is set)
 	FxModel *old;     // fading out, or NULL
 	FxModel *pending; // waits for the current fade to end, or NULL
@@ -94,6 +95,14 @@ int fx_core_retire(FxCore *fx, FxModel *m);
 
 // Processes n frames; out may be in. Audio thread.
 void fx_core_process(FxCore *fx, const float *in, float *out, uint32_t n);
+
+// A knob's value in the model's units: piecewise linear, 0 -> min, 0.5 -> exactly the model's
+// default, 1 -> max. So the port's default always plays the model's default setting. Any thread.
+static inline float fx_knob_value(float v01, float lo, float def, float hi)
+{
+	return v01 <= 0.5f ? def - (0.5f - v01) * 2.0f * (def - lo)
+	                   : def + (v01 - 0.5f) * 2.0f * (hi - def);
+}
 
 // Fills an FxModel around a network: knob ranges and levels from the description. The caller
 // owns both. Any thread; no allocation.

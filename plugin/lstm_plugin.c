@@ -500,7 +500,7 @@ static LV2_Worker_Status work_response(LV2_Handle instance, uint32_t size, const
 		return LV2_WORKER_SUCCESS;
 	if (fx_core_offer_model(&self->fx, &r.model->fx) == 0) {
 		atomic_store_explicit(&self->playing, r.model, memory_order_release);
-	} else {
+	} else if (self->schedule) {
 		const JobFree job = {JOB_FREE, r.model};
 		self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job);
 	}

@@ -23,7 +23,7 @@ typedef enum {
 	LSTM_PORT_OUT_GAIN = 5,
 	LSTM_PORT_MIX = 6,     // 0 dry .. 1 wet
 	LSTM_PORT_ENABLED = 7, // lv2:enabled designation: 0 bypassed (crossfaded)
-	LSTM_PORT_KNOB1 = 8,   // conditioning knobs, 0..1 onto the model's range
+	LSTM_PORT_KNOB1 = 8,   // conditioning knobs: 0 min, 0.5 the model's default, 1 max
 	LSTM_PORT_KNOB2 = 9,
 	LSTM_PORT_KNOB3 = 10,
 	LSTM_NUM_PORTS = 11,

@@ -60,16 +60,16 @@ static void unload(TestModel *tm)
 	free(tm);
 }
 
-// Engine reference with knobs at value01 mapped onto the model's range, as the core does.
-static void reference(const char *path, const float *in, float *out, uint32_t n, float knob01)
+// Engine reference with every knob at the model's default (what the core's 0.5 means).
+static void reference(const char *path, const float *in, float *out, uint32_t n)
 {
 	TestModel *tm = load(path);
 	static float cond[FX_MAX_KNOBS][LEN];
 	const float *inputs[1 + FX_MAX_KNOBS] = {in};
-	for (int k = 0; k < tm->fx.knobs; k++) {
-		const float lo = tm->fx.knob_min[k], span = tm->fx.knob_max[k] - tm->fx.knob_min[k];
+	for (int k = 0; k < tm->desc.inputs - 1; k++) {
+		const float def = k < tm->desc.num_controls ? tm->desc.controls[k].def : 0.5f;
 		for (uint32_t t = 0; t < n; t++)
-			cond[k][t] = lo + knob01 * span;
+			cond[k][t] = def;
 		inputs[1 + k] = cond[k];
 	}
 	lstm_net_process(tm->fx.net, inputs, out, n);
@@ -106,7 +106,7 @@ static void test_default_is_bit_identical(void)
 		TestModel *tm = load(model_paths[m]);
 		assert(fx_core_install_model(fx, &tm->fx) == 0);
 		process_random_blocks(fx, in, out, LEN);
-		reference(model_paths[m], in, ref, LEN, 0.5f);
+		reference(model_paths[m], in, ref, LEN);
 		assert(memcmp(out, ref, sizeof(out)) == 0);
 		// In place gives the same bits too.
 		fx_core_reset(fx);
@@ -182,8 +182,8 @@ static void test_model_switch_is_smooth(void)
 		in[t] = 0.5f * sinf(2.0f * 3.14159265f * 220.0f * (float)t / RATE);
 	TestModel *a = load(model_paths[0]), *b = load(model_paths[1]);
 	TestModel *c = load(model_paths[2]), *d = load(model_paths[0]);
-	reference(model_paths[0], in, a_alone, LEN * 2, 0.5f);
-	reference(model_paths[1], in, b_alone, LEN * 2, 0.5f);
+	reference(model_paths[0], in, a_alone, LEN * 2);
+	reference(model_paths[1], in, b_alone, LEN * 2);
 	FxCore fx;
 	fx_core_init(&fx, RATE);
 	fx_core_install_model(&fx, &a->fx);
@@ -235,11 +235,25 @@ static void test_nonfinite_input_is_silenced(void)
 	in[600] = saved;
 	// Recovers: from the reset state the output is what a fresh network gives.
 	fx_core_process(&fx, in + 1024, out + 1024, 4096);
-	reference(model_paths[0], in + 1024, ref, 4096, 0.5f);
+	reference(model_paths[0], in + 1024, ref, 4096);
 	assert(memcmp(out + 1024, ref, 4096 * sizeof(float)) == 0);
 	fx_core_install_model(&fx, NULL);
 	fx_core_take_retired(&fx);
 	unload(tm);
+}
+
+static void test_knob_mapping(void)
+{
+	// 0 -> min, 0.5 -> the default exactly, 1 -> max, monotonic in between.
+	assert(fx_knob_value(0.0f, -2.0f, 0.3f, 5.0f) == -2.0f);
+	assert(fx_knob_value(0.5f, -2.0f, 0.3f, 5.0f) == 0.3f);
+	assert(fx_knob_value(1.0f, -2.0f, 0.3f, 5.0f) == 5.0f);
+	float prev = -3.0f;
+	for (int k = 0; k <= 100; k++) {
+		const float v = fx_knob_value((float)k / 100.0f, -2.0f, 0.3f, 5.0f);
+		assert(v > prev);
+		prev = v;
+	}
 }
 
 static void test_float_mode_restored(void)
@@ -269,6 +283,7 @@ int main(int argc, char **argv)
 	test_bypass_crossfades();
 	test_model_switch_is_smooth();
 	test_nonfinite_input_is_silenced();
+	test_knob_mapping();
 	test_float_mode_restored();
 	return 0;
 }

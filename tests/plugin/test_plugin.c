@@ -59,8 +59,10 @@ static double now(void)
 
 static float noise(void) { return (float)(rnd() / 16777216.0 * 2.0 - 1.0) * 0.5f; }
 
-// The engine alone on a model file, knobs at value01 of the model's range: the reference.
-static void engine_render(const char *path, const float *in, float *out, uint32_t n, float knob01)
+// The engine alone on a model file with every knob at the model's default (what the plugin's
+// knob ports mean at their default, 0.5) and the model's own levels around it, as the plugin
+// applies them: the reference.
+static void engine_render(const char *path, const float *in, float *out, uint32_t n)
 {
 	ModelDesc m;
 	ModelError err;
@@ -70,19 +72,38 @@ static void engine_render(const char *path, const float *in, float *out, uint32_
 	}
 	LstmNet *net = lstm_net_create(&m, NULL, &err);
 	assert(net);
-	float *cond = malloc((size_t)n * 3 * sizeof(float));
-	const float *inputs[4] = {in};
+	float *buf = malloc((size_t)n * 4 * sizeof(float));
+	float *x = buf + (size_t)n * 3;
+	const float level_in = m.input_gain_db == 0.0f ? 1.0f : powf(10.0f, m.input_gain_db / 20.0f);
+	const float level_out = m.output_gain_db == 0.0f ? 1.0f : powf(10.0f, m.output_gain_db / 20.0f);
+	for (uint32_t t = 0; t < n; t++)
+		x[t] = level_in == 1.0f ? in[t] : in[t] * level_in;
+	const float *inputs[4] = {x};
 	for (int k = 0; k < m.inputs - 1; k++) {
-		const float lo = k < m.num_controls ? m.controls[k].min : 0.0f;
-		const float hi = k < m.num_controls ? m.controls[k].max : 1.0f;
+		const float def = k < m.num_controls ? m.controls[k].def : 0.5f;
 		for (uint32_t t = 0; t < n; t++)
-			cond[(size_t)k * n + t] = lo + knob01 * (hi - lo);
-		inputs[1 + k] = cond + (size_t)k * n;
+			buf[(size_t)k * n + t] = def;
+		inputs[1 + k] = buf + (size_t)k * n;
 	}
-	assert(m.input_gain_db == 0.0f && m.output_gain_db == 0.0f);
 	lstm_net_process(net, inputs, out, n);
-	free(cond);
+	if (level_out != 1.0f)
+		for (uint32_t t = 0; t < n; t++)
+			out[t] *= level_out;
+	free(buf);
 	lstm_net_destroy(net);
+	model_desc_free(&m);
+}
+
+// What the plugin calls knob k of a model file: its control name, "Knob N" or "(unused)".
+static void expected_knob_name(const char *path, int k, char *name, size_t len)
+{
+	ModelDesc m;
+	ModelError err;
+	assert(model_load_file(path, &m, &err) == MODEL_OK);
+	if (k < m.num_controls && m.controls[k].name[0])
+		snprintf(name, len, "%s", m.controls[k].name);
+	else
+		snprintf(name, len, k < m.inputs - 1 ? "Knob %d" : "(unused)", k + 1);
 	model_desc_free(&m);
 }
 
@@ -156,7 +177,7 @@ static void test_rates_blocks_and_features(void)
 	static float in[SIG_LEN], out[SIG_LEN], ref[NUM_SIGNALS][SIG_LEN], sig[NUM_SIGNALS][SIG_LEN];
 	for (int s = 0; s < NUM_SIGNALS; s++) {
 		make_signal((Signal)s, sig[s], SIG_LEN);
-		engine_render(default_model, sig[s], ref[s], SIG_LEN, 0.5f);
+		engine_render(default_model, sig[s], ref[s], SIG_LEN);
 	}
 	const double rates[] = {44100, 48000, 96000};
 	const int blocks[] = {0, 1, 3, 64, 4096, -1};
@@ -265,10 +286,14 @@ static void test_state_round_trip(void)
 	render(a, in, out_a, SIG_LEN, 256, 0);
 	render(b, in, out_b, SIG_LEN, 256, 0);
 	assert(same_file(b->notified_model, models[2]));
-	// The knob names come from the model: drive has one knob, "Drive".
-	assert(!strcmp(b->knob_names[0], "Drive") && !strcmp(b->knob_names[1], "(unused)"));
+	// The knob names come from the model file.
+	for (int k = 0; k < 3; k++) {
+		char name[64];
+		expected_knob_name(models[2], k, name, sizeof(name));
+		assert(!strcmp(b->knob_names[k], name));
+	}
 	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
-	engine_render(default_model, in, out_default, SIG_LEN, 0.5f);
+	engine_render(default_model, in, out_default, SIG_LEN);
 	assert(memcmp(out_a, out_default, sizeof(out_a)) != 0);
 
 	// Restored while running: through the worker, then announced.
@@ -287,7 +312,7 @@ static void test_state_round_trip(void)
 static float steady_jump(const char *path, const float *in, uint32_t n, float *peak)
 {
 	float *out = malloc(n * sizeof(float));
-	engine_render(path, in, out, n, 0.5f);
+	engine_render(path, in, out, n);
 	float j = 0.0f;
 	for (uint32_t t = 2000; t < n; t++) {
 		j = fmaxf(j, fabsf(out[t] - out[t - 1]));
