@@ -563,7 +563,8 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	return st;
 }
 
-// State restore: instantiation class. Through the worker when active, directly otherwise.
+// State restore: may run concurrently with run() (state:threadSafeRestore). Through the worker
+// the host passes when active, directly otherwise.
 static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve,
                                 LV2_State_Handle handle, uint32_t flags,
                                 const LV2_Feature *const *features)
@@ -583,9 +584,10 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	}
 	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
 	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
+	// With state:threadSafeRestore the host may call restore during run() and then passes a
+	// worker for it: the load goes through that worker. Without one, restore is not concurrent
+	// with run(), so the model is installed directly.
 	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
-	if (!schedule)
-		schedule = self->schedule;
 	char *path = map_path ? map_path->absolute_path(map_path->handle, value) : strdup(value);
 	if (!path)
 		return LV2_STATE_ERR_UNKNOWN;
