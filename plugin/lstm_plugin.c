@@ -43,8 +43,6 @@ enum {
 typedef struct {
 	LV2_URID atom_Path;
 	LV2_URID atom_URID;
-	LV2_URID atom_Sequence;
-	LV2_URID atom_eventTransfer;
 	LV2_URID patch_Get;
 	LV2_URID patch_Set;
 	LV2_URID patch_property;
@@ -129,8 +127,6 @@ static void map_uris(LV2_URID_Map *map, Urids *u)
 {
 	u->atom_Path = map->map(map->handle, LV2_ATOM__Path);
 	u->atom_URID = map->map(map->handle, LV2_ATOM__URID);
-	u->atom_Sequence = map->map(map->handle, LV2_ATOM__Sequence);
-	u->atom_eventTransfer = map->map(map->handle, LV2_ATOM__eventTransfer);
 	u->patch_Get = map->map(map->handle, LV2_PATCH__Get);
 	u->patch_Set = map->map(map->handle, LV2_PATCH__Set);
 	u->patch_property = map->map(map->handle, LV2_PATCH__property);
