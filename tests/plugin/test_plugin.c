@@ -308,17 +308,15 @@ static void test_state_round_trip(void)
 	remove_dir(dir);
 }
 
-// Largest sample-to-sample step of a model alone on the input, after its start.
-static float steady_jump(const char *path, const float *in, uint32_t n, float *peak)
+// Largest sample-to-sample step of a model alone on the input, after its start; its output.
+static float steady_jump(const char *path, const float *in, float *out, uint32_t n, float *peak)
 {
-	float *out = malloc(n * sizeof(float));
 	engine_render(path, in, out, n);
 	float j = 0.0f;
 	for (uint32_t t = 2000; t < n; t++) {
 		j = fmaxf(j, fabsf(out[t] - out[t - 1]));
 		*peak = fmaxf(*peak, fabsf(out[t]));
 	}
-	free(out);
 	return j;
 }
 
@@ -371,13 +369,19 @@ static void test_thousand_switches(HostMode mode)
 	static float sine[SINE_LEN];
 	for (int t = 0; t < SINE_LEN; t++)
 		sine[t] = 0.5f * sinf(2.0f * 3.14159265f * 200.0f * (float)t / 48000.0f);
-	float peak = 0.0f, steady = 0.0f;
+	static float alone[3][SINE_LEN];
+	float peak = 0.0f, steady = 0.0f, hard_cut = 0.0f;
 	for (int m = 0; m < 3; m++)
-		steady = fmaxf(steady, steady_jump(small_models[m], sine, SINE_LEN, &peak));
+		steady = fmaxf(steady, steady_jump(small_models[m], sine, alone[m], SINE_LEN, &peak));
+	// What switching without a crossfade could do: the largest gap between two models' outputs.
+	for (int t = 2000; t < SINE_LEN; t++)
+		for (int m = 0; m < 3; m++)
+			hard_cut = fmaxf(hard_cut, fabsf(alone[m][t] - alone[(m + 1) % 3][t]));
 	// The bound: the models' own largest step, plus the crossfade's slope across the largest
 	// difference two outputs can have, plus 0.02 for a model fading in from its prewarmed
 	// (silent-input) state.
 	const float bound = steady + 2.0f * peak / FADE_48K + 0.02f;
+	assert(bound < 0.5f * hard_cut); // so a click would fail the test
 
 	char bad_file[] = "/tmp/lstm-bad-XXXXXX";
 	const int fd = mkstemp(bad_file);
@@ -425,8 +429,9 @@ static void test_thousand_switches(HostMode mode)
 	host_settle(hi);
 	assert(host_log_errors() - errors == bad_sent);
 	printf("%s worker: %d switches over %.1f s of audio; largest step %.5f, bound %.5f "
-	       "(models alone: %.5f)\n", mode == HOST_THREAD_WORKER ? "threaded" : "synchronous",
-	       SWITCHES, (double)frames / 48000.0, jump, bound, steady);
+	       "(models alone: %.5f; a hard cut: up to %.5f)\n",
+	       mode == HOST_THREAD_WORKER ? "threaded" : "synchronous", SWITCHES,
+	       (double)frames / 48000.0, jump, bound, steady, hard_cut);
 	assert(jump <= bound);
 	host_instance_free(hi);
 	unlink(bad_file);
