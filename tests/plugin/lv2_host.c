@@ -33,19 +33,22 @@ unsigned long rt_violations(void) __attribute__((weak));
 const char *rt_violation_report(char *buf, size_t len) __attribute__((weak));
 int rt_interposer_self_check(void) __attribute__((weak));
 
-// Off while a synchronous worker runs jobs (which allocate, by design) inside run().
-static bool rt_checking = true;
+// Whether the audio side is inside a checked section: a synchronous worker steps out of it
+// while it runs a job (which allocates, by design) from inside run().
+static bool in_rt_section;
 
 static void rt_begin(void)
 {
-	if (rt_section_begin && rt_checking)
+	if (rt_section_begin)
 		rt_section_begin();
+	in_rt_section = true;
 }
 
 static void rt_end(void)
 {
-	if (rt_section_end && rt_checking)
+	if (rt_section_end)
 		rt_section_end();
+	in_rt_section = false;
 }
 
 unsigned long host_rt_violations(void)
@@ -204,8 +207,15 @@ static LV2_Worker_Status schedule_work(LV2_Worker_Schedule_Handle handle, uint32
 	HostWorker *w = handle;
 	if (!w->iface)
 		return LV2_WORKER_ERR_UNKNOWN;
-	if (!w->threaded)
-		return w->iface->work(w->handle, respond, w, size, data);
+	if (!w->threaded) {
+		const bool from_run = in_rt_section;
+		if (from_run)
+			rt_end();
+		const LV2_Worker_Status st = w->iface->work(w->handle, respond, w, size, data);
+		if (from_run)
+			rt_begin();
+		return st;
+	}
 	if (!ring_push(&w->requests, size, data))
 		return LV2_WORKER_ERR_NO_SPACE;
 	atomic_fetch_add(&w->scheduled, 1);
@@ -428,11 +438,9 @@ void host_run(HostInstance *hi, const float *in, float *out, uint32_t n)
 {
 	lilv_instance_connect_port(hi->instance, LSTM_PORT_IN, (void *)in);
 	lilv_instance_connect_port(hi->instance, LSTM_PORT_OUT, out);
-	rt_checking = hi->mode != HOST_SYNC_WORKER;
 	rt_begin();
 	lilv_instance_run(hi->instance, n);
 	rt_end();
-	rt_checking = true;
 	if (hi->worker)
 		deliver_responses(hi->worker);
 	read_notifications(hi);
