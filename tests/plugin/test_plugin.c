@@ -365,7 +365,7 @@ static void remove_small_models(void)
 
 static void test_thousand_switches(HostMode mode)
 {
-	enum { BLOCK = 256, SWITCHES = 1000, SINE_LEN = 48000 };
+	enum { BLOCK = 64, SWITCHES = 1000, SINE_LEN = 48000 };
 	static float sine[SINE_LEN];
 	for (int t = 0; t < SINE_LEN; t++)
 		sine[t] = 0.5f * sinf(2.0f * 3.14159265f * 200.0f * (float)t / 48000.0f);
