@@ -114,6 +114,8 @@ typedef struct {
 	double rate;
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
+	bool notify_names; // and the knob names (only when asked: hosts that do not know these
+	                   // read-only properties, such as Ardour 7, warn about each one)
 	bool first_run;    // the first run after activate starts at the controls, unsmoothed
 	FxCore fx;
 
@@ -347,7 +349,7 @@ static void handle_event(Plugin *self, const LV2_Atom_Event *ev)
 	if (obj->body.otype == u->patch_Set)
 		handle_set(self, obj);
 	else if (obj->body.otype == u->patch_Get)
-		self->notify_model = true;
+		self->notify_model = self->notify_names = true;
 }
 
 // Audio class: one patch:Set of a property to a path or string. Returns 0 when out of room.
@@ -369,7 +371,8 @@ static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char 
 	return ref != 0;
 }
 
-// Audio class: the model that plays (or is about to) and its knob names, on the notify port.
+// Audio class: the model that plays (or is about to), and after a patch:Get its knob names, on
+// the notify port.
 static void write_notify(Plugin *self)
 {
 	const Urids *u = &self->uris;
@@ -377,11 +380,11 @@ static void write_notify(Plugin *self)
 	if (self->fx.pending)
 		lm = (const LoadedModel *)self->fx.pending;
 	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "");
-	for (int k = 0; k < FX_MAX_KNOBS && ok; k++)
+	for (int k = 0; k < FX_MAX_KNOBS && ok && self->notify_names; k++)
 		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
 		               lm ? lm->knob_name[k] : "(unused)");
 	if (ok)
-		self->notify_model = false;
+		self->notify_model = self->notify_names = false;
 }
 
 // Audio class.

@@ -9,7 +9,7 @@
 // The model file: a patch:writable property of type atom:Path.
 #define LSTM__model LSTM_PREFIX "model"
 // The loaded model's names for knob 1..3 ("(unused)" past its inputs): patch:readable
-// atom:String properties the plugin sends with the model.
+// atom:String properties the plugin sends with the model after a patch:Get.
 #define LSTM__knob1Name LSTM_PREFIX "knob1Name"
 #define LSTM__knob2Name LSTM_PREFIX "knob2Name"
 #define LSTM__knob3Name LSTM_PREFIX "knob3Name"

@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: ISC
 -- Run by test_ardour.sh with ardour7-lua: a session on the dummy backend, a mono track, the
--- plugin by URI, the mix control set to 0.25, a short roll, a save, a reopen. Prints lines starting with
--- "CHECK" that the shell script verifies. Environment: LSTM_SESSION_DIR, LSTM_URI.
+-- plugin by URI, its Drive preset, the mix control set to 0.25, a short roll, a save, a reopen.
+-- Prints lines starting with "CHECK" that the shell script verifies. Environment: LSTM_SESSION_DIR, LSTM_URI.
 local dir = os.getenv("LSTM_SESSION_DIR")
 local uri = os.getenv("LSTM_URI")
 AudioEngine:set_backend("None (Dummy)", "", "")
@@ -17,7 +17,12 @@ local track = tracks:front()
 local p = ARDOUR.LuaAPI.new_plugin(s, uri, ARDOUR.PluginType.LV2, "")
 assert(not p:isnil(), "Ardour could not instantiate the plugin")
 assert(track:add_processor_by_index(p, 0, nil, true) == 0, "could not add the plugin")
-print("CHECK uri " .. p:to_insert():plugin(0):unique_id())
+local plug = p:to_insert():plugin(0)
+print("CHECK uri " .. plug:unique_id())
+-- The bundle's Drive preset: its model (drive.lstm.json) loads through the plugin's state.
+local preset = plug:preset_by_label("Drive")
+assert(preset and plug:load_preset(preset), "could not load the Drive preset")
+print("CHECK preset " .. preset.label)
 -- Control parameters in port order: in_gain, out_gain, mix, enabled, knob1..3.
 ARDOUR.LuaAPI.set_processor_param(p, 2, 0.25)
 print("CHECK mix " .. ARDOUR.LuaAPI.get_processor_param(p, 2, true))
@@ -30,6 +35,8 @@ print("CHECK saved")
 -- Drop the Lua references to the track and plugin before the session goes: otherwise Lua's
 -- garbage collector destroys the track after the engine and Ardour crashes on exit.
 p = nil
+plug = nil
+preset = nil
 track = nil
 tracks = nil
 collectgarbage()

@@ -402,6 +402,19 @@ void host_send_model(HostInstance *hi, const char *path, LV2_URID value_type)
 	lv2_atom_forge_pop(forge, &seq);
 }
 
+void host_send_get(HostInstance *hi)
+{
+	LV2_URID_Map *map = &hi->hw->map;
+	LV2_Atom_Forge *forge = &hi->forge;
+	LV2_Atom_Forge_Frame seq, obj;
+	lv2_atom_forge_set_buffer(forge, (uint8_t *)hi->control_buf, HOST_ATOM_CAPACITY);
+	lv2_atom_forge_sequence_head(forge, &seq, 0);
+	lv2_atom_forge_frame_time(forge, 0);
+	lv2_atom_forge_object(forge, &obj, 0, map->map(NULL, LV2_PATCH__Get));
+	lv2_atom_forge_pop(forge, &obj);
+	lv2_atom_forge_pop(forge, &seq);
+}
+
 static void read_notifications(HostInstance *hi)
 {
 	LV2_URID_Map *map = &hi->hw->map;

@@ -64,6 +64,9 @@ void host_instance_free(HostInstance *hi);
 // Queues a patch:Set of the model for the next run. value_type 0 means atom:Path.
 void host_send_model(HostInstance *hi, const char *path, LV2_URID value_type);
 
+// Queues a patch:Get (all properties) for the next run.
+void host_send_get(HostInstance *hi);
+
 // Runs n frames from in to out (they may be the same buffer) as one block, then delivers
 // worker responses and reads notifications.
 void host_run(HostInstance *hi, const float *in, float *out, uint32_t n);

@@ -286,7 +286,11 @@ static void test_state_round_trip(void)
 	render(a, in, out_a, SIG_LEN, 256, 0);
 	render(b, in, out_b, SIG_LEN, 256, 0);
 	assert(same_file(b->notified_model, models[2]));
-	// The knob names come from the model file.
+	// The knob names come from the model file; the plugin sends them when asked.
+	assert(!b->knob_names[0][0]);
+	host_send_get(b);
+	float silence[64] = {0};
+	host_run(b, silence, silence, 64);
 	for (int k = 0; k < 3; k++) {
 		char name[64];
 		expected_knob_name(models[2], k, name, sizeof(name));
