@@ -382,7 +382,7 @@ void host_instance_free(HostInstance *hi)
 	free(hi);
 }
 
-void host_send_model(HostInstance *hi, const char *path, LV2_URID value_type)
+void host_send_model(HostInstance *hi, const char *path, HostMessage kind)
 {
 	LV2_URID_Map *map = &hi->hw->map;
 	LV2_Atom_Forge *forge = &hi->forge;
@@ -390,14 +390,23 @@ void host_send_model(HostInstance *hi, const char *path, LV2_URID value_type)
 	lv2_atom_forge_set_buffer(forge, (uint8_t *)hi->control_buf, HOST_ATOM_CAPACITY);
 	lv2_atom_forge_sequence_head(forge, &seq, 0);
 	lv2_atom_forge_frame_time(forge, 0);
+	if (kind == HOST_MSG_NOT_OBJECT) {
+		lv2_atom_forge_int(forge, 7);
+		lv2_atom_forge_pop(forge, &seq);
+		return;
+	}
 	lv2_atom_forge_object(forge, &obj, 0, map->map(NULL, LV2_PATCH__Set));
-	lv2_atom_forge_key(forge, map->map(NULL, LV2_PATCH__property));
-	lv2_atom_forge_urid(forge, map->map(NULL, LSTM__model));
+	if (kind != HOST_MSG_NO_PROPERTY) {
+		lv2_atom_forge_key(forge, map->map(NULL, LV2_PATCH__property));
+		lv2_atom_forge_urid(forge, map->map(NULL, LSTM__model));
+	}
 	lv2_atom_forge_key(forge, map->map(NULL, LV2_PATCH__value));
-	if (value_type == 0)
-		lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
+	if (kind == HOST_MSG_INT_VALUE)
+		lv2_atom_forge_int(forge, 42);
+	else if (kind == HOST_MSG_EMPTY_PATH)
+		lv2_atom_forge_path(forge, "", 0);
 	else
-		lv2_atom_forge_int(forge, 42); // a malformed value
+		lv2_atom_forge_path(forge, path, (uint32_t)strlen(path));
 	lv2_atom_forge_pop(forge, &obj);
 	lv2_atom_forge_pop(forge, &seq);
 }

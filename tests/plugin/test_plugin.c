@@ -257,7 +257,7 @@ static void test_state_round_trip(void)
 	a->controls[LSTM_PORT_OUT_GAIN] = -2.0f;
 	a->controls[LSTM_PORT_MIX] = 0.8f;
 	a->controls[LSTM_PORT_KNOB1] = 0.3f;
-	host_send_model(a, models[2], 0);
+	host_send_model(a, models[2], HOST_MSG_PATH);
 	wait_for_model(a, models[2]);
 
 	char dir[] = "/tmp/lstm-state-XXXXXX";
@@ -401,17 +401,22 @@ static void test_thousand_switches(HostMode mode)
 	const char *current = default_model;
 	for (int s = 0; s < SWITCHES; s++) {
 		const char *path = small_models[s % 3];
-		LV2_URID type = 0;
-		if (s % 50 == 17) {
-			const int kind = (s / 50) % 3;
-			path = kind == 0 ? "/nonexistent/model.json" : bad_file;
-			type = kind == 2 ? 1 : 0; // 1: a malformed (atom:Int) value
+		HostMessage kind = HOST_MSG_PATH;
+		if (s % 40 == 17) {
+			// Every kind of bad request in turn: a missing file, a broken file, then each
+			// malformed message.
+			const int bad = (s / 40) % 6;
+			path = bad == 0 ? "/nonexistent/model.json" : bad_file;
+			kind = bad < 2 ? HOST_MSG_PATH : (HostMessage)(bad - 1);
 			bad_sent++;
 		}
 		const uint32_t seen = hi->notifications;
-		host_send_model(hi, path, type);
-		// Play until the plugin answers (at once for the synchronous worker).
-		for (int k = 0; k < 100000 && hi->notifications == seen; k++) {
+		host_send_model(hi, path, kind);
+		// Play until the plugin answers (at once for the synchronous worker). A message that is
+		// not a patch:Set of the model gets no answer, only a log line: play one block.
+		const int answers = kind != HOST_MSG_NO_PROPERTY && kind != HOST_MSG_NOT_OBJECT;
+		const uint32_t errors_before = host_log_errors();
+		for (int k = 0; k < 100000 && (answers ? hi->notifications == seen : k < 1); k++) {
 			for (int t = 0; t < BLOCK; t++, phase++)
 				buf[t] = sine[phase % SINE_LEN];
 			host_run(hi, buf, buf, BLOCK);
@@ -423,6 +428,21 @@ static void test_thousand_switches(HostMode mode)
 					jump = fmaxf(jump, fabsf(buf[t] - prev));
 				prev = buf[t];
 			}
+		}
+		if (!answers) {
+			host_settle(hi); // the log line comes from the worker
+			for (int k = 0; k < 1000 && host_log_errors() == errors_before; k++) {
+				for (int t = 0; t < BLOCK; t++, phase++)
+					buf[t] = sine[phase % SINE_LEN];
+				host_run(hi, buf, buf, BLOCK);
+				for (int t = 0; t < BLOCK; t++, frames++) {
+					jump = fmaxf(jump, fabsf(buf[t] - prev));
+					prev = buf[t];
+				}
+				host_settle(hi);
+			}
+			assert(host_log_errors() > errors_before);
+			continue;
 		}
 		assert(hi->notifications > seen);
 		if (path != small_models[s % 3])
