@@ -147,8 +147,8 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	ModelDesc desc;
 	ModelError err;
 	if (model_load_file(path, &desc, &err) != MODEL_OK) {
-		lv2_log_error(&self->logger, "lstm: model not loaded, keeping the current one: %s\n",
-		              err.message);
+		lv2_log_error(&self->logger, "lstm: model not loaded%s: %s\n",
+		              prewarm ? ", keeping the current one" : "", err.message);
 		return NULL;
 	}
 	LoadedModel *lm = NULL;

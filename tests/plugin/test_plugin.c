@@ -461,6 +461,35 @@ static void test_thousand_switches(HostMode mode)
 	unlink(bad_file);
 }
 
+// A copy of the bundle without its models: the plugin instantiates, logs that it has no
+// default model, and passes audio through untouched.
+static void test_no_model_passes_through(void)
+{
+	char dir[] = "/tmp/lstm-nomodel-XXXXXX";
+	assert(mkdtemp(dir));
+	const char *files[] = {"lstm.so", "manifest.ttl", "lstm.ttl", "presets.ttl"};
+	char from[HOST_PATH_MAX], to[HOST_PATH_MAX];
+	for (int k = 0; k < 4; k++) {
+		snprintf(from, sizeof(from), "%s%s", hw->bundle_dir, files[k]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[k]);
+		assert(symlink(from, to) == 0);
+	}
+	HostWorld *bare = host_world_new(dir);
+	const uint32_t errors = host_log_errors();
+	HostInstance *hi = host_instance_new(bare, 48000, HOST_SYNC_WORKER);
+	assert(hi);
+	assert(host_log_errors() > errors);
+	static float in[SIG_LEN], out[SIG_LEN];
+	make_signal(SIG_NOISE, in, SIG_LEN);
+	render(hi, in, out, SIG_LEN, -1, 0);
+	assert(memcmp(in, out, sizeof(in)) == 0);
+	host_run(hi, in, out, 64);
+	assert(hi->notified_model[0] == '\0'); // the host hears that no model plays
+	host_instance_free(hi);
+	host_world_free(bare);
+	remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 6) {
@@ -481,6 +510,7 @@ int main(int argc, char **argv)
 	test_rates_blocks_and_features();
 	printf("(%.1f s)\n", now() - t0);
 	test_state_round_trip();
+	test_no_model_passes_through();
 	printf("(%.1f s)\n", now() - t0);
 	write_small_models();
 	test_thousand_switches(HOST_SYNC_WORKER);
