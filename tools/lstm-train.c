@@ -479,7 +479,8 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 		if (!o->quiet)
 			fprintf(stderr, "lstm-train: %s: %.1f s, delay %d samples%s\n", pa->target,
 			        (double)cp->input.frames / rate, cp->delay,
-			        o->delay_comp && cp->delay ? " (compensated)" : "");
+			        !cp->delay ? "" : o->delay_comp && abs(cp->delay) >= opt.min_delay
+			        ? " (compensated)" : " (left as is)");
 	}
 	const int I = channels + p0->knobs;
 	int has_valid_files = 0;
