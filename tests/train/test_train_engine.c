@@ -76,9 +76,10 @@ static double max_diff(const TrainKernels *K, const TrainShape *s)
 static void test_engine_matches_trainer(void)
 {
 	const CellType cells[3] = {CELL_LSTM, CELL_GRU, CELL_LSTM_PEEPHOLE};
-	const TrainKernels *tables[2] = {train_kernels_scalar(), train_kernels_avx2()};
+	const TrainKernels *tables[3] = {train_kernels_scalar(), train_kernels_avx2(),
+	                                 train_kernels_avx512()};
 	int fails = 0;
-	for (int t = 0; t < 2; t++) {
+	for (int t = 0; t < 3; t++) {
 		if (!tables[t])
 			continue;
 		for (int c = 0; c < 3; c++)

@@ -195,6 +195,7 @@ static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long 
 	}
 }
 
+#ifndef TRAIN_KERNELS_AVX512
 // Long products (weight gradients over a whole chunk) go in panels of K so the rows of A and
 // B being read stay in cache while every block of C passes over them.
 static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, const float *B,
@@ -204,6 +205,64 @@ static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, c
 	for (int k = 0; k < K; k += KC)
 		gemm_avx2_panel(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs,
 		                B + (long)k * ldb, ldb, C, ldc);
+}
+#endif
+#endif
+
+#if defined(TRAIN_KERNELS_AVX512) && !defined(TRAIN_F64)
+// 4x32 blocks of 16-wide registers; the columns left over (fewer than 32) and the rows left
+// over (fewer than 4) go to the AVX2 code.
+static void gemm_avx512_panel(int M, int N, int K, const float *A, long ars, long acs,
+                              const float *B, long ldb, float *C, long ldc)
+{
+	const int N32 = N & ~31, M4 = M & ~3;
+	for (int m = 0; m < M4; m += 4) {
+		const float *a0 = A + (long)m * ars;
+		const float *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars;
+		float *c0 = C + (long)m * ldc;
+		float *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+		for (int n = 0; n < N32; n += 32) {
+			__m512 x00 = _mm512_loadu_ps(c0 + n), x01 = _mm512_loadu_ps(c0 + n + 16);
+			__m512 x10 = _mm512_loadu_ps(c1 + n), x11 = _mm512_loadu_ps(c1 + n + 16);
+			__m512 x20 = _mm512_loadu_ps(c2 + n), x21 = _mm512_loadu_ps(c2 + n + 16);
+			__m512 x30 = _mm512_loadu_ps(c3 + n), x31 = _mm512_loadu_ps(c3 + n + 16);
+			const float *b = B + n;
+			for (int k = 0; k < K; k++, b += ldb) {
+				const long o = (long)k * acs;
+				__m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+				__m512 s = _mm512_set1_ps(a0[o]);
+				x00 = _mm512_fmadd_ps(s, b0, x00);
+				x01 = _mm512_fmadd_ps(s, b1, x01);
+				s = _mm512_set1_ps(a1[o]);
+				x10 = _mm512_fmadd_ps(s, b0, x10);
+				x11 = _mm512_fmadd_ps(s, b1, x11);
+				s = _mm512_set1_ps(a2[o]);
+				x20 = _mm512_fmadd_ps(s, b0, x20);
+				x21 = _mm512_fmadd_ps(s, b1, x21);
+				s = _mm512_set1_ps(a3[o]);
+				x30 = _mm512_fmadd_ps(s, b0, x30);
+				x31 = _mm512_fmadd_ps(s, b1, x31);
+			}
+			_mm512_storeu_ps(c0 + n, x00); _mm512_storeu_ps(c0 + n + 16, x01);
+			_mm512_storeu_ps(c1 + n, x10); _mm512_storeu_ps(c1 + n + 16, x11);
+			_mm512_storeu_ps(c2 + n, x20); _mm512_storeu_ps(c2 + n + 16, x21);
+			_mm512_storeu_ps(c3 + n, x30); _mm512_storeu_ps(c3 + n + 16, x31);
+		}
+	}
+	if (N32 < N && M4 > 0)
+		gemm_avx2_panel(M4, N - N32, K, A, ars, acs, B + N32, ldb, C + N32, ldc);
+	if (M4 < M)
+		gemm_avx2_panel(M - M4, N, K, A + (long)M4 * ars, ars, acs, B, ldb,
+		                C + (long)M4 * ldc, ldc);
+}
+
+static void gemm_avx512(int M, int N, int K, const float *A, long ars, long acs,
+                        const float *B, long ldb, float *C, long ldc)
+{
+	enum { KC = 256 };
+	for (int k = 0; k < K; k += KC)
+		gemm_avx512_panel(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs,
+		                  B + (long)k * ldb, ldb, C, ldc);
 }
 #endif
 
@@ -454,7 +513,20 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 	}
 }
 
-#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+#if defined(TRAIN_KERNELS_AVX512) && !defined(TRAIN_F64)
+static const TrainKernels table = {
+	"avx512", gemm_avx512, lstm_cell_forward, lstm_cell_backward, gru_cell_forward,
+	gru_cell_backward,
+};
+
+const TrainKernels *train_kernels_avx512(void)
+{
+	if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx2")
+	    || !__builtin_cpu_supports("fma"))
+		return NULL;
+	return &table;
+}
+#elif defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
 static const TrainKernels table = {
 	"avx2", gemm_avx2, lstm_cell_forward, lstm_cell_backward, gru_cell_forward,
 	gru_cell_backward,
@@ -482,11 +554,20 @@ const TrainKernels *train_kernels_avx2(void)
 {
 	return NULL;
 }
+
+const TrainKernels *train_kernels_avx512(void)
+{
+	return NULL;
+}
 #endif
 
 const TrainKernels *train_kernels_best(int force_scalar)
 {
-	const TrainKernels *k = force_scalar ? NULL : train_kernels_avx2();
+	if (force_scalar)
+		return train_kernels_scalar();
+	const TrainKernels *k = train_kernels_avx512();
+	if (!k)
+		k = train_kernels_avx2();
 	return k ? k : train_kernels_scalar();
 }
 #endif

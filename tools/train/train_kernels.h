@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 // The hot loops of training: a small matrix product and the element-wise parts of one time step
 // of each cell, forward and backward, for a batch of rows. train_kernels.c is compiled once for
-// plain x86-64 (and once more in double for the gradient tests) and once with AVX2+FMA; the
-// trainer picks a table at run time. Every function is pure arithmetic over caller buffers:
+// plain x86-64 (and once more in double for the gradient tests), once with AVX2+FMA and once
+// with AVX-512F; the trainer picks a table at run time. Every function is pure arithmetic over caller buffers:
 // any thread, no allocation. Results depend only on the inputs and the table chosen.
 #ifndef TRAIN_KERNELS_H
 #define TRAIN_KERNELS_H
@@ -40,6 +40,8 @@ typedef struct {
 const TrainKernels *train_kernels_scalar(void);
 // AVX2+FMA, or NULL when not compiled in or this CPU lacks them.
 const TrainKernels *train_kernels_avx2(void);
+// The AVX2 table with an AVX-512F matrix product, or NULL likewise.
+const TrainKernels *train_kernels_avx512(void);
 // The best table for this CPU; force_scalar picks plain C. Any thread.
 const TrainKernels *train_kernels_best(int force_scalar);
 
