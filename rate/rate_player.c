@@ -69,7 +69,9 @@ RatePath rate_path_choose(double model_rate, double host_rate, RateMode mode)
 	const uint32_t m = whole_hz(model_rate), h = whole_hz(host_rate);
 	if (m == h)
 		return RATE_PATH_BYPASS;
-	if (mode == RATE_MODE_CORRECT && h > m)
+	// Far above the model's rate the state ring grows long and the blend of chains loses its
+	// meaning; resampling is right there too.
+	if (mode == RATE_MODE_CORRECT && h > m && h <= (uint64_t)m * RATE_MAX_RATIO)
 		return RATE_PATH_CORRECT;
 	return RATE_PATH_RESAMPLE;
 }
@@ -115,13 +117,6 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
 	case RATE_PATH_BYPASS:
 		break;
 	case RATE_PATH_CORRECT:
-		if (ratio > RATE_MAX_RATIO) {
-			model_error_set(err, MODEL_ERR_RANGE,
-			                "rate correction: host %g Hz over model %g Hz is %.3g, over %d",
-			                host_rate, m->sample_rate, ratio, RATE_MAX_RATIO);
-			rate_player_destroy(p);
-			return NULL;
-		}
 		p->rc = rate_corrector_create(net, ratio, err);
 		if (!p->rc) {
 			rate_player_destroy(p);

@@ -26,7 +26,7 @@ extern "C" {
 typedef enum {
 	RATE_MODE_AUTO = 0,     // the measured best: resample (docs/sample-rates.md)
 	RATE_MODE_RESAMPLE = 1, // resample around the network
-	RATE_MODE_CORRECT = 2,  // recurrent-state correction when host > model, else resample
+	RATE_MODE_CORRECT = 2,  // state correction when model < host <= 32 x model, else resample
 } RateMode;
 
 // The path a player actually runs.
@@ -39,7 +39,7 @@ typedef enum {
 enum {
 	RATE_MIN_HOST = 8000,   // host rates accepted by rate_player_create(), in Hz
 	RATE_MAX_HOST = 384000,
-	// The correction path keeps this many past states at most: r = host/model up to 32.
+	// The correction path runs for r = host/model up to this; above it, resampling.
 	RATE_MAX_RATIO = 32,
 };
 
@@ -58,8 +58,8 @@ RatePath rate_path_choose(double model_rate, double host_rate, RateMode mode);
 // needs: resamplers, state ring, scratch for blocks of max_block host samples (process() cuts
 // longer blocks), all primed so that the first process() call allocates nothing. Returns NULL
 // and fills err (when not NULL) when the model is invalid, host_rate is outside
-// RATE_MIN_HOST..RATE_MAX_HOST, the ratio is beyond RATE_MAX_RATIO for the correction path,
-// max_block < 1, the resampler refuses the rates, or memory runs out. Worker thread.
+// RATE_MIN_HOST..RATE_MAX_HOST, max_block < 1, the mode is unknown, the resampler refuses the
+// rates, or memory runs out. Worker thread.
 RatePlayer *rate_player_create(const ModelDesc *m, double host_rate, RateMode mode, int max_block,
                                ModelError *err);
 RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMode mode,

@@ -29,6 +29,28 @@ void rate_fixture_model(ModelDesc *m)
 	}
 }
 
+void rate_fixture_identity_model(ModelDesc *m, double rate, int inputs)
+{
+	model_desc_init(m);
+	m->inputs = inputs;
+	m->skip = inputs;
+	m->sample_rate = rate;
+	m->num_layers = 1;
+	m->layers[0].cell = CELL_LSTM;
+	m->layers[0].inputs = inputs;
+	m->layers[0].hidden = 1;
+	m->num_dense = 1;
+	m->dense[0].inputs = 1;
+	m->dense[0].outputs = 1;
+	m->dense[0].activation = ACT_LINEAR;
+	ModelError err;
+	if (model_desc_alloc_layer(&m->layers[0]) != 0 || model_desc_alloc_dense(&m->dense[0]) != 0 ||
+	    model_desc_validate(m, &err) != MODEL_OK) {
+		fprintf(stderr, "identity model: cannot build\n");
+		abort();
+	}
+}
+
 typedef struct {
 	double start, attack, decay;
 	int count;

@@ -17,6 +17,11 @@ extern const char *rate_fixture_data_dir;
 // Loads data/model_lstm16_48k.json into m (runs its selftest). Aborts on failure.
 void rate_fixture_model(ModelDesc *m);
 
+// A model whose output is the sum of its `inputs` input channels (skip = inputs, an LSTM-1
+// with zero weights, a zero head) at rate: the player's delay shows unblurred. Aborts on
+// failure.
+void rate_fixture_identity_model(ModelDesc *m, double rate, int inputs);
+
 // frames of the test signal sampled at rate, as float32. The caller frees.
 float *rate_fixture_signal(double rate, size_t frames);
 
