@@ -128,7 +128,9 @@ static int dump_to_fd(const char *text, int fd)
 ModelStatus model_write_json_file(const char *path, const json_t *doc, int force, ModelError *err)
 {
 	struct stat sb;
+	mode_t mode = 0644; // mkstemp makes 0600; a model file is for sharing
 	if (stat(path, &sb) == 0) {
+		mode = sb.st_mode & 07777;
 		if (S_ISDIR(sb.st_mode))
 			return model_error_set(err, MODEL_ERR_IO, "%s: is a directory", path);
 		// Renaming over a device or a pipe would replace it, not write to it.
@@ -149,7 +151,7 @@ ModelStatus model_write_json_file(const char *path, const json_t *doc, int force
 		free(text);
 		return st;
 	}
-	int bad = dump_to_fd(text, fd);
+	int bad = fchmod(fd, mode) != 0 || dump_to_fd(text, fd);
 	int saved = errno;
 	free(text);
 	if (close(fd) != 0 && !bad) {
