@@ -2,6 +2,8 @@
 // Offline rendering through LstmNet in blocks, with the model's levels and knob inputs.
 #include "model_render.h"
 
+#include "rate_player.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -161,7 +163,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
                  const char *in_name, AudioBuffer *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
-	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0};
+	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0, 0};
 	if (!opt)
 		opt = &defaults;
 	if (!in_name)
@@ -179,7 +181,8 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		        "would have no effect", in_name);
 		return -1;
 	}
-	if (!opt->ignore_rate && in->sample_rate != m->sample_rate) {
+	const int convert = opt->rate_mode != 0 && in->sample_rate != m->sample_rate;
+	if (!opt->ignore_rate && !convert && in->sample_rate != m->sample_rate) {
 		set_err(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
 		        "file, e.g. with sox, or pass --ignore-rate)", in_name, in->sample_rate,
 		        m->sample_rate);
@@ -190,16 +193,29 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		return -1;
 
 	ModelError merr;
-	LstmNet *net = lstm_net_create(m, &opt->net, &merr);
-	if (!net) {
+	LstmNet *net = NULL;
+	RatePlayer *player = NULL;
+	if (convert)
+		player = rate_player_create_opt(m, in->sample_rate, (RateMode)(opt->rate_mode - 1),
+		                                RENDER_BLOCK, &opt->net, &merr);
+	else
+		net = lstm_net_create(m, &opt->net, &merr);
+	if (!net && !player) {
 		set_err(err, err_len, "cannot build the network: %s", merr.message);
 		return -1;
 	}
+	// The rate player delays its output: run `latency` frames of silence past the end and
+	// drop as many from the start.
+	const long latency = player ? (long)rate_player_latency(player) : 0;
+	const long total = in->frames + latency;
 	float *chan = malloc((size_t)RENDER_BLOCK * (size_t)inputs * sizeof *chan);
-	if (!chan || audio_buffer_alloc(out, in->frames, 1, in->sample_rate) != 0) {
+	float *raw = malloc(((size_t)total + 1) * sizeof *raw);
+	if (!chan || !raw || audio_buffer_alloc(out, in->frames, 1, in->sample_rate) != 0) {
 		set_err(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
 		free(chan);
+		free(raw);
 		lstm_net_destroy(net);
+		rate_player_destroy(player);
 		return -1;
 	}
 	const float in_gain = powf(10.0f, m->input_gain_db / 20.0f);
@@ -208,27 +224,34 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	for (int c = 0; c < inputs; ++c)
 		ptr[c] = chan + (size_t)c * RENDER_BLOCK;
 	int rc = 0;
-	for (long s = 0; s < in->frames && rc == 0; s += RENDER_BLOCK) {
-		long n = in->frames - s < RENDER_BLOCK ? in->frames - s : RENDER_BLOCK;
-		const float *src = in->data + (size_t)s * (size_t)from_file;
+	for (long s = 0; s < total; s += RENDER_BLOCK) {
+		long n = total - s < RENDER_BLOCK ? total - s : RENDER_BLOCK;
 		for (long t = 0; t < n; ++t) {
-			chan[t] = src[(size_t)t * (size_t)from_file] * in_gain;
+			// Past the end (the latency tail): silence, with the knobs held at their last value.
+			const long frame = s + t < in->frames ? s + t : in->frames - 1;
+			const float *src = frame >= 0 ? in->data + (size_t)frame * (size_t)from_file : NULL;
+			chan[t] = s + t < in->frames ? src[0] * in_gain : 0.0f;
 			for (int c = 1; c < inputs; ++c)
 				chan[(size_t)c * RENDER_BLOCK + (size_t)t] =
-					from_file == inputs ? src[(size_t)t * (size_t)from_file + (size_t)c] : knob[c - 1];
+					from_file == inputs && src ? src[c] : knob[c - 1];
 		}
-		float *y = out->data + s;
-		lstm_net_process(net, ptr, y, (uint32_t)n);
-		for (long t = 0; t < n; ++t) {
-			y[t] *= out_gain;
-			if (!isfinite(y[t])) {
-				set_err(err, err_len, "%s: the model's output is not finite at frame %ld (the "
-				        "network is unstable on this input)", in_name, s + t);
-				rc = -1;
-				break;
-			}
+		if (player)
+			rate_player_process(player, ptr, raw + s, (uint32_t)n);
+		else
+			lstm_net_process(net, ptr, raw + s, (uint32_t)n);
+	}
+	for (long t = 0; t < in->frames; ++t) {
+		float *y = out->data + t;
+		*y = raw[t + latency] * out_gain;
+		if (!isfinite(*y)) {
+			set_err(err, err_len, "%s: the model's output is not finite at frame %ld (the "
+			        "network is unstable on this input)", in_name, t);
+			rc = -1;
+			break;
 		}
 	}
+	free(raw);
+	rate_player_destroy(player);
 	free(chan);
 	lstm_net_destroy(net);
 	if (rc != 0)
