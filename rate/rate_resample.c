@@ -57,19 +57,21 @@ static uint32_t measure_latency(RateResampler *rs, uint32_t model_rate, uint32_t
 		span = 262144;
 		margin = 1;
 	}
+	// One input sample yields at most ceil(ratio) outputs: 48 at the widest rates accepted.
+	enum { MOST = 64 };
 	const float zero = 0.0f;
-	float model[8], host[8];
+	float model[MOST], host[MOST];
 	uint64_t produced = 0;
 	int64_t worst = 0;
 	for (uint64_t i = 0; i < span; i++) {
-		spx_uint32_t in_len = 1, out_len = 8;
+		spx_uint32_t in_len = 1, out_len = MOST;
 		for (int c = 0; c < rs->inputs; c++) {
 			in_len = 1;
-			out_len = 8;
+			out_len = MOST;
 			speex_resampler_process_float(rs->down, (spx_uint32_t)c, &zero, &in_len, model,
 			                              &out_len);
 		}
-		spx_uint32_t m_len = out_len, h_len = 8;
+		spx_uint32_t m_len = out_len, h_len = MOST;
 		speex_resampler_process_float(rs->up, 0, model, &m_len, host, &h_len);
 		produced += h_len;
 		const int64_t shortfall = (int64_t)(i + 1) - (int64_t)produced;
