@@ -15,6 +15,9 @@
   48 kHz, run through the model by PyTorch's nn.LSTM in float64 from the zero state, then
   brought to the host rate by scipy.signal.resample_poly (float64, Kaiser-windowed polyphase
   FIR, zero phase): an implementation independent of libspeexdsp. Frame k is at time k / RATE.
+- expected_ts9_<rate>.f32: the same for model_ts9_lstm16_48k.json (a real pedal's network,
+  trained by train_demo_model.py, residual), with the signal scaled by TS9_GAIN to the level of
+  the DI guitar it was trained on, at 44.1, 88.2 and 96 kHz.
 
 Run with Debian's interpreter (python3-torch, python3-scipy):
     /usr/bin/python3 tests/rate/gen_reference.py
@@ -36,6 +39,8 @@ HIDDEN = 16
 DURATION = 0.25                 # seconds compared at each host rate
 TAIL = 0.02                     # extra seconds rendered so resample_poly's edge is outside
 HOST_RATES = [22050, 44100, 88200, 96000, 192000]
+TS9_RATES = [44100, 88200, 96000]
+TS9_GAIN = 0.3                  # the test signal peaks near 0.7; the DI guitar near 0.2
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
@@ -57,11 +62,24 @@ def make_model(rng):
     return w_ih, w_hh, b_ih, b_hh, d_w, d_b
 
 
-def run_model(params, x):
+def params_from_file(path):
+    """(w_ih, w_hh, b_ih, b_hh, d_w, d_b, skip) of a one-layer LSTM file in the project's format."""
+    with open(path) as fp:
+        doc = json.load(fp)
+    L, D = doc["layers"][0], doc["dense"][0]
+    H = L["hidden"]
+    assert L["type"] == "lstm" and len(doc["layers"]) == 1 and len(doc["dense"]) == 1
+    return (f32(L["W"]).reshape(4 * H, 1), f32(L["U"]).reshape(4 * H, H), f32(L["b_ih"]),
+            f32(L["b_hh"]), f32(D["W"]).reshape(1, H), f32(D["b"]),
+            doc["architecture"]["skip"])
+
+
+def run_model(params, x, skip=0):
     """PyTorch nn.LSTM in float64 on the float32 weights, zero initial state."""
-    w_ih, w_hh, b_ih, b_hh, d_w, d_b = params
-    lstm = torch.nn.LSTM(1, HIDDEN, batch_first=True).double()
-    lin = torch.nn.Linear(HIDDEN, 1).double()
+    w_ih, w_hh, b_ih, b_hh, d_w, d_b = params[:6]
+    H = w_hh.shape[1]
+    lstm = torch.nn.LSTM(1, H, batch_first=True).double()
+    lin = torch.nn.Linear(H, 1).double()
     with torch.no_grad():
         lstm.weight_ih_l0.copy_(torch.from_numpy(w_ih.astype(np.float64)))
         lstm.weight_hh_l0.copy_(torch.from_numpy(w_hh.astype(np.float64)))
@@ -69,8 +87,9 @@ def run_model(params, x):
         lstm.bias_hh_l0.copy_(torch.from_numpy(b_hh.astype(np.float64)))
         lin.weight.copy_(torch.from_numpy(d_w.astype(np.float64)))
         lin.bias.copy_(torch.from_numpy(d_b.astype(np.float64)))
-        h, _ = lstm(torch.from_numpy(np.asarray(x, np.float64)).reshape(1, -1, 1))
-        return lin(h).reshape(-1).numpy()
+        xt = torch.from_numpy(np.asarray(x, np.float64)).reshape(1, -1, 1)
+        h, _ = lstm(xt)
+        return (lin(h) + skip * xt).reshape(-1).numpy()
 
 
 def make_signal(rng):
@@ -141,12 +160,21 @@ def main():
     # The network sees float32 input, as the engine does.
     x48 = f32(signal_at(partials, env, MODEL_RATE, n48)).astype(np.float64)
     y48 = run_model(params, x48)
-    for rate in HOST_RATES:
+    write_expected(y48, HOST_RATES, "expected_%d.f32")
+
+    ts9 = params_from_file(os.path.join(DATA_DIR, "model_ts9_lstm16_48k.json"))
+    x48 = f32(TS9_GAIN * signal_at(partials, env, MODEL_RATE, n48)).astype(np.float64)
+    write_expected(run_model(ts9, x48, ts9[6]), TS9_RATES, "expected_ts9_%d.f32")
+
+
+def write_expected(y48, rates, pattern):
+    for rate in rates:
         q = Fraction(rate, MODEL_RATE)
         y = scipy.signal.resample_poly(y48, q.numerator, q.denominator)
         frames = int(round(DURATION * rate))
-        f32(y[:frames]).astype("<f4").tofile(os.path.join(DATA_DIR, "expected_%d.f32" % rate))
-        print("%6d Hz: %d frames, rms %.4f" % (rate, frames, float(np.sqrt(np.mean(y ** 2)))))
+        f32(y[:frames]).astype("<f4").tofile(os.path.join(DATA_DIR, pattern % rate))
+        print("%-22s %d frames, rms %.4f" % (pattern % rate, frames,
+                                             float(np.sqrt(np.mean(y ** 2)))))
 
 
 if __name__ == "__main__":

@@ -20,9 +20,14 @@ static void data_path(char *buf, size_t len, const char *name)
 
 void rate_fixture_model(ModelDesc *m)
 {
+	rate_fixture_model_named(m, "model_lstm16_48k.json");
+}
+
+void rate_fixture_model_named(ModelDesc *m, const char *name)
+{
 	char path[4096];
 	ModelError err;
-	data_path(path, sizeof path, "model_lstm16_48k.json");
+	data_path(path, sizeof path, name);
 	if (model_load_file(path, m, &err) != MODEL_OK) {
 		fprintf(stderr, "cannot load the test model: %s\n", err.message);
 		abort();
@@ -93,6 +98,11 @@ static void read_partials(Partials *s)
 
 float *rate_fixture_signal(double rate, size_t frames)
 {
+	return rate_fixture_signal_scaled(rate, frames, 1.0);
+}
+
+float *rate_fixture_signal_scaled(double rate, size_t frames, double gain)
+{
 	static Partials s;
 	read_partials(&s);
 	float *x = malloc(frames * sizeof *x + 1);
@@ -107,15 +117,20 @@ float *rate_fixture_signal(double rate, size_t frames)
 		u = u < 0.0 ? 0.0 : u > 1.0 ? 1.0 : u;
 		double e = 0.5 - 0.5 * cos(PI * u);
 		e *= exp(-(t > s.start ? t - s.start : 0.0) / s.decay);
-		x[k] = (float)(v * e);
+		x[k] = (float)(gain * (v * e));
 	}
 	return x;
 }
 
 float *rate_fixture_expected(int rate, size_t *frames)
 {
-	char name[64], path[4096];
-	snprintf(name, sizeof name, "expected_%d.f32", rate);
+	return rate_fixture_expected_named("expected_", rate, frames);
+}
+
+float *rate_fixture_expected_named(const char *prefix, int rate, size_t *frames)
+{
+	char name[256], path[4096];
+	snprintf(name, sizeof name, "%s%d.f32", prefix, rate);
 	data_path(path, sizeof path, name);
 	FILE *fp = fopen(path, "rb");
 	if (!fp || fseek(fp, 0, SEEK_END) != 0) {
