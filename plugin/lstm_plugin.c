@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: ISC
+// The LV2 glue: ports, URIDs, the worker that loads and frees models, patch messages and state.
+// The signal path itself is fx_core.c. Functions appear in lifecycle order; each names its LV2
+// threading class. Every host feature is optional: with none the plugin plays its default model
+// (loaded at instantiation) and ignores the atom ports.
+#include "fx_core.h"
+#include "lstm_uris.h"
+#include "model_load.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/atom/forge.h>
+#include <lv2/atom/util.h>
+#include <lv2/core/lv2.h>
+#include <lv2/core/lv2_util.h>
+#include <lv2/log/log.h>
+#include <lv2/log/logger.h>
+#include <lv2/patch/patch.h>
+#include <lv2/state/state.h>
+#include <lv2/urid/urid.h>
+#include <lv2/worker/worker.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef LSTM_DEFAULT_MODEL
+#error "LSTM_DEFAULT_MODEL (the default model's file name in the bundle) must be defined"
+#endif
+
+enum {
+	// Frames of silence (21 ms at 48 kHz) run through a model loaded mid-stream before it is
+	// faded in, so it starts from its resting state rather than h0.
+	PREWARM_FRAMES = 1024,
+	// Largest path accepted in a patch:Set (it travels through the worker's ring buffer).
+	MAX_MESSAGE_PATH = 2048,
+};
+
+typedef struct {
+	LV2_URID atom_Path;
+	LV2_URID atom_URID;
+	LV2_URID patch_Get;
+	LV2_URID patch_Set;
+	LV2_URID patch_property;
+	LV2_URID patch_value;
+	LV2_URID atom_String;
+	LV2_URID lstm_model;
+	LV2_URID lstm_knob_name[FX_MAX_KNOBS];
+} Urids;
+
+// A loaded model: the core's view first, so the core's FxModel pointer is this struct's.
+typedef struct {
+	FxModel fx;
+	char knob_name[FX_MAX_KNOBS][MODEL_NAME_LEN]; // the model's, "Knob N", or "(unused)"
+	char path[]; // absolute file name
+} LoadedModel;
+
+typedef enum {
+	JOB_LOAD = 1, // JobLoad: read, validate, self-test, build, prewarm; respond
+	JOB_FREE,     // JobFree: free a model the audio thread no longer uses
+	JOB_LOG,      // JobLog: report a bad patch message found on the audio thread
+} JobType;
+
+typedef enum {
+	BAD_NOT_OBJECT = 1,
+	BAD_NO_PROPERTY,
+	BAD_VALUE_TYPE,
+	BAD_PATH_LENGTH,
+} BadMessage;
+
+typedef struct {
+	uint32_t type;
+	uint32_t length; // path bytes including the terminating NUL
+	char path[MAX_MESSAGE_PATH];
+} JobLoad;
+
+typedef struct {
+	uint32_t type;
+	LoadedModel *model;
+} JobFree;
+
+typedef struct {
+	uint32_t type;
+	uint32_t what; // BadMessage
+	uint32_t detail;
+} JobLog;
+
+typedef struct {
+	uint32_t type; // JOB_LOAD
+	LoadedModel *model; // NULL when the load failed (already logged)
+} Response;
+
+typedef struct {
+	// Ports
+	const float *in;
+	float *out;
+	const LV2_Atom_Sequence *control;
+	LV2_Atom_Sequence *notify;
+	const float *in_gain, *out_gain, *mix, *enabled;
+	const float *knob[FX_MAX_KNOBS];
+
+	// Host features (any may be NULL)
+	LV2_URID_Map *map;
+	LV2_Worker_Schedule *schedule;
+	LV2_Log_Log *log;
+	LV2_Log_Logger logger;
+	LV2_Atom_Forge forge;
+	Urids uris;
+
+	double rate;
+	bool active;
+	bool notify_model; // tell the host which model plays at the next run
+	bool notify_names; // and the knob names (only when asked: hosts that do not know these
+	                   // read-only properties, such as Ardour 7, warn about each one)
+	bool first_run;    // the first run after activate starts at the controls, unsmoothed
+	FxCore fx;
+
+	// The model the plugin ends up playing once fades end, for state save on another thread.
+	// Models are freed only with free_lock held, so save can copy the path safely.
+	_Atomic(LoadedModel *) playing;
+	pthread_mutex_t free_lock;
+} Plugin;
+
+static void map_uris(LV2_URID_Map *map, Urids *u)
+{
+	u->atom_Path = map->map(map->handle, LV2_ATOM__Path);
+	u->atom_URID = map->map(map->handle, LV2_ATOM__URID);
+	u->patch_Get = map->map(map->handle, LV2_PATCH__Get);
+	u->patch_Set = map->map(map->handle, LV2_PATCH__Set);
+	u->patch_property = map->map(map->handle, LV2_PATCH__property);
+	u->patch_value = map->map(map->handle, LV2_PATCH__value);
+	u->atom_String = map->map(map->handle, LV2_ATOM__String);
+	u->lstm_model = map->map(map->handle, LSTM__model);
+	u->lstm_knob_name[0] = map->map(map->handle, LSTM__knob1Name);
+	u->lstm_knob_name[1] = map->map(map->handle, LSTM__knob2Name);
+	u->lstm_knob_name[2] = map->map(map->handle, LSTM__knob3Name);
+}
+
+// Reads, validates, self-tests and builds a model; logs why when it cannot. Worker or
+// instantiation thread: allocates and reads the file.
+static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
+{
+	ModelDesc desc;
+	ModelError err;
+	if (model_load_file(path, &desc, &err) != MODEL_OK) {
+		lv2_log_error(&self->logger, "lstm: model not loaded%s: %s\n",
+		              prewarm ? ", keeping the current one" : "", err.message);
+		return NULL;
+	}
+	LoadedModel *lm = NULL;
+	LstmNet *net = lstm_net_create(&desc, NULL, &err);
+	if (!net) {
+		lv2_log_error(&self->logger, "lstm: %s: cannot build the network: %s\n", path,
+		              err.message);
+		goto done;
+	}
+	const size_t len = strlen(path);
+	lm = malloc(sizeof(*lm) + len + 1);
+	if (!lm) {
+		lv2_log_error(&self->logger, "lstm: %s: out of memory\n", path);
+		lstm_net_destroy(net);
+		goto done;
+	}
+	fx_model_init(&lm->fx, net, &desc);
+	for (int k = 0; k < FX_MAX_KNOBS; k++) {
+		if (k < desc.num_controls && desc.controls[k].name[0])
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "%s", desc.controls[k].name);
+		else if (k < lm->fx.knobs)
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "Knob %d", k + 1);
+		else
+			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "(unused)");
+	}
+	memcpy(lm->path, path, len + 1);
+	if (desc.sample_rate != self->rate)
+		lv2_log_warning(&self->logger,
+		                "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; "
+		                "playing it unconverted (it will sound slightly different)\n",
+		                path, desc.sample_rate, self->rate);
+	if (prewarm)
+		fx_model_prewarm(&lm->fx, PREWARM_FRAMES, &desc);
+	else
+		lstm_net_reset(net);
+done:
+	model_desc_free(&desc);
+	return lm;
+}
+
+static void model_close(Plugin *self, LoadedModel *lm)
+{
+	if (!lm)
+		return;
+	pthread_mutex_lock(&self->free_lock);
+	lstm_net_destroy(lm->fx.net);
+	free(lm);
+	pthread_mutex_unlock(&self->free_lock);
+}
+
+// Frees everything the core retired. Not the audio thread.
+static void free_retired_now(Plugin *self)
+{
+	FxModel *m;
+	while ((m = fx_core_take_retired(&self->fx)))
+		model_close(self, (LoadedModel *)m);
+}
+
+// Installs a model with no fade and frees what it replaces. Instantiation class (no run).
+static void install_now(Plugin *self, LoadedModel *lm)
+{
+	if (fx_core_install_model(&self->fx, &lm->fx) != 0) {
+		free_retired_now(self);
+		fx_core_install_model(&self->fx, &lm->fx);
+	}
+	atomic_store(&self->playing, lm);
+	free_retired_now(self);
+	self->notify_model = true;
+}
+
+// Instantiation class.
+static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
+                              const char *bundle_path, const LV2_Feature *const *features)
+{
+	(void)descriptor;
+	Plugin *self = calloc(1, sizeof(*self));
+	if (!self)
+		return NULL;
+	lv2_features_query(features,
+	                   LV2_LOG__log, &self->log, false,
+	                   LV2_URID__map, &self->map, false,
+	                   LV2_WORKER__schedule, &self->schedule, false,
+	                   NULL);
+	lv2_log_logger_init(&self->logger, self->map, self->log);
+	if (self->map) {
+		map_uris(self->map, &self->uris);
+		lv2_atom_forge_init(&self->forge, self->map);
+	}
+	pthread_mutex_init(&self->free_lock, NULL);
+	self->rate = rate;
+	fx_core_init(&self->fx, rate);
+
+	const size_t blen = strlen(bundle_path);
+	const bool slash = blen > 0 && bundle_path[blen - 1] == '/';
+	char *path = malloc(blen + 2 + sizeof(LSTM_DEFAULT_MODEL));
+	if (!path) {
+		free(self);
+		return NULL;
+	}
+	strcpy(path, bundle_path);
+	if (!slash)
+		strcat(path, "/");
+	strcat(path, LSTM_DEFAULT_MODEL);
+	LoadedModel *lm = model_open(self, path, false);
+	if (lm)
+		install_now(self, lm);
+	else
+		lv2_log_error(&self->logger, "lstm: no default model: passing audio through\n");
+	free(path);
+	return self;
+}
+
+// Audio class.
+static void connect_port(LV2_Handle instance, uint32_t port, void *data)
+{
+	Plugin *self = instance;
+	switch ((LstmPort)port) {
+	case LSTM_PORT_IN: self->in = data; break;
+	case LSTM_PORT_OUT: self->out = data; break;
+	case LSTM_PORT_CONTROL: self->control = data; break;
+	case LSTM_PORT_NOTIFY: self->notify = data; break;
+	case LSTM_PORT_IN_GAIN: self->in_gain = data; break;
+	case LSTM_PORT_OUT_GAIN: self->out_gain = data; break;
+	case LSTM_PORT_MIX: self->mix = data; break;
+	case LSTM_PORT_ENABLED: self->enabled = data; break;
+	case LSTM_PORT_KNOB1: self->knob[0] = data; break;
+	case LSTM_PORT_KNOB2: self->knob[1] = data; break;
+	case LSTM_PORT_KNOB3: self->knob[2] = data; break;
+	case LSTM_NUM_PORTS: break;
+	}
+}
+
+// Instantiation class: networks back to their initial state, parameters at their targets.
+static void activate(LV2_Handle instance)
+{
+	Plugin *self = instance;
+	fx_core_reset(&self->fx);
+	free_retired_now(self);
+	self->active = true;
+	self->first_run = true;
+	self->notify_model = true;
+}
+
+// Audio class: a bad message is reported through the worker, which may log.
+static void report_bad_message(Plugin *self, BadMessage what, uint32_t detail)
+{
+	if (self->schedule) {
+		const JobLog job = {JOB_LOG, what, detail};
+		self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job);
+	}
+}
+
+// Audio class.
+static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
+{
+	const Urids *u = &self->uris;
+	const LV2_Atom *property = NULL, *value = NULL;
+	lv2_atom_object_get(obj, u->patch_property, &property, u->patch_value, &value, 0);
+	if (!property || property->type != u->atom_URID) {
+		report_bad_message(self, BAD_NO_PROPERTY, 0);
+		return;
+	}
+	if (((const LV2_Atom_URID *)property)->body != u->lstm_model)
+		return; // another plugin's property: not an error
+	if (!value || value->type != u->atom_Path) {
+		report_bad_message(self, BAD_VALUE_TYPE, value ? value->type : 0);
+		self->notify_model = true;
+		return;
+	}
+	const char *path = LV2_ATOM_BODY_CONST(value);
+	if (value->size < 2 || value->size > MAX_MESSAGE_PATH || path[value->size - 1] != '\0') {
+		report_bad_message(self, BAD_PATH_LENGTH, value->size);
+		self->notify_model = true;
+		return;
+	}
+	if (!self->schedule) {
+		self->notify_model = true;
+		return; // no worker: the model cannot change while running; the host hears which plays
+	}
+	JobLoad job;
+	job.type = JOB_LOAD;
+	job.length = value->size;
+	memcpy(job.path, path, value->size);
+	const uint32_t size = (uint32_t)offsetof(JobLoad, path) + value->size;
+	if (self->schedule->schedule_work(self->schedule->handle, size, &job) != LV2_WORKER_SUCCESS)
+		self->notify_model = true;
+}
+
+// Audio class.
+static void handle_event(Plugin *self, const LV2_Atom_Event *ev)
+{
+	const Urids *u = &self->uris;
+	if (!lv2_atom_forge_is_object_type(&self->forge, ev->body.type)) {
+		report_bad_message(self, BAD_NOT_OBJECT, ev->body.type);
+		return;
+	}
+	const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
+	if (obj->body.otype == u->patch_Set)
+		handle_set(self, obj);
+	else if (obj->body.otype == u->patch_Get)
+		self->notify_model = self->notify_names = true;
+}
+
+// Audio class: one patch:Set of a property to a path or string. Returns 0 when out of room.
+static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char *value)
+{
+	const Urids *u = &self->uris;
+	LV2_Atom_Forge *forge = &self->forge;
+	LV2_Atom_Forge_Frame frame;
+	if (!lv2_atom_forge_frame_time(forge, 0) ||
+	    !lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
+		return 0;
+	lv2_atom_forge_key(forge, u->patch_property);
+	lv2_atom_forge_urid(forge, property);
+	lv2_atom_forge_key(forge, u->patch_value);
+	const uint32_t len = (uint32_t)strlen(value);
+	const LV2_Atom_Forge_Ref ref = type == u->atom_Path ? lv2_atom_forge_path(forge, value, len)
+	                                                    : lv2_atom_forge_string(forge, value, len);
+	lv2_atom_forge_pop(forge, &frame);
+	return ref != 0;
+}
+
+// Audio class: the model that plays (or is about to), and after a patch:Get its knob names, on
+// the notify port.
+static void write_notify(Plugin *self)
+{
+	const Urids *u = &self->uris;
+	const LoadedModel *lm = (const LoadedModel *)fx_core_model(&self->fx);
+	if (self->fx.pending)
+		lm = (const LoadedModel *)self->fx.pending;
+	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "");
+	for (int k = 0; k < FX_MAX_KNOBS && ok && self->notify_names; k++)
+		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
+		               lm ? lm->knob_name[k] : "(unused)");
+	if (ok)
+		self->notify_model = self->notify_names = false;
+}
+
+// Audio class.
+static void run(LV2_Handle instance, uint32_t n)
+{
+	Plugin *self = instance;
+	FxCore *fx = &self->fx;
+	if (self->in_gain)
+		fx_core_set_input_gain_db(fx, *self->in_gain);
+	if (self->out_gain)
+		fx_core_set_output_gain_db(fx, *self->out_gain);
+	if (self->mix)
+		fx_core_set_mix(fx, *self->mix);
+	if (self->enabled)
+		fx_core_set_enabled(fx, *self->enabled > 0.5f);
+	for (int k = 0; k < FX_MAX_KNOBS; k++)
+		if (self->knob[k])
+			fx_core_set_knob(fx, k, *self->knob[k]);
+	if (self->first_run) {
+		fx_core_snap_parameters(fx);
+		self->first_run = false;
+	}
+
+	LV2_Atom_Forge_Frame seq_frame;
+	bool notifying = false;
+	if (self->map && self->notify) {
+		const uint32_t capacity = self->notify->atom.size;
+		lv2_atom_forge_set_buffer(&self->forge, (uint8_t *)self->notify, capacity);
+		notifying = lv2_atom_forge_sequence_head(&self->forge, &seq_frame, 0) != 0;
+	}
+	if (self->map && self->control)
+		LV2_ATOM_SEQUENCE_FOREACH (self->control, ev)
+			handle_event(self, ev);
+
+	if (self->in && self->out)
+		fx_core_process(fx, self->in, self->out, n);
+
+	if (self->schedule) {
+		FxModel *m;
+		while ((m = fx_core_take_retired(fx))) {
+			const JobFree job = {JOB_FREE, (LoadedModel *)m};
+			if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job) !=
+			    LV2_WORKER_SUCCESS) {
+				fx_core_retire(fx, m); // try again next cycle
+				break;
+			}
+		}
+	}
+	if (notifying) {
+		if (self->notify_model)
+			write_notify(self);
+		lv2_atom_forge_pop(&self->forge, &seq_frame);
+	}
+}
+
+// Worker thread: loads and frees models, logs bad messages.
+static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function respond,
+                              LV2_Worker_Respond_Handle handle, uint32_t size, const void *data)
+{
+	Plugin *self = instance;
+	uint32_t type;
+	if (size < sizeof(type))
+		return LV2_WORKER_ERR_UNKNOWN;
+	memcpy(&type, data, sizeof(type));
+	if (type == JOB_FREE && size == sizeof(JobFree)) {
+		JobFree job;
+		memcpy(&job, data, sizeof(job));
+		model_close(self, job.model);
+	} else if (type == JOB_LOAD && size > offsetof(JobLoad, path) &&
+	           ((const char *)data)[size - 1] == '\0') {
+		const JobLoad *job = data;
+		const Response r = {JOB_LOAD, model_open(self, job->path, true)};
+		respond(handle, sizeof(r), &r);
+	} else if (type == JOB_LOG && size == sizeof(JobLog)) {
+		JobLog job;
+		memcpy(&job, data, sizeof(job));
+		switch ((BadMessage)job.what) {
+		case BAD_NOT_OBJECT:
+			lv2_log_error(&self->logger, "lstm: control port: event of type %u is not an "
+			              "object, ignored\n", job.detail);
+			break;
+		case BAD_NO_PROPERTY:
+			lv2_log_error(&self->logger, "lstm: patch:Set without a patch:property URID, "
+			              "ignored\n");
+			break;
+		case BAD_VALUE_TYPE:
+			lv2_log_error(&self->logger, "lstm: patch:Set of the model: the value must be an "
+			              "atom:Path (got type %u), ignored\n", job.detail);
+			break;
+		case BAD_PATH_LENGTH:
+			lv2_log_error(&self->logger, "lstm: patch:Set of the model: bad path (%u bytes, "
+			              "empty, unterminated or over %d), ignored\n", job.detail,
+			              MAX_MESSAGE_PATH);
+			break;
+		}
+	} else {
+		return LV2_WORKER_ERR_UNKNOWN;
+	}
+	return LV2_WORKER_SUCCESS;
+}
+
+// Audio class: swaps the new model in (the core crossfades) and tells the host.
+static LV2_Worker_Status work_response(LV2_Handle instance, uint32_t size, const void *data)
+{
+	Plugin *self = instance;
+	Response r;
+	if (size != sizeof(r))
+		return LV2_WORKER_ERR_UNKNOWN;
+	memcpy(&r, data, sizeof(r));
+	self->notify_model = true;
+	if (!r.model)
+		return LV2_WORKER_SUCCESS;
+	if (fx_core_offer_model(&self->fx, &r.model->fx) == 0) {
+		atomic_store_explicit(&self->playing, r.model, memory_order_release);
+	} else if (self->schedule) {
+		const JobFree job = {JOB_FREE, r.model};
+		self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job);
+	}
+	return LV2_WORKER_SUCCESS;
+}
+
+// Instantiation class.
+static void deactivate(LV2_Handle instance)
+{
+	Plugin *self = instance;
+	self->active = false;
+}
+
+// Instantiation class.
+static void cleanup(LV2_Handle instance)
+{
+	Plugin *self = instance;
+	FxCore *fx = &self->fx;
+	fx_core_retire(fx, fx->old);
+	fx_core_retire(fx, fx->pending);
+	fx_core_retire(fx, fx->cur);
+	fx->old = fx->pending = fx->cur = NULL;
+	free_retired_now(self);
+	pthread_mutex_destroy(&self->free_lock);
+	free(self);
+}
+
+// State save: its own threading class, may run during run(). Stores the model as an abstract
+// path; the control ports' values are saved by the host with the port values.
+static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store,
+                             LV2_State_Handle handle, uint32_t flags,
+                             const LV2_Feature *const *features)
+{
+	(void)flags;
+	Plugin *self = instance;
+	if (!self->map)
+		return LV2_STATE_ERR_NO_FEATURE;
+	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
+	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
+
+	pthread_mutex_lock(&self->free_lock);
+	const LoadedModel *lm = atomic_load_explicit(&self->playing, memory_order_acquire);
+	char *abs = lm ? strdup(lm->path) : NULL;
+	pthread_mutex_unlock(&self->free_lock);
+	if (!abs)
+		return lm ? LV2_STATE_ERR_UNKNOWN : LV2_STATE_SUCCESS;
+
+	char *stored = map_path ? map_path->abstract_path(map_path->handle, abs) : abs;
+	LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
+	if (stored)
+		st = store(handle, self->uris.lstm_model, stored, strlen(stored) + 1,
+		           self->uris.atom_Path, LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+	if (stored && stored != abs) {
+		if (free_path)
+			free_path->free_path(free_path->handle, stored);
+		else
+			free(stored);
+	}
+	free(abs);
+	return st;
+}
+
+// State restore: may run concurrently with run() (state:threadSafeRestore). Through the worker
+// the host passes when active, directly otherwise.
+static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve,
+                                LV2_State_Handle handle, uint32_t flags,
+                                const LV2_Feature *const *features)
+{
+	(void)flags;
+	Plugin *self = instance;
+	if (!self->map)
+		return LV2_STATE_ERR_NO_FEATURE;
+	size_t size = 0;
+	uint32_t type = 0, vflags = 0;
+	const char *value = retrieve(handle, self->uris.lstm_model, &size, &type, &vflags);
+	if (!value)
+		return LV2_STATE_SUCCESS; // nothing saved: keep the current model
+	if (type != self->uris.atom_Path || size < 2 || value[size - 1] != '\0') {
+		lv2_log_error(&self->logger, "lstm: state: the model is not an atom:Path, ignored\n");
+		return LV2_STATE_ERR_BAD_TYPE;
+	}
+	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
+	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
+	// With state:threadSafeRestore the host may call restore during run() and then passes a
+	// worker for it: the load goes through that worker. Without one, restore is not concurrent
+	// with run(), so the model is installed directly.
+	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
+	char *path = map_path ? map_path->absolute_path(map_path->handle, value) : strdup(value);
+	if (!path)
+		return LV2_STATE_ERR_UNKNOWN;
+
+	LV2_State_Status st = LV2_STATE_SUCCESS;
+	const size_t len = strlen(path) + 1;
+	if (self->active && schedule && len <= MAX_MESSAGE_PATH) {
+		JobLoad job;
+		job.type = JOB_LOAD;
+		job.length = (uint32_t)len;
+		memcpy(job.path, path, len);
+		if (schedule->schedule_work(schedule->handle, (uint32_t)(offsetof(JobLoad, path) + len),
+		                            &job) != LV2_WORKER_SUCCESS)
+			st = LV2_STATE_ERR_UNKNOWN;
+	} else {
+		LoadedModel *lm = model_open(self, path, false);
+		if (lm)
+			install_now(self, lm);
+		else
+			st = LV2_STATE_ERR_UNKNOWN;
+	}
+	if (map_path && free_path)
+		free_path->free_path(free_path->handle, path);
+	else
+		free(path);
+	return st;
+}
+
+// Discovery class.
+static const void *extension_data(const char *uri)
+{
+	static const LV2_Worker_Interface worker = {work, work_response, NULL};
+	static const LV2_State_Interface state = {save, restore};
+	if (!strcmp(uri, LV2_WORKER__interface))
+		return &worker;
+	if (!strcmp(uri, LV2_STATE__interface))
+		return &state;
+	return NULL;
+}
+
+static const LV2_Descriptor descriptor = {
+	LSTM_URI, instantiate, connect_port, activate, run, deactivate, cleanup, extension_data,
+};
+
+// Discovery class: the only exported symbol.
+LV2_SYMBOL_EXPORT const LV2_Descriptor *lv2_descriptor(uint32_t index)
+{
+	return index == 0 ? &descriptor : NULL;
+}

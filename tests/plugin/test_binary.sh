@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The plugin binary exports lv2_descriptor and nothing else, and links only what it needs
+# (libm, libjansson, libc; sanitizer runtimes in a sanitizer build).
+# Usage: test_binary.sh <lstm.so>
+set -euo pipefail
+so=$1
+command -v nm >/dev/null || { echo "SKIP: nm (binutils) is not installed"; exit 77; }
+exported=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVWiu]$/ {print $3}' | sort -u)
+echo "exported: $exported"
+[ "$exported" = "lv2_descriptor" ] || { echo "FAIL: exports more than lv2_descriptor"; exit 1; }
+needed=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+echo "needs: $(echo $needed)"
+for lib in $needed; do
+	case $lib in
+	libm.so.*|libjansson.so.*|libc.so.*) ;;
+	libasan.so.*|libubsan.so.*|libgcc_s.so.*|libstdc++.so.*|libpthread.so.*|libdl.so.*|librt.so.*)
+		[ -n "${SANITIZED:-}" ] || { echo "FAIL: links $lib"; exit 1; } ;;
+	*) echo "FAIL: links $lib, which it does not need"; exit 1 ;;
+	esac
+done
+echo "binary ok"

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: ISC
+// The plugin through lilv, as a host sees it: the bundle and its presets load; at 44.1, 48 and
+// 96 kHz, with and without host features, noise, silence and impulses in blocks of 0, 1, 3, 64,
+// 4096 and random sizes, in place or not, give exactly the engine's output for the default
+// model; state saved to disk and restored into a new instance gives identical output; a
+// thousand model switches (threaded and synchronous worker) with bad files and malformed
+// messages mixed in never crash, log each problem, keep the current model, and never jump
+// more than the stated bound.
+// Usage: test_plugin <bundle-dir> <default-model> <model-a> <model-b> <model-c>
+//   (models as file names inside the bundle)
+#undef NDEBUG
+#include "lstm_uris.h"
+#include "lv2_host.h"
+#include "lstm_net.h"
+#include "model_file.h"
+#include "model_load.h"
+#include "model_selftest.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/presets/presets.h>
+
+#include <assert.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { SIG_LEN = 5000, FADE_48K = 1440 };
+
+static HostWorld *hw;
+static char default_model[HOST_PATH_MAX];
+static char models[3][HOST_PATH_MAX];       // the bundle's
+static char small_models[3][HOST_PATH_MAX]; // for the switch test, written by write_small_models
+static char small_dir[] = "/tmp/lstm-switch-XXXXXX";
+static uint32_t rng_state = 4242u;
+
+static uint32_t rnd(void)
+{
+	rng_state = rng_state * 1664525u + 1013904223u;
+	return rng_state >> 8;
+}
+
+static void nap_us(long us)
+{
+	const struct timespec ts = {0, us * 1000};
+	nanosleep(&ts, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static float noise(void) { return (float)(rnd() / 16777216.0 * 2.0 - 1.0) * 0.5f; }
+
+// The engine alone on a model file with every knob at the model's default (what the plugin's
+// knob ports mean at their default, 0.5) and the model's own levels around it, as the plugin
+// applies them: the reference.
+static void engine_render(const char *path, const float *in, float *out, uint32_t n)
+{
+	ModelDesc m;
+	ModelError err;
+	if (model_load_file(path, &m, &err) != MODEL_OK) {
+		fprintf(stderr, "%s\n", err.message);
+		exit(1);
+	}
+	LstmNet *net = lstm_net_create(&m, NULL, &err);
+	assert(net);
+	float *buf = malloc((size_t)n * 4 * sizeof(float));
+	float *x = buf + (size_t)n * 3;
+	const float level_in = m.input_gain_db == 0.0f ? 1.0f : powf(10.0f, m.input_gain_db / 20.0f);
+	const float level_out = m.output_gain_db == 0.0f ? 1.0f : powf(10.0f, m.output_gain_db / 20.0f);
+	for (uint32_t t = 0; t < n; t++)
+		x[t] = level_in == 1.0f ? in[t] : in[t] * level_in;
+	const float *inputs[4] = {x};
+	for (int k = 0; k < m.inputs - 1; k++) {
+		const float def = k < m.num_controls ? m.controls[k].def : 0.5f;
+		for (uint32_t t = 0; t < n; t++)
+			buf[(size_t)k * n + t] = def;
+		inputs[1 + k] = buf + (size_t)k * n;
+	}
+	lstm_net_process(net, inputs, out, n);
+	if (level_out != 1.0f)
+		for (uint32_t t = 0; t < n; t++)
+			out[t] *= level_out;
+	free(buf);
+	lstm_net_destroy(net);
+	model_desc_free(&m);
+}
+
+// What the plugin calls knob k of a model file: its control name, "Knob N" or "(unused)".
+static void expected_knob_name(const char *path, int k, char *name, size_t len)
+{
+	ModelDesc m;
+	ModelError err;
+	assert(model_load_file(path, &m, &err) == MODEL_OK);
+	if (k < m.num_controls && m.controls[k].name[0])
+		snprintf(name, len, "%s", m.controls[k].name);
+	else
+		snprintf(name, len, k < m.inputs - 1 ? "Knob %d" : "(unused)", k + 1);
+	model_desc_free(&m);
+}
+
+static void test_bundle_and_presets(void)
+{
+	assert(lilv_plugin_get_num_ports(hw->plugin) == LSTM_NUM_PORTS);
+	LilvNode *pset = lilv_new_uri(hw->world, LV2_PRESETS__Preset);
+	LilvNodes *presets = lilv_plugin_get_related(hw->plugin, pset);
+	assert(lilv_nodes_size(presets) >= 3);
+	int checked = 0;
+	static char seen[8][HOST_PATH_MAX];
+	LILV_FOREACH (nodes, it, presets) {
+		const LilvNode *preset = lilv_nodes_get(presets, it);
+		assert(lilv_world_load_resource(hw->world, preset) >= 0);
+		LilvState *state = lilv_state_new_from_world(hw->world, &hw->map, preset);
+		assert(state);
+		assert(lilv_state_get_label(state));
+		HostInstance *hi = host_instance_new(hw, 48000, HOST_SYNC_WORKER);
+		assert(hi);
+		lilv_instance_deactivate(hi->instance);
+		host_state_restore(hi, state);
+		lilv_instance_activate(hi->instance);
+		float buf[64] = {0};
+		host_run(hi, buf, buf, 64);
+		// The preset names a model file inside the bundle, and that is what now plays.
+		printf("preset %s -> %s\n", lilv_state_get_label(state), hi->notified_model);
+		assert(!strncmp(hi->notified_model, hw->bundle_dir, strlen(hw->bundle_dir)));
+		assert(access(hi->notified_model, R_OK) == 0);
+		for (int k = 0; k < checked && k < 8; k++)
+			assert(strcmp(seen[k], hi->notified_model) != 0); // each preset its own model
+		if (checked < 8)
+			snprintf(seen[checked], sizeof(seen[checked]), "%s", hi->notified_model);
+		host_instance_free(hi);
+		lilv_state_free(state);
+		checked++;
+	}
+	assert(checked >= 3);
+	lilv_nodes_free(presets);
+	lilv_node_free(pset);
+}
+
+typedef enum { SIG_NOISE, SIG_SILENCE, SIG_IMPULSES, NUM_SIGNALS } Signal;
+
+static void make_signal(Signal s, float *v, uint32_t n)
+{
+	for (uint32_t t = 0; t < n; t++)
+		v[t] = s == SIG_NOISE ? noise() : (s == SIG_IMPULSES && t % 1500 == 7) ? 0.9f : 0.0f;
+}
+
+// Runs the whole signal through hi in blocks of block (0: zero-length runs between random
+// ones; -1: random sizes).
+static void render(HostInstance *hi, const float *in, float *out, uint32_t n, int block,
+                   int in_place)
+{
+	if (in_place)
+		memcpy(out, in, n * sizeof(float));
+	const float *src = in_place ? out : in;
+	for (uint32_t done = 0; done < n;) {
+		uint32_t len = block > 0 ? (uint32_t)block : 1 + rnd() % 700;
+		if (len > n - done)
+			len = n - done;
+		if (block == 0)
+			host_run(hi, src + done, out + done, 0);
+		host_run(hi, src + done, out + done, len);
+		done += len;
+	}
+}
+
+static void test_rates_blocks_and_features(void)
+{
+	static float in[SIG_LEN], out[SIG_LEN], ref[NUM_SIGNALS][SIG_LEN], sig[NUM_SIGNALS][SIG_LEN];
+	for (int s = 0; s < NUM_SIGNALS; s++) {
+		make_signal((Signal)s, sig[s], SIG_LEN);
+		engine_render(default_model, sig[s], ref[s], SIG_LEN);
+	}
+	const double rates[] = {44100, 48000, 96000};
+	const int blocks[] = {0, 1, 3, 64, 4096, -1};
+	const HostMode modes[] = {HOST_NO_FEATURES, HOST_SYNC_WORKER};
+	int runs = 0;
+	for (int r = 0; r < 3; r++) {
+		// Without host features only at 48 kHz: the rate changes nothing on that path.
+		for (int md = rates[r] == 48000 ? 0 : 1; md < 2; md++) {
+			const uint32_t warnings = host_log_warnings();
+			HostInstance *hi = host_instance_new(hw, rates[r], modes[md]);
+			assert(hi);
+			// Only a host with the log feature hears about the rate mismatch.
+			if (modes[md] != HOST_NO_FEATURES)
+				assert(host_log_warnings() - warnings == (rates[r] != 48000 ? 1u : 0u));
+			for (int s = 0; s < NUM_SIGNALS; s++)
+				for (int b = 0; b < 6; b++)
+					for (int ip = 0; ip < 2; ip++) {
+						lilv_instance_deactivate(hi->instance);
+						lilv_instance_activate(hi->instance);
+						memcpy(in, sig[s], sizeof(in));
+						render(hi, in, out, SIG_LEN, blocks[b], ip);
+						if (memcmp(out, ref[s], sizeof(out)) != 0) {
+							fprintf(stderr, "rate %g mode %d signal %d block %d in-place %d: "
+							        "differs from the engine\n", rates[r], md, s, blocks[b], ip);
+							abort();
+						}
+						runs++;
+					}
+			host_instance_free(hi);
+		}
+	}
+	printf("%d renders bit-identical to the engine\n", runs);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[HOST_PATH_MAX];
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+// Whether two names lead to the same file (a restored state may name a link to the model).
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// Runs blocks of silence until the notify port reports path (or gives up).
+static void wait_for_model(HostInstance *hi, const char *path)
+{
+	float buf[256];
+	for (int k = 0; k < 20000; k++) {
+		memset(buf, 0, sizeof(buf));
+		host_run(hi, buf, buf, 256);
+		if (same_file(hi->notified_model, path))
+			break;
+		host_settle(hi);
+	}
+	assert(same_file(hi->notified_model, path));
+}
+
+static void test_state_round_trip(void)
+{
+	HostInstance *a = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	a->controls[LSTM_PORT_IN_GAIN] = 3.0f;
+	a->controls[LSTM_PORT_OUT_GAIN] = -2.0f;
+	a->controls[LSTM_PORT_MIX] = 0.8f;
+	a->controls[LSTM_PORT_KNOB1] = 0.3f;
+	host_send_model(a, models[2], HOST_MSG_PATH);
+	wait_for_model(a, models[2]);
+
+	char dir[] = "/tmp/lstm-state-XXXXXX";
+	assert(mkdtemp(dir));
+	LilvState *saved = host_state_save(a, dir);
+	assert(saved);
+	assert(lilv_state_save(hw->world, &hw->map, &hw->unmap, saved, NULL, dir, "state.ttl") == 0);
+	lilv_state_free(saved);
+	char file[HOST_PATH_MAX];
+	snprintf(file, sizeof(file), "%s/state.ttl", dir);
+	LilvState *loaded = lilv_state_new_from_file(hw->world, &hw->map, NULL, file);
+	assert(loaded);
+
+	// Restored while inactive: loads directly.
+	HostInstance *b = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	lilv_instance_deactivate(b->instance);
+	host_state_restore(b, loaded);
+	lilv_instance_activate(b->instance);
+	assert(b->controls[LSTM_PORT_IN_GAIN] == 3.0f && b->controls[LSTM_PORT_MIX] == 0.8f);
+	assert(b->controls[LSTM_PORT_KNOB1] == 0.3f && b->controls[LSTM_PORT_OUT_GAIN] == -2.0f);
+	// The original, reset to its initial state, and the restored copy play the same bits.
+	lilv_instance_deactivate(a->instance);
+	lilv_instance_activate(a->instance);
+	static float in[SIG_LEN], out_a[SIG_LEN], out_b[SIG_LEN], out_default[SIG_LEN];
+	make_signal(SIG_NOISE, in, SIG_LEN);
+	render(a, in, out_a, SIG_LEN, 256, 0);
+	render(b, in, out_b, SIG_LEN, 256, 0);
+	assert(same_file(b->notified_model, models[2]));
+	// The knob names come from the model file; the plugin sends them when asked.
+	assert(!b->knob_names[0][0]);
+	host_send_get(b);
+	float silence[64] = {0};
+	host_run(b, silence, silence, 64);
+	for (int k = 0; k < 3; k++) {
+		char name[64];
+		expected_knob_name(models[2], k, name, sizeof(name));
+		assert(!strcmp(b->knob_names[k], name));
+	}
+	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
+	engine_render(default_model, in, out_default, SIG_LEN);
+	assert(memcmp(out_a, out_default, sizeof(out_a)) != 0);
+
+	// Restored while running: through the worker, then announced.
+	HostInstance *c = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	host_state_restore(c, loaded);
+	wait_for_model(c, models[2]);
+
+	lilv_state_free(loaded);
+	host_instance_free(a);
+	host_instance_free(b);
+	host_instance_free(c);
+	remove_dir(dir);
+}
+
+// Largest sample-to-sample step of a model alone on the input, after its start; its output.
+static float steady_jump(const char *path, const float *in, float *out, uint32_t n, float *peak)
+{
+	engine_render(path, in, out, n);
+	float j = 0.0f;
+	for (uint32_t t = 2000; t < n; t++) {
+		j = fmaxf(j, fabsf(out[t] - out[t - 1]));
+		*peak = fmaxf(*peak, fabsf(out[t]));
+	}
+	return j;
+}
+
+// Three small seeded models (hidden 3, 5, 7; 1 or 2 inputs; a 64-frame self-test each) so that
+// a thousand loads stay quick whatever size the bundle's trained models have.
+static void write_small_models(void)
+{
+	assert(mkdtemp(small_dir));
+	for (int k = 0; k < 3; k++) {
+		ModelDesc m;
+		model_desc_init(&m);
+		m.inputs = k == 2 ? 2 : 1;
+		m.skip = k == 1 ? 0 : 1;
+		m.sample_rate = 48000.0;
+		m.num_layers = 1;
+		const int h = 3 + 2 * k;
+		m.layers[0] = (RecurrentLayerDesc){.cell = CELL_LSTM, .inputs = m.inputs, .hidden = h};
+		m.num_dense = 1;
+		m.dense[0] = (DenseLayerDesc){.inputs = h, .outputs = 1, .activation = ACT_LINEAR};
+		assert(model_desc_alloc_layer(&m.layers[0]) == 0);
+		assert(model_desc_alloc_dense(&m.dense[0]) == 0);
+		const int g = 4 * h;
+		for (int i = 0; i < g * m.inputs; i++)
+			m.layers[0].w_ih[i] = noise() * 3.0f;
+		for (int i = 0; i < g * h; i++)
+			m.layers[0].w_hh[i] = noise() * 0.5f;
+		for (int i = 0; i < h; i++)
+			m.dense[0].w[i] = noise() * (k == 1 ? 2.0f : 0.6f);
+		float input[64 * 2];
+		for (int i = 0; i < 64 * m.inputs; i++)
+			input[i] = noise();
+		ModelError err;
+		assert(model_selftest_fill(&m, input, 64, &err) == MODEL_OK);
+		snprintf(small_models[k], sizeof(small_models[k]), "%s/small%d.lstm.json", small_dir, k);
+		assert(model_write_file(small_models[k], &m, 0, &err) == MODEL_OK);
+		model_desc_free(&m);
+	}
+}
+
+static void remove_small_models(void)
+{
+	for (int k = 0; k < 3; k++)
+		unlink(small_models[k]);
+	rmdir(small_dir);
+}
+
+static void test_thousand_switches(HostMode mode)
+{
+	enum { BLOCK = 64, SWITCHES = 1000, SINE_LEN = 48000 };
+	static float sine[SINE_LEN];
+	for (int t = 0; t < SINE_LEN; t++)
+		sine[t] = 0.5f * sinf(2.0f * 3.14159265f * 200.0f * (float)t / 48000.0f);
+	static float alone[3][SINE_LEN];
+	float peak = 0.0f, steady = 0.0f, hard_cut = 0.0f;
+	for (int m = 0; m < 3; m++)
+		steady = fmaxf(steady, steady_jump(small_models[m], sine, alone[m], SINE_LEN, &peak));
+	// What switching without a crossfade could do: the largest gap between two models' outputs.
+	for (int t = 2000; t < SINE_LEN; t++)
+		for (int m = 0; m < 3; m++)
+			hard_cut = fmaxf(hard_cut, fabsf(alone[m][t] - alone[(m + 1) % 3][t]));
+	// The bound: the models' own largest step, plus the crossfade's slope across the largest
+	// difference two outputs can have, plus 0.02 for a model fading in from its prewarmed
+	// (silent-input) state.
+	const float bound = steady + 2.0f * peak / FADE_48K + 0.02f;
+	assert(bound < 0.5f * hard_cut); // so a click would fail the test
+
+	char bad_file[] = "/tmp/lstm-bad-XXXXXX";
+	const int fd = mkstemp(bad_file);
+	assert(fd >= 0);
+	assert(write(fd, "{\"format\": \"lstm-lv2\", \"version\": 1, \"layers\": [", 48) == 48);
+	close(fd);
+
+	HostInstance *hi = host_instance_new(hw, 48000, mode);
+	const uint32_t errors = host_log_errors();
+	uint32_t bad_sent = 0, phase = 0;
+	float buf[BLOCK], prev = 0.0f, jump = 0.0f;
+	uint64_t frames = 0;
+	const char *current = default_model;
+	for (int s = 0; s < SWITCHES; s++) {
+		const char *path = small_models[s % 3];
+		HostMessage kind = HOST_MSG_PATH;
+		if (s % 40 == 17) {
+			// Every kind of bad request in turn: a missing file, a broken file, then each
+			// malformed message.
+			const int bad = (s / 40) % 6;
+			path = bad == 0 ? "/nonexistent/model.json" : bad_file;
+			kind = bad < 2 ? HOST_MSG_PATH : (HostMessage)(bad - 1);
+			bad_sent++;
+		}
+		const uint32_t seen = hi->notifications;
+		host_send_model(hi, path, kind);
+		// Play until the plugin answers (at once for the synchronous worker). A message that is
+		// not a patch:Set of the model gets no answer, only a log line: play one block.
+		const int answers = kind != HOST_MSG_NO_PROPERTY && kind != HOST_MSG_NOT_OBJECT;
+		const uint32_t errors_before = host_log_errors();
+		for (int k = 0; k < 100000 && (answers ? hi->notifications == seen : k < 1); k++) {
+			for (int t = 0; t < BLOCK; t++, phase++)
+				buf[t] = sine[phase % SINE_LEN];
+			host_run(hi, buf, buf, BLOCK);
+			if (mode == HOST_THREAD_WORKER && hi->notifications == seen)
+				nap_us(200); // let the worker thread load
+			for (int t = 0; t < BLOCK; t++, frames++) {
+				assert(isfinite(buf[t]));
+				if (frames > 4096)
+					jump = fmaxf(jump, fabsf(buf[t] - prev));
+				prev = buf[t];
+			}
+		}
+		if (!answers) {
+			host_settle(hi); // the log line comes from the worker
+			for (int k = 0; k < 1000 && host_log_errors() == errors_before; k++) {
+				for (int t = 0; t < BLOCK; t++, phase++)
+					buf[t] = sine[phase % SINE_LEN];
+				host_run(hi, buf, buf, BLOCK);
+				for (int t = 0; t < BLOCK; t++, frames++) {
+					jump = fmaxf(jump, fabsf(buf[t] - prev));
+					prev = buf[t];
+				}
+				host_settle(hi);
+			}
+			assert(host_log_errors() > errors_before);
+			continue;
+		}
+		assert(hi->notifications > seen);
+		if (path != small_models[s % 3])
+			assert(!strcmp(hi->notified_model, current)); // a bad request keeps the model
+		else
+			current = path;
+	}
+	host_settle(hi);
+	assert(host_log_errors() - errors == bad_sent);
+	printf("%s worker: %d switches over %.1f s of audio; largest step %.5f, bound %.5f "
+	       "(models alone: %.5f; a hard cut: up to %.5f)\n",
+	       mode == HOST_THREAD_WORKER ? "threaded" : "synchronous", SWITCHES,
+	       (double)frames / 48000.0, jump, bound, steady, hard_cut);
+	assert(jump <= bound);
+	host_instance_free(hi);
+	unlink(bad_file);
+}
+
+// A copy of the bundle without its models: the plugin instantiates, logs that it has no
+// default model, and passes audio through untouched.
+static void test_no_model_passes_through(void)
+{
+	char dir[] = "/tmp/lstm-nomodel-XXXXXX";
+	assert(mkdtemp(dir));
+	const char *files[] = {"lstm.so", "manifest.ttl", "lstm.ttl", "presets.ttl"};
+	char from[HOST_PATH_MAX], to[HOST_PATH_MAX];
+	for (int k = 0; k < 4; k++) {
+		snprintf(from, sizeof(from), "%s%s", hw->bundle_dir, files[k]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[k]);
+		assert(symlink(from, to) == 0);
+	}
+	HostWorld *bare = host_world_new(dir);
+	const uint32_t errors = host_log_errors();
+	HostInstance *hi = host_instance_new(bare, 48000, HOST_SYNC_WORKER);
+	assert(hi);
+	assert(host_log_errors() > errors);
+	static float in[SIG_LEN], out[SIG_LEN];
+	make_signal(SIG_NOISE, in, SIG_LEN);
+	render(hi, in, out, SIG_LEN, -1, 0);
+	assert(memcmp(in, out, sizeof(in)) == 0);
+	host_run(hi, in, out, 64);
+	assert(hi->notified_model[0] == '\0'); // the host hears that no model plays
+	host_instance_free(hi);
+	host_world_free(bare);
+	remove_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s <bundle-dir> <default-model> <model> <model> <model>\n",
+		        argv[0]);
+		return 1;
+	}
+	hw = host_world_new(argv[1]);
+	snprintf(default_model, sizeof(default_model), "%s%s", hw->bundle_dir, argv[2]);
+	for (int k = 0; k < 3; k++)
+		snprintf(models[k], sizeof(models[k]), "%s%s", hw->bundle_dir, argv[3 + k]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	const bool rt = host_rt_checked();
+	printf("real-time tripwire: %s\n", rt ? "linked, checking run() and work_response()"
+	                                       : "not in this build (sanitizers): not checked");
+	double t0 = now();
+	test_bundle_and_presets();
+	test_rates_blocks_and_features();
+	printf("(%.1f s)\n", now() - t0);
+	test_state_round_trip();
+	test_no_model_passes_through();
+	printf("(%.1f s)\n", now() - t0);
+	write_small_models();
+	test_thousand_switches(HOST_SYNC_WORKER);
+	printf("(%.1f s)\n", now() - t0);
+	test_thousand_switches(HOST_THREAD_WORKER);
+	printf("(%.1f s)\n", now() - t0);
+	remove_small_models();
+	assert(host_rt_violations() == 0);
+	host_world_free(hw);
+	return 0;
+}

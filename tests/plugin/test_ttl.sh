@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The bundle's Turtle against the LV2 schemas lv2-dev installs: sord_validate reports zero
+# errors and zero warnings; lilv (lv2ls, lv2info) finds the plugin and its three presets.
+# Usage: test_ttl.sh <lv2-path> <bundle-dir>
+set -euo pipefail
+lv2_path=$1 bundle=$2
+uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
+for tool in sord_validate lv2ls lv2info; do
+	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+mapfile -t schemas < <(dpkg -L lv2-dev 2>/dev/null | grep '\.ttl$' | grep '^/usr/lib/lv2/' || true)
+if [ ${#schemas[@]} -eq 0 ]; then
+	mapfile -t schemas < <(find /usr/lib/lv2 -path '*schemas.lv2*' -name '*.ttl' -o \
+		\( -path '/usr/lib/lv2/*.lv2/*' -name '*.ttl' \) | grep -E '/(atom|buf-size|core|data-access|dynmanifest|event|instance-access|log|midi|morph|options|parameters|patch|port-groups|port-props|presets|resize-port|schemas|state|time|ui|units|uri-map|urid|worker)\.lv2/')
+fi
+echo "validating against ${#schemas[@]} schema files"
+out=$(sord_validate -l "${schemas[@]}" "$bundle"/*.ttl 2>&1) || true
+echo "$out" | tail -n 5
+grep -q '^Found 0 errors' <<<"$out" || { echo "FAIL: sord_validate reports errors"; exit 1; }
+if grep -qi 'warn' <<<"$out"; then
+	echo "FAIL: sord_validate reports warnings"
+	exit 1
+fi
+
+export LV2_PATH=$lv2_path
+lv2ls | grep -qxF "$uri" || { echo "FAIL: lv2ls does not list $uri"; exit 1; }
+info=$(lv2info "$uri")
+for preset in Clean Crunch Drive; do
+	grep -qw "$preset" <<<"$info" || { echo "FAIL: preset $preset missing"; exit 1; }
+done
+grep -q 'hardRTCapable' <<<"$info" || { echo "FAIL: hardRTCapable not declared"; exit 1; }
+if grep -q 'Required Features' <<<"$info"; then
+	echo "FAIL: the plugin requires a feature"
+	exit 1
+fi
+echo "bundle valid; lilv sees the plugin and its presets"
