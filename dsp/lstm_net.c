@@ -106,7 +106,7 @@ static LstmIsa best_isa(void)
 }
 
 // Assigns every array of the network from the carver; with a NULL base it only sizes them.
-static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
+static void lay_out(LstmNet *net, const ModelDesc *m, int lane, Carver *cv)
 {
 	for (int k = 0; k < m->num_layers; k++) {
 		const RecurrentLayerDesc *d = &m->layers[k];
@@ -114,7 +114,7 @@ static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
 		L->cell = d->cell;
 		L->inputs = d->inputs;
 		L->hidden = d->hidden;
-		L->hp = round_up(d->hidden, LSTM_LANE);
+		L->hp = round_up(d->hidden, lane);
 		L->gates = model_cell_gates(d->cell);
 		size_t n = (size_t)L->gates * (size_t)L->hp;
 		L->wx = carve(cv, (size_t)L->inputs * n);
@@ -134,9 +134,11 @@ static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
 		DenseLayer *D = &net->dense[k];
 		D->inputs = d->inputs;
 		D->outputs = d->outputs;
-		D->op = round_up(d->outputs, LSTM_LANE);
+		D->op = round_up(d->outputs, lane);
+		D->ip = round_up(d->inputs, lane);
 		D->activation = d->activation;
 		D->wt = carve(cv, (size_t)D->inputs * (size_t)D->op);
+		D->w = carve(cv, (size_t)D->outputs * (size_t)D->ip);
 		D->b = carve(cv, (size_t)D->op);
 		D->y = carve(cv, (size_t)D->op);
 	}
@@ -177,8 +179,11 @@ static void fill_layer(RecurrentLayer *L, const RecurrentLayerDesc *d)
 static void fill_dense(DenseLayer *D, const DenseLayerDesc *d)
 {
 	for (int o = 0; o < d->outputs; o++) {
-		for (int i = 0; i < d->inputs; i++)
-			D->wt[(size_t)i * (size_t)D->op + (size_t)o] = d->w[(size_t)o * (size_t)d->inputs + (size_t)i];
+		for (int i = 0; i < d->inputs; i++) {
+			const float w = d->w[(size_t)o * (size_t)d->inputs + (size_t)i];
+			D->wt[(size_t)i * (size_t)D->op + (size_t)o] = w;
+			D->w[(size_t)o * (size_t)D->ip + (size_t)i] = w;
+		}
 		D->b[o] = d->b[o];
 	}
 }
@@ -203,7 +208,8 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	LstmNet shape;
 	memset(&shape, 0, sizeof shape);
 	Carver cv = {NULL, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
-	lay_out(&shape, m, &cv);
+	const int lane = o.isa == LSTM_ISA_AVX512 ? LSTM_LANE_AVX512 : LSTM_LANE;
+	lay_out(&shape, m, lane, &cv);
 
 	void *block = NULL;
 	if (posix_memalign(&block, LSTM_ALIGN, cv.used) != 0) {
@@ -213,7 +219,7 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	memset(block, 0, cv.used);
 	LstmNet *net = block;
 	Carver fill = {block, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
-	lay_out(net, m, &fill);
+	lay_out(net, m, lane, &fill);
 	net->bytes = fill.used;
 	net->inputs = m->inputs;
 	net->skip = m->skip;

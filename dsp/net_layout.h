@@ -2,21 +2,23 @@
 // Internal: how a built network lays out its weights and state, and the kernel table that each
 // instruction set (scalar, AVX2, AVX-512) fills. Only dsp/ includes this.
 //
-// Every per-layer vector is padded to a multiple of LSTM_LANE floats and 64-byte aligned, with
-// zeros in the padding. A padded unit has zero weights and zero initial state, and the cell
-// equations keep it at exactly zero, so kernels may run over the padding without masking.
+// Every per-layer vector is padded to a multiple of the network's lane (LSTM_LANE floats for
+// the scalar and AVX2 kernels, LSTM_LANE_AVX512 for AVX-512, so that a vector never straddles two
+// gate blocks) and 64-byte aligned, with zeros in the padding. A padded unit has zero weights and
+// zero initial state, and the cell equations keep it at exactly zero, so kernels may run over the
+// padding without masking.
 #ifndef LSTM_NET_LAYOUT_H
 #define LSTM_NET_LAYOUT_H
 
 #include "lstm_net.h"
 
-enum { LSTM_LANE = 8, LSTM_ALIGN = 64 };
+enum { LSTM_LANE = 8, LSTM_LANE_AVX512 = 16, LSTM_ALIGN = 64 };
 
 typedef struct {
 	CellType cell;
 	int inputs;  // I: rows of wx
 	int hidden;  // H: rows of wh
-	int hp;      // H padded to LSTM_LANE
+	int hp;      // H padded to the lane
 	int gates;   // G: 4 (LSTM types) or 3 (GRU)
 	// Weights transposed so that one input value scales one contiguous row of G*hp gate
 	// pre-activations: gate block g of unit u is at [g*hp + u].
@@ -33,9 +35,11 @@ typedef struct {
 typedef struct {
 	int inputs;
 	int outputs;
-	int op;      // outputs padded to LSTM_LANE
+	int op;      // outputs padded to the lane
+	int ip;      // inputs padded to the lane (the width of the padded vector x points to)
 	Activation activation;
 	float *wt;   // [inputs][op] transposed weights
+	float *w;    // [outputs][ip] the same weights row by row, for narrow layers (dot products)
 	float *b;    // [op]
 	float *y;    // [op] scratch output
 } DenseLayer;
@@ -43,7 +47,7 @@ typedef struct {
 // One time step of a recurrent layer: reads x[L->inputs] and L->h/L->c, writes the new state
 // into L->h/L->c. x never aliases L->h.
 typedef void (*RecurrentStepFn)(RecurrentLayer *L, const float *x);
-// y = act(W x + b) into D->y.
+// y = act(W x + b) into D->y; x holds D->ip floats (padding finite, its weights zero).
 typedef void (*DenseFn)(DenseLayer *D, const float *x);
 
 typedef struct {

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: ISC
+// The body of the vector kernels, written once over a handful of vector macros and included by
+// kernels_avx2.c (8 floats a vector) and kernels_avx512.c (16), each compiled with its own
+// instruction-set flags. Nothing else includes it.
+//
+// A recurrent step works on one block of VW units at a time: its G gate vectors are computed
+// together (bias, then the input rows, then the recurrent rows: broadcast one input value, one
+// FMA per gate), so the gates stay in registers through the activations and the cell update.
+// Each gate has KP partial sums (row j goes to partial j % KP) so that consecutive FMAs are
+// independent and the recurrent dependency chain is about H / KP FMAs long instead of H.
+// With several blocks the new h goes to scratch first, since later blocks still read the old h.
+//
+// The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
+// V_BCAST(p), V_FMA(a, b, c) = a * b + c, V_ADD, V_SUB, V_MUL, V_MAX, V_HSUM(v) (float),
+// V_SIG_FAST(v), V_TANH_FAST(v).
+#ifndef LSTM_KERNELS_SIMD_H
+#define LSTM_KERNELS_SIMD_H
+
+#include "net_layout.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define KS_INLINE static inline __attribute__((always_inline))
+
+static float ks_sigmoid_exact(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
+static float ks_tanh_exact(float x)
+{
+	return tanhf(x);
+}
+
+// Applies a libm function lane by lane (the exact activations).
+KS_INLINE VEC ks_map(VEC v, float (*f)(float))
+{
+	float buf[VW] __attribute__((aligned(64)));
+	V_STORE(buf, v);
+	for (int k = 0; k < VW; k++)
+		buf[k] = f(buf[k]);
+	return V_LOAD(buf);
+}
+
+KS_INLINE VEC ks_sig(VEC v, int fast)
+{
+	return fast ? V_SIG_FAST(v) : ks_map(v, ks_sigmoid_exact);
+}
+
+KS_INLINE VEC ks_tanh(VEC v, int fast)
+{
+	return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact);
+}
+
+// acc[g][j % KP] += src[j] * w[j * stride + off[g]] for g < ng, j < rows.
+KS_INLINE void ks_rows(VEC acc[][KP], int ng, const float *src, int rows, const float *w,
+                       size_t stride, const size_t *off)
+{
+	int j = 0;
+	for (; j + KP <= rows; j += KP) {
+		for (int k = 0; k < KP; k++) {
+			const VEC s = V_BCAST(src + j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+	for (int k = 0; j < rows; j++, k++) {
+		const VEC s = V_BCAST(src + j);
+		const float *row = w + (size_t)j * stride;
+		for (int g = 0; g < ng; g++)
+			acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+	}
+}
+
+// Sum of the KP partial sums, as a tree.
+KS_INLINE VEC ks_sum(const VEC *a)
+{
+	VEC t[KP];
+	for (int k = 0; k < KP; k++)
+		t[k] = a[k];
+	for (int w = KP / 2; w > 0; w /= 2)
+		for (int k = 0; k < w; k++)
+			t[k] = V_ADD(t[k], t[k + w]);
+	return t[0];
+}
+
+KS_INLINE void ks_zero_partials(VEC acc[][KP], int ng)
+{
+	for (int g = 0; g < ng; g++)
+		for (int k = 1; k < KP; k++)
+			acc[g][k] = V_ZERO();
+}
+
+KS_INLINE void ks_copy(float *dst, const float *src, int n)
+{
+	for (int u = 0; u < n; u += VW)
+		V_STORE(dst + u, V_LOAD(src + u));
+}
+
+// LSTM, with peephole connections when peep is set.
+KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int fast, int peep)
+{
+	const int hp = L->hp, nb = hp / VW;
+	const size_t n = 4 * (size_t)hp;
+	float *hout = nb == 1 ? L->h : L->gx;
+	for (int b = 0; b < nb; b++) {
+		const size_t u0 = (size_t)b * VW;
+		const size_t off[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
+		VEC acc[4][KP];
+		for (int g = 0; g < 4; g++)
+			acc[g][0] = V_LOAD(L->bx + off[g]);
+		ks_zero_partials(acc, 4);
+		ks_rows(acc, 4, x, L->inputs, L->wx, n, off);
+		ks_rows(acc, 4, L->h, L->hidden, L->wh, n, off);
+		VEC c = V_LOAD(L->c + u0);
+		VEC pi = ks_sum(acc[0]), pf = ks_sum(acc[1]), po = ks_sum(acc[3]);
+		if (peep) {
+			pi = V_FMA(V_LOAD(L->peep + u0), c, pi);
+			pf = V_FMA(V_LOAD(L->peep + hp + u0), c, pf);
+		}
+		const VEC i = ks_sig(pi, fast);
+		const VEC f = ks_sig(pf, fast);
+		const VEC g = ks_tanh(ks_sum(acc[2]), fast);
+		c = V_FMA(f, c, V_MUL(i, g));
+		if (peep)
+			po = V_FMA(V_LOAD(L->peep + 2 * (size_t)hp + u0), c, po);
+		const VEC o = ks_sig(po, fast);
+		V_STORE(L->c + u0, c);
+		V_STORE(hout + u0, V_MUL(o, ks_tanh(c, fast)));
+	}
+	if (nb > 1)
+		ks_copy(L->h, hout, hp);
+}
+
+// GRU: r and z sum both parts; n needs its input part and its recurrent part apart.
+KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int fast)
+{
+	const int hp = L->hp, nb = hp / VW;
+	const size_t n = 3 * (size_t)hp;
+	float *hout = nb == 1 ? L->h : L->gx;
+	for (int b = 0; b < nb; b++) {
+		const size_t u0 = (size_t)b * VW;
+		const size_t off[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
+		VEC acc[3][KP], accx[1][KP];
+		acc[0][0] = V_ADD(V_LOAD(L->bx + off[0]), V_LOAD(L->bh + off[0]));
+		acc[1][0] = V_ADD(V_LOAD(L->bx + off[1]), V_LOAD(L->bh + off[1]));
+		acc[2][0] = V_LOAD(L->bh + off[2]);
+		accx[0][0] = V_LOAD(L->bx + off[2]);
+		ks_zero_partials(acc, 3);
+		ks_zero_partials(accx, 1);
+		ks_rows(acc, 2, x, L->inputs, L->wx, n, off);
+		ks_rows(accx, 1, x, L->inputs, L->wx, n, off + 2);
+		ks_rows(acc, 3, L->h, L->hidden, L->wh, n, off);
+		const VEC r = ks_sig(ks_sum(acc[0]), fast);
+		const VEC z = ks_sig(ks_sum(acc[1]), fast);
+		const VEC nn = ks_tanh(V_FMA(r, ks_sum(acc[2]), ks_sum(accx[0])), fast);
+		const VEC h = V_LOAD(L->h + u0);
+		V_STORE(hout + u0, V_FMA(z, V_SUB(h, nn), nn));
+	}
+	if (nb > 1)
+		ks_copy(L->h, hout, hp);
+}
+
+KS_INLINE VEC ks_activate(VEC v, Activation act, int fast)
+{
+	switch (act) {
+	case ACT_TANH: return ks_tanh(v, fast);
+	case ACT_SIGMOID: return ks_sig(v, fast);
+	case ACT_RELU: return V_MAX(v, V_ZERO());
+	case ACT_LINEAR: break;
+	}
+	return v;
+}
+
+// Narrow layers (the head above all) use dot products over the row-major copy; wide ones
+// broadcast each input over the transposed weights, four output vectors at a time.
+enum { KS_DOT_MAX_OUTPUTS = 4 };
+
+KS_INLINE void ks_dense(DenseLayer *D, const float *x, int fast)
+{
+	float *y = D->y;
+	if (D->outputs <= KS_DOT_MAX_OUTPUTS) {
+		for (int o = 0; o < D->outputs; o++) {
+			const float *w = D->w + (size_t)o * (size_t)D->ip;
+			VEC a0 = V_ZERO(), a1 = V_ZERO();
+			int i = 0;
+			for (; i + 2 * VW <= D->ip; i += 2 * VW) {
+				a0 = V_FMA(V_LOAD(x + i), V_LOAD(w + i), a0);
+				a1 = V_FMA(V_LOAD(x + i + VW), V_LOAD(w + i + VW), a1);
+			}
+			if (i < D->ip)
+				a0 = V_FMA(V_LOAD(x + i), V_LOAD(w + i), a0);
+			y[o] = V_HSUM(V_ADD(a0, a1)) + D->b[o];
+		}
+		for (int o = D->outputs; o < D->op; o++)
+			y[o] = 0.0f;
+		if (D->activation != ACT_LINEAR)
+			for (int o = 0; o < D->op; o += VW)
+				V_STORE(y + o, ks_activate(V_LOAD(y + o), D->activation, fast));
+		return;
+	}
+	int o = 0;
+	for (; o + 4 * VW <= D->op; o += 4 * VW) {
+		VEC a[4];
+		for (int t = 0; t < 4; t++)
+			a[t] = V_LOAD(D->b + o + t * VW);
+		for (int i = 0; i < D->inputs; i++) {
+			const VEC s = V_BCAST(x + i);
+			const float *row = D->wt + (size_t)i * (size_t)D->op + o;
+			for (int t = 0; t < 4; t++)
+				a[t] = V_FMA(s, V_LOAD(row + t * VW), a[t]);
+		}
+		for (int t = 0; t < 4; t++)
+			V_STORE(y + o + t * VW, ks_activate(a[t], D->activation, fast));
+	}
+	for (; o < D->op; o += VW) {
+		VEC a = V_LOAD(D->b + o);
+		for (int i = 0; i < D->inputs; i++)
+			a = V_FMA(V_BCAST(x + i), V_LOAD(D->wt + (size_t)i * (size_t)D->op + o), a);
+		V_STORE(y + o, ks_activate(a, D->activation, fast));
+	}
+}
+
+static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 0, 0); }
+static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 1, 0); }
+static void ks_peep_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 0, 1); }
+static void ks_peep_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 1, 1); }
+static void ks_gru_exact(RecurrentLayer *L, const float *x) { ks_gru(L, x, 0); }
+static void ks_gru_fast(RecurrentLayer *L, const float *x) { ks_gru(L, x, 1); }
+static void ks_dense_exact(DenseLayer *D, const float *x) { ks_dense(D, x, 0); }
+static void ks_dense_fast(DenseLayer *D, const float *x) { ks_dense(D, x, 1); }
+
+static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact};
+static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast};
+
+#endif
