@@ -66,11 +66,14 @@ KS_INLINE void ks_rows(VEC acc[][KP], int ng, const float *src, int rows, const 
 				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
 		}
 	}
-	for (int k = 0; j < rows; j++, k++) {
-		const VEC s = V_BCAST(src + j);
-		const float *row = w + (size_t)j * stride;
-		for (int g = 0; g < ng; g++)
-			acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+	// Constant indices only (k is unrolled), so the accumulators stay in registers.
+	for (int k = 0; k < KP - 1; k++) {
+		if (j + k < rows) {
+			const VEC s = V_BCAST(src + j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
 	}
 }
 
@@ -103,17 +106,18 @@ KS_INLINE void ks_copy(float *dst, const float *src, int n)
 KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int fast, int peep)
 {
 	const int hp = L->hp, nb = hp / VW;
-	const size_t n = 4 * (size_t)hp;
 	float *hout = nb == 1 ? L->h : L->gx;
 	for (int b = 0; b < nb; b++) {
 		const size_t u0 = (size_t)b * VW;
-		const size_t off[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
+		const size_t bias[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
+		const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
 		VEC acc[4][KP];
 		for (int g = 0; g < 4; g++)
-			acc[g][0] = V_LOAD(L->bx + off[g]);
+			acc[g][0] = V_LOAD(L->bx + bias[g]);
 		ks_zero_partials(acc, 4);
-		ks_rows(acc, 4, x, L->inputs, L->wx, n, off);
-		ks_rows(acc, 4, L->h, L->hidden, L->wh, n, off);
+		ks_rows(acc, 4, x, L->inputs, L->wx + (size_t)b * (size_t)L->inputs * 4 * VW, 4 * VW, off);
+		ks_rows(acc, 4, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 4 * VW, 4 * VW,
+		        off);
 		VEC c = V_LOAD(L->c + u0);
 		VEC pi = ks_sum(acc[0]), pf = ks_sum(acc[1]), po = ks_sum(acc[3]);
 		if (peep) {
@@ -138,21 +142,23 @@ KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int fast, int peep)
 KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int fast)
 {
 	const int hp = L->hp, nb = hp / VW;
-	const size_t n = 3 * (size_t)hp;
 	float *hout = nb == 1 ? L->h : L->gx;
 	for (int b = 0; b < nb; b++) {
 		const size_t u0 = (size_t)b * VW;
-		const size_t off[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
+		const size_t bias[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
+		const size_t off[3] = {0, VW, 2 * VW};
+		const float *wx = L->wx + (size_t)b * (size_t)L->inputs * 3 * VW;
 		VEC acc[3][KP], accx[1][KP];
-		acc[0][0] = V_ADD(V_LOAD(L->bx + off[0]), V_LOAD(L->bh + off[0]));
-		acc[1][0] = V_ADD(V_LOAD(L->bx + off[1]), V_LOAD(L->bh + off[1]));
-		acc[2][0] = V_LOAD(L->bh + off[2]);
-		accx[0][0] = V_LOAD(L->bx + off[2]);
+		acc[0][0] = V_ADD(V_LOAD(L->bx + bias[0]), V_LOAD(L->bh + bias[0]));
+		acc[1][0] = V_ADD(V_LOAD(L->bx + bias[1]), V_LOAD(L->bh + bias[1]));
+		acc[2][0] = V_LOAD(L->bh + bias[2]);
+		accx[0][0] = V_LOAD(L->bx + bias[2]);
 		ks_zero_partials(acc, 3);
 		ks_zero_partials(accx, 1);
-		ks_rows(acc, 2, x, L->inputs, L->wx, n, off);
-		ks_rows(accx, 1, x, L->inputs, L->wx, n, off + 2);
-		ks_rows(acc, 3, L->h, L->hidden, L->wh, n, off);
+		ks_rows(acc, 2, x, L->inputs, wx, 3 * VW, off);
+		ks_rows(accx, 1, x, L->inputs, wx, 3 * VW, off + 2);
+		ks_rows(acc, 3, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 3 * VW, 3 * VW,
+		        off);
 		const VEC r = ks_sig(ks_sum(acc[0]), fast);
 		const VEC z = ks_sig(ks_sum(acc[1]), fast);
 		const VEC nn = ks_tanh(V_FMA(r, ks_sum(acc[2]), ks_sum(accx[0])), fast);

@@ -115,6 +115,7 @@ static void lay_out(LstmNet *net, const ModelDesc *m, int lane, Carver *cv)
 		L->inputs = d->inputs;
 		L->hidden = d->hidden;
 		L->hp = round_up(d->hidden, lane);
+		L->lane = lane;
 		L->gates = model_cell_gates(d->cell);
 		size_t n = (size_t)L->gates * (size_t)L->hp;
 		L->wx = carve(cv, (size_t)L->inputs * n);
@@ -145,19 +146,19 @@ static void lay_out(LstmNet *net, const ModelDesc *m, int lane, Carver *cv)
 	net->x0 = carve(cv, LSTM_LANE);
 }
 
-// Copies one layer's PyTorch-layout weights into the transposed, gate-padded layout.
+// Copies one layer's PyTorch-layout weights into the blocked, gate-padded layout.
 static void fill_layer(RecurrentLayer *L, const RecurrentLayerDesc *d)
 {
 	const int G = L->gates, H = d->hidden, hp = L->hp;
-	const size_t n = (size_t)G * (size_t)hp;
 	for (int g = 0; g < G; g++) {
 		for (int u = 0; u < H; u++) {
 			size_t row = (size_t)g * (size_t)H + (size_t)u; // PyTorch row of gate g, unit u
 			size_t col = (size_t)g * (size_t)hp + (size_t)u;
 			for (int i = 0; i < d->inputs; i++)
-				L->wx[(size_t)i * n + col] = d->w_ih[row * (size_t)d->inputs + (size_t)i];
+				L->wx[layout_weight_index(L, d->inputs, i, g, u)] =
+					d->w_ih[row * (size_t)d->inputs + (size_t)i];
 			for (int i = 0; i < H; i++)
-				L->wh[(size_t)i * n + col] = d->w_hh[row * (size_t)H + (size_t)i];
+				L->wh[layout_weight_index(L, H, i, g, u)] = d->w_hh[row * (size_t)H + (size_t)i];
 			if (d->cell == CELL_GRU) {
 				L->bx[col] = d->b_ih[row];
 				L->bh[col] = d->b_hh[row];

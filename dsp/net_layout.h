@@ -19,11 +19,15 @@ typedef struct {
 	int inputs;  // I: rows of wx
 	int hidden;  // H: rows of wh
 	int hp;      // H padded to the lane
+	int lane;    // units per block: LSTM_LANE or LSTM_LANE_AVX512
 	int gates;   // G: 4 (LSTM types) or 3 (GRU)
-	// Weights transposed so that one input value scales one contiguous row of G*hp gate
-	// pre-activations: gate block g of unit u is at [g*hp + u].
-	float *wx;   // [I][G*hp]
-	float *wh;   // [H][G*hp]
+	// Weights in blocks of `lane` units. Block b holds, row by row, the G gate slices of the
+	// units b*lane .. b*lane+lane-1, so a kernel working on one block of units streams through
+	// one contiguous run of memory (rows*G*lane floats): no strided access that would alias in
+	// the cache, and one input value scales one contiguous G*lane slice.
+	float *wx;   // [hp/lane][I][G][lane]
+	float *wh;   // [hp/lane][H][G][lane]
+	// Per-unit vectors, gate-major: gate block g of unit u is at [g*hp + u].
 	float *bx;   // [G*hp] LSTM: b_ih + b_hh; GRU: b_ih
 	float *bh;   // [G*hp] GRU: b_hh; LSTM: unused (zeros)
 	float *peep; // [3][hp] p_i, p_f, p_o (peephole only, else zeros)
@@ -57,9 +61,18 @@ typedef struct {
 	DenseFn dense;
 } KernelSet;
 
+// Index of weight (row j, gate g, unit u) in a layer's blocked wx or wh with `rows` rows.
+static inline size_t layout_weight_index(const RecurrentLayer *L, int rows, int j, int g, int u)
+{
+	const size_t lane = (size_t)L->lane;
+	const size_t b = (size_t)u / lane;
+	return ((b * (size_t)rows + (size_t)j) * (size_t)L->gates + (size_t)g) * lane + (size_t)u % lane;
+}
+
 // Kernel tables. Each returns NULL when the ISA was not compiled in.
 const KernelSet *kernels_scalar(LstmActivations act);
 const KernelSet *kernels_avx2(LstmActivations act);
 const KernelSet *kernels_avx512(LstmActivations act);
 
 #endif
+
