@@ -9,16 +9,17 @@
 
 #include <immintrin.h>
 
-// p(r) ~ exp(r) for |r| <= ln2/2, in Estrin form: depth 4 FMAs instead of 6.
+// p(r) ~ exp(r) for |r| <= ln2/2, in Estrin form: three FMAs deep after r^2.
 static inline __m256 fast_exp_poly_avx2(__m256 r)
 {
 	__m256 r2 = _mm256_mul_ps(r, r);
 	__m256 a = _mm256_fmadd_ps(_mm256_set1_ps(FAST_EXP_C3), r, _mm256_set1_ps(FAST_EXP_C2));
 	__m256 b = _mm256_fmadd_ps(_mm256_set1_ps(FAST_EXP_C5), r, _mm256_set1_ps(FAST_EXP_C4));
 	__m256 r1 = _mm256_add_ps(r, _mm256_set1_ps(1.0f));
-	b = _mm256_fmadd_ps(_mm256_set1_ps(FAST_EXP_C6), r2, b);
-	__m256 q = _mm256_fmadd_ps(r2, b, a);
-	return _mm256_fmadd_ps(r2, q, r1);
+	__m256 r4 = _mm256_mul_ps(r2, r2);
+	__m256 lo = _mm256_fmadd_ps(r2, a, r1);
+	__m256 hi = _mm256_fmadd_ps(_mm256_set1_ps(FAST_EXP_C6), r2, b);
+	return _mm256_fmadd_ps(r4, hi, lo);
 }
 
 // 2^n from t = n + FAST_ROUND_MAGIC: n sits in the low mantissa bits of t.
@@ -28,25 +29,28 @@ static inline __m256 fast_pow2_avx2(__m256 t)
 	return _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_set1_epi32(0x3f800000)));
 }
 
-// exp(sign * y) for |y| <= 87; sign is +1 or -1 folded into the constants.
-static inline __m256 fast_exp_avx2(__m256 y, float sign)
+// exp(k * y) = p * s for |k y| <= 87; k folded into the constants (ky is k * y).
+static inline void fast_exp_parts_avx2(__m256 y, float k, __m256 ky, __m256 *p, __m256 *s)
 {
 	const __m256 magic = _mm256_set1_ps(FAST_ROUND_MAGIC);
-	__m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(sign * FAST_LOG2E), magic);
+	__m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(k * FAST_LOG2E), magic);
 	__m256 n = _mm256_sub_ps(t, magic);
-	// sign * y - n ln2
-	__m256 r = sign > 0.0f ? _mm256_fnmadd_ps(n, _mm256_set1_ps(FAST_LN2), y)
-	                       : _mm256_fnmsub_ps(n, _mm256_set1_ps(FAST_LN2), y);
-	return _mm256_mul_ps(fast_exp_poly_avx2(r), fast_pow2_avx2(t));
+	__m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(FAST_LN2), ky);
+	*p = fast_exp_poly_avx2(r);
+	*s = fast_pow2_avx2(t);
 }
 
 static inline __m256 fast_sigmoid_avx2(__m256 x)
 {
-	// MAXPS/MINPS return their second operand when either is NaN: x goes second.
-	x = _mm256_max_ps(_mm256_set1_ps(-FAST_SIG_CLAMP), x);
-	x = _mm256_min_ps(_mm256_set1_ps(FAST_SIG_CLAMP), x);
 	const __m256 one = _mm256_set1_ps(1.0f);
-	return _mm256_div_ps(one, _mm256_add_ps(one, fast_exp_avx2(x, -1.0f)));
+	__m256 p, s;
+	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
+	fast_exp_parts_avx2(x, -1.0f, _mm256_sub_ps(_mm256_setzero_ps(), x), &p, &s);
+	__m256 y = _mm256_div_ps(one, _mm256_fmadd_ps(p, s, one));
+	__m256 hi = _mm256_cmp_ps(x, _mm256_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
+	__m256 lo = _mm256_cmp_ps(x, _mm256_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
+	y = _mm256_andnot_ps(lo, y);
+	return _mm256_blendv_ps(y, one, hi);
 }
 
 static inline __m256 fast_tanh_avx2(__m256 x)
@@ -54,6 +58,7 @@ static inline __m256 fast_tanh_avx2(__m256 x)
 	const __m256 sign_mask = _mm256_set1_ps(-0.0f);
 	const __m256 one = _mm256_set1_ps(1.0f);
 	__m256 a = _mm256_andnot_ps(sign_mask, x);
+	__m256 sign = _mm256_and_ps(x, sign_mask);
 
 	__m256 x2 = _mm256_mul_ps(x, x);
 	__m256 x4 = _mm256_mul_ps(x2, x2);
@@ -63,10 +68,12 @@ static inline __m256 fast_tanh_avx2(__m256 x)
 	__m256 p = _mm256_fmadd_ps(x4, _mm256_fmadd_ps(_mm256_set1_ps(FAST_TANH_P4), x4, p23), p01);
 	__m256 small = _mm256_fmadd_ps(x3, p, x);
 
-	__m256 ac = _mm256_min_ps(_mm256_set1_ps(FAST_TANH_CLAMP), a);
-	__m256 e = fast_exp_avx2(_mm256_add_ps(ac, ac), 1.0f);
-	__m256 q = _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(one, e));
-	__m256 big = _mm256_or_ps(_mm256_sub_ps(one, q), _mm256_and_ps(x, sign_mask));
+	// e = exp(-2|x|) = pe * se; (1 - e) / (1 + e) straight from the parts.
+	__m256 pe, se;
+	fast_exp_parts_avx2(a, -2.0f, _mm256_mul_ps(a, _mm256_set1_ps(-2.0f)), &pe, &se);
+	__m256 big = _mm256_div_ps(_mm256_fnmadd_ps(pe, se, one), _mm256_fmadd_ps(pe, se, one));
+	big = _mm256_blendv_ps(big, one, _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ));
+	big = _mm256_or_ps(big, sign);
 
 	__m256 is_small = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_SMALL), _CMP_LT_OQ);
 	return _mm256_blendv_ps(big, small, is_small);
