@@ -16,6 +16,7 @@
 #define V_SET1(f) _mm512_set1_ps(f)
 #define V_ZERO() _mm512_setzero_ps()
 #define V_BCAST(p) _mm512_set1_ps(*(p))
+#define V_LANE(v, j) _mm512_permutexvar_ps(_mm512_set1_epi32(j), (v))
 #define V_FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define V_ADD(a, b) _mm512_add_ps((a), (b))
 #define V_SUB(a, b) _mm512_sub_ps((a), (b))

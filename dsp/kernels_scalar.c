@@ -130,8 +130,9 @@ static void gru_fast(RecurrentLayer *L, const float *x) { gru_step(L, x, fast_si
 static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoid_exact, tanh_exact); }
 static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
 
-static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact};
-static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast};
+// No whole-call kernels: the reference runs every network frame by frame through run_frame().
+static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact, NULL, NULL};
+static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast, NULL, NULL};
 
 const KernelSet *kernels_scalar(LstmActivations act)
 {

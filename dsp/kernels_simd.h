@@ -11,7 +11,7 @@
 // With several blocks the new h goes to scratch first, since later blocks still read the old h.
 //
 // The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
-// V_BCAST(p), V_FMA(a, b, c) = a * b + c, V_ADD, V_SUB, V_MUL, V_MAX, V_HSUM(v) (float),
+// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD, V_SUB, V_MUL, V_MAX, V_HSUM(v) (float),
 // V_SIG_FAST(v), V_TANH_FAST(v).
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
@@ -102,8 +102,29 @@ KS_INLINE void ks_copy(float *dst, const float *src, int n)
 		V_STORE(dst + u, V_LOAD(src + u));
 }
 
+// The LSTM cell on one block of units, from the gates' partial sums: updates *c and returns the
+// new h. peep points at the block's p_i; p_f and p_o follow at hp and 2 hp.
+KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const float *p, int hp)
+{
+	VEC c = *cp;
+	VEC pi = ks_sum(acc[0]), pf = ks_sum(acc[1]), po = ks_sum(acc[3]);
+	if (peep) {
+		pi = V_FMA(V_LOAD(p), c, pi);
+		pf = V_FMA(V_LOAD(p + hp), c, pf);
+	}
+	const VEC i = ks_sig(pi, fast);
+	const VEC f = ks_sig(pf, fast);
+	const VEC g = ks_tanh(ks_sum(acc[2]), fast);
+	c = V_FMA(i, g, V_MUL(f, c));
+	if (peep)
+		po = V_FMA(V_LOAD(p + 2 * (size_t)hp), c, po);
+	const VEC o = ks_sig(po, fast);
+	*cp = c;
+	return V_MUL(o, ks_tanh(c, fast));
+}
+
 // LSTM, with peephole connections when peep is set.
-KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int fast, int peep)
+KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int peep)
 {
 	const int hp = L->hp, nb = hp / VW;
 	float *hout = nb == 1 ? L->h : L->gx;
@@ -115,31 +136,29 @@ KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int fast, int peep)
 		for (int g = 0; g < 4; g++)
 			acc[g][0] = V_LOAD(L->bx + bias[g]);
 		ks_zero_partials(acc, 4);
-		ks_rows(acc, 4, x, L->inputs, L->wx + (size_t)b * (size_t)L->inputs * 4 * VW, 4 * VW, off);
+		ks_rows(acc, 4, x, ni, L->wx + (size_t)b * (size_t)ni * 4 * VW, 4 * VW, off);
 		ks_rows(acc, 4, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 4 * VW, 4 * VW,
 		        off);
 		VEC c = V_LOAD(L->c + u0);
-		VEC pi = ks_sum(acc[0]), pf = ks_sum(acc[1]), po = ks_sum(acc[3]);
-		if (peep) {
-			pi = V_FMA(V_LOAD(L->peep + u0), c, pi);
-			pf = V_FMA(V_LOAD(L->peep + hp + u0), c, pf);
-		}
-		const VEC i = ks_sig(pi, fast);
-		const VEC f = ks_sig(pf, fast);
-		const VEC g = ks_tanh(ks_sum(acc[2]), fast);
-		c = V_FMA(f, c, V_MUL(i, g));
-		if (peep)
-			po = V_FMA(V_LOAD(L->peep + 2 * (size_t)hp + u0), c, po);
-		const VEC o = ks_sig(po, fast);
+		const VEC h = ks_lstm_update(acc, &c, fast, peep, L->peep + u0, hp);
 		V_STORE(L->c + u0, c);
-		V_STORE(hout + u0, V_MUL(o, ks_tanh(c, fast)));
+		V_STORE(hout + u0, h);
 	}
 	if (nb > 1)
 		ks_copy(L->h, hout, hp);
 }
 
+// The GRU cell on one block: acc holds r, z and the recurrent part of n; nx the input part.
+KS_INLINE VEC ks_gru_update(VEC acc[3][KP], const VEC *nx, VEC h, int fast)
+{
+	const VEC r = ks_sig(ks_sum(acc[0]), fast);
+	const VEC z = ks_sig(ks_sum(acc[1]), fast);
+	const VEC nn = ks_tanh(V_FMA(r, ks_sum(acc[2]), ks_sum(nx)), fast);
+	return V_FMA(z, V_SUB(h, nn), nn);
+}
+
 // GRU: r and z sum both parts; n needs its input part and its recurrent part apart.
-KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int fast)
+KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
 {
 	const int hp = L->hp, nb = hp / VW;
 	float *hout = nb == 1 ? L->h : L->gx;
@@ -147,7 +166,7 @@ KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int fast)
 		const size_t u0 = (size_t)b * VW;
 		const size_t bias[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
 		const size_t off[3] = {0, VW, 2 * VW};
-		const float *wx = L->wx + (size_t)b * (size_t)L->inputs * 3 * VW;
+		const float *wx = L->wx + (size_t)b * (size_t)ni * 3 * VW;
 		VEC acc[3][KP], accx[1][KP];
 		acc[0][0] = V_ADD(V_LOAD(L->bx + bias[0]), V_LOAD(L->bh + bias[0]));
 		acc[1][0] = V_ADD(V_LOAD(L->bx + bias[1]), V_LOAD(L->bh + bias[1]));
@@ -155,15 +174,11 @@ KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int fast)
 		accx[0][0] = V_LOAD(L->bx + bias[2]);
 		ks_zero_partials(acc, 3);
 		ks_zero_partials(accx, 1);
-		ks_rows(acc, 2, x, L->inputs, wx, 3 * VW, off);
-		ks_rows(accx, 1, x, L->inputs, wx, 3 * VW, off + 2);
+		ks_rows(acc, 2, x, ni, wx, 3 * VW, off);
+		ks_rows(accx, 1, x, ni, wx, 3 * VW, off + 2);
 		ks_rows(acc, 3, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 3 * VW, 3 * VW,
 		        off);
-		const VEC r = ks_sig(ks_sum(acc[0]), fast);
-		const VEC z = ks_sig(ks_sum(acc[1]), fast);
-		const VEC nn = ks_tanh(V_FMA(r, ks_sum(acc[2]), ks_sum(accx[0])), fast);
-		const VEC h = V_LOAD(L->h + u0);
-		V_STORE(hout + u0, V_FMA(z, V_SUB(h, nn), nn));
+		V_STORE(hout + u0, ks_gru_update(acc, accx[0], V_LOAD(L->h + u0), fast));
 	}
 	if (nb > 1)
 		ks_copy(L->h, hout, hp);
@@ -229,16 +244,119 @@ KS_INLINE void ks_dense(DenseLayer *D, const float *x, int fast)
 	}
 }
 
-static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 0, 0); }
-static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 1, 0); }
-static void ks_peep_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 0, 1); }
-static void ks_peep_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, 1, 1); }
-static void ks_gru_exact(RecurrentLayer *L, const float *x) { ks_gru(L, x, 0); }
-static void ks_gru_fast(RecurrentLayer *L, const float *x) { ks_gru(L, x, 1); }
+// acc[g][j % KP] += h[j] * w[j * stride + off[g]] with h in a register: lane j is broadcast by
+// a permute (about 3 cycles) rather than stored and loaded back (about 6).
+KS_INLINE void ks_rows_reg(VEC acc[][KP], int ng, VEC h, int rows, const float *w, size_t stride,
+                           const size_t *off)
+{
+	int j = 0;
+	for (; j + KP <= rows; j += KP) {
+		for (int k = 0; k < KP; k++) {
+			const VEC s = V_LANE(h, j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+	for (int k = 0; k < KP - 1; k++) {
+		if (j + k < rows) {
+			const VEC s = V_LANE(h, j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+}
+
+// The head: b + w . h over the padded width (its padding weights are zero).
+KS_INLINE float ks_head(const DenseLayer *D, const float *h)
+{
+	VEC a0 = V_ZERO(), a1 = V_ZERO();
+	int i = 0;
+	for (; i + 2 * VW <= D->ip; i += 2 * VW) {
+		a0 = V_FMA(V_LOAD(h + i), V_LOAD(D->w + i), a0);
+		a1 = V_FMA(V_LOAD(h + i + VW), V_LOAD(D->w + i + VW), a1);
+	}
+	if (i < D->ip)
+		a0 = V_FMA(V_LOAD(h + i), V_LOAD(D->w + i), a0);
+	return V_HSUM(V_ADD(a0, a1)) + D->b[0];
+}
+
+// Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
+// With a single block of units the state stays in registers for the whole call.
+KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                       uint32_t n, int fast, int gru)
+{
+	if (L->hp != VW) {
+		for (uint32_t t = 0; t < n; t++) {
+			const float xt = x[t];
+			if (gru)
+				ks_gru(L, &xt, 1, fast);
+			else
+				ks_lstm(L, &xt, 1, fast, 0);
+			y[t] = ks_head(D, L->h) + (skip ? xt : 0.0f);
+		}
+		return;
+	}
+	const int G = gru ? 3 : 4;
+	const size_t stride = (size_t)G * VW;
+	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
+	VEC bx[4], wx[4];
+	for (int g = 0; g < G; g++) {
+		bx[g] = V_LOAD(L->bx + g * VW);
+		if (gru && g < 2)
+			bx[g] = V_ADD(bx[g], V_LOAD(L->bh + g * VW));
+		wx[g] = V_LOAD(L->wx + g * VW);
+	}
+	const VEC bhn = V_LOAD(L->bh + 2 * VW);
+	const VEC wd = V_LOAD(D->w);
+	const float bd = D->b[0];
+	VEC h = V_LOAD(L->h), c = V_LOAD(L->c);
+	for (uint32_t t = 0; t < n; t++) {
+		const float xt = x[t];
+		const VEC xs = V_SET1(xt);
+		if (gru) {
+			VEC acc[3][KP], nx[KP];
+			acc[0][0] = V_FMA(xs, wx[0], bx[0]);
+			acc[1][0] = V_FMA(xs, wx[1], bx[1]);
+			acc[2][0] = bhn;
+			nx[0] = V_FMA(xs, wx[2], bx[2]);
+			ks_zero_partials(acc, 3);
+			for (int k = 1; k < KP; k++)
+				nx[k] = V_ZERO();
+			ks_rows_reg(acc, 3, h, L->hidden, L->wh, stride, off);
+			h = ks_gru_update(acc, nx, h, fast);
+		} else {
+			VEC acc[4][KP];
+			for (int g = 0; g < 4; g++)
+				acc[g][0] = V_FMA(xs, wx[g], bx[g]);
+			ks_zero_partials(acc, 4);
+			ks_rows_reg(acc, 4, h, L->hidden, L->wh, stride, off);
+			h = ks_lstm_update(acc, &c, fast, 0, L->peep, VW);
+		}
+		y[t] = V_HSUM(V_MUL(h, wd)) + bd + (skip ? xt : 0.0f);
+	}
+	V_STORE(L->h, h);
+	V_STORE(L->c, c);
+}
+
+static void ks_run1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 0); }
+static void ks_run1_lstm_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 0); }
+static void ks_run1_gru_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 1); }
+static void ks_run1_gru_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 1); }
+
+static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 0); }
+static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 0); }
+static void ks_peep_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 1); }
+static void ks_peep_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 1); }
+static void ks_gru_exact(RecurrentLayer *L, const float *x) { ks_gru(L, x, L->inputs, 0); }
+static void ks_gru_fast(RecurrentLayer *L, const float *x) { ks_gru(L, x, L->inputs, 1); }
 static void ks_dense_exact(DenseLayer *D, const float *x) { ks_dense(D, x, 0); }
 static void ks_dense_fast(DenseLayer *D, const float *x) { ks_dense(D, x, 1); }
 
-static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact};
-static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast};
+static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact,
+                                       ks_run1_lstm_exact, ks_run1_gru_exact};
+static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast,
+                                      ks_run1_lstm_fast, ks_run1_gru_fast};
 
 #endif

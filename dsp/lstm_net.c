@@ -21,6 +21,7 @@ struct LstmNet {
 	LstmIsa isa;
 	LstmActivations activations;
 	const KernelSet *kernels;
+	Run1Fn run1;       // the whole-call kernel when the network has its shape, else NULL
 	int num_layers;
 	RecurrentLayer layers[MODEL_MAX_LAYERS];
 	int num_dense;
@@ -228,6 +229,10 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	net->isa = o.isa;
 	net->activations = o.activations;
 	net->kernels = kernels_for(o.isa, o.activations);
+	if (m->num_layers == 1 && m->inputs == 1 && m->num_dense == 1 && m->skip <= 1)
+		net->run1 = m->layers[0].cell == CELL_GRU    ? net->kernels->run1_gru
+		            : m->layers[0].cell == CELL_LSTM ? net->kernels->run1_lstm
+		                                             : NULL;
 	net->num_layers = m->num_layers;
 	net->num_dense = m->num_dense;
 	net->state_size = 0;
@@ -292,12 +297,16 @@ void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, u
 	const unsigned int saved_csr = _mm_getcsr();
 	_mm_setcsr(saved_csr | MXCSR_FTZ_DAZ);
 #endif
-	float *x = net->x0;
-	const int channels = net->inputs;
-	for (uint32_t t = 0; t < n; t++) {
-		for (int c = 0; c < channels; c++)
-			x[c] = inputs[c][t];
-		output[t] = run_frame(net, x);
+	if (net->run1) {
+		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
+	} else {
+		float *x = net->x0;
+		const int channels = net->inputs;
+		for (uint32_t t = 0; t < n; t++) {
+			for (int c = 0; c < channels; c++)
+				x[c] = inputs[c][t];
+			output[t] = run_frame(net, x);
+		}
 	}
 #ifdef LSTM_HAVE_MXCSR
 	_mm_setcsr(saved_csr);

@@ -54,11 +54,20 @@ typedef void (*RecurrentStepFn)(RecurrentLayer *L, const float *x);
 // y = act(W x + b) into D->y; x holds D->ip floats (padding finite, its weights zero).
 typedef void (*DenseFn)(DenseLayer *D, const float *x);
 
+// Whole calls for the commonest network: one LSTM or GRU layer fed by one input, then only the
+// head (one dense layer, one output, linear), skip 0 or 1. Runs n frames:
+// y[t] = head(h_t) + skip * x[t], reading x[t] before writing y[t] (x and y may be one array).
+// Each frame's arithmetic does not depend on n, so any split into calls gives the same output.
+typedef void (*Run1Fn)(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                       uint32_t n);
+
 typedef struct {
 	RecurrentStepFn lstm;
 	RecurrentStepFn lstm_peephole;
 	RecurrentStepFn gru;
 	DenseFn dense;
+	Run1Fn run1_lstm; // NULL when the set has none (then frames go through the step kernels)
+	Run1Fn run1_gru;
 } KernelSet;
 
 // Index of weight (row j, gate g, unit u) in a layer's blocked wx or wh with `rows` rows.
