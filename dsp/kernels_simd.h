@@ -282,22 +282,10 @@ KS_INLINE float ks_head(const DenseLayer *D, const float *h)
 	return V_HSUM(V_ADD(a0, a1)) + D->b[0];
 }
 
-// Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
-// With a single block of units the state stays in registers for the whole call.
-KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
-                       uint32_t n, int fast, int gru)
+// ks_run1 with a single block of units: h and c live in registers for the whole call.
+KS_INLINE void ks_run1_reg(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                           uint32_t n, int fast, int gru, int rows)
 {
-	if (L->hp != VW) {
-		for (uint32_t t = 0; t < n; t++) {
-			const float xt = x[t];
-			if (gru)
-				ks_gru(L, &xt, 1, fast);
-			else
-				ks_lstm(L, &xt, 1, fast, 0);
-			y[t] = ks_head(D, L->h) + (skip ? xt : 0.0f);
-		}
-		return;
-	}
 	const int G = gru ? 3 : 4;
 	const size_t stride = (size_t)G * VW;
 	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
@@ -324,20 +312,43 @@ KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *
 			ks_zero_partials(acc, 3);
 			for (int k = 1; k < KP; k++)
 				nx[k] = V_ZERO();
-			ks_rows_reg(acc, 3, h, L->hidden, L->wh, stride, off);
+			ks_rows_reg(acc, 3, h, rows, L->wh, stride, off);
 			h = ks_gru_update(acc, nx, h, fast);
 		} else {
 			VEC acc[4][KP];
 			for (int g = 0; g < 4; g++)
 				acc[g][0] = V_FMA(xs, wx[g], bx[g]);
 			ks_zero_partials(acc, 4);
-			ks_rows_reg(acc, 4, h, L->hidden, L->wh, stride, off);
+			ks_rows_reg(acc, 4, h, rows, L->wh, stride, off);
 			h = ks_lstm_update(acc, &c, fast, 0, L->peep, VW);
 		}
 		y[t] = V_HSUM(V_MUL(h, wd)) + bd + (skip ? xt : 0.0f);
 	}
 	V_STORE(L->h, h);
 	V_STORE(L->c, c);
+}
+
+// Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
+// With a single block of units the state stays in registers for the whole call.
+KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                       uint32_t n, int fast, int gru)
+{
+	if (L->hp != VW) {
+		for (uint32_t t = 0; t < n; t++) {
+			const float xt = x[t];
+			if (gru)
+				ks_gru(L, &xt, 1, fast);
+			else
+				ks_lstm(L, &xt, 1, fast, 0);
+			y[t] = ks_head(D, L->h) + (skip ? xt : 0.0f);
+		}
+		return;
+	}
+	// A full block is the common case (H = 8 or 16): constant rows unroll completely.
+	if (L->hidden == VW)
+		ks_run1_reg(L, D, skip, x, y, n, fast, gru, VW);
+	else
+		ks_run1_reg(L, D, skip, x, y, n, fast, gru, L->hidden);
 }
 
 static void ks_run1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 0); }
