@@ -123,11 +123,12 @@ KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const 
 	return V_MUL(o, ks_tanh(c, fast));
 }
 
-// LSTM, with peephole connections when peep is set.
-KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int peep)
+// LSTM, with peephole connections when peep is set: reads the state h from hin, writes the
+// new one to hout (the same array only with a single block: later blocks read all of hin).
+KS_INLINE void ks_lstm_io(RecurrentLayer *L, const float *x, int ni, int fast, int peep,
+                          const float *hin, float *hout)
 {
 	const int hp = L->hp, nb = hp / VW;
-	float *hout = nb == 1 ? L->h : L->gx;
 	for (int b = 0; b < nb; b++) {
 		const size_t u0 = (size_t)b * VW;
 		const size_t bias[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
@@ -137,15 +138,24 @@ KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int 
 			acc[g][0] = V_LOAD(L->bx + bias[g]);
 		ks_zero_partials(acc, 4);
 		ks_rows(acc, 4, x, ni, L->wx + (size_t)b * (size_t)ni * 4 * VW, 4 * VW, off);
-		ks_rows(acc, 4, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 4 * VW, 4 * VW,
+		ks_rows(acc, 4, hin, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 4 * VW, 4 * VW,
 		        off);
 		VEC c = V_LOAD(L->c + u0);
 		const VEC h = ks_lstm_update(acc, &c, fast, peep, L->peep + u0, hp);
 		V_STORE(L->c + u0, c);
 		V_STORE(hout + u0, h);
 	}
-	if (nb > 1)
-		ks_copy(L->h, hout, hp);
+}
+
+// One step in place: through the scratch gx when there are several blocks.
+KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int peep)
+{
+	if (L->hp == VW) {
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->h);
+	} else {
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->gx);
+		ks_copy(L->h, L->gx, L->hp);
+	}
 }
 
 // The GRU cell on one block: acc holds r, z and the recurrent part of n; nx the input part.
@@ -157,11 +167,12 @@ KS_INLINE VEC ks_gru_update(VEC acc[3][KP], const VEC *nx, VEC h, int fast)
 	return V_FMA(z, V_SUB(h, nn), nn);
 }
 
-// GRU: r and z sum both parts; n needs its input part and its recurrent part apart.
-KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
+// GRU: r and z sum both parts; n needs its input part and its recurrent part apart. hin and
+// hout as for ks_lstm_io.
+KS_INLINE void ks_gru_io(RecurrentLayer *L, const float *x, int ni, int fast, const float *hin,
+                         float *hout)
 {
 	const int hp = L->hp, nb = hp / VW;
-	float *hout = nb == 1 ? L->h : L->gx;
 	for (int b = 0; b < nb; b++) {
 		const size_t u0 = (size_t)b * VW;
 		const size_t bias[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
@@ -176,12 +187,20 @@ KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
 		ks_zero_partials(accx, 1);
 		ks_rows(acc, 2, x, ni, wx, 3 * VW, off);
 		ks_rows(accx, 1, x, ni, wx, 3 * VW, off + 2);
-		ks_rows(acc, 3, L->h, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 3 * VW, 3 * VW,
+		ks_rows(acc, 3, hin, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 3 * VW, 3 * VW,
 		        off);
-		V_STORE(hout + u0, ks_gru_update(acc, accx[0], V_LOAD(L->h + u0), fast));
+		V_STORE(hout + u0, ks_gru_update(acc, accx[0], V_LOAD(hin + u0), fast));
 	}
-	if (nb > 1)
-		ks_copy(L->h, hout, hp);
+}
+
+KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
+{
+	if (L->hp == VW) {
+		ks_gru_io(L, x, ni, fast, L->h, L->h);
+	} else {
+		ks_gru_io(L, x, ni, fast, L->h, L->gx);
+		ks_copy(L->h, L->gx, L->hp);
+	}
 }
 
 KS_INLINE VEC ks_activate(VEC v, Activation act, int fast)
@@ -334,14 +353,21 @@ KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *
                        uint32_t n, int fast, int gru)
 {
 	if (L->hp != VW) {
+		// The state alternates between h and the scratch gx: no copy per frame.
+		float *hin = L->h, *hout = L->gx;
 		for (uint32_t t = 0; t < n; t++) {
 			const float xt = x[t];
 			if (gru)
-				ks_gru(L, &xt, 1, fast);
+				ks_gru_io(L, &xt, 1, fast, hin, hout);
 			else
-				ks_lstm(L, &xt, 1, fast, 0);
-			y[t] = ks_head(D, L->h) + (skip ? xt : 0.0f);
+				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout);
+			y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
+			float *tmp = hin;
+			hin = hout;
+			hout = tmp;
 		}
+		if (hin != L->h)
+			ks_copy(L->h, hin, L->hp);
 		return;
 	}
 	// A full block is the common case (H = 8 or 16): constant rows unroll completely.
