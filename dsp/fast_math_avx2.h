@@ -9,6 +9,12 @@
 
 #include <immintrin.h>
 
+// m ? a : b, lane by lane (m all ones or all zeros): two cycles, where BLENDVPS takes three.
+static inline __m256 fast_select_avx2(__m256 m, __m256 a, __m256 b)
+{
+	return _mm256_or_ps(_mm256_and_ps(m, a), _mm256_andnot_ps(m, b));
+}
+
 // p(r) ~ exp(r) for |r| <= ln2/2, in Estrin form: three FMAs deep after r^2.
 static inline __m256 fast_exp_poly_avx2(__m256 r)
 {
@@ -50,7 +56,7 @@ static inline __m256 fast_sigmoid_avx2(__m256 x)
 	__m256 hi = _mm256_cmp_ps(x, _mm256_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
 	__m256 lo = _mm256_cmp_ps(x, _mm256_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
 	y = _mm256_andnot_ps(lo, y);
-	return _mm256_blendv_ps(y, one, hi);
+	return _mm256_or_ps(_mm256_andnot_ps(hi, y), _mm256_and_ps(hi, one));
 }
 
 static inline __m256 fast_tanh_avx2(__m256 x)
@@ -72,11 +78,11 @@ static inline __m256 fast_tanh_avx2(__m256 x)
 	__m256 pe, se;
 	fast_exp_parts_avx2(a, -2.0f, _mm256_mul_ps(a, _mm256_set1_ps(-2.0f)), &pe, &se);
 	__m256 big = _mm256_div_ps(_mm256_fnmadd_ps(pe, se, one), _mm256_fmadd_ps(pe, se, one));
-	big = _mm256_blendv_ps(big, one, _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ));
-	big = _mm256_or_ps(big, sign);
+	__m256 sat = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ);
+	big = _mm256_or_ps(fast_select_avx2(sat, one, big), sign);
 
 	__m256 is_small = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_SMALL), _CMP_LT_OQ);
-	return _mm256_blendv_ps(big, small, is_small);
+	return fast_select_avx2(is_small, small, big);
 }
 
 #endif
