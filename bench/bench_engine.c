@@ -26,7 +26,7 @@ enum { BLOCK = 128, ERR_FRAMES = 48000, MIN_FRAMES = 48000, MAX_CONFIGS = 6 };
 // A run covers the whole signal unless that would take longer than this; then as many samples
 // as fit (at least MIN_FRAMES), and the figure is marked with '*'. This keeps the slow paths
 // (naive, scalar, exact activations at large sizes) within the few minutes the bench may take.
-#define RUN_BUDGET_S 0.25
+#define RUN_BUDGET_S 0.15
 
 static uint64_t rng_state = 0x243f6a8885a308d3ull;
 

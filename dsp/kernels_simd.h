@@ -5,14 +5,19 @@
 //
 // A recurrent step works on one block of VW units at a time: its G gate vectors are computed
 // together (bias, then the input rows, then the recurrent rows: broadcast one input value, one
-// FMA per gate), so the gates stay in registers through the activations and the cell update.
-// Each gate has KP partial sums (row j goes to partial j % KP) so that consecutive FMAs are
-// independent and the recurrent dependency chain is about H / KP FMAs long instead of H.
-// With several blocks the new h goes to scratch first, since later blocks still read the old h.
+// FMA per gate, the block's weights read as one contiguous run), so the gates stay in registers
+// through the activations and the cell update. Each gate has KP partial sums (row j goes to
+// partial j % KP) so that consecutive FMAs are independent and the recurrent dependency chain
+// is about H / KP FMAs long instead of H. With several blocks the new h goes to other memory
+// than the old, since later blocks still read the old h.
+//
+// The whole-call kernels (ks_run1) serve the commonest network, one layer fed by one input and
+// a linear head: no per-frame dispatch, and with a single block h and c never leave registers
+// (h's lanes are broadcast by permutes rather than stored and loaded back).
 //
 // The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
-// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD, V_SUB, V_MUL, V_MAX, V_HSUM(v) (float),
-// V_SIG_FAST(v), V_TANH_FAST(v).
+// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
+// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v).
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
 
@@ -125,11 +130,17 @@ KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const 
 
 // LSTM, with peephole connections when peep is set: reads the state h from hin, writes the
 // new one to hout (the same array only with a single block: later blocks read all of hin).
+//
+// rev runs the blocks last to first. Callers alternate it from step to step: the blocks are
+// independent, so the order changes nothing in the results, but the weights read last in one
+// step are read first in the next while they are still in L1 (a network too big for L1 would
+// otherwise miss on every block, cycling through the cache in the same order every time).
 KS_INLINE void ks_lstm_io(RecurrentLayer *L, const float *x, int ni, int fast, int peep,
-                          const float *hin, float *hout)
+                          const float *hin, float *hout, int rev)
 {
 	const int hp = L->hp, nb = hp / VW;
-	for (int b = 0; b < nb; b++) {
+	for (int i = 0; i < nb; i++) {
+		const int b = rev ? nb - 1 - i : i;
 		const size_t u0 = (size_t)b * VW;
 		const size_t bias[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
 		const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
@@ -151,9 +162,10 @@ KS_INLINE void ks_lstm_io(RecurrentLayer *L, const float *x, int ni, int fast, i
 KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int peep)
 {
 	if (L->hp == VW) {
-		ks_lstm_io(L, x, ni, fast, peep, L->h, L->h);
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->h, 0);
 	} else {
-		ks_lstm_io(L, x, ni, fast, peep, L->h, L->gx);
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->gx, L->sweep);
+		L->sweep ^= 1;
 		ks_copy(L->h, L->gx, L->hp);
 	}
 }
@@ -167,13 +179,14 @@ KS_INLINE VEC ks_gru_update(VEC acc[3][KP], const VEC *nx, VEC h, int fast)
 	return V_FMA(z, V_SUB(h, nn), nn);
 }
 
-// GRU: r and z sum both parts; n needs its input part and its recurrent part apart. hin and
-// hout as for ks_lstm_io.
+// GRU: r and z sum both parts; n needs its input part and its recurrent part apart. hin, hout
+// and rev as for ks_lstm_io.
 KS_INLINE void ks_gru_io(RecurrentLayer *L, const float *x, int ni, int fast, const float *hin,
-                         float *hout)
+                         float *hout, int rev)
 {
 	const int hp = L->hp, nb = hp / VW;
-	for (int b = 0; b < nb; b++) {
+	for (int i = 0; i < nb; i++) {
+		const int b = rev ? nb - 1 - i : i;
 		const size_t u0 = (size_t)b * VW;
 		const size_t bias[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
 		const size_t off[3] = {0, VW, 2 * VW};
@@ -196,9 +209,10 @@ KS_INLINE void ks_gru_io(RecurrentLayer *L, const float *x, int ni, int fast, co
 KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
 {
 	if (L->hp == VW) {
-		ks_gru_io(L, x, ni, fast, L->h, L->h);
+		ks_gru_io(L, x, ni, fast, L->h, L->h, 0);
 	} else {
-		ks_gru_io(L, x, ni, fast, L->h, L->gx);
+		ks_gru_io(L, x, ni, fast, L->h, L->gx, L->sweep);
+		L->sweep ^= 1;
 		ks_copy(L->h, L->gx, L->hp);
 	}
 }
@@ -358,9 +372,9 @@ KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *
 		for (uint32_t t = 0; t < n; t++) {
 			const float xt = x[t];
 			if (gru)
-				ks_gru_io(L, &xt, 1, fast, hin, hout);
+				ks_gru_io(L, &xt, 1, fast, hin, hout, (int)(t & 1));
 			else
-				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout);
+				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, (int)(t & 1));
 			y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
 			float *tmp = hin;
 			hin = hout;

@@ -34,6 +34,7 @@ typedef struct {
 	float *h0, *c0; // [hp]
 	float *h, *c;   // [hp] the state
 	float *gx, *gh; // [G*hp] scratch: pre-activations from the input and from the state
+	int sweep;      // vector kernels: the order of the next step's blocks (no effect on results)
 } RecurrentLayer;
 
 typedef struct {
