@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: ISC
+// Import of the AIDA-X / RTNeural "Keras" JSON (.json, .aidax, .aidadspmodel) into ModelDesc.
+//
+// The file lists layers in order: one to MODEL_MAX_LAYERS recurrent layers ("lstm", "gru"),
+// then dense layers, each with an optional activation (a separate "activation" layer folds into
+// the dense layer before it). Keras stores kernels transposed against PyTorch: W is
+// [I][G*H], U is [H][G*H]. LSTM gate blocks are i, f, c, o (PyTorch's i, f, g, o) with one bias
+// (the two PyTorch biases summed). GRU blocks are z, r, h, reordered here to PyTorch's r, z, n;
+// the GRU bias is [2][3H] (input side, recurrent side) and RTNeural's cell is the "reset
+// after" variant, n = tanh(W_n x + b_in + r * (U_n h + b_hn)), which is PyTorch's, so both
+// biases map across unchanged. Levels and the reference pair are described in docs/interop.md.
+#include "model_import.h"
+
+#include "import_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Keras gate block -> PyTorch gate block. LSTM: identity. GRU: z, r, h -> r, z, n.
+static const int lstm_perm[4] = {0, 1, 2, 3};
+static const int gru_perm[3] = {1, 0, 2};
+
+// The units a layer declares in "shape": its last entry.
+static ModelStatus layer_units(const json_t *layer, const char *path, int lo, int hi, int *units,
+                               ModelError *err)
+{
+	char p[IMPORT_PATH_LEN], q[IMPORT_PATH_LEN];
+	const json_t *shape;
+	ModelStatus st = import_member(layer, path, "shape", &shape, err);
+	if (st)
+		return st;
+	import_path_key(p, path, "shape");
+	if (!json_is_array(shape) || json_array_size(shape) == 0)
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a non-empty array", p);
+	size_t last = json_array_size(shape) - 1;
+	return import_int(json_array_get(shape, last), import_path_index(q, p, last), lo, hi, units,
+	                  err);
+}
+
+// weights[k] of a layer, which must hold exactly n entries.
+static ModelStatus layer_weights(const json_t *layer, const char *path, size_t lo, size_t hi,
+                                 const json_t **weights, ModelError *err)
+{
+	char p[IMPORT_PATH_LEN];
+	ModelStatus st = import_member(layer, path, "weights", weights, err);
+	if (st)
+		return st;
+	import_path_key(p, path, "weights");
+	if (!json_is_array(*weights))
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array", p);
+	size_t n = json_array_size(*weights);
+	if (n < lo || n > hi) {
+		if (lo == hi)
+			return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu arrays, expected %zu", p, n, lo);
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu arrays, expected %zu to %zu", p, n,
+		                       lo, hi);
+	}
+	return MODEL_OK;
+}
+
+// A Keras kernel [rows][cols] whose row count is checked first so that a layer whose units
+// disagree with its "shape" is reported as such.
+static ModelStatus read_kernel(const json_t *arr, const char *path, size_t rows, size_t cols,
+                               const char *rows_are, float **out, ModelError *err)
+{
+	size_t got;
+	ModelStatus st = import_rows(arr, path, &got, err);
+	if (st)
+		return st;
+	if (got != rows)
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu (%s)", path, got,
+		                       rows, rows_are);
+	*out = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof(float));
+	if (!*out)
+		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
+	return import_matrix(arr, path, rows, cols, *out, err);
+}
+
+static ModelStatus read_recurrent(const json_t *layer, const char *path, CellType cell,
+                                  int inputs, RecurrentLayerDesc *l, ModelError *err)
+{
+	char p[IMPORT_PATH_LEN], why[IMPORT_PATH_LEN + 32];
+	const json_t *weights;
+	float *W = NULL, *U = NULL, *B = NULL;
+	int H;
+	ModelStatus st = layer_units(layer, path, 1, MODEL_MAX_HIDDEN, &H, err);
+	if (!st)
+		st = layer_weights(layer, path, 3, 3, &weights, err);
+	if (st)
+		return st;
+	const int G = model_cell_gates(cell);
+	const int *perm = cell == CELL_GRU ? gru_perm : lstm_perm;
+	const size_t gh = (size_t)G * (size_t)H;
+
+	l->cell = cell;
+	l->inputs = inputs;
+	l->hidden = H;
+	if (model_desc_alloc_layer(l) != 0)
+		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
+
+	// U first: its row count is the layer's true width, the clearest thing to report when it
+	// disagrees with "shape".
+	snprintf(why, sizeof why, "the %d units in %s.shape", H, path);
+	import_path_key(p, path, "weights[1]");
+	st = read_kernel(json_array_get(weights, 1), p, (size_t)H, gh, why, &U, err);
+	if (!st) {
+		snprintf(why, sizeof why, "the layer's %d inputs", inputs);
+		import_path_key(p, path, "weights[0]");
+		st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, gh, why, &W, err);
+	}
+	if (!st) {
+		import_path_key(p, path, "weights[2]");
+		const json_t *b = json_array_get(weights, 2);
+		if (cell == CELL_GRU) {
+			if (json_is_array(b) && json_array_size(b) > 0 && !json_is_array(json_array_get(b, 0)))
+				st = model_error_set(err, MODEL_ERR_SHAPE,
+				                     "%s: a single GRU bias (Keras reset_after=False) is not "
+				                     "supported, expected [2][%zu]", p, gh);
+			else
+				st = read_kernel(b, p, 2, gh, "input and recurrent biases", &B, err);
+		} else {
+			B = malloc(gh * sizeof(float));
+			st = B ? import_floats(b, p, gh, B, err)
+			       : model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", p);
+		}
+	}
+	if (!st) {
+		for (int kb = 0; kb < G; kb++) {
+			const size_t tb = (size_t)perm[kb];
+			for (int u = 0; u < H; u++) {
+				const size_t kcol = (size_t)kb * (size_t)H + (size_t)u;
+				const size_t trow = tb * (size_t)H + (size_t)u;
+				for (int i = 0; i < inputs; i++)
+					l->w_ih[trow * (size_t)inputs + (size_t)i] = W[(size_t)i * gh + kcol];
+				for (int j = 0; j < H; j++)
+					l->w_hh[trow * (size_t)H + (size_t)j] = U[(size_t)j * gh + kcol];
+				if (cell == CELL_GRU) {
+					l->b_ih[trow] = B[kcol];
+					l->b_hh[trow] = B[gh + kcol];
+				} else {
+					l->b_ih[trow] = B[kcol];
+					l->b_hh[trow] = 0.0f;
+				}
+			}
+		}
+	}
+	free(W);
+	free(U);
+	free(B);
+	return st;
+}
+
+static ModelStatus read_activation(const json_t *layer, const char *path, Activation *act,
+                                   ModelError *err)
+{
+	char p[IMPORT_PATH_LEN];
+	const json_t *a = json_object_get(layer, "activation");
+	*act = ACT_LINEAR;
+	if (!a || json_is_null(a))
+		return MODEL_OK;
+	import_path_key(p, path, "activation");
+	if (!json_is_string(a))
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string", p);
+	const char *s = json_string_value(a);
+	if (!strcmp(s, "") || !strcmp(s, "linear"))
+		*act = ACT_LINEAR;
+	else if (!strcmp(s, "tanh"))
+		*act = ACT_TANH;
+	else if (!strcmp(s, "sigmoid"))
+		*act = ACT_SIGMOID;
+	else if (!strcmp(s, "relu"))
+		*act = ACT_RELU;
+	else
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "%s: \"%s\" is not supported (tanh, sigmoid, relu or linear)", p, s);
+	return MODEL_OK;
+}
+
+static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
+                              DenseLayerDesc *d, ModelError *err)
+{
+	char p[IMPORT_PATH_LEN], why[96];
+	const json_t *weights;
+	float *W = NULL;
+	int outputs;
+	ModelStatus st = layer_units(layer, path, 1, MODEL_MAX_DENSE_WIDTH, &outputs, err);
+	if (!st)
+		st = layer_weights(layer, path, 1, 2, &weights, err);
+	if (!st)
+		st = read_activation(layer, path, &d->activation, err);
+	if (st)
+		return st;
+	d->inputs = inputs;
+	d->outputs = outputs;
+	if (model_desc_alloc_dense(d) != 0)
+		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
+	snprintf(why, sizeof why, "the width of the layer before");
+	import_path_key(p, path, "weights[0]");
+	st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, (size_t)outputs, why, &W, err);
+	if (!st) {
+		for (int o = 0; o < outputs; o++)
+			for (int i = 0; i < inputs; i++)
+				d->w[(size_t)o * (size_t)inputs + (size_t)i] = W[(size_t)i * (size_t)outputs + (size_t)o];
+		if (json_array_size(weights) == 2) {
+			import_path_key(p, path, "weights[1]");
+			st = import_floats(json_array_get(weights, 1), p, (size_t)outputs, d->b, err);
+		}
+	}
+	free(W);
+	return st;
+}
+
+// A reference pair: input_batch holds frames, each a number (the audio sample; knob inputs are
+// then 0, as aidadsp-lv2's check runs them) or an array of 1 or `inputs` numbers.
+static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *err)
+{
+	char p[IMPORT_PATH_LEN];
+	const json_t *in = json_object_get(root, "input_batch");
+	const json_t *out = json_object_get(root, "output_batch");
+	if (!in && !out)
+		return MODEL_OK;
+	if (!in || !out)
+		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing (input_batch and "
+		                       "output_batch come as a pair)", in ? "output_batch" : "input_batch");
+	if (!json_is_array(in) || !json_is_array(out))
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array",
+		                       json_is_array(in) ? "output_batch" : "input_batch");
+	size_t n = json_array_size(in);
+	if (json_array_size(out) != n)
+		return model_error_set(err, MODEL_ERR_SHAPE, "output_batch: %zu values, expected %zu "
+		                       "(one per input_batch frame)", json_array_size(out), n);
+	if (n == 0)
+		return MODEL_OK; // an empty pair checks nothing
+	// The output from a zero state over a prefix is the prefix of the output, so a longer pair
+	// is checked over its first MODEL_MAX_SELFTEST_FRAMES frames (AIDA-X's trainer writes 2048).
+	if (n > MODEL_MAX_SELFTEST_FRAMES)
+		n = MODEL_MAX_SELFTEST_FRAMES;
+	const size_t I = (size_t)m->inputs;
+	m->selftest_input = calloc(n * I, sizeof(float));
+	m->selftest_output = calloc(n, sizeof(float));
+	if (!m->selftest_input || !m->selftest_output)
+		return model_error_set(err, MODEL_ERR_NOMEM, "input_batch: out of memory");
+	m->selftest_frames = (int)n;
+	for (size_t t = 0; t < n; t++) {
+		const json_t *f = json_array_get(in, t);
+		const json_t *y = json_array_get(out, t);
+		ModelStatus st;
+		import_path_index(p, "input_batch", t);
+		if (json_is_array(f))
+			st = import_floats(f, p, json_array_size(f) == I ? I : 1, m->selftest_input + t * I,
+			                   err);
+		else
+			st = import_float(f, p, m->selftest_input + t * I, err);
+		if (st)
+			return st;
+		import_path_index(p, "output_batch", t);
+		st = json_is_array(y) ? import_floats(y, p, 1, m->selftest_output + t, err)
+		                      : import_float(y, p, m->selftest_output + t, err);
+		if (st)
+			return st;
+	}
+	return MODEL_OK;
+}
+
+// The metadata object, or (older files) the top level's loose strings and numbers such as
+// "author", "esr" and "samplerate".
+static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *err)
+{
+	static const char *const structural[] = {"in_shape", "in_skip", "in_gain", "out_gain",
+	                                         "layers", "input_batch", "output_batch"};
+	const json_t *meta = json_object_get(root, "metadata");
+	if (json_is_object(meta))
+		return import_set_metadata(m, meta, err);
+	json_t *loose = json_object();
+	if (!loose)
+		return model_error_set(err, MODEL_ERR_NOMEM, "metadata: out of memory");
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)root, key, v) {
+		int skip = 0;
+		for (size_t k = 0; k < sizeof structural / sizeof structural[0]; k++)
+			skip |= !strcmp(key, structural[k]);
+		if (!skip && (json_is_string(v) || json_is_number(v)))
+			json_object_set(loose, key, v);
+	}
+	ModelStatus st = json_object_size(loose) ? import_set_metadata(m, loose, err) : MODEL_OK;
+	json_decref(loose);
+	return st;
+}
+
+static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err)
+{
+	double x;
+	ModelStatus st;
+	const json_t *v = json_object_get(root, "in_skip");
+	if (v && !json_is_null(v)) {
+		int skip;
+		if (json_is_boolean(v))
+			skip = json_is_true(v);
+		else if ((st = import_int(v, "in_skip", 0, 1, &skip, err)))
+			return st;
+		m->skip = skip;
+	}
+	if ((v = json_object_get(root, "in_gain")) && !json_is_null(v)) {
+		if ((st = import_number(v, "in_gain", -100.0, 100.0, 0, &x, err)))
+			return st;
+		m->input_gain_db = (float)x;
+	}
+	if ((v = json_object_get(root, "out_gain")) && !json_is_null(v)) {
+		if ((st = import_number(v, "out_gain", -100.0, 100.0, 0, &x, err)))
+			return st;
+		m->output_gain_db = (float)x;
+	}
+	// The sample rate: metadata.samplerate, else a top-level samplerate; often a string.
+	m->sample_rate = 48000.0;
+	const json_t *meta = json_object_get(root, "metadata");
+	const char *where = "metadata.samplerate";
+	v = json_is_object(meta) ? json_object_get(meta, "samplerate") : NULL;
+	if (!v) {
+		v = json_object_get(root, "samplerate");
+		where = "samplerate";
+	}
+	if (v && !json_is_null(v)) {
+		if ((st = import_number(v, where, 8000.0, 384000.0, 1, &x, err)))
+			return st;
+		m->sample_rate = x;
+	}
+	return MODEL_OK;
+}
+
+static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
+{
+	char p[IMPORT_PATH_LEN], q[IMPORT_PATH_LEN];
+	const json_t *shape, *layers;
+	ModelStatus st;
+	if (!json_is_object(root))
+		return model_error_set(err, MODEL_ERR_TYPE, "document: expected a JSON object");
+	if ((st = import_member(root, "", "in_shape", &shape, err))
+	    || (st = import_member(root, "", "layers", &layers, err)))
+		return st;
+	if (!json_is_array(shape) || json_array_size(shape) == 0)
+		return model_error_set(err, MODEL_ERR_TYPE, "in_shape: expected a non-empty array");
+	size_t last = json_array_size(shape) - 1;
+	if ((st = import_int(json_array_get(shape, last), import_path_index(p, "in_shape", last), 1,
+	                     MODEL_MAX_INPUTS, &m->inputs, err)))
+		return st;
+	if (!json_is_array(layers) || json_array_size(layers) == 0)
+		return model_error_set(err, MODEL_ERR_TYPE, "layers: expected a non-empty array");
+
+	int width = m->inputs;
+	for (size_t k = 0; k < json_array_size(layers); k++) {
+		const json_t *layer = json_array_get(layers, k);
+		const json_t *type;
+		import_path_index(p, "layers", k);
+		if ((st = import_member(layer, p, "type", &type, err)))
+			return st;
+		if (!json_is_string(type))
+			return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string",
+			                       import_path_key(q, p, "type"));
+		const char *t = json_string_value(type);
+		if (!strcmp(t, "lstm") || !strcmp(t, "gru")) {
+			if (m->num_dense > 0)
+				return model_error_set(err, MODEL_ERR_VALUE,
+				                       "%s: a recurrent layer after a dense layer is not supported", p);
+			if (m->num_layers == MODEL_MAX_LAYERS)
+				return model_error_set(err, MODEL_ERR_RANGE,
+				                       "%s: more than %d recurrent layers", p, MODEL_MAX_LAYERS);
+			RecurrentLayerDesc *l = &m->layers[m->num_layers++];
+			st = read_recurrent(layer, p, t[0] == 'g' ? CELL_GRU : CELL_LSTM, width, l, err);
+			if (st)
+				return st;
+			width = l->hidden;
+		} else if (!strcmp(t, "dense") || !strcmp(t, "time-distributed-dense")) {
+			if (m->num_layers == 0)
+				return model_error_set(err, MODEL_ERR_VALUE,
+				                       "%s: a dense layer before the first recurrent layer is not "
+				                       "supported", p);
+			if (m->num_dense == MODEL_MAX_DENSE)
+				return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d dense layers", p,
+				                       MODEL_MAX_DENSE);
+			DenseLayerDesc *d = &m->dense[m->num_dense++];
+			if ((st = read_dense(layer, p, width, d, err)))
+				return st;
+			width = d->outputs;
+		} else if (!strcmp(t, "activation")) {
+			Activation act;
+			if ((st = read_activation(layer, p, &act, err)))
+				return st;
+			if (act == ACT_LINEAR)
+				continue;
+			if (m->num_dense == 0 || m->dense[m->num_dense - 1].activation != ACT_LINEAR)
+				return model_error_set(err, MODEL_ERR_VALUE,
+				                       "%s: an activation layer must follow a dense layer that has "
+				                       "none", p);
+			m->dense[m->num_dense - 1].activation = act;
+		} else {
+			return model_error_set(err, MODEL_ERR_VALUE,
+			                       "%s: \"%s\" is not supported (lstm, gru, dense, activation)",
+			                       import_path_key(q, p, "type"), t);
+		}
+	}
+	if (m->num_layers == 0)
+		return model_error_set(err, MODEL_ERR_MISSING, "layers: no lstm or gru layer");
+	if (m->num_dense == 0)
+		return model_error_set(err, MODEL_ERR_MISSING, "layers: no dense layer after the %s layer",
+		                       model_cell_name(m->layers[m->num_layers - 1].cell));
+	DenseLayerDesc *head = &m->dense[m->num_dense - 1];
+	if (head->outputs != 1)
+		return model_error_set(err, MODEL_ERR_SHAPE,
+		                       "layers: the last dense layer has %d outputs, expected 1",
+		                       head->outputs);
+	if (head->activation != ACT_LINEAR) {
+		// The engine's head is linear: an activation on the last layer becomes one more
+		// 1 -> 1 linear layer with weight 1 and bias 0, which is exact.
+		if (m->num_dense == MODEL_MAX_DENSE)
+			return model_error_set(err, MODEL_ERR_RANGE,
+			                       "layers: %d dense layers and an activation on the last one is "
+			                       "more than %d", MODEL_MAX_DENSE, MODEL_MAX_DENSE);
+		DenseLayerDesc *id = &m->dense[m->num_dense++];
+		id->inputs = 1;
+		id->outputs = 1;
+		id->activation = ACT_LINEAR;
+		if (model_desc_alloc_dense(id) != 0)
+			return model_error_set(err, MODEL_ERR_NOMEM, "layers: out of memory");
+		id->w[0] = 1.0f;
+	}
+	if ((st = read_levels(root, m, err)) || (st = read_metadata(root, m, err)))
+		return st;
+	if ((st = read_batches(root, m, err)))
+		return st;
+	// Other implementations of the same network differ in float rounding; 1e-4 (aidadsp-lv2's
+	// check uses 1e-5) leaves room for that over a long reference while any wrong weight,
+	// gate order or transposition gives errors of 1e-2 and more.
+	m->selftest_tolerance = 1e-4f;
+	return MODEL_OK;
+}
+
+ModelStatus model_import_keras(const json_t *root, ModelDesc *out, ModelError *err)
+{
+	ModelDesc m;
+	model_desc_init(&m);
+	model_desc_init(out);
+	ModelStatus st = read_keras(root, &m, err);
+	if (!st)
+		st = model_desc_validate(&m, err);
+	if (st) {
+		model_desc_free(&m);
+		return st;
+	}
+	*out = m;
+	return MODEL_OK;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: ISC
+// Bounded JSON file reading and atomic JSON file writing.
+#include "json_file.h"
+
+#include "model_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void json_error_prefix(ModelError *err, const char *name)
+{
+	if (!err || err->status == MODEL_OK || !name)
+		return;
+	char msg[MODEL_ERROR_LEN];
+	snprintf(msg, sizeof msg, "%s", err->message);
+	model_error_set(err, err->status, "%s: %s", name, msg);
+}
+
+ModelStatus json_buffer_load(const char *data, size_t size, json_t **root, ModelError *err)
+{
+	*root = NULL;
+	if (size == 0)
+		return model_error_set(err, MODEL_ERR_SYNTAX, "the file is empty");
+	if (size > MODEL_MAX_FILE_BYTES)
+		return model_error_set(err, MODEL_ERR_TOO_BIG, "%zu bytes, over the limit of %d", size,
+		                       MODEL_MAX_FILE_BYTES);
+	json_error_t jerr;
+	*root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*root)
+		return model_error_set(err, MODEL_ERR_SYNTAX, "not valid JSON: line %d, column %d: %s",
+		                       jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(*root)) {
+		json_decref(*root);
+		*root = NULL;
+		return model_error_set(err, MODEL_ERR_FORMAT, "the JSON document is not an object");
+	}
+	return MODEL_OK;
+}
+
+ModelStatus json_file_load(const char *path, json_t **root, ModelError *err)
+{
+	*root = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return model_error_set(err, MODEL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		return model_error_set(err, MODEL_ERR_IO, "%s: is a directory, not a model file", path);
+	}
+	if (S_ISREG(sb.st_mode) && sb.st_size > MODEL_MAX_FILE_BYTES) {
+		fclose(f);
+		return model_error_set(err, MODEL_ERR_TOO_BIG, "%s: %lld bytes, over the limit of %d",
+		                       path, (long long)sb.st_size, MODEL_MAX_FILE_BYTES);
+	}
+	// Read at most one byte past the limit so that non-regular files are bounded too.
+	size_t cap = 1 << 16, size = 0;
+	char *buf = malloc(cap);
+	ModelStatus st = buf ? MODEL_OK : MODEL_ERR_NOMEM;
+	while (!st) {
+		if (size == cap) {
+			if (cap > MODEL_MAX_FILE_BYTES) {
+				st = model_error_set(err, MODEL_ERR_TOO_BIG, "over the limit of %d bytes",
+				                     MODEL_MAX_FILE_BYTES);
+				break;
+			}
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				st = MODEL_ERR_NOMEM;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		size_t got = fread(buf + size, 1, cap - size, f);
+		size += got;
+		if (got == 0) {
+			if (ferror(f))
+				st = model_error_set(err, MODEL_ERR_IO, "read error: %s", strerror(errno));
+			break;
+		}
+	}
+	fclose(f);
+	if (st == MODEL_ERR_NOMEM)
+		model_error_set(err, st, "out of memory");
+	if (!st)
+		st = json_buffer_load(buf, size, root, err);
+	free(buf);
+	if (st && st != MODEL_ERR_IO)
+		json_error_prefix(err, path);
+	return st;
+}
+
+// The temporary file goes in the destination's folder so that rename() is atomic.
+static ModelStatus open_temp(const char *path, char *tmp, size_t len, int *fd, ModelError *err)
+{
+	int n = snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+	if (n < 0 || (size_t)n >= len)
+		return model_error_set(err, MODEL_ERR_IO, "%s: path too long", path);
+	*fd = mkstemp(tmp);
+	if (*fd < 0)
+		return model_error_set(err, MODEL_ERR_IO, "%s: cannot create a file there: %s", path,
+		                       strerror(errno));
+	return MODEL_OK;
+}
+
+static int dump_to_fd(const char *text, int fd)
+{
+	size_t len = strlen(text), done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return fsync(fd);
+}
+
+ModelStatus model_write_json_file(const char *path, const json_t *doc, int force, ModelError *err)
+{
+	struct stat sb;
+	mode_t mode = 0644; // mkstemp makes 0600; a model file is for sharing
+	if (stat(path, &sb) == 0) {
+		mode = sb.st_mode & 07777;
+		if (S_ISDIR(sb.st_mode))
+			return model_error_set(err, MODEL_ERR_IO, "%s: is a directory", path);
+		// Renaming over a device or a pipe would replace it, not write to it.
+		if (!S_ISREG(sb.st_mode))
+			return model_error_set(err, MODEL_ERR_IO, "%s: not a regular file", path);
+		if (!force)
+			return model_error_set(err, MODEL_ERR_IO,
+			                       "%s: already exists (use --force to replace it)", path);
+	}
+	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_COMPACT | JSON_REAL_PRECISION(9)
+	                                 | JSON_PRESERVE_ORDER);
+	if (!text)
+		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
+	char tmp[4096];
+	int fd = -1;
+	ModelStatus st = open_temp(path, tmp, sizeof tmp, &fd, err);
+	if (st) {
+		free(text);
+		return st;
+	}
+	int bad = fchmod(fd, mode) != 0 || dump_to_fd(text, fd);
+	int saved = errno;
+	free(text);
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (!bad) {
+		// Without force, link() refuses to replace a file that appeared meanwhile.
+		bad = force ? rename(tmp, path) : link(tmp, path);
+		saved = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		return model_error_set(err, MODEL_ERR_IO, "%s: cannot write: %s", path, strerror(saved));
+	}
+	if (!force)
+		unlink(tmp);
+	return MODEL_OK;
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: ISC
+// Same model, same input, same options: same bits, whichever network instance runs it, whether
+// the description still exists, and whatever floating-point mode the caller left set. Also the
+// small promises of the API: destroy(NULL) is a no-op, the getters report the options, a
+// network refuses what it cannot run.
+#undef NDEBUG
+#include "fixture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#define HAVE_MXCSR 1
+enum { MXCSR_FTZ_DAZ = 0x8040 };
+#endif
+
+enum { FRAMES = 1200 };
+
+static void run(LstmNet *net, float *const *chan, float *out)
+{
+	const float *in[MODEL_MAX_INPUTS];
+	for (int c = 0; c < lstm_net_inputs(net); c++)
+		in[c] = chan[c];
+	lstm_net_process(net, in, out, FRAMES);
+}
+
+static void test_shape(const FixtureShape *shape, uint32_t seed)
+{
+	ModelDesc m, keep;
+	fixture_model(&m, shape, seed);
+	if (model_desc_copy(&keep, &m) != 0)
+		abort();
+	float *chan[MODEL_MAX_INPUTS];
+	for (int c = 0; c < m.inputs; c++) {
+		chan[c] = malloc(FRAMES * sizeof(float));
+		if (!chan[c])
+			abort();
+		fixture_signal(chan[c], FRAMES, c, seed);
+	}
+	float *a = malloc(FRAMES * sizeof(float)), *b = malloc(FRAMES * sizeof(float));
+	if (!a || !b)
+		abort();
+	LstmIsa isas[3];
+	int nisa = fixture_isas(isas);
+	for (int ai = 0; ai < 2; ai++) {
+		LstmActivations act = ai ? LSTM_ACT_FAST : LSTM_ACT_EXACT;
+		for (int k = 0; k < nisa; k++) {
+			const char *isa = lstm_isa_name(isas[k]);
+			LstmNet *n1 = fixture_net(&m, isas[k], act);
+			LstmNet *n2 = fixture_net(&m, isas[k], act);
+			CHECK(lstm_net_isa(n1) == isas[k] && lstm_net_activations(n1) == act,
+			      "%s: the getters do not report the options", shape->name);
+			CHECK(lstm_net_inputs(n1) == m.inputs && lstm_net_sample_rate(n1) == m.sample_rate,
+			      "%s: inputs or sample rate wrong", shape->name);
+			CHECK(lstm_net_memory_size(n1) > 0, "%s: memory size 0", shape->name);
+			run(n1, chan, a);
+			run(n2, chan, b);
+			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+			      "%s %s: two networks from one model differ", shape->name, isa);
+
+			// The network keeps its own copy: freeing the description changes nothing.
+			ModelDesc tmp;
+			if (model_desc_copy(&tmp, &m) != 0)
+				abort();
+			LstmNet *n3 = fixture_net(&tmp, isas[k], act);
+			model_desc_free(&tmp);
+			run(n3, chan, b);
+			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+			      "%s %s: a network whose description was freed differs", shape->name, isa);
+
+#ifdef HAVE_MXCSR
+			// The caller's flush-to-zero setting must not change the output, and the
+			// caller's MXCSR comes back untouched, whatever it was.
+			const unsigned int saved = _mm_getcsr();
+			static const unsigned int modes[] = {0x1f80, 0x1f80 | MXCSR_FTZ_DAZ, 0x1f80 | 0x8000};
+			for (int md = 0; md < 3; md++) {
+				_mm_setcsr(modes[md]);
+				lstm_net_reset(n3);
+				run(n3, chan, b);
+				const unsigned int after = _mm_getcsr();
+				_mm_setcsr(saved);
+				CHECK(after == modes[md], "%s %s: MXCSR %#x came back as %#x", shape->name, isa,
+				      modes[md], after);
+				CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+				      "%s %s: output depends on the caller's MXCSR %#x", shape->name, isa,
+				      modes[md]);
+			}
+#endif
+			lstm_net_destroy(n1);
+			lstm_net_destroy(n2);
+			lstm_net_destroy(n3);
+		}
+	}
+	// Building networks left the description as it was.
+	for (int k = 0; k < m.num_layers; k++) {
+		const RecurrentLayerDesc *x = &m.layers[k], *y = &keep.layers[k];
+		size_t gh = (size_t)model_cell_gates(x->cell) * (size_t)x->hidden;
+		CHECK(memcmp(x->w_ih, y->w_ih, gh * (size_t)x->inputs * sizeof(float)) == 0
+		              && memcmp(x->w_hh, y->w_hh, gh * (size_t)x->hidden * sizeof(float)) == 0,
+		      "%s: lstm_net_create changed the description", shape->name);
+	}
+	free(a);
+	free(b);
+	for (int c = 0; c < m.inputs; c++)
+		free(chan[c]);
+	model_desc_free(&m);
+	model_desc_free(&keep);
+}
+
+static void test_api_edges(void)
+{
+	lstm_net_destroy(NULL);
+	model_desc_free(NULL);
+
+	LstmNetOptions def = lstm_net_default_options();
+	CHECK(def.activations == LSTM_ACT_FAST && def.isa == LSTM_ISA_AUTO,
+	      "default options are not fast + auto");
+	CHECK(lstm_isa_supported(LSTM_ISA_SCALAR) && lstm_isa_supported(LSTM_ISA_AUTO),
+	      "scalar or auto reported unsupported");
+
+	ModelDesc m;
+	fixture_model(&m, &fixture_shapes[1], 9);
+	ModelError err;
+	LstmNet *net = lstm_net_create(&m, NULL, &err);
+	CHECK(net != NULL, "create with NULL options failed: %s", err.message);
+	if (net) {
+		LstmIsa isa = lstm_net_isa(net);
+		CHECK(isa != LSTM_ISA_AUTO && lstm_isa_supported(isa),
+		      "auto resolved to %s", lstm_isa_name(isa));
+		CHECK(lstm_net_activations(net) == LSTM_ACT_FAST, "NULL options are not fast");
+		lstm_net_destroy(net);
+	}
+
+	static const LstmIsa all[] = {LSTM_ISA_AVX2, LSTM_ISA_AVX512};
+	for (int k = 0; k < 2; k++) {
+		if (lstm_isa_supported(all[k]))
+			continue;
+		LstmNetOptions opt = {LSTM_ACT_EXACT, all[k]};
+		err.status = MODEL_OK;
+		net = lstm_net_create(&m, &opt, &err);
+		CHECK(net == NULL && err.status != MODEL_OK,
+		      "an unsupported ISA (%s) was accepted", lstm_isa_name(all[k]));
+		lstm_net_destroy(net);
+	}
+	LstmNetOptions bad = {(LstmActivations)7, LSTM_ISA_SCALAR};
+	net = lstm_net_create(&m, &bad, &err);
+	CHECK(net == NULL && err.status != MODEL_OK, "unknown activations accepted");
+	lstm_net_destroy(net);
+
+	// An invalid description: the error names the part, and no network is made.
+	m.layers[0].hidden = 0;
+	net = lstm_net_create(&m, NULL, &err);
+	CHECK(net == NULL && err.status == MODEL_ERR_RANGE && strstr(err.message, "layers[0].hidden"),
+	      "hidden 0: got status %d, \"%s\"", (int)err.status, err.message);
+	lstm_net_destroy(net);
+	m.layers[0].hidden = 8;
+	model_desc_free(&m);
+}
+
+int main(void)
+{
+	for (int k = 0; k < fixture_num_shapes; k++)
+		test_shape(&fixture_shapes[k], 500u + (uint32_t)k);
+	test_api_edges();
+	if (fixture_failures)
+		fprintf(stderr, "%d checks failed\n", fixture_failures);
+	return fixture_failures ? 1 : 0;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: ISC
+// The project's model format: write then read gives back the same description bit for bit;
+// writing is atomic and refuses to replace files without force; the loader detects the format.
+#undef NDEBUG
+#include "model_file.h"
+#include "model_load.h"
+#include "model_selftest.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static uint32_t rng_state = 12345u;
+
+static float rnd(void)
+{
+	rng_state = rng_state * 1664525u + 1013904223u;
+	return (float)((rng_state >> 8) / 16777216.0 * 2.0 - 1.0) * 0.7f;
+}
+
+static void fill(float *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		v[k] = rnd();
+}
+
+// A two-layer model (peephole LSTM then GRU), a tanh dense layer and the head, two knobs.
+static void make_model(ModelDesc *m)
+{
+	model_desc_init(m);
+	m->inputs = 3;
+	m->skip = 1;
+	m->sample_rate = 44100.0;
+	m->num_layers = 2;
+	RecurrentLayerDesc *l0 = &m->layers[0], *l1 = &m->layers[1];
+	*l0 = (RecurrentLayerDesc){.cell = CELL_LSTM_PEEPHOLE, .inputs = 3, .hidden = 5};
+	*l1 = (RecurrentLayerDesc){.cell = CELL_GRU, .inputs = 5, .hidden = 7};
+	assert(model_desc_alloc_layer(l0) == 0 && model_desc_alloc_layer(l1) == 0);
+	fill(l0->w_ih, 4 * 5 * 3);
+	fill(l0->w_hh, 4 * 5 * 5);
+	fill(l0->b_ih, 20);
+	fill(l0->b_hh, 20);
+	fill(l0->peephole, 15);
+	l0->h0 = calloc(5, sizeof(float));
+	l0->c0 = calloc(5, sizeof(float));
+	fill(l0->h0, 5);
+	fill(l0->c0, 5);
+	fill(l1->w_ih, 3 * 7 * 5);
+	fill(l1->w_hh, 3 * 7 * 7);
+	fill(l1->b_ih, 21);
+	fill(l1->b_hh, 21);
+	m->num_dense = 2;
+	m->dense[0] = (DenseLayerDesc){.inputs = 7, .outputs = 4, .activation = ACT_TANH};
+	m->dense[1] = (DenseLayerDesc){.inputs = 4, .outputs = 1, .activation = ACT_LINEAR};
+	assert(model_desc_alloc_dense(&m->dense[0]) == 0 && model_desc_alloc_dense(&m->dense[1]) == 0);
+	fill(m->dense[0].w, 28);
+	fill(m->dense[0].b, 4);
+	fill(m->dense[1].w, 4);
+	fill(m->dense[1].b, 1);
+	m->num_controls = 2;
+	m->controls[0] = (ControlDesc){"Gain", 0.0f, 1.0f, 0.5f};
+	m->controls[1] = (ControlDesc){"Tone", -1.0f, 1.0f, 0.0f};
+	m->input_gain_db = -3.0f;
+	m->output_gain_db = 1.5f;
+	m->metadata_json = strdup("{\"name\":\"test\",\"training\":{\"esr_test\":0.0123}}");
+	float in[300];
+	fill(in, 300);
+	ModelError err;
+	assert(model_selftest_fill(m, in, 100, &err) == MODEL_OK);
+}
+
+static void assert_same_floats(const float *a, const float *b, size_t n)
+{
+	assert((a == NULL) == (b == NULL));
+	if (a)
+		assert(memcmp(a, b, n * sizeof(float)) == 0);
+}
+
+static void assert_same_model(const ModelDesc *a, const ModelDesc *b)
+{
+	assert(a->inputs == b->inputs && a->skip == b->skip && a->sample_rate == b->sample_rate);
+	assert(a->num_layers == b->num_layers && a->num_dense == b->num_dense);
+	for (int k = 0; k < a->num_layers; k++) {
+		const RecurrentLayerDesc *x = &a->layers[k], *y = &b->layers[k];
+		size_t gh = (size_t)model_cell_gates(x->cell) * (size_t)x->hidden;
+		assert(x->cell == y->cell && x->inputs == y->inputs && x->hidden == y->hidden);
+		assert_same_floats(x->w_ih, y->w_ih, gh * (size_t)x->inputs);
+		assert_same_floats(x->w_hh, y->w_hh, gh * (size_t)x->hidden);
+		assert_same_floats(x->b_ih, y->b_ih, gh);
+		assert_same_floats(x->b_hh, y->b_hh, gh);
+		assert_same_floats(x->peephole, y->peephole, 3 * (size_t)x->hidden);
+		assert_same_floats(x->h0, y->h0, (size_t)x->hidden);
+		assert_same_floats(x->c0, y->c0, (size_t)x->hidden);
+	}
+	for (int k = 0; k < a->num_dense; k++) {
+		const DenseLayerDesc *x = &a->dense[k], *y = &b->dense[k];
+		assert(x->inputs == y->inputs && x->outputs == y->outputs && x->activation == y->activation);
+		assert_same_floats(x->w, y->w, (size_t)x->inputs * (size_t)x->outputs);
+		assert_same_floats(x->b, y->b, (size_t)x->outputs);
+	}
+	assert(a->num_controls == b->num_controls);
+	for (int k = 0; k < a->num_controls; k++) {
+		assert(strcmp(a->controls[k].name, b->controls[k].name) == 0);
+		assert(a->controls[k].min == b->controls[k].min && a->controls[k].max == b->controls[k].max);
+		assert(a->controls[k].def == b->controls[k].def);
+	}
+	assert(a->input_gain_db == b->input_gain_db && a->output_gain_db == b->output_gain_db);
+	assert(a->selftest_frames == b->selftest_frames);
+	assert_same_floats(a->selftest_input, b->selftest_input,
+	                   (size_t)a->selftest_frames * (size_t)a->inputs);
+	assert_same_floats(a->selftest_output, b->selftest_output, (size_t)a->selftest_frames);
+}
+
+static char dir[64];
+
+static void test_round_trip(void)
+{
+	ModelDesc m, back;
+	ModelError err;
+	char path[128];
+	make_model(&m);
+	snprintf(path, sizeof path, "%s/model.json", dir);
+	assert(model_write_file(path, &m, 0, &err) == MODEL_OK);
+	assert(model_load_file(path, &back, &err) == MODEL_OK);
+	assert_same_model(&m, &back);
+	assert(strstr(back.metadata_json, "\"esr_test\"") != NULL);
+	model_desc_free(&back);
+	assert(model_read_file(path, &back, &err) == MODEL_OK);
+	assert_same_model(&m, &back);
+	model_desc_free(&back);
+	model_desc_free(&m);
+}
+
+static void test_no_overwrite_without_force(void)
+{
+	ModelDesc m;
+	ModelError err;
+	char path[128];
+	make_model(&m);
+	snprintf(path, sizeof path, "%s/exists.json", dir);
+	FILE *f = fopen(path, "w");
+	assert(f);
+	fputs("keep me", f);
+	fclose(f);
+	assert(model_write_file(path, &m, 0, &err) == MODEL_ERR_IO);
+	assert(strstr(err.message, "already exists"));
+	f = fopen(path, "r");
+	char buf[16] = {0};
+	assert(fread(buf, 1, sizeof buf - 1, f) == 7);
+	fclose(f);
+	assert(strcmp(buf, "keep me") == 0);
+	assert(model_write_file(path, &m, 1, &err) == MODEL_OK);
+	assert(model_write_file("/dev/full", &m, 1, &err) == MODEL_ERR_IO);
+	assert(strstr(err.message, "/dev/full"));
+	model_desc_free(&m);
+}
+
+static void test_selftest_mismatch(void)
+{
+	ModelDesc m;
+	ModelError err;
+	double worst;
+	make_model(&m);
+	assert(model_selftest_run(&m, &worst, &err) == MODEL_OK);
+	assert(worst == 0.0);
+	m.selftest_output[42] += 0.01f;
+	assert(model_selftest_run(&m, &worst, &err) == MODEL_ERR_SELFTEST);
+	assert(worst > 0.009 && worst < 0.011);
+	assert(strstr(err.message, "frame 42"));
+	model_desc_free(&m);
+}
+
+// Only the temporary files of failed writes could be left behind: the folder must hold
+// exactly the two files the tests wrote.
+static void test_no_leftovers(void)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq 2", dir);
+	assert(system(cmd) == 0);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/test_model_file.XXXXXX");
+	assert(mkdtemp(dir));
+	test_round_trip();
+	test_no_overwrite_without_force();
+	test_selftest_mismatch();
+	test_no_leftovers();
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert(system(cmd) == 0);
+	printf("test_model_file: all passed\n");
+	return 0;
+}

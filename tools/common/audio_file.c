@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: ISC
+// AudioBuffer reading and writing with libsndfile.
+#include "audio_file.h"
+
+#include "atomic_file.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+// About 1.4 hours of 48 kHz stereo, far beyond any capture; keeps sizes inside long and size_t.
+#define AUDIO_MAX_SAMPLES (1L << 29)
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+	if (!err || err_len == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+}
+
+int audio_buffer_alloc(AudioBuffer *out, long frames, int channels, double sample_rate)
+{
+	memset(out, 0, sizeof *out);
+	if (frames < 0 || channels < 1 || (frames > 0 && channels > AUDIO_MAX_SAMPLES / frames))
+		return -1;
+	size_t n = (size_t)frames * (size_t)channels;
+	out->data = calloc(n ? n : 1, sizeof(float));
+	if (!out->data)
+		return -1;
+	out->frames = frames;
+	out->channels = channels;
+	out->sample_rate = sample_rate;
+	return 0;
+}
+
+void audio_buffer_free(AudioBuffer *a)
+{
+	if (!a)
+		return;
+	free(a->data);
+	memset(a, 0, sizeof *a);
+}
+
+float audio_buffer_peak(const AudioBuffer *a, int ch)
+{
+	float peak = 0.0f;
+	if (!a || !a->data || ch < 0 || ch >= a->channels)
+		return 0.0f;
+	for (long t = 0; t < a->frames; ++t) {
+		float v = fabsf(a->data[(size_t)t * (size_t)a->channels + (size_t)ch]);
+		if (v > peak)
+			peak = v;
+	}
+	return peak;
+}
+
+// Finds the first non-finite sample; -1 when there is none.
+static long find_non_finite(const AudioBuffer *a, int *ch_out)
+{
+	size_t n = (size_t)a->frames * (size_t)a->channels;
+	for (size_t i = 0; i < n; ++i) {
+		if (!isfinite(a->data[i])) {
+			*ch_out = (int)(i % (size_t)a->channels);
+			return (long)(i / (size_t)a->channels);
+		}
+	}
+	return -1;
+}
+
+int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_len)
+{
+	memset(out, 0, sizeof *out);
+	if (!path || !*path) {
+		set_err(err, err_len, "no audio file name given");
+		return -1;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		set_err(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		set_err(err, err_len, "%s: is a directory", path);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		set_err(err, err_len, "%s: empty file (0 bytes)", path);
+		return -1;
+	}
+
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	if (!sf) {
+		set_err(err, err_len, "%s: not an audio file libsndfile can read (%s)", path,
+		        sf_strerror(NULL));
+		return -1;
+	}
+	int rc = -1;
+	if (info.channels < 1 || info.samplerate < 1) {
+		set_err(err, err_len, "%s: %d channels at %d Hz is not usable audio", path,
+		        info.channels, info.samplerate);
+		goto done;
+	}
+	if (info.frames <= 0) {
+		set_err(err, err_len, "%s: contains no audio (0 frames)", path);
+		goto done;
+	}
+	if (info.frames > AUDIO_MAX_SAMPLES / info.channels) {
+		set_err(err, err_len, "%s: too long (%lld frames of %d channels; the limit is %ld samples)",
+		        path, (long long)info.frames, info.channels, (long)AUDIO_MAX_SAMPLES);
+		goto done;
+	}
+	if (audio_buffer_alloc(out, (long)info.frames, info.channels, info.samplerate) != 0) {
+		set_err(err, err_len, "%s: out of memory for %lld frames", path, (long long)info.frames);
+		goto done;
+	}
+	sf_count_t got = sf_readf_float(sf, out->data, info.frames);
+	if (got != info.frames) {
+		set_err(err, err_len, "%s: truncated or unreadable: read %lld of %lld frames (%s)", path,
+		        (long long)got, (long long)info.frames, sf_strerror(sf));
+		goto done;
+	}
+	int ch = 0;
+	long t = find_non_finite(out, &ch);
+	if (t >= 0) {
+		float v = out->data[(size_t)t * (size_t)out->channels + (size_t)ch];
+		set_err(err, err_len, "%s: sample %ld of channel %d is %s", path, t, ch,
+		        isnan(v) ? "NaN" : "infinite");
+		goto done;
+	}
+	rc = 0;
+done:
+	sf_close(sf);
+	if (rc != 0)
+		audio_buffer_free(out);
+	return rc;
+}
+
+int audio_file_write(const char *path, const AudioBuffer *a, int force, char *err, size_t err_len)
+{
+	if (!a || !a->data || a->channels < 1 || a->frames < 0) {
+		set_err(err, err_len, "%s: nothing to write", path ? path : "(null)");
+		return -1;
+	}
+	if (!(a->sample_rate >= 1.0 && a->sample_rate <= 2147483647.0)
+	    || a->sample_rate != floor(a->sample_rate)) {
+		set_err(err, err_len, "%s: sample rate %g Hz cannot be stored in a WAV file", path,
+		        a->sample_rate);
+		return -1;
+	}
+	AtomicFile *af = atomic_file_open(path, force, err, err_len);
+	if (!af)
+		return -1;
+
+	SF_INFO info;
+	memset(&info, 0, sizeof info);
+	info.samplerate = (int)a->sample_rate;
+	info.channels = a->channels;
+	double bytes = (double)a->frames * a->channels * sizeof(float);
+	info.format = (bytes > 4.0e9 ? SF_FORMAT_RF64 : SF_FORMAT_WAV) | SF_FORMAT_FLOAT;
+
+	// libsndfile writes through the temp file's descriptor; the FILE buffer stays empty, so
+	// the commit's fflush has nothing of its own to lose.
+	FILE *fp = atomic_file_stream(af);
+	errno = 0;
+	SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, 0);
+	if (!sf) {
+		if (errno)
+			set_err(err, err_len, "%s: write failed: %s", path, strerror(errno));
+		else
+			set_err(err, err_len, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
+		atomic_file_abort(af);
+		return -1;
+	}
+	errno = 0;
+	sf_count_t put = sf_writef_float(sf, a->data, a->frames);
+	int saved = errno;
+	if (put != a->frames) {
+		set_err(err, err_len, "%s: write failed after %lld of %ld frames: %s", path,
+		        (long long)put, a->frames, saved ? strerror(saved) : sf_strerror(sf));
+		sf_close(sf);
+		atomic_file_abort(af);
+		return -1;
+	}
+	errno = 0;
+	int cerr = sf_close(sf);
+	if (cerr != 0) {
+		saved = errno;
+		set_err(err, err_len, "%s: write failed while finishing the file: %s", path,
+		        saved ? strerror(saved) : sf_error_number(cerr));
+		atomic_file_abort(af);
+		return -1;
+	}
+	return atomic_file_commit(af, err, err_len);
+}

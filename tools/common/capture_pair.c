@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: ISC
+// Loading and checking a dry/wet pair: formats, lengths, levels, delay and polarity.
+#include "capture_pair.h"
+
+#include "delay_estimate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Below -100 dBFS peak a recording holds nothing a model could learn from.
+#define SILENCE_PEAK 1e-5f
+// Below this normalised correlation the two files are probably not the same performance.
+#define UNRELATED_CORRELATION 0.05
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+	if (!err || err_len == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+}
+
+static void add_warning(CapturePair *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_warning(CapturePair *p, const char *fmt, ...)
+{
+	size_t used = strlen(p->warnings);
+	if (used + 2 >= sizeof p->warnings)
+		return;
+	if (used > 0)
+		p->warnings[used++] = '\n';
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->warnings + used, sizeof p->warnings - used, fmt, ap);
+	va_end(ap);
+}
+
+CapturePairOptions capture_pair_default_options(void)
+{
+	CapturePairOptions o = {
+		.trim = 0,
+		.compensate_delay = 1,
+		.max_delay = 4800,
+		.min_frames = 4800,
+		.input_channels = 1,
+		.min_delay = 8,
+	};
+	return o;
+}
+
+void capture_pair_free(CapturePair *p)
+{
+	if (!p)
+		return;
+	audio_buffer_free(&p->input);
+	audio_buffer_free(&p->target);
+}
+
+static long count_clipped(const AudioBuffer *a, int ch)
+{
+	long n = 0;
+	for (long t = 0; t < a->frames; ++t)
+		if (fabsf(a->data[(size_t)t * (size_t)a->channels + (size_t)ch]) >= CAPTURE_CLIP_LEVEL)
+			++n;
+	return n;
+}
+
+static double peak_db(float peak)
+{
+	return peak > 0.0f ? 20.0 * log10(peak) : -INFINITY;
+}
+
+// Drops `drop` frames from the start of a, keeping the next `keep`.
+static void buffer_slice(AudioBuffer *a, long drop, long keep)
+{
+	size_t ch = (size_t)a->channels;
+	if (drop > 0)
+		memmove(a->data, a->data + (size_t)drop * ch, (size_t)keep * ch * sizeof(float));
+	a->frames = keep;
+}
+
+static int check_short(const char *in_path, const CapturePair *p, long min_frames, const char *why,
+                       char *err, size_t err_len)
+{
+	if (p->input.frames >= min_frames && p->input.frames >= 2)
+		return 0;
+	set_err(err, err_len, "%s: too short%s: %ld frames (%.3f s), at least %ld needed", in_path, why,
+	        p->input.frames, p->input.frames / p->input.sample_rate,
+	        min_frames > 2 ? min_frames : 2);
+	return -1;
+}
+
+int capture_pair_load(const char *input_path, const char *target_path,
+                      const CapturePairOptions *opt, CapturePair *out, char *err, size_t err_len)
+{
+	CapturePairOptions o = opt ? *opt : capture_pair_default_options();
+	memset(out, 0, sizeof *out);
+
+	if (audio_file_read(input_path, &out->input, err, err_len) != 0)
+		return -1;
+	if (audio_file_read(target_path, &out->target, err, err_len) != 0)
+		goto fail;
+
+	AudioBuffer *in = &out->input, *tg = &out->target;
+	if (in->sample_rate != tg->sample_rate) {
+		set_err(err, err_len, "%s is %.0f Hz but %s is %.0f Hz: the sample rates differ (resample one, "
+		        "e.g. with sox)", input_path, in->sample_rate, target_path, tg->sample_rate);
+		goto fail;
+	}
+	if (o.input_channels > 0 && in->channels != o.input_channels) {
+		set_err(err, err_len, "%s: %d channels, expected %d%s", input_path, in->channels,
+		        o.input_channels, o.input_channels == 1 ? " (mono)" : "");
+		goto fail;
+	}
+	if (tg->channels != 1) {
+		set_err(err, err_len, "%s: %d channels; the target must be mono (one channel)", target_path,
+		        tg->channels);
+		goto fail;
+	}
+	float in_peak = audio_buffer_peak(in, 0);
+	if (in_peak < SILENCE_PEAK) {
+		set_err(err, err_len, "%s: the input is silent (peak %.1f dBFS)", input_path,
+		        peak_db(in_peak));
+		goto fail;
+	}
+	float tg_peak = audio_buffer_peak(tg, 0);
+	if (tg_peak < SILENCE_PEAK) {
+		set_err(err, err_len, "%s: the target is silent (peak %.1f dBFS)", target_path,
+		        peak_db(tg_peak));
+		goto fail;
+	}
+	if (in->frames != tg->frames) {
+		long diff = labs(in->frames - tg->frames);
+		if (!o.trim) {
+			set_err(err, err_len, "%s has %ld frames but %s has %ld: the lengths differ by %ld "
+			        "(%.3f s); trim both to the shorter one (--trim) if that is right",
+			        input_path, in->frames, target_path, tg->frames, diff, diff / in->sample_rate);
+			goto fail;
+		}
+		long n = in->frames < tg->frames ? in->frames : tg->frames;
+		add_warning(out, "lengths differed by %ld frames (%.3f s): both trimmed to %ld frames", diff,
+		            diff / in->sample_rate, n);
+		in->frames = tg->frames = n;
+	}
+	if (check_short(input_path, out, o.min_frames, "", err, err_len) != 0)
+		goto fail;
+
+	DelayEstimate de;
+	if (delay_estimate(in->data, in->channels, tg->data, 1, in->frames, o.max_delay, &de) != 0) {
+		set_err(err, err_len, "%s: out of memory while estimating the delay", target_path);
+		goto fail;
+	}
+	out->delay = de.delay;
+	out->correlation = de.correlation;
+	// A slightly negative figure between unrelated files says nothing about polarity.
+	out->polarity_inverted = de.correlation <= -UNRELATED_CORRELATION;
+	double ms = 1000.0 * de.delay / in->sample_rate;
+	if (fabs(de.correlation) < UNRELATED_CORRELATION) {
+		add_warning(out, "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
+		            "check that they are the same take", input_path, target_path, de.correlation,
+		            de.max_lag);
+	}
+	int shift = o.compensate_delay && abs(de.delay) >= o.min_delay && de.delay != 0;
+	if (abs(de.delay) >= o.min_delay && de.delay != 0) {
+		add_warning(out, "the target %s the input by %d samples (%.2f ms)%s",
+		            de.delay > 0 ? "lags" : "leads", abs(de.delay), fabs(ms),
+		            shift ? "; compensated" : "; not compensated");
+	}
+	if (de.at_limit)
+		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
+		            "may be larger", de.max_lag);
+	if (out->polarity_inverted)
+		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
+		            "will learn the inversion", target_path, input_path, de.correlation);
+
+	if (shift) {
+		out->shifted = de.delay;
+		long d = labs((long)de.delay);
+		long keep = in->frames - d;
+		if (de.delay > 0) {
+			buffer_slice(in, 0, keep);
+			buffer_slice(tg, d, keep);
+		} else {
+			buffer_slice(in, d, keep);
+			buffer_slice(tg, 0, keep);
+		}
+		if (check_short(input_path, out, o.min_frames, " after delay compensation", err,
+		                err_len) != 0)
+			goto fail;
+	}
+
+	out->clipped_input = count_clipped(in, 0);
+	out->clipped_target = count_clipped(tg, 0);
+	if (out->clipped_input > 0)
+		add_warning(out, "%s: %ld samples (%.3f%%) at full scale: the input is clipped",
+		            input_path, out->clipped_input, 100.0 * out->clipped_input / in->frames);
+	if (out->clipped_target > 0)
+		add_warning(out, "%s: %ld samples (%.3f%%) at full scale: the recording clipped and the "
+		            "model will learn the clipping", target_path, out->clipped_target,
+		            100.0 * out->clipped_target / tg->frames);
+	return 0;
+fail:
+	capture_pair_free(out);
+	return -1;
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: ISC
+// Strict parsing of command-line numbers for the tools: the whole argument must be a number
+// within range, so that "--max-delay 10x" or "--preemph abc" is refused rather than read as 10
+// or 0.
+#ifndef LSTM_TOOLS_CLI_PARSE_H
+#define LSTM_TOOLS_CLI_PARSE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Parses s as a base-10 integer in lo..hi. Returns 0, or -1 with a message naming opt
+// ("--max-delay 10x: not a whole number"). Any thread; no allocation.
+int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
+                   size_t err_len);
+
+// Parses s as a finite number in lo..hi. Returns 0, or -1 with a message naming opt.
+int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
+                     char *err, size_t err_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: ISC
+// Finds how many samples one signal lags another, and with which sign. The lag is the peak of
+// a generalised cross-correlation with partial phase transform weighting (GCC-PHAT, spectrum
+// divided by |X Y|^0.8), summed over up to 32 stretches spread across the signals: the
+// weighting sharpens the peak of a pure delay and keeps a device's own filtering (a tone
+// stack's group delay) from pulling it away, and the spread keeps periodic material (a test
+// sine) from making it ambiguous. The sign and size of the match come from the plain
+// normalised correlation at that lag, computed directly in double.
+#ifndef LSTM_TOOLS_DELAY_ESTIMATE_H
+#define LSTM_TOOLS_DELAY_ESTIMATE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)
+	double correlation; // normalised correlation at that lag, -1..1; < 0 means inverted
+	double correlation_at_zero; // the same at lag 0, for reports
+	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)
+	int max_lag;        // the largest lag actually searched
+} DelayEstimate;
+
+// Searches lags -max_delay..max_delay (at most half a stretch, 32768) between x (stride
+// x_stride floats) and y (stride y_stride), n frames each, over stretches of 65536 frames (or
+// the whole signal when shorter) where x is within 50 dB of its loudest stretch; each
+// stretch's mean is removed. Returns 0, or -1 when n < 2 or memory runs out. Worker thread: allocates, and plans FFTs (FFTW planning must not run in
+// two threads at once).
+int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, long n,
+                   int max_delay, DelayEstimate *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: ISC
+// lstm-apply: renders an audio file through a model offline, exactly as the engine runs it in
+// the plugin (input level, network, output level), and writes a 32-bit float WAV atomically.
+// Exit status: 0 done, 1 a file or model could not be used, 2 the command line is wrong.
+#include "atomic_file.h"
+#include "audio_file.h"
+#include "model_load.h"
+#include "model_render.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef LSTM_VERSION
+#define LSTM_VERSION "unknown"
+#endif
+
+enum { EXIT_USAGE = 2, ERR_LEN = 512 };
+
+static const char *const PROG = "lstm-apply";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: %s -m MODEL -i INPUT -o OUTPUT [options]\n"
+	        "Render an audio file through a model (any format lstm-lv2 loads) offline.\n"
+	        "\n"
+	        "  -m, --model FILE     the model (.json, AIDA-X .json, GuitarML .json, .nam)\n"
+	        "  -i, --input FILE     audio in (WAV, FLAC, AIFF...): mono, or one channel per\n"
+	        "                       model input (audio first, then the knob values)\n"
+	        "  -o, --output FILE    32-bit float WAV out, mono, written atomically\n"
+	        "  -f, --force          replace OUTPUT if it exists\n"
+	        "  -k, --knob NAME=VAL  set a knob of a model with knobs when INPUT is mono\n"
+	        "                       (NAME as in the model, or 1..3); repeat for each knob;\n"
+	        "                       knobs not given take the model's default\n"
+	        "      --exact          libm activations (default; the reference)\n"
+	        "      --fast           the plugin's fast approximate activations\n"
+	        "      --isa NAME       auto (default), scalar, avx2 or avx512\n"
+	        "      --ignore-rate    run even if INPUT's sample rate is not the model's\n"
+	        "  -q, --quiet          print nothing but errors\n"
+	        "  -h, --help           show this help\n"
+	        "  -V, --version        show the version\n"
+	        "\n"
+	        "Examples:\n"
+	        "  %s -m ts9.lstm.json -i dry.wav -o wet.wav\n"
+	        "  %s -m amp.lstm.json -i di.flac -o out.wav --knob Gain=0.8 --knob Tone=0.3\n"
+	        "  %s -m ts9.lstm.json -i dry.wav -o wet.wav --force --fast\n"
+	        "\n"
+	        "Exit status: 0 done, 1 a file or the model could not be used, 2 bad command line.\n",
+	        PROG, PROG, PROG, PROG);
+}
+
+static int fail_usage(const char *msg)
+{
+	fprintf(stderr, "%s: %s (see --help)\n", PROG, msg);
+	return EXIT_USAGE;
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", PROG, msg);
+	return EXIT_FAILURE;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE };
+	static const struct option longopts[] = {
+		{"model", required_argument, NULL, 'm'},
+		{"input", required_argument, NULL, 'i'},
+		{"output", required_argument, NULL, 'o'},
+		{"force", no_argument, NULL, 'f'},
+		{"knob", required_argument, NULL, 'k'},
+		{"exact", no_argument, NULL, OPT_EXACT},
+		{"fast", no_argument, NULL, OPT_FAST},
+		{"isa", required_argument, NULL, OPT_ISA},
+		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
+	int force = 0, quiet = 0, act_set = 0;
+	KnobSetting knobs[RENDER_MAX_KNOBS];
+	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0};
+	ro.net.activations = LSTM_ACT_EXACT;
+	char err[ERR_LEN];
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":m:i:o:fk:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model_path = optarg; break;
+		case 'i': in_path = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'f': force = 1; break;
+		case 'q': quiet = 1; break;
+		case 'k':
+			if (ro.num_knobs == RENDER_MAX_KNOBS)
+				return fail_usage("too many --knob options");
+			if (render_knob_parse(optarg, &knobs[ro.num_knobs], err, sizeof err) != 0)
+				return fail_usage(err);
+			ro.num_knobs++;
+			break;
+		case OPT_EXACT:
+		case OPT_FAST: {
+			LstmActivations a = c == OPT_EXACT ? LSTM_ACT_EXACT : LSTM_ACT_FAST;
+			if (act_set && ro.net.activations != a)
+				return fail_usage("--exact and --fast exclude each other");
+			ro.net.activations = a;
+			act_set = 1;
+			break;
+		}
+		case OPT_ISA:
+			if (render_isa_parse(optarg, &ro.net.isa, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
+		case 'h': usage(stdout); return EXIT_SUCCESS;
+		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
+		case ':':
+			snprintf(err, sizeof err, "%s needs a value", argv[optind - 1]);
+			return fail_usage(err);
+		default:
+			if (optopt)
+				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, sizeof err, "unknown option '%s'", argv[optind - 1]);
+			return fail_usage(err);
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+		return fail_usage(err);
+	}
+	if (!model_path)
+		return fail_usage("no model given (-m MODEL)");
+	if (!in_path)
+		return fail_usage("no input file given (-i INPUT)");
+	if (!out_path)
+		return fail_usage("no output file given (-o OUTPUT)");
+
+	// Check the destination before spending time on the rendering.
+	AtomicFile *probe = atomic_file_open(out_path, force, err, sizeof err);
+	if (!probe)
+		return fail(err);
+	atomic_file_abort(probe);
+
+	ModelDesc model;
+	ModelError merr;
+	model_desc_init(&model);
+	if (model_load_file(model_path, &model, &merr) != MODEL_OK)
+		return fail(merr.message);
+
+	int rc = EXIT_FAILURE;
+	AudioBuffer in = {0}, out = {0};
+	if (audio_file_read(in_path, &in, err, sizeof err) != 0) {
+		fail(err);
+		goto done;
+	}
+	double t0 = now_seconds();
+	if (model_render(&model, &ro, &in, in_path, &out, err, sizeof err) != 0) {
+		fail(err);
+		goto done;
+	}
+	double secs = now_seconds() - t0;
+	if (audio_file_write(out_path, &out, force, err, sizeof err) != 0) {
+		fail(err);
+		goto done;
+	}
+	if (!quiet) {
+		double dur = (double)out.frames / out.sample_rate;
+		fprintf(stderr, "%s: wrote %s: %ld frames (%.2f s) in %.2f s, %.0fx real time (%s, %s)\n",
+		        PROG, out_path, out.frames, dur, secs, secs > 0.0 ? dur / secs : 0.0,
+		        ro.net.activations == LSTM_ACT_EXACT ? "exact" : "fast", lstm_isa_name(ro.net.isa));
+	}
+	rc = EXIT_SUCCESS;
+done:
+	audio_buffer_free(&in);
+	audio_buffer_free(&out);
+	model_desc_free(&model);
+	return rc;
+}

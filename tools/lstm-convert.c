@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: ISC
+// lstm-convert: reads any model file the project understands (its own format, AIDA-X/RTNeural
+// Keras JSON, GuitarML state_dict JSON, NAM LSTM) and writes it in the project's format, as
+// AIDA-X JSON (with an input_batch/output_batch pair) or as a NAM .nam file. The input's
+// reference pair, if any, is checked on load; the converted document is imported again and its
+// own pair checked before anything is written. Output is written atomically (temporary file,
+// then rename) and an existing file is replaced only with --force.
+//
+// Exit status: 0 converted, 1 the input or the conversion failed, 2 bad command line.
+#include "lstm_net.h"
+#include "model_export.h"
+#include "model_file.h"
+#include "model_load.h"
+#include "model_selftest.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { TARGET_NONE, TARGET_LSTM, TARGET_AIDAX, TARGET_NAM } Target;
+
+static void usage(FILE *f)
+{
+	fputs("usage: lstm-convert [--force] [--to aidax|nam|lstm] INPUT OUTPUT\n"
+	      "Converts a model file (lstm-lv2, AIDA-X/RTNeural, GuitarML state_dict or NAM LSTM;\n"
+	      "the format is read from the content) to the project's format (lstm), AIDA-X JSON\n"
+	      "(aidax) or a NAM .nam file (nam).\n"
+	      "  -t, --to FORMAT  output format; optional when OUTPUT ends in .nam, .aidax,\n"
+	      "                   .aidadspmodel or .lstm.json\n"
+	      "  -f, --force      replace OUTPUT if it exists\n"
+	      "      --nam-skip-unit  for a model that adds its input to its output (NAM has no\n"
+	      "                   skip connection): carry the input in one more LSTM unit per\n"
+	      "                   layer, to within 1e-6 per layer (see docs/interop.md)\n"
+	      "  -q, --quiet      print nothing but errors\n"
+	      "  -h, --help       show this help\n",
+	      f);
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+	return a >= b && !strcmp(s + a - b, tail);
+}
+
+static Target target_from_name(const char *s)
+{
+	if (!strcmp(s, "aidax") || !strcmp(s, "keras") || !strcmp(s, "aida-x"))
+		return TARGET_AIDAX;
+	if (!strcmp(s, "nam"))
+		return TARGET_NAM;
+	if (!strcmp(s, "lstm") || !strcmp(s, "lstm-lv2"))
+		return TARGET_LSTM;
+	return TARGET_NONE;
+}
+
+static Target target_from_path(const char *path)
+{
+	if (ends_with(path, ".nam"))
+		return TARGET_NAM;
+	if (ends_with(path, ".aidax") || ends_with(path, ".aidadspmodel"))
+		return TARGET_AIDAX;
+	if (ends_with(path, ".lstm.json"))
+		return TARGET_LSTM;
+	return TARGET_NONE;
+}
+
+// Prints each line of notes as "lstm-convert: note: ...".
+static void print_notes(const char *notes)
+{
+	const char *p = notes;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(stderr, "lstm-convert: note: %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+// Builds the exported document and checks that it imports back and passes its own pair.
+static ModelStatus export_checked(const ModelDesc *m, Target to, const NamExportOptions *nam_opt,
+                                  json_t **doc, ModelError *err)
+{
+	ModelStatus st = to == TARGET_NAM ? model_export_nam_with(m, nam_opt, doc, err)
+	                                  : model_export_keras(m, doc, err);
+	if (st)
+		return st;
+	ModelDesc back;
+	st = model_import_json(*doc, &back, err);
+	if (!st)
+		st = model_selftest_run(&back, NULL, err);
+	model_desc_free(&back);
+	if (st) {
+		json_decref(*doc);
+		*doc = NULL;
+	}
+	return st;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"to", required_argument, NULL, 't'},
+		{"force", no_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"nam-skip-unit", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	Target to = TARGET_NONE;
+	int force = 0, quiet = 0, c;
+	NamExportOptions nam_opt = {0};
+	while ((c = getopt_long(argc, argv, "t:fqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			to = target_from_name(optarg);
+			if (to == TARGET_NONE) {
+				fprintf(stderr, "lstm-convert: --to %s: unknown format (aidax, nam or lstm)\n",
+				        optarg);
+				return 2;
+			}
+			break;
+		case 'f': force = 1; break;
+		case 'q': quiet = 1; break;
+		case 'S': nam_opt.skip_unit = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "lstm-convert: expected INPUT and OUTPUT, got %d argument(s)\n",
+		        argc - optind);
+		usage(stderr);
+		return 2;
+	}
+	const char *in = argv[optind], *out = argv[optind + 1];
+	if (to == TARGET_NONE)
+		to = target_from_path(out);
+	if (to == TARGET_NONE) {
+		fprintf(stderr, "lstm-convert: %s: say --to aidax, nam or lstm (the name does not tell)\n",
+		        out);
+		return 2;
+	}
+
+	ModelDesc m;
+	ModelError err = {MODEL_OK, ""};
+	if (model_load_file(in, &m, &err) != MODEL_OK) {
+		fprintf(stderr, "lstm-convert: %s\n", err.message);
+		return 1;
+	}
+	char notes[1024] = "";
+	ModelStatus st;
+	if (to == TARGET_LSTM) {
+		st = model_write_file(out, &m, force, &err);
+	} else {
+		json_t *doc = NULL;
+		if (to == TARGET_NAM)
+			model_export_nam_notes(&m, &nam_opt, notes, sizeof notes);
+		else
+			model_export_keras_notes(&m, notes, sizeof notes);
+		st = export_checked(&m, to, &nam_opt, &doc, &err);
+		if (!st)
+			st = model_write_json_file(out, doc, force, &err);
+		json_decref(doc);
+	}
+	if (st) {
+		// Write errors already start with the output's name; export errors name a key path.
+		if (strncmp(err.message, out, strlen(out)) == 0)
+			fprintf(stderr, "lstm-convert: %s\n", err.message);
+		else
+			fprintf(stderr, "lstm-convert: %s: %s\n", in, err.message);
+		model_desc_free(&m);
+		return 1;
+	}
+	if (!quiet) {
+		print_notes(notes);
+		printf("%s -> %s: %s, %d %s layer(s) of %d, %d input(s), skip %d, %g Hz\n", in, out,
+		       to == TARGET_NAM ? "NAM" : to == TARGET_AIDAX ? "AIDA-X" : "lstm-lv2",
+		       m.num_layers, model_cell_name(m.layers[0].cell), m.layers[0].hidden, m.inputs,
+		       m.skip, m.sample_rate);
+	}
+	model_desc_free(&m);
+	return 0;
+}

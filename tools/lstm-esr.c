@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: ISC
+// lstm-esr: scores a model on a dry/wet pair. The pair is loaded and checked like training
+// data (capture_pair.h: delay found and compensated), the dry file is rendered through the
+// model as lstm-apply would, and the error-to-signal ratio against the wet file is printed,
+// plain and pre-emphasised. Exit status: 0 done, 1 a file or the model could not be used,
+// 2 the command line is wrong.
+#include "capture_pair.h"
+#include "cli_parse.h"
+#include "esr.h"
+#include "model_load.h"
+#include "model_render.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef LSTM_VERSION
+#define LSTM_VERSION "unknown"
+#endif
+
+enum { EXIT_USAGE = 2, ERR_LEN = 512 };
+
+static const char *const PROG = "lstm-esr";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: %s -m MODEL -i DRY -t WET [options]\n"
+	        "Print a model's error-to-signal ratio (ESR) on a dry/wet pair: the energy of\n"
+	        "(model output - WET) over the energy of WET, plain and pre-emphasised.\n"
+	        "\n"
+	        "  -m, --model FILE      the model (any format lstm-lv2 loads)\n"
+	        "  -i, --input FILE      the dry signal sent into the device\n"
+	        "  -t, --target FILE     what the device gave back (mono)\n"
+	        "      --trim            cut both to the shorter length if they differ\n"
+	        "      --no-delay-comp   do not shift WET by the delay found\n"
+	        "      --max-delay N     largest delay searched, samples (default 4800)\n"
+	        "      --skip N          leave the first N frames out of the score (warm-up)\n"
+	        "      --preemph A       pre-emphasis 1 - A z^-1 for the second figure\n"
+	        "                        (default 0.95)\n"
+	        "  -k, --knob NAME=VAL   a knob value, as in lstm-apply\n"
+	        "      --exact           libm activations (default)\n"
+	        "      --fast            the plugin's fast activations\n"
+	        "      --isa NAME        auto (default), scalar, avx2 or avx512\n"
+	        "      --ignore-rate     run even if the files' rate is not the model's\n"
+	        "  -h, --help            show this help\n"
+	        "  -V, --version         show the version\n"
+	        "\n"
+	        "Output (stdout), one figure a line:\n"
+	        "  frames 480000      frames scored\n"
+	        "  delay 2            lag of WET found by cross-correlation, samples\n"
+	        "  shifted 0          how far WET was shifted (lags under 8 are the device's\n"
+	        "                     own filtering and are left in place)\n"
+	        "  esr 0.0123\n  esr_preemph 0.0456\n"
+	        "Warnings about the pair (delay, clipping, inversion) go to stderr.\n"
+	        "\n"
+	        "Examples:\n"
+	        "  %s -m ts9.lstm.json -i dry.wav -t wet.wav\n"
+	        "  %s -m amp.lstm.json -i di.flac -t amp.flac --knob Gain=0.8 --skip 4800\n"
+	        "\n"
+	        "Exit status: 0 done, 1 a file or the model could not be used, 2 bad command line.\n",
+	        PROG, PROG, PROG);
+}
+
+static int fail_usage(const char *msg)
+{
+	fprintf(stderr, "%s: %s (see --help)\n", PROG, msg);
+	return EXIT_USAGE;
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", PROG, msg);
+	return EXIT_FAILURE;
+}
+
+// Prints each line of a newline-separated warning list with the program's prefix.
+static void print_warnings(const char *w)
+{
+	while (*w) {
+		const char *nl = strchr(w, '\n');
+		int len = nl ? (int)(nl - w) : (int)strlen(w);
+		fprintf(stderr, "%s: warning: %.*s\n", PROG, len, w);
+		w += len + (nl ? 1 : 0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	enum {
+		OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_TRIM, OPT_NO_DELAY,
+		OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH,
+	};
+	static const struct option longopts[] = {
+		{"model", required_argument, NULL, 'm'},
+		{"input", required_argument, NULL, 'i'},
+		{"target", required_argument, NULL, 't'},
+		{"trim", no_argument, NULL, OPT_TRIM},
+		{"no-delay-comp", no_argument, NULL, OPT_NO_DELAY},
+		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
+		{"skip", required_argument, NULL, OPT_SKIP},
+		{"preemph", required_argument, NULL, OPT_PREEMPH},
+		{"knob", required_argument, NULL, 'k'},
+		{"exact", no_argument, NULL, OPT_EXACT},
+		{"fast", no_argument, NULL, OPT_FAST},
+		{"isa", required_argument, NULL, OPT_ISA},
+		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *model_path = NULL, *in_path = NULL, *tg_path = NULL;
+	int act_set = 0;
+	long skip = 0, max_delay = 4800;
+	double preemph = ESR_PREEMPH_DEFAULT;
+	KnobSetting knobs[RENDER_MAX_KNOBS];
+	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0};
+	ro.net.activations = LSTM_ACT_EXACT;
+	CapturePairOptions po = capture_pair_default_options();
+	po.input_channels = 0; // model_render() checks the channels against the model
+	char err[ERR_LEN];
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":m:i:t:k:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model_path = optarg; break;
+		case 'i': in_path = optarg; break;
+		case 't': tg_path = optarg; break;
+		case OPT_TRIM: po.trim = 1; break;
+		case OPT_NO_DELAY: po.compensate_delay = 0; break;
+		case OPT_MAX_DELAY:
+			if (cli_parse_long("--max-delay", optarg, 0, 480000, &max_delay, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case OPT_SKIP:
+			if (cli_parse_long("--skip", optarg, 0, 1L << 30, &skip, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case OPT_PREEMPH:
+			if (cli_parse_double("--preemph", optarg, -1.0, 1.0, &preemph, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case 'k':
+			if (ro.num_knobs == RENDER_MAX_KNOBS)
+				return fail_usage("too many --knob options");
+			if (render_knob_parse(optarg, &knobs[ro.num_knobs], err, sizeof err) != 0)
+				return fail_usage(err);
+			ro.num_knobs++;
+			break;
+		case OPT_EXACT:
+		case OPT_FAST: {
+			LstmActivations a = c == OPT_EXACT ? LSTM_ACT_EXACT : LSTM_ACT_FAST;
+			if (act_set && ro.net.activations != a)
+				return fail_usage("--exact and --fast exclude each other");
+			ro.net.activations = a;
+			act_set = 1;
+			break;
+		}
+		case OPT_ISA:
+			if (render_isa_parse(optarg, &ro.net.isa, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
+		case 'h': usage(stdout); return EXIT_SUCCESS;
+		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
+		case ':':
+			snprintf(err, sizeof err, "%s needs a value", argv[optind - 1]);
+			return fail_usage(err);
+		default:
+			if (optopt)
+				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, sizeof err, "unknown option '%s'", argv[optind - 1]);
+			return fail_usage(err);
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+		return fail_usage(err);
+	}
+	if (!model_path)
+		return fail_usage("no model given (-m MODEL)");
+	if (!in_path)
+		return fail_usage("no dry file given (-i DRY)");
+	if (!tg_path)
+		return fail_usage("no wet file given (-t WET)");
+	po.max_delay = (int)max_delay;
+
+	ModelDesc model;
+	ModelError merr;
+	model_desc_init(&model);
+	if (model_load_file(model_path, &model, &merr) != MODEL_OK)
+		return fail(merr.message);
+
+	int rc = EXIT_FAILURE;
+	CapturePair pair;
+	AudioBuffer out = {0};
+	memset(&pair, 0, sizeof pair);
+	po.min_frames = skip + 2;
+	if (capture_pair_load(in_path, tg_path, &po, &pair, err, sizeof err) != 0) {
+		fail(err);
+		goto done;
+	}
+	print_warnings(pair.warnings);
+	if (model_render(&model, &ro, &pair.input, in_path, &out, err, sizeof err) != 0) {
+		fail(err);
+		goto done;
+	}
+	long n = out.frames - skip;
+	double esr = esr_compute(out.data + skip, pair.target.data + skip, n, 0.0);
+	double esr_pre = esr_compute(out.data + skip, pair.target.data + skip, n, preemph);
+	if (!isfinite(esr)) {
+		snprintf(err, sizeof err, "%s: the target has no energy after frame %ld: ESR is undefined",
+		         tg_path, skip);
+		fail(err);
+		goto done;
+	}
+	printf("frames %ld\n", n);
+	printf("delay %d\n", pair.delay);
+	printf("shifted %d\n", pair.shifted);
+	printf("esr %.6g\n", esr);
+	printf("esr_preemph %.6g\n", esr_pre);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fail("cannot write to standard output");
+		goto done;
+	}
+	rc = EXIT_SUCCESS;
+done:
+	capture_pair_free(&pair);
+	audio_buffer_free(&out);
+	model_desc_free(&model);
+	return rc;
+}
