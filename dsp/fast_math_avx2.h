@@ -35,13 +35,13 @@ static inline __m256 fast_pow2_avx2(__m256 t)
 	return _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_set1_epi32(0x3f800000)));
 }
 
-// exp(k * y) = p * s for |k y| <= 87; k folded into the constants (ky is k * y).
+// exp(-k * y) = p * s for |k y| <= 87, k > 0; k folded into the constants (ky is k * y).
 static inline void fast_exp_parts_avx2(__m256 y, float k, __m256 ky, __m256 *p, __m256 *s)
 {
 	const __m256 magic = _mm256_set1_ps(FAST_ROUND_MAGIC);
-	__m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(k * FAST_LOG2E), magic);
+	__m256 t = _mm256_fmadd_ps(y, _mm256_set1_ps(-k * FAST_LOG2E), magic);
 	__m256 n = _mm256_sub_ps(t, magic);
-	__m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(FAST_LN2), ky);
+	__m256 r = _mm256_fnmsub_ps(n, _mm256_set1_ps(FAST_LN2), ky); // -ky - n ln2
 	*p = fast_exp_poly_avx2(r);
 	*s = fast_pow2_avx2(t);
 }
@@ -51,7 +51,7 @@ static inline __m256 fast_sigmoid_avx2(__m256 x)
 	const __m256 one = _mm256_set1_ps(1.0f);
 	__m256 p, s;
 	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
-	fast_exp_parts_avx2(x, -1.0f, _mm256_sub_ps(_mm256_setzero_ps(), x), &p, &s);
+	fast_exp_parts_avx2(x, 1.0f, x, &p, &s);
 	__m256 y = _mm256_div_ps(one, _mm256_fmadd_ps(p, s, one));
 	__m256 hi = _mm256_cmp_ps(x, _mm256_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
 	__m256 lo = _mm256_cmp_ps(x, _mm256_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
@@ -76,7 +76,7 @@ static inline __m256 fast_tanh_avx2(__m256 x)
 
 	// e = exp(-2|x|) = pe * se; (1 - e) / (1 + e) straight from the parts.
 	__m256 pe, se;
-	fast_exp_parts_avx2(a, -2.0f, _mm256_mul_ps(a, _mm256_set1_ps(-2.0f)), &pe, &se);
+	fast_exp_parts_avx2(a, 2.0f, _mm256_add_ps(a, a), &pe, &se);
 	__m256 big = _mm256_div_ps(_mm256_fnmadd_ps(pe, se, one), _mm256_fmadd_ps(pe, se, one));
 	__m256 sat = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ);
 	big = _mm256_or_ps(fast_select_avx2(sat, one, big), sign);

@@ -37,13 +37,13 @@ static inline __m512 fast_pow2_avx512(__m512 t)
 	return _mm512_castsi512_ps(_mm512_add_epi32(e, _mm512_set1_epi32(0x3f800000)));
 }
 
-// exp(k * y) = p * s for |k y| <= 87; k folded into the constants (ky is k * y).
+// exp(-k * y) = p * s for |k y| <= 87, k > 0; k folded into the constants (ky is k * y).
 static inline void fast_exp_parts_avx512(__m512 y, float k, __m512 ky, __m512 *p, __m512 *s)
 {
 	const __m512 magic = _mm512_set1_ps(FAST_ROUND_MAGIC);
-	__m512 t = _mm512_fmadd_ps(y, _mm512_set1_ps(k * FAST_LOG2E), magic);
+	__m512 t = _mm512_fmadd_ps(y, _mm512_set1_ps(-k * FAST_LOG2E), magic);
 	__m512 n = _mm512_sub_ps(t, magic);
-	__m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(FAST_LN2), ky);
+	__m512 r = _mm512_fnmsub_ps(n, _mm512_set1_ps(FAST_LN2), ky); // -ky - n ln2
 	*p = fast_exp_poly_avx512(r);
 	*s = fast_pow2_avx512(t);
 }
@@ -53,7 +53,7 @@ static inline __m512 fast_sigmoid_avx512(__m512 x)
 	const __m512 one = _mm512_set1_ps(1.0f);
 	__m512 p, s;
 	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
-	fast_exp_parts_avx512(x, -1.0f, _mm512_sub_ps(_mm512_setzero_ps(), x), &p, &s);
+	fast_exp_parts_avx512(x, 1.0f, x, &p, &s);
 	__m512 y = fast_recip_avx512(_mm512_fmadd_ps(p, s, one));
 	__mmask16 hi = _mm512_cmp_ps_mask(x, _mm512_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
 	__mmask16 lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
@@ -79,7 +79,7 @@ static inline __m512 fast_tanh_avx512(__m512 x)
 
 	// e = exp(-2|x|) = pe * se; (1 - e) / (1 + e) straight from the parts.
 	__m512 pe, se;
-	fast_exp_parts_avx512(a, -2.0f, _mm512_mul_ps(a, _mm512_set1_ps(-2.0f)), &pe, &se);
+	fast_exp_parts_avx512(a, 2.0f, _mm512_add_ps(a, a), &pe, &se);
 	__m512 big = _mm512_mul_ps(_mm512_fnmadd_ps(pe, se, one),
 	                           fast_recip_avx512(_mm512_fmadd_ps(pe, se, one)));
 	big = _mm512_mask_mov_ps(big, _mm512_cmp_ps_mask(a, _mm512_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ),
