@@ -73,7 +73,7 @@ int lstm_isa_supported(LstmIsa isa)
 	case LSTM_ISA_AUTO:
 	case LSTM_ISA_SCALAR:
 		return 1;
-#if defined(__x86_64__) || defined(__i386__)
+#ifdef LSTM_HAVE_X86_KERNELS
 	case LSTM_ISA_AVX2:
 		return kernels_avx2(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx2")
 		       && __builtin_cpu_supports("fma");
@@ -91,8 +91,10 @@ int lstm_isa_supported(LstmIsa isa)
 static const KernelSet *kernels_for(LstmIsa isa, LstmActivations act)
 {
 	switch (isa) {
+#ifdef LSTM_HAVE_X86_KERNELS
 	case LSTM_ISA_AVX2: return kernels_avx2(act);
 	case LSTM_ISA_AVX512: return kernels_avx512(act);
+#endif
 	default: return kernels_scalar(act);
 	}
 }
