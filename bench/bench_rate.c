@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 // What playing at a foreign rate costs. For a 48 kHz LSTM of hidden 16, 32 and 64 (seeded
 // random weights, one layer, residual), times the RatePlayer per host sample: the plain run at
-// 48 kHz (bypass: the engine alone), then the resample and correct paths at 44.1 and 96 kHz
-// (correct at 44.1 kHz falls back to resampling, so it is not listed). Each figure is the
+// 48 kHz (bypass: the engine alone), then the resample and correct paths at 44.1, 88.2 and
+// 96 kHz (correct at 44.1 kHz falls back to resampling, so it is not listed). Each figure is the
 // median of RUNS renders of one second of audio in 128-frame blocks; the ratio column compares
 // CPU per second of audio with the plain 48 kHz run of the same model. Times are the thread's
 // CPU time (CLOCK_THREAD_CPUTIME_ID), so other processes on a busy machine inflate them less
@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 		{"plain 48k", 48000, RATE_MODE_AUTO, RATE_PATH_BYPASS},
 		{"resample 44.1k", 44100, RATE_MODE_RESAMPLE, RATE_PATH_RESAMPLE},
 		{"resample 96k", 96000, RATE_MODE_RESAMPLE, RATE_PATH_RESAMPLE},
+		{"resample 88.2k", 88200, RATE_MODE_RESAMPLE, RATE_PATH_RESAMPLE},
 		{"correct 96k", 96000, RATE_MODE_CORRECT, RATE_PATH_CORRECT},
 		{"correct 88.2k", 88200, RATE_MODE_CORRECT, RATE_PATH_CORRECT},
 	};
