@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // Offline rendering through LstmNet in blocks, with the model's levels and knob inputs.
 #include "model_render.h"
+#include "tool_error.h"
 
 #include "rate_player.h"
 
@@ -14,31 +15,18 @@
 
 enum { RENDER_BLOCK = 4096 };
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
-
 int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
 	const char *eq = arg ? strchr(arg, '=') : NULL;
 	if (!eq || eq == arg) {
-		set_err(err, err_len, "--knob %s: expected NAME=VALUE, e.g. --knob Gain=0.5",
+		tool_error_set(err, err_len, "--knob %s: expected NAME=VALUE, e.g. --knob Gain=0.5",
 		        arg ? arg : "");
 		return -1;
 	}
 	size_t len = (size_t)(eq - arg);
 	if (len >= sizeof out->name) {
-		set_err(err, err_len, "--knob %s: the name is too long", arg);
+		tool_error_set(err, err_len, "--knob %s: the name is too long", arg);
 		return -1;
 	}
 	memcpy(out->name, arg, len);
@@ -48,7 +36,7 @@ int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_l
 	errno = 0;
 	double v = strtod(num, &end);
 	if (!*num || end == num || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-		set_err(err, err_len, "--knob %s: '%s' is not a number", arg, num);
+		tool_error_set(err, err_len, "--knob %s: '%s' is not a number", arg, num);
 		return -1;
 	}
 	out->value = v;
@@ -61,14 +49,14 @@ int render_isa_parse(const char *s, LstmIsa *out, char *err, size_t err_len)
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i) {
 		if (s && strcmp(s, lstm_isa_name(all[i])) == 0) {
 			if (!lstm_isa_supported(all[i])) {
-				set_err(err, err_len, "--isa %s: this CPU (or this build) cannot run it", s);
+				tool_error_set(err, err_len, "--isa %s: this CPU (or this build) cannot run it", s);
 				return -1;
 			}
 			*out = all[i];
 			return 0;
 		}
 	}
-	set_err(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)", s ? s : "");
+	tool_error_set(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)", s ? s : "");
 	return -1;
 }
 
@@ -128,7 +116,7 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 	for (int i = 0; i < opt->num_knobs; ++i) {
 		const KnobSetting *ks = &opt->knobs[i];
 		if (controls == 0) {
-			set_err(err, err_len, "--knob %s: this model has no knobs (it takes audio only)",
+			tool_error_set(err, err_len, "--knob %s: this model has no knobs (it takes audio only)",
 			        ks->name);
 			return -1;
 		}
@@ -143,14 +131,14 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 				else
 					snprintf(names + u, sizeof names - u, "%s'knob%d'", c ? ", " : "", c + 1);
 			}
-			set_err(err, err_len, "--knob %s: the model has no knob of that name (knobs: %s)",
+			tool_error_set(err, err_len, "--knob %s: the model has no knob of that name (knobs: %s)",
 			        ks->name, names);
 			return -1;
 		}
 		double lo, hi, def;
 		control_range(m, k, &lo, &hi, &def);
 		if (ks->value < lo || ks->value > hi) {
-			set_err(err, err_len, "--knob %s=%g: outside the knob's range %g..%g", ks->name,
+			tool_error_set(err, err_len, "--knob %s=%g: outside the knob's range %g..%g", ks->name,
 			        ks->value, lo, hi);
 			return -1;
 		}
@@ -171,19 +159,19 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	int inputs = m->inputs;
 	int from_file = in->channels;
 	if (from_file != inputs && !(from_file == 1 && inputs > 1)) {
-		set_err(err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
+		tool_error_set(err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
 		        in->channels, inputs, inputs == 1 ? " (mono audio)" : "s",
 		        inputs > 1 ? " (give a mono file and --knob values, or one channel per input)" : "");
 		return -1;
 	}
 	if (from_file == inputs && inputs > 1 && opt->num_knobs > 0) {
-		set_err(err, err_len, "%s: the file has a channel for every model input, so --knob "
+		tool_error_set(err, err_len, "%s: the file has a channel for every model input, so --knob "
 		        "would have no effect", in_name);
 		return -1;
 	}
 	const int convert = opt->rate_mode != 0 && in->sample_rate != m->sample_rate;
 	if (!opt->ignore_rate && !convert && in->sample_rate != m->sample_rate) {
-		set_err(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
+		tool_error_set(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
 		        "file, e.g. with sox, or pass --ignore-rate)", in_name, in->sample_rate,
 		        m->sample_rate);
 		return -1;
@@ -201,7 +189,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	else
 		net = lstm_net_create(m, &opt->net, &merr);
 	if (!net && !player) {
-		set_err(err, err_len, "cannot build the network: %s", merr.message);
+		tool_error_set(err, err_len, "cannot build the network: %s", merr.message);
 		return -1;
 	}
 	// The rate player delays its output: run `latency` frames of silence past the end and
@@ -211,7 +199,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	float *chan = malloc((size_t)RENDER_BLOCK * (size_t)inputs * sizeof *chan);
 	float *raw = malloc(((size_t)total + 1) * sizeof *raw);
 	if (!chan || !raw || audio_buffer_alloc(out, in->frames, 1, in->sample_rate) != 0) {
-		set_err(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
+		tool_error_set(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
 		free(chan);
 		free(raw);
 		lstm_net_destroy(net);
@@ -244,7 +232,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		float *y = out->data + t;
 		*y = raw[t + latency] * out_gain;
 		if (!isfinite(*y)) {
-			set_err(err, err_len, "%s: the model's output is not finite at frame %ld (the "
+			tool_error_set(err, err_len, "%s: the model's output is not finite at frame %ld (the "
 			        "network is unstable on this input)", in_name, t);
 			rc = -1;
 			break;
