@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: ISC
 // "What is trained is what plays": the trainer's float32 forward pass (every kernel table this
 // CPU runs) against the engine (lstm_net, exact activations) on the exported ModelDesc, for
-// each cell type, one and two layers, skip, and conditioning inputs. Tolerance 1e-5 absolute
-// over 3000 samples (float rounding plus the trainer's polynomial exp, about 2 ulp).
+// each cell type, one and two layers, skip, and conditioning inputs, over 3000 samples.
+// Tolerance against the engine's scalar path (libm activations): 1e-5 of max(1, output peak),
+// measured under 3e-6; against its best ISA (its own vectorised exact activations, another
+// summation order): 5e-5, measured under 2e-5 (the peephole cell carries rounding furthest).
 #undef NDEBUG
 #include "lstm_net.h"
 #include "train_kernels.h"
@@ -17,7 +19,8 @@
 
 enum { N = 3000, CHUNK = 700 };
 
-static double max_diff(const TrainKernels *K, const TrainShape *s)
+static double max_diff(const TrainKernels *K, const TrainShape *s, LstmIsa isa,
+                       double *level_out)
 {
 	const size_t np = train_shape_param_count(s);
 	float *params = malloc(np * sizeof(float));
@@ -52,6 +55,7 @@ static double max_diff(const TrainKernels *K, const TrainShape *s)
 	assert(model_desc_validate(&m, &err) == MODEL_OK);
 	LstmNetOptions opt = lstm_net_default_options();
 	opt.activations = LSTM_ACT_EXACT;
+	opt.isa = isa;
 	LstmNet *e = lstm_net_create(&m, &opt, &err);
 	assert(e);
 	for (long i = 0; i < N; i++)
@@ -70,6 +74,7 @@ static double max_diff(const TrainKernels *K, const TrainShape *s)
 	free(y);
 	free(ye);
 	assert(level > 0.05); // the comparison means something only if the output moves
+	*level_out = level;
 	return worst;
 }
 
@@ -86,11 +91,15 @@ static void test_engine_matches_trainer(void)
 			for (int variant = 0; variant < 3; variant++) {
 				TrainShape s = {cells[c], variant == 2 ? 3 : 1, variant == 0 ? 16 : 12,
 				                variant == 1 ? 2 : 1, variant != 2};
-				double d = max_diff(tables[t], &s);
+				double level;
+				double d = max_diff(tables[t], &s, LSTM_ISA_SCALAR, &level);
+				double da = max_diff(tables[t], &s, LSTM_ISA_AUTO, &level);
 				printf("%-6s %-13s inputs %d hidden %2d layers %d skip %d: max |trainer - "
-				       "engine| %.2e\n", tables[t]->name, model_cell_name(s.cell), s.inputs,
-				       s.hidden, s.layers, s.skip, d);
-				fails += !(d < 1e-5);
+				       "engine| %.2e (engine scalar), %.2e (engine best ISA), output peak "
+				       "%.2f\n", tables[t]->name, model_cell_name(s.cell), s.inputs, s.hidden,
+				       s.layers, s.skip, d, da, level);
+				fails += !(d < 1e-5 * fmax(1.0, level));
+				fails += !(da < 5e-5 * fmax(1.0, level));
 			}
 	}
 	if (fails) {
