@@ -48,6 +48,12 @@ static inline void fast_exp_parts_avx512(__m512 y, float k, __m512 ky, __m512 *p
 	*s = fast_pow2_avx512(t);
 }
 
+static inline __m512 fast_abs_avx512(__m512 x)
+{
+	return _mm512_castsi512_ps(
+		_mm512_andnot_si512(_mm512_set1_epi32((int)0x80000000u), _mm512_castps_si512(x)));
+}
+
 static inline __m512 fast_sigmoid_avx512(__m512 x)
 {
 	const __m512 one = _mm512_set1_ps(1.0f);
@@ -55,39 +61,32 @@ static inline __m512 fast_sigmoid_avx512(__m512 x)
 	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
 	fast_exp_parts_avx512(x, 1.0f, x, &p, &s);
 	__m512 y = fast_recip_avx512(_mm512_fmadd_ps(p, s, one));
-	__mmask16 hi = _mm512_cmp_ps_mask(x, _mm512_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
-	__mmask16 lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
-	y = _mm512_mask_mov_ps(y, lo, _mm512_setzero_ps());
-	return _mm512_mask_mov_ps(y, hi, one);
+	__mmask16 sat = _mm512_cmp_ps_mask(fast_abs_avx512(x), _mm512_set1_ps(FAST_SIG_CLAMP),
+	                                   _CMP_GT_OQ);
+	__m512 sat_y = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), one);
+	return _mm512_mask_mov_ps(y, sat, sat_y);
+}
+
+// o * tanh(x) = o (1 - e) / (1 + e) with e = exp(-2x) = p s.
+static inline __m512 fast_mul_tanh_avx512(__m512 o, __m512 x)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	__m512 p, s;
+	fast_exp_parts_avx512(x, 2.0f, _mm512_add_ps(x, x), &p, &s);
+	__m512 num = _mm512_fnmadd_ps(_mm512_mul_ps(o, s), p, o);
+	__m512 d = _mm512_fmadd_ps(p, s, one);
+	__m512 y = _mm512_mul_ps(num, fast_recip_avx512(d));
+	// |x| > 43.5: o with the sign of x.
+	__mmask16 sat = _mm512_cmp_ps_mask(fast_abs_avx512(x), _mm512_set1_ps(FAST_TANH_CLAMP),
+	                                   _CMP_GT_OQ);
+	__m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u));
+	__m512 sat_y = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(o), sign));
+	return _mm512_mask_mov_ps(y, sat, sat_y);
 }
 
 static inline __m512 fast_tanh_avx512(__m512 x)
 {
-	const __m512i sign_mask = _mm512_set1_epi32((int)0x80000000u);
-	const __m512 one = _mm512_set1_ps(1.0f);
-	const __m512i xi = _mm512_castps_si512(x);
-	__m512 a = _mm512_castsi512_ps(_mm512_andnot_si512(sign_mask, xi));
-	__m512i sign = _mm512_and_si512(xi, sign_mask);
-
-	__m512 x2 = _mm512_mul_ps(x, x);
-	__m512 x4 = _mm512_mul_ps(x2, x2);
-	__m512 x3 = _mm512_mul_ps(x, x2);
-	__m512 p01 = _mm512_fmadd_ps(_mm512_set1_ps(FAST_TANH_P1), x2, _mm512_set1_ps(FAST_TANH_P0));
-	__m512 p23 = _mm512_fmadd_ps(_mm512_set1_ps(FAST_TANH_P3), x2, _mm512_set1_ps(FAST_TANH_P2));
-	__m512 p = _mm512_fmadd_ps(x4, _mm512_fmadd_ps(_mm512_set1_ps(FAST_TANH_P4), x4, p23), p01);
-	__m512 small = _mm512_fmadd_ps(x3, p, x);
-
-	// e = exp(-2|x|) = pe * se; (1 - e) / (1 + e) straight from the parts.
-	__m512 pe, se;
-	fast_exp_parts_avx512(a, 2.0f, _mm512_add_ps(a, a), &pe, &se);
-	__m512 big = _mm512_mul_ps(_mm512_fnmadd_ps(pe, se, one),
-	                           fast_recip_avx512(_mm512_fmadd_ps(pe, se, one)));
-	big = _mm512_mask_mov_ps(big, _mm512_cmp_ps_mask(a, _mm512_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ),
-	                         one);
-	big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big), sign));
-
-	__mmask16 is_small = _mm512_cmp_ps_mask(a, _mm512_set1_ps(FAST_TANH_SMALL), _CMP_LT_OQ);
-	return _mm512_mask_mov_ps(big, is_small, small);
+	return fast_mul_tanh_avx512(_mm512_set1_ps(1.0f), x);
 }
 
 #endif

@@ -25,6 +25,7 @@
 #define V_HSUM(v) _mm512_reduce_add_ps(v)
 #define V_SIG_FAST(v) fast_sigmoid_avx512(v)
 #define V_TANH_FAST(v) fast_tanh_avx512(v)
+#define V_MUL_TANH_FAST(o, v) fast_mul_tanh_avx512((o), (v))
 
 #include "kernels_simd.h"
 

@@ -17,7 +17,8 @@
 //
 // The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
 // V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
-// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v).
+// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v),
+// V_MUL_TANH_FAST(o, v) = o * tanh(v).
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
 
@@ -56,6 +57,12 @@ KS_INLINE VEC ks_sig(VEC v, int fast)
 KS_INLINE VEC ks_tanh(VEC v, int fast)
 {
 	return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact);
+}
+
+// o * tanh(v): the fast one in one piece, a multiplication shorter on the recurrent chain.
+KS_INLINE VEC ks_mul_tanh(VEC o, VEC v, int fast)
+{
+	return fast ? V_MUL_TANH_FAST(o, v) : V_MUL(o, ks_map(v, ks_tanh_exact));
 }
 
 // acc[g][j % KP] += src[j] * w[j * stride + off[g]] for g < ng, j < rows.
@@ -125,7 +132,7 @@ KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const 
 		po = V_FMA(V_LOAD(p + 2 * (size_t)hp), c, po);
 	const VEC o = ks_sig(po, fast);
 	*cp = c;
-	return V_MUL(o, ks_tanh(c, fast));
+	return ks_mul_tanh(o, c, fast);
 }
 
 // LSTM, with peephole connections when peep is set: reads the state h from hin, writes the
