@@ -79,7 +79,7 @@ int lstm_isa_supported(LstmIsa isa)
 		       && __builtin_cpu_supports("fma");
 	case LSTM_ISA_AVX512:
 		return kernels_avx512(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx512f")
-		       && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+		       && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
 	default:
 		return 0;

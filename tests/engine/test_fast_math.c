@@ -155,7 +155,7 @@ int main(void)
 		test_implementation("avx2", probe_fast_avx2, &s, sig0, th0);
 	else
 		printf("avx2: not supported here, skipped\n");
-	if (__builtin_cpu_supports("avx512f"))
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
 		test_implementation("avx512", probe_fast_avx512, &s, sig0, th0);
 	else
 		printf("avx512: not supported here, skipped\n");
