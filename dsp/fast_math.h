@@ -22,7 +22,7 @@
 // Measured maximum absolute error against float64 libm over a sweep of the whole float range
 // (tests/engine/test_fast_math.c, which asserts FAST_MATH_MAX_ABS_ERR):
 //   scalar: sigmoid 8.9e-8, tanh 1.3e-7; AVX2: sigmoid 8.9e-8, tanh 1.3e-7; AVX-512:
-//   sigmoid 9.0e-8, tanh 1.6e-7 (it takes reciprocals by a 14-bit estimate and a Newton
+//   sigmoid 9.8e-8, tanh 1.4e-7 (it takes reciprocals by a 14-bit estimate and a Newton
 //   step, shorter than a 512-bit division). Vector and scalar differ by <= 2.4e-7 (FMA or
 //   not, each rounds (1 - e) / (1 + e) its own way). Below |x| = 1e-3 tanh is within 5.9e-8.
 // For comparison, rounding the exact result to float alone costs up to 6e-8 near 1.

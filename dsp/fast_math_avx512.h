@@ -32,23 +32,17 @@ static inline __m512 fast_recip_avx512(__m512 d)
 	return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0f)), r);
 }
 
-// 2^n from t = n + FAST_ROUND_MAGIC: n sits in the low mantissa bits of t.
-static inline __m512 fast_pow2_avx512(__m512 t)
+// exp(-k a) = p * s for a >= 0 (or NaN), k > 0: z = -k a log2(e) (rounded: an error of
+// |z| 2^-24 in the exponent, under 3e-8 in any sigmoid or tanh), f = z - round(z) by VREDUCEPS
+// in one step where the round-and-subtract takes two, s = 2^(z - f) by VSCALEFPS, which goes to
+// exactly 0 past float's range (infinities included: VREDUCEPS gives 0 for them) rather than
+// wrapping the exponent bits, so no lane needs replacing afterwards.
+static inline void fast_exp_neg_avx512(__m512 a, float k, __m512 *p, __m512 *s)
 {
-	__m512i e = _mm512_slli_epi32(_mm512_castps_si512(t), 23);
-	return _mm512_castsi512_ps(_mm512_add_epi32(e, _mm512_set1_epi32(0x3f800000)));
-}
-
-// exp(-k x) = p * s for |k x| <= 87, k > 0: z = -k x log2(e) (rounded: an error of |z| 2^-24
-// in the exponent, under 3e-8 in any sigmoid or tanh), f = z - round(z) by VREDUCEPS in one
-// step where the round-and-subtract takes two, n = z - f exactly, s = 2^n.
-static inline void fast_exp_parts_avx512(__m512 x, float k, __m512 *p, __m512 *s)
-{
-	const __m512 magic = _mm512_set1_ps(FAST_ROUND_MAGIC);
-	__m512 z = _mm512_mul_ps(x, _mm512_set1_ps(-k * FAST_LOG2E));
+	__m512 z = _mm512_mul_ps(a, _mm512_set1_ps(-k * FAST_LOG2E));
 	__m512 f = _mm512_reduce_ps(z, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 	*p = fast_exp2_poly_avx512(f);
-	*s = fast_pow2_avx512(_mm512_add_ps(_mm512_sub_ps(z, f), magic));
+	*s = _mm512_scalef_ps(_mm512_set1_ps(1.0f), _mm512_sub_ps(z, f));
 }
 
 static inline __m512 fast_abs_avx512(__m512 x)
@@ -57,34 +51,35 @@ static inline __m512 fast_abs_avx512(__m512 x)
 		_mm512_andnot_si512(_mm512_set1_epi32((int)0x80000000u), _mm512_castps_si512(x)));
 }
 
+// sigmoid(x) = num / (1 + e) with e = exp(-|x|) <= 1 and num = 1 for x >= 0, e for x < 0 (then
+// it is 1 - sigmoid(|x|)). The Newton step of the reciprocal is folded into the product:
+// q = num r, q (2 - d r) = q + q (1 - d r).
 static inline __m512 fast_sigmoid_avx512(__m512 x)
 {
 	const __m512 one = _mm512_set1_ps(1.0f);
 	__m512 p, s;
-	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
-	fast_exp_parts_avx512(x, 1.0f, &p, &s);
-	__m512 y = fast_recip_avx512(_mm512_fmadd_ps(p, s, one));
-	__mmask16 sat = _mm512_cmp_ps_mask(fast_abs_avx512(x), _mm512_set1_ps(FAST_SIG_CLAMP),
-	                                   _CMP_GT_OQ);
-	__m512 sat_y = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GT_OQ), one);
-	return _mm512_mask_mov_ps(y, sat, sat_y);
+	fast_exp_neg_avx512(fast_abs_avx512(x), 1.0f, &p, &s);
+	__m512 d = _mm512_fmadd_ps(p, s, one);
+	__m512 num = _mm512_mask_mul_ps(one, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), p, s);
+	__m512 r = _mm512_rcp14_ps(d);
+	__m512 q = _mm512_mul_ps(num, r);
+	return _mm512_fmadd_ps(q, _mm512_fnmadd_ps(d, r, one), q);
 }
 
-// o * tanh(x) = o (1 - e) / (1 + e) with e = exp(-2x) = p s.
+// o * tanh(x) = o' (1 - e) / (1 + e) with e = exp(-2|x|) <= 1 and o' = o with x's sign.
 static inline __m512 fast_mul_tanh_avx512(__m512 o, __m512 x)
 {
+	const __m512i sign_mask = _mm512_set1_epi32((int)0x80000000u);
 	const __m512 one = _mm512_set1_ps(1.0f);
+	const __m512i xi = _mm512_castps_si512(x);
+	__m512 a = _mm512_castsi512_ps(_mm512_andnot_si512(sign_mask, xi));
+	__m512 os = _mm512_castsi512_ps(
+		_mm512_xor_si512(_mm512_castps_si512(o), _mm512_and_si512(xi, sign_mask)));
 	__m512 p, s;
-	fast_exp_parts_avx512(x, 2.0f, &p, &s);
-	__m512 num = _mm512_fnmadd_ps(_mm512_mul_ps(o, s), p, o);
+	fast_exp_neg_avx512(a, 2.0f, &p, &s);
+	__m512 num = _mm512_fnmadd_ps(_mm512_mul_ps(os, s), p, os);
 	__m512 d = _mm512_fmadd_ps(p, s, one);
-	__m512 y = _mm512_mul_ps(num, fast_recip_avx512(d));
-	// |x| > 43.5: o with the sign of x.
-	__mmask16 sat = _mm512_cmp_ps_mask(fast_abs_avx512(x), _mm512_set1_ps(FAST_TANH_CLAMP),
-	                                   _CMP_GT_OQ);
-	__m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u));
-	__m512 sat_y = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(o), sign));
-	return _mm512_mask_mov_ps(y, sat, sat_y);
+	return _mm512_mul_ps(num, fast_recip_avx512(d));
 }
 
 static inline __m512 fast_tanh_avx512(__m512 x)
