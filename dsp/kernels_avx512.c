@@ -9,8 +9,10 @@
 
 #define VEC __m512
 #define VW 16
-// Four partial sums: sixteen accumulators of the 32 registers, a recurrent chain of H/4 FMAs.
-#define KP 4
+// Two partial sums: a recurrent chain of H/2 FMAs. Four (H/4) measured slower at H=16 (77 ns a
+// sample against 71: eight more additions on two busy ports outweigh two FMAs of latency) and no
+// faster at 32 or 64; one is slower everywhere (H=16: 74, H=64: 537 against 463).
+#define KP 2
 #define V_LOAD(p) _mm512_load_ps(p)
 #define V_STORE(p, v) _mm512_store_ps((p), (v))
 #define V_SET1(f) _mm512_set1_ps(f)
