@@ -41,12 +41,13 @@
 #define FAST_LN2_LO (-2.12194440e-4f)    // ln2 - FAST_LN2_HI
 #define FAST_ROUND_MAGIC 12582912.0f     // 1.5 * 2^23: adding it rounds to an integer
 #define FAST_SIG_CLAMP 87.0f
-// The same polynomial in f = r / ln2 (2^f = exp(r)), for the AVX-512 code: FAST_EXP_Ck ln2^k.
+// The same polynomial in f = r / ln2 (2^f = exp(r)), for the AVX-512 code: FAST_EXP_Ck ln2^k
+// (also printed by tests/engine/fit_fast_math.py).
 #define FAST_EXP2_C2 0.24022648f
-#define FAST_EXP2_C3 0.055503622f
-#define FAST_EXP2_C4 0.0096185273f
+#define FAST_EXP2_C3 0.055503625f
+#define FAST_EXP2_C4 0.009618526f
 #define FAST_EXP2_C5 0.0013390161f
-#define FAST_EXP2_C6 0.00015321157f
+#define FAST_EXP2_C6 0.00015321159f
 #define FAST_TANH_CLAMP 43.5f // 2 * FAST_TANH_CLAMP = FAST_SIG_CLAMP
 #define FAST_EXP_C2 0.49999994f
 #define FAST_EXP_C3 0.16666521f
