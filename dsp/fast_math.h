@@ -10,17 +10,21 @@
 // has no fused multiply-add; the vector code uses one FMA with ln2 rounded to float.
 //
 // sigmoid(x) = 1 / (1 + exp(-x)); exactly 1 above 87 and 0 below -87 (errors under 2e-38).
-// tanh(x) = x + x^3 p(x^2) (p of degree 4) for |x| < 0.625, which keeps a small relative error
-// near 0; else sign(x) (1 - e) / (1 + e) with e = exp(-2|x|); exactly +-1 beyond |x| = 9
-// (tanh(9) = 1 - 3e-8). The vector code computes every branch and selects, so the saturation
-// tests sit beside the arithmetic rather than in front of it (a shorter dependency chain).
+// tanh(x) = (1 - e) / (1 + e) with e = exp(-2x) for every x: one exponential and one division
+// with no branch on the size of x, the same dependency chain as the sigmoid; exactly +-1 beyond
+// |x| = 43.5 (where 2|x| leaves the exponential's range). Near 0 its error is absolute (about
+// 6e-8 below |x| = 1e-3), not relative to tanh(x): the engine needs absolute accuracy only.
+// The LSTM kernels compute o * tanh(c) as o (1 - e) / (1 + e) in one piece. The vector code
+// computes the arithmetic for every lane and replaces saturated lanes with one select at the
+// end, so the range tests sit beside the arithmetic rather than in front of it.
 // NaN in gives NaN out: every comparison that selects another branch is false for NaN.
 //
 // Measured maximum absolute error against float64 libm over a sweep of the whole float range
 // (tests/engine/test_fast_math.c, which asserts FAST_MATH_MAX_ABS_ERR):
-//   scalar and AVX2: sigmoid 8.9e-8, tanh 9.8e-8; AVX-512: sigmoid 9.0e-8, tanh 1.2e-7 (it takes
-//   reciprocals by a 14-bit estimate and a Newton step, shorter than a 512-bit division);
-//   tanh relative error for 0 < |x| < 0.625: 8.1e-8. Vector and scalar differ by <= 1.8e-7.
+//   scalar: sigmoid 8.9e-8, tanh 1.3e-7; AVX2: sigmoid 8.9e-8, tanh 1.3e-7; AVX-512:
+//   sigmoid 9.8e-8, tanh 1.4e-7 (it takes reciprocals by a 14-bit estimate and a Newton
+//   step, shorter than a 512-bit division). Vector and scalar differ by <= 2.4e-7 (FMA or
+//   not, each rounds (1 - e) / (1 + e) its own way). Below |x| = 1e-3 tanh is within 5.9e-8.
 // For comparison, rounding the exact result to float alone costs up to 6e-8 near 1.
 #ifndef LSTM_FAST_MATH_H
 #define LSTM_FAST_MATH_H
@@ -37,18 +41,19 @@
 #define FAST_LN2_LO (-2.12194440e-4f)    // ln2 - FAST_LN2_HI
 #define FAST_ROUND_MAGIC 12582912.0f     // 1.5 * 2^23: adding it rounds to an integer
 #define FAST_SIG_CLAMP 87.0f
-#define FAST_TANH_CLAMP 9.0f
-#define FAST_TANH_SMALL 0.625f
+// The same polynomial in f = r / ln2 (2^f = exp(r)), for the AVX-512 code: FAST_EXP_Ck ln2^k
+// (also printed by tests/engine/fit_fast_math.py).
+#define FAST_EXP2_C2 0.24022648f
+#define FAST_EXP2_C3 0.055503625f
+#define FAST_EXP2_C4 0.009618526f
+#define FAST_EXP2_C5 0.0013390161f
+#define FAST_EXP2_C6 0.00015321159f
+#define FAST_TANH_CLAMP 43.5f // 2 * FAST_TANH_CLAMP = FAST_SIG_CLAMP
 #define FAST_EXP_C2 0.49999994f
 #define FAST_EXP_C3 0.16666521f
 #define FAST_EXP_C4 0.04166839f
 #define FAST_EXP_C5 0.00836871f
 #define FAST_EXP_C6 0.0013814616f
-#define FAST_TANH_P0 (-0.3333328f)
-#define FAST_TANH_P1 0.13331442f
-#define FAST_TANH_P2 (-0.05373971f)
-#define FAST_TANH_P3 0.020639075f
-#define FAST_TANH_P4 (-0.005704974f)
 
 static inline uint32_t fast_float_bits(float f)
 {
@@ -89,20 +94,11 @@ static inline float fast_sigmoid(float x)
 
 static inline float fast_tanh(float x)
 {
-	float a = x < 0.0f ? -x : x;
-	if (a < FAST_TANH_SMALL) {
-		float x2 = x * x;
-		float x4 = x2 * x2;
-		float p = (FAST_TANH_P0 + FAST_TANH_P1 * x2)
-		          + x4 * ((FAST_TANH_P2 + FAST_TANH_P3 * x2) + FAST_TANH_P4 * x4);
-		return x + (x * x2) * p;
-	}
-	float t = 1.0f;
-	if (!(a > FAST_TANH_CLAMP)) { // NaN goes this way
-		float e = fast_exp_reduced(-2.0f * a);
-		t = (1.0f - e) / (1.0f + e);
-	}
-	return fast_bits_float(fast_float_bits(t) | (fast_float_bits(x) & 0x80000000u));
+	const float a = x < 0.0f ? -x : x;
+	if (a > FAST_TANH_CLAMP)
+		return x > 0.0f ? 1.0f : -1.0f;
+	const float e = fast_exp_reduced(-2.0f * x); // NaN goes this way
+	return (1.0f - e) / (1.0f + e);
 }
 
 #endif

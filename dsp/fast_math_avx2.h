@@ -53,36 +53,32 @@ static inline __m256 fast_sigmoid_avx2(__m256 x)
 	// exp(-x) for all x; lanes outside [-87, 87] are replaced at the end.
 	fast_exp_parts_avx2(x, 1.0f, x, &p, &s);
 	__m256 y = _mm256_div_ps(one, _mm256_fmadd_ps(p, s, one));
-	__m256 hi = _mm256_cmp_ps(x, _mm256_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
-	__m256 lo = _mm256_cmp_ps(x, _mm256_set1_ps(-FAST_SIG_CLAMP), _CMP_LT_OQ);
-	y = _mm256_andnot_ps(lo, y);
-	return _mm256_or_ps(_mm256_andnot_ps(hi, y), _mm256_and_ps(hi, one));
+	__m256 sat = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), x),
+	                           _mm256_set1_ps(FAST_SIG_CLAMP), _CMP_GT_OQ);
+	__m256 sat_y = _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ), one);
+	return fast_select_avx2(sat, sat_y, y);
+}
+
+// o * tanh(x) = o (1 - e) / (1 + e) with e = exp(-2x) = p s: one division, and o's product
+// rides on the numerator, which is ready before the denominator's division starts.
+static inline __m256 fast_mul_tanh_avx2(__m256 o, __m256 x)
+{
+	const __m256 sign_mask = _mm256_set1_ps(-0.0f);
+	const __m256 one = _mm256_set1_ps(1.0f);
+	__m256 p, s;
+	fast_exp_parts_avx2(x, 2.0f, _mm256_add_ps(x, x), &p, &s);
+	__m256 num = _mm256_fnmadd_ps(_mm256_mul_ps(o, s), p, o);
+	__m256 y = _mm256_div_ps(num, _mm256_fmadd_ps(p, s, one));
+	// |x| > 43.5: o with the sign of x.
+	__m256 sat = _mm256_cmp_ps(_mm256_andnot_ps(sign_mask, x), _mm256_set1_ps(FAST_TANH_CLAMP),
+	                           _CMP_GT_OQ);
+	__m256 sat_y = _mm256_xor_ps(o, _mm256_and_ps(x, sign_mask));
+	return fast_select_avx2(sat, sat_y, y);
 }
 
 static inline __m256 fast_tanh_avx2(__m256 x)
 {
-	const __m256 sign_mask = _mm256_set1_ps(-0.0f);
-	const __m256 one = _mm256_set1_ps(1.0f);
-	__m256 a = _mm256_andnot_ps(sign_mask, x);
-	__m256 sign = _mm256_and_ps(x, sign_mask);
-
-	__m256 x2 = _mm256_mul_ps(x, x);
-	__m256 x4 = _mm256_mul_ps(x2, x2);
-	__m256 x3 = _mm256_mul_ps(x, x2);
-	__m256 p01 = _mm256_fmadd_ps(_mm256_set1_ps(FAST_TANH_P1), x2, _mm256_set1_ps(FAST_TANH_P0));
-	__m256 p23 = _mm256_fmadd_ps(_mm256_set1_ps(FAST_TANH_P3), x2, _mm256_set1_ps(FAST_TANH_P2));
-	__m256 p = _mm256_fmadd_ps(x4, _mm256_fmadd_ps(_mm256_set1_ps(FAST_TANH_P4), x4, p23), p01);
-	__m256 small = _mm256_fmadd_ps(x3, p, x);
-
-	// e = exp(-2|x|) = pe * se; (1 - e) / (1 + e) straight from the parts.
-	__m256 pe, se;
-	fast_exp_parts_avx2(a, 2.0f, _mm256_add_ps(a, a), &pe, &se);
-	__m256 big = _mm256_div_ps(_mm256_fnmadd_ps(pe, se, one), _mm256_fmadd_ps(pe, se, one));
-	__m256 sat = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ);
-	big = _mm256_or_ps(fast_select_avx2(sat, one, big), sign);
-
-	__m256 is_small = _mm256_cmp_ps(a, _mm256_set1_ps(FAST_TANH_SMALL), _CMP_LT_OQ);
-	return fast_select_avx2(is_small, small, big);
+	return fast_mul_tanh_avx2(_mm256_set1_ps(1.0f), x);
 }
 
 #endif

@@ -32,6 +32,7 @@ static inline float hsum_avx2(__m256 v)
 #define V_HSUM(v) hsum_avx2(v)
 #define V_SIG_FAST(v) fast_sigmoid_avx2(v)
 #define V_TANH_FAST(v) fast_tanh_avx2(v)
+#define V_MUL_TANH_FAST(o, v) fast_mul_tanh_avx2((o), (v))
 
 #include "kernels_simd.h"
 

@@ -17,7 +17,8 @@
 //
 // The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
 // V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
-// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v).
+// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v),
+// V_MUL_TANH_FAST(o, v) = o * tanh(v).
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
 
@@ -56,6 +57,12 @@ KS_INLINE VEC ks_sig(VEC v, int fast)
 KS_INLINE VEC ks_tanh(VEC v, int fast)
 {
 	return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact);
+}
+
+// o * tanh(v): the fast one in one piece, a multiplication shorter on the recurrent chain.
+KS_INLINE VEC ks_mul_tanh(VEC o, VEC v, int fast)
+{
+	return fast ? V_MUL_TANH_FAST(o, v) : V_MUL(o, ks_map(v, ks_tanh_exact));
 }
 
 // acc[g][j % KP] += src[j] * w[j * stride + off[g]] for g < ng, j < rows.
@@ -125,7 +132,7 @@ KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const 
 		po = V_FMA(V_LOAD(p + 2 * (size_t)hp), c, po);
 	const VEC o = ks_sig(po, fast);
 	*cp = c;
-	return V_MUL(o, ks_tanh(c, fast));
+	return ks_mul_tanh(o, c, fast);
 }
 
 // LSTM, with peephole connections when peep is set: reads the state h from hin, writes the
@@ -361,11 +368,65 @@ KS_INLINE void ks_run1_reg(RecurrentLayer *L, DenseLayer *D, int skip, const flo
 	V_STORE(L->c, c);
 }
 
+// ks_run1 for an LSTM with two blocks of units (VW < H <= 2 VW): as ks_run1_reg, h and c stay
+// in registers, and the two blocks' cells are written side by side so that their dependency
+// chains overlap rather than queue behind each other's weights. rows1 = H - VW: the rows read
+// from the second half of h.
+KS_INLINE void ks_run1_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                            uint32_t n, int fast, int rows1)
+{
+	const size_t stride = 4 * VW;
+	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
+	const int hp = L->hp;
+	const float *wh0 = L->wh, *wh1 = L->wh + (size_t)L->hidden * stride;
+	VEC bx[2][4], wx[2][4];
+	for (int b = 0; b < 2; b++) {
+		for (int g = 0; g < 4; g++) {
+			bx[b][g] = V_LOAD(L->bx + (size_t)g * (size_t)hp + (size_t)b * VW);
+			wx[b][g] = V_LOAD(L->wx + (size_t)b * stride + (size_t)g * VW);
+		}
+	}
+	const VEC wd0 = V_LOAD(D->w), wd1 = V_LOAD(D->w + VW);
+	const float bd = D->b[0];
+	VEC h0 = V_LOAD(L->h), h1 = V_LOAD(L->h + VW);
+	VEC c0 = V_LOAD(L->c), c1 = V_LOAD(L->c + VW);
+	for (uint32_t t = 0; t < n; t++) {
+		const float xt = x[t];
+		const VEC xs = V_SET1(xt);
+		VEC a0[4][KP], a1[4][KP];
+		for (int g = 0; g < 4; g++) {
+			a0[g][0] = V_FMA(xs, wx[0][g], bx[0][g]);
+			a1[g][0] = V_FMA(xs, wx[1][g], bx[1][g]);
+		}
+		ks_zero_partials(a0, 4);
+		ks_zero_partials(a1, 4);
+		ks_rows_reg(a0, 4, h0, VW, wh0, stride, off);
+		ks_rows_reg(a1, 4, h0, VW, wh1, stride, off);
+		ks_rows_reg(a0, 4, h1, rows1, wh0 + VW * stride, stride, off);
+		ks_rows_reg(a1, 4, h1, rows1, wh1 + VW * stride, stride, off);
+		h0 = ks_lstm_update(a0, &c0, fast, 0, L->peep, hp);
+		h1 = ks_lstm_update(a1, &c1, fast, 0, L->peep, hp);
+		y[t] = V_HSUM(V_ADD(V_MUL(h0, wd0), V_MUL(h1, wd1))) + bd + (skip ? xt : 0.0f);
+	}
+	V_STORE(L->h, h0);
+	V_STORE(L->h + VW, h1);
+	V_STORE(L->c, c0);
+	V_STORE(L->c + VW, c1);
+}
+
 // Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
 // With a single block of units the state stays in registers for the whole call.
 KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
                        uint32_t n, int fast, int gru)
 {
+	if (!gru && L->hp == 2 * VW) {
+		// Two full blocks (H = 16 or 32) unroll completely.
+		if (L->hidden == 2 * VW)
+			ks_run1_reg2(L, D, skip, x, y, n, fast, VW);
+		else
+			ks_run1_reg2(L, D, skip, x, y, n, fast, L->hidden - VW);
+		return;
+	}
 	if (L->hp != VW) {
 		// The state alternates between h and the scratch gx: no copy per frame.
 		float *hin = L->h, *hout = L->gx;

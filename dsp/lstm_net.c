@@ -79,7 +79,7 @@ int lstm_isa_supported(LstmIsa isa)
 		       && __builtin_cpu_supports("fma");
 	case LSTM_ISA_AVX512:
 		return kernels_avx512(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx512f")
-		       && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+		       && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
 	default:
 		return 0;
@@ -100,10 +100,10 @@ static const KernelSet *kernels_for(LstmIsa isa, LstmActivations act)
 }
 
 // The fastest instruction set for this model on this CPU. Measured with bench/bench_engine.c
-// (LSTM, fast activations, ns a sample): up to 8 units a layer fit one 256-bit vector, and
-// AVX-512 would be half padding with longer latencies on the recurrent chain (H=8: 84 against
-// 63 for AVX2); from 9 units on AVX-512 wins (H=12: 88 against 134; H=16: 98 against 150;
-// H=64: 708 against 1126).
+// and min-of-runs A/B timing (LSTM, fast activations, ns a sample): up to 8 units a layer fit
+// one 256-bit vector, and AVX-512 would be half padding with longer latencies on the recurrent
+// chain (H=8: 54 against 45 for AVX2); from 9 units on AVX-512 wins (H=12: 59 against 77;
+// H=16: 98 against 150 and H=64: 708 against 1126 before the activations were shortened).
 static LstmIsa best_isa(const ModelDesc *m)
 {
 	int widest = 0;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-// Test helper compiled with -mavx512f: the AVX-512 fast activations over an array.
+// Test helper compiled with -mavx512f -mavx512dq: the AVX-512 fast activations over an array.
 #include "fast_math_probe.h"
 
 #include "fast_math_avx512.h"
