@@ -29,7 +29,7 @@ status=0
 	timeout 20 jalv -t -n lstm-test "$uri" >"$tmp/jalv.log" 2>&1 || status=$?
 cat "$tmp/jalv.log"
 [ "$status" -eq 0 ] || { echo "FAIL: jalv exited with status $status"; exit 1; }
-for preset in Clean Crunch Drive; do
+for preset in Crunch Drive Fuzz; do
 	grep -q "#preset-${preset,,} ($preset)" "$tmp/jalv.log" || { echo "FAIL: preset $preset not listed"; exit 1; }
 done
 grep -q '^knob3 = ' "$tmp/jalv.log" || { echo "FAIL: jalv did not show the controls"; exit 1; }

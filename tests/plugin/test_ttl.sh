@@ -26,7 +26,7 @@ fi
 export LV2_PATH=$lv2_path
 lv2ls | grep -qxF "$uri" || { echo "FAIL: lv2ls does not list $uri"; exit 1; }
 info=$(lv2info "$uri")
-for preset in Clean Crunch Drive; do
+for preset in Crunch Drive Fuzz; do
 	grep -qw "$preset" <<<"$info" || { echo "FAIL: preset $preset missing"; exit 1; }
 done
 grep -q 'hardRTCapable' <<<"$info" || { echo "FAIL: hardRTCapable not declared"; exit 1; }
