@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: ISC
+// libFuzzer harness for the plugin's control port: any bytes become the body of the atom
+// sequence on the control port (events, objects, patch:Set/Get with any property and value,
+// truncated atoms, huge sizes, paths to missing or garbage files), then the plugin runs a few
+// blocks with a synchronous worker, so loads, crossfades and frees all happen.
+//
+// The plugin's sources are linked in (lv2_descriptor() is called directly). URIDs are small
+// fixed numbers (see uris[]), so random bytes name real properties and types often. The working
+// directory is the bundle in the build tree, so a relative path such as "drive.lstm.json"
+// loads a real model. Inputs naming /dev, /proc or /sys are skipped: a FIFO or /dev/zero would
+// only block or stall the worker, which is the host's business, not the plugin's.
+#include "lstm_uris.h"
+
+#include <lv2/atom/atom.h>
+#include <lv2/core/lv2.h>
+#include <lv2/log/log.h>
+#include <lv2/patch/patch.h>
+#include <lv2/urid/urid.h>
+#include <lv2/worker/worker.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FUZZ_BUNDLE_DIR
+#error "FUZZ_BUNDLE_DIR (the bundle in the build tree) must be defined"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+// URID k + 1 is uris[k]; make_atom_seeds.py uses the same numbering.
+static const char *const uris[] = {
+	LV2_ATOM__Path, LV2_ATOM__URID, LV2_ATOM__String, LV2_ATOM__Int, LV2_ATOM__Float,
+	LV2_ATOM__Object, LV2_ATOM__Blank, LV2_ATOM__Resource, LV2_ATOM__Sequence, LV2_ATOM__Tuple,
+	LV2_PATCH__Set, LV2_PATCH__Get, LV2_PATCH__property, LV2_PATCH__value, LSTM__model,
+	LSTM__knob1Name, LSTM__knob2Name, LSTM__knob3Name, LV2_LOG__Error, LV2_LOG__Warning,
+	LV2_LOG__Note, LV2_LOG__Trace, LV2_ATOM__Chunk, LV2_PATCH__subject,
+};
+enum { NUM_URIS = sizeof(uris) / sizeof(uris[0]), CONTROL_BYTES = 16384, NOTIFY_BYTES = 4096 };
+
+static LV2_URID map_uri(LV2_URID_Map_Handle handle, const char *uri)
+{
+	(void)handle;
+	for (uint32_t k = 0; k < NUM_URIS; k++)
+		if (!strcmp(uris[k], uri))
+			return k + 1;
+	return NUM_URIS + 1; // anything else: one shared "unknown" URID
+}
+
+static int log_vprintf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, va_list ap)
+{
+	(void)handle;
+	(void)type;
+	(void)fmt;
+	(void)ap;
+	return 0; // the plugin's messages are expected here; only crashes matter
+}
+
+static int log_printf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, ...)
+{
+	(void)handle;
+	(void)type;
+	(void)fmt;
+	return 0;
+}
+
+// The synchronous worker: jobs run inside schedule_work; responses wait for the end of the
+// block, as a real host delivers them.
+typedef struct {
+	const LV2_Worker_Interface *iface;
+	LV2_Handle handle;
+	uint32_t num_responses;
+	uint32_t response_size[16];
+	uint8_t responses[16][64];
+} SyncWorker;
+
+static LV2_Worker_Status respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void *data)
+{
+	SyncWorker *w = handle;
+	if (w->num_responses == 16 || size > sizeof(w->responses[0]))
+		return LV2_WORKER_ERR_NO_SPACE;
+	memcpy(w->responses[w->num_responses], data, size);
+	w->response_size[w->num_responses++] = size;
+	return LV2_WORKER_SUCCESS;
+}
+
+static LV2_Worker_Status schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size,
+                                       const void *data)
+{
+	SyncWorker *w = handle;
+	return w->iface->work(w->handle, respond, w, size, data);
+}
+
+static void deliver(SyncWorker *w)
+{
+	for (uint32_t k = 0; k < w->num_responses; k++)
+		w->iface->work_response(w->handle, w->response_size[k], w->responses[k]);
+	w->num_responses = 0;
+}
+
+static int guarded(const uint8_t *data, size_t size)
+{
+	static const char *const words[] = {"dev", "proc", "sys"};
+	for (size_t w = 0; w < 3; w++) {
+		const size_t len = strlen(words[w]);
+		for (size_t k = 0; k + len <= size; k++)
+			if (!memcmp(data + k, words[w], len))
+				return 1;
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int in_bundle;
+	if (!in_bundle) {
+		if (chdir(FUZZ_BUNDLE_DIR) != 0) {
+			perror(FUZZ_BUNDLE_DIR);
+			abort();
+		}
+		in_bundle = 1;
+	}
+	if (guarded(data, size))
+		return 0;
+
+	// One instance for the whole run (instantiating loads the default model, which is slow
+	// under the sanitizers); activate() brings it back to its initial state for each input.
+	static uint64_t control[CONTROL_BYTES / 8], notify[NOTIFY_BYTES / 8];
+	static float in[256], out[256];
+	static float controls[8];
+	static LV2_URID_Map map = {NULL, map_uri};
+	static LV2_Log_Log log = {NULL, log_printf, log_vprintf};
+	static SyncWorker worker;
+	static LV2_Worker_Schedule schedule = {&worker, schedule_work};
+	static const LV2_Feature map_f = {LV2_URID__map, &map}, log_f = {LV2_LOG__log, &log},
+	                         sched_f = {LV2_WORKER__schedule, &schedule};
+	static const LV2_Feature *features[] = {&map_f, &log_f, &sched_f, NULL};
+	static const LV2_Descriptor *d;
+	static LV2_Handle h;
+	if (!h) {
+		d = lv2_descriptor(0);
+		h = d->instantiate(d, 48000.0, FUZZ_BUNDLE_DIR, features);
+		if (!h)
+			abort(); // the default model is in the bundle: instantiation cannot fail here
+		worker.iface = d->extension_data(LV2_WORKER__interface);
+		worker.handle = h;
+		d->connect_port(h, LSTM_PORT_IN, in);
+		d->connect_port(h, LSTM_PORT_OUT, out);
+		d->connect_port(h, LSTM_PORT_CONTROL, control);
+		d->connect_port(h, LSTM_PORT_NOTIFY, notify);
+		for (uint32_t p = LSTM_PORT_IN_GAIN; p < LSTM_NUM_PORTS; p++)
+			d->connect_port(h, p, &controls[p - LSTM_PORT_IN_GAIN]);
+		for (int k = 0; k < 256; k++)
+			in[k] = 0.5f * sinf((float)k * 0.05f);
+	}
+	const float defaults[] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f};
+	memcpy(controls, defaults, sizeof(defaults));
+	d->activate(h);
+
+	// The input is the sequence's body after its header (unit, pad): the events.
+	const size_t max_body = sizeof(control) - sizeof(LV2_Atom_Sequence);
+	const size_t body = size < max_body ? size : max_body;
+	for (int block = 0; block < 4; block++) {
+		LV2_Atom_Sequence *seq = (LV2_Atom_Sequence *)control;
+		seq->atom.type = map_uri(NULL, LV2_ATOM__Sequence);
+		seq->body.unit = 0;
+		seq->body.pad = 0;
+		if (block == 0) {
+			seq->atom.size = (uint32_t)(sizeof(LV2_Atom_Sequence_Body) + body);
+			memcpy(seq + 1, data, body);
+		} else {
+			seq->atom.size = sizeof(LV2_Atom_Sequence_Body);
+		}
+		LV2_Atom *n = (LV2_Atom *)notify;
+		n->type = 0;
+		n->size = NOTIFY_BYTES - sizeof(LV2_Atom);
+		d->run(h, block == 3 ? 0 : 256);
+		deliver(&worker);
+		for (int k = 0; k < 256 && block < 3; k++)
+			if (!isfinite(out[k]) || fabsf(out[k]) > 100.0f)
+				abort(); // the output must stay finite and bounded whatever the messages
+	}
+	d->deactivate(h);
+	return 0;
+}
