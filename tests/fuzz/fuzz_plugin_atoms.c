@@ -2,7 +2,8 @@
 // libFuzzer harness for the plugin's control port: any bytes become the body of the atom
 // sequence on the control port (events, objects, patch:Set/Get with any property and value,
 // truncated atoms, huge sizes, paths to missing or garbage files), then the plugin runs a few
-// blocks with a synchronous worker, so loads, crossfades and frees all happen.
+// blocks with a synchronous worker (tests/plugin/sync_worker.c), so loads, crossfades and
+// frees all happen.
 //
 // The plugin's sources are linked in (lv2_descriptor() is called directly). URIDs are small
 // fixed numbers (see uris[]), so random bytes name real properties and types often. The working
@@ -10,6 +11,7 @@
 // loads a real model. Inputs naming /dev, /proc or /sys are skipped: a FIFO or /dev/zero would
 // only block or stall the worker, which is the host's business, not the plugin's.
 #include "lstm_uris.h"
+#include "sync_worker.h"
 
 #include <lv2/atom/atom.h>
 #include <lv2/core/lv2.h>
@@ -69,40 +71,6 @@ static int log_printf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, ...
 	return 0;
 }
 
-// The synchronous worker: jobs run inside schedule_work; responses wait for the end of the
-// block, as a real host delivers them.
-typedef struct {
-	const LV2_Worker_Interface *iface;
-	LV2_Handle handle;
-	uint32_t num_responses;
-	uint32_t response_size[16];
-	uint8_t responses[16][64];
-} SyncWorker;
-
-static LV2_Worker_Status respond(LV2_Worker_Respond_Handle handle, uint32_t size, const void *data)
-{
-	SyncWorker *w = handle;
-	if (w->num_responses == 16 || size > sizeof(w->responses[0]))
-		return LV2_WORKER_ERR_NO_SPACE;
-	memcpy(w->responses[w->num_responses], data, size);
-	w->response_size[w->num_responses++] = size;
-	return LV2_WORKER_SUCCESS;
-}
-
-static LV2_Worker_Status schedule_work(LV2_Worker_Schedule_Handle handle, uint32_t size,
-                                       const void *data)
-{
-	SyncWorker *w = handle;
-	return w->iface->work(w->handle, respond, w, size, data);
-}
-
-static void deliver(SyncWorker *w)
-{
-	for (uint32_t k = 0; k < w->num_responses; k++)
-		w->iface->work_response(w->handle, w->response_size[k], w->responses[k]);
-	w->num_responses = 0;
-}
-
 static int guarded(const uint8_t *data, size_t size)
 {
 	static const char *const words[] = {"dev", "proc", "sys"};
@@ -136,19 +104,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static LV2_URID_Map map = {NULL, map_uri};
 	static LV2_Log_Log log = {NULL, log_printf, log_vprintf};
 	static SyncWorker worker;
-	static LV2_Worker_Schedule schedule = {&worker, schedule_work};
-	static const LV2_Feature map_f = {LV2_URID__map, &map}, log_f = {LV2_LOG__log, &log},
-	                         sched_f = {LV2_WORKER__schedule, &schedule};
-	static const LV2_Feature *features[] = {&map_f, &log_f, &sched_f, NULL};
+	static const LV2_Feature map_f = {LV2_URID__map, &map}, log_f = {LV2_LOG__log, &log};
+	static const LV2_Feature *features[] = {&map_f, &log_f, &worker.feature, NULL};
 	static const LV2_Descriptor *d;
 	static LV2_Handle h;
 	if (!h) {
 		d = lv2_descriptor(0);
+		sync_worker_init(&worker);
 		h = d->instantiate(d, 48000.0, FUZZ_BUNDLE_DIR, features);
 		if (!h)
 			abort(); // the default model is in the bundle: instantiation cannot fail here
-		worker.iface = d->extension_data(LV2_WORKER__interface);
-		worker.handle = h;
+		sync_worker_attach(&worker, d->extension_data(LV2_WORKER__interface), h);
 		d->connect_port(h, LSTM_PORT_IN, in);
 		d->connect_port(h, LSTM_PORT_OUT, out);
 		d->connect_port(h, LSTM_PORT_CONTROL, control);
@@ -180,7 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n->type = 0;
 		n->size = NOTIFY_BYTES - sizeof(LV2_Atom);
 		d->run(h, block == 3 ? 0 : 256);
-		deliver(&worker);
+		sync_worker_deliver(&worker);
 		for (int k = 0; k < 256 && block < 3; k++)
 			if (!isfinite(out[k]) || fabsf(out[k]) > 100.0f)
 				abort(); // the output must stay finite and bounded whatever the messages
