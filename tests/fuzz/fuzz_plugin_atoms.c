@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	// One instance for the whole run (instantiating loads the default model, which is slow
 	// under the sanitizers); activate() brings it back to its initial state for each input.
 	static uint64_t control[CONTROL_BYTES / 8], notify[NOTIFY_BYTES / 8];
-	static float in[256], out[256];
+	static float in[64], out[64];
 	static float controls[8];
 	static LV2_URID_Map map = {NULL, map_uri};
 	static LV2_Log_Log log = {NULL, log_printf, log_vprintf};
@@ -121,8 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		d->connect_port(h, LSTM_PORT_NOTIFY, notify);
 		for (uint32_t p = LSTM_PORT_IN_GAIN; p < LSTM_NUM_PORTS; p++)
 			d->connect_port(h, p, &controls[p - LSTM_PORT_IN_GAIN]);
-		for (int k = 0; k < 256; k++)
-			in[k] = 0.5f * sinf((float)k * 0.05f);
+		for (int k = 0; k < 64; k++)
+			in[k] = 0.5f * sinf((float)k * 0.2f);
 	}
 	const float defaults[] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f};
 	memcpy(controls, defaults, sizeof(defaults));
@@ -145,9 +145,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		LV2_Atom *n = (LV2_Atom *)notify;
 		n->type = 0;
 		n->size = NOTIFY_BYTES - sizeof(LV2_Atom);
-		d->run(h, block == 3 ? 0 : 256);
+		d->run(h, block == 3 ? 0 : 64);
 		sync_worker_deliver(&worker);
-		for (int k = 0; k < 256 && block < 3; k++)
+		for (int k = 0; k < 64 && block < 3; k++)
 			if (!isfinite(out[k]) || fabsf(out[k]) > 100.0f)
 				abort(); // the output must stay finite and bounded whatever the messages
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // Runs a fuzzing harness over the files named on the command line, so that the committed
-// corpus and every crash found are regression tests in builds without libFuzzer.
+// corpus and every crash found are regression tests in builds without libFuzzer. Every file is
+// read before the first input runs, since a harness may change the working directory.
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +9,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int replay(const char *path)
+typedef struct {
+	uint8_t *data;
+	size_t size;
+} Input;
+
+static int read_input(const char *path, Input *in)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -34,16 +40,25 @@ static int replay(const char *path)
 	fclose(f);
 	if (!buf)
 		return -1;
-	LLVMFuzzerTestOneInput(buf, size);
-	free(buf);
+	in->data = buf;
+	in->size = size;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	int failures = 0;
+	Input *inputs = calloc((size_t)argc, sizeof(*inputs));
+	if (!inputs)
+		return 1;
 	for (int k = 1; k < argc; k++)
-		failures += replay(argv[k]) != 0;
+		failures += read_input(argv[k], &inputs[k]) != 0;
+	for (int k = 1; k < argc; k++) {
+		if (inputs[k].data)
+			LLVMFuzzerTestOneInput(inputs[k].data, inputs[k].size);
+		free(inputs[k].data);
+	}
+	free(inputs);
 	printf("replayed %d inputs, %d unreadable\n", argc - 1 - failures, failures);
 	return failures ? 1 : 0;
 }
