@@ -8,7 +8,7 @@
 // more than the stated bound.
 // Usage: test_plugin <bundle-dir> <default-model> <model-a> <model-b> <model-c>
 //   (models as file names inside the bundle)
-// LSTM_TEST_QUICK=1 (for valgrind, tests/lv2): 48 kHz only, blocks of 0, 64 and random sizes,
+// LSTM_TEST_QUICK=1 (for valgrind, tests/lv2): 48 kHz only, blocks of random sizes only,
 // and 60 switches with a bad request every 8th, which still sends every kind of bad request.
 #undef NDEBUG
 #include "lstm_uris.h"
@@ -200,7 +200,7 @@ static void test_rates_blocks_and_features(void)
 			for (int s = 0; s < NUM_SIGNALS; s++)
 				for (int b = 0; b < 6; b++)
 					for (int ip = 0; ip < 2; ip++) {
-						if (quick && (blocks[b] == 1 || blocks[b] == 3 || blocks[b] == 4096))
+						if (quick && blocks[b] != -1)
 							continue;
 						lilv_instance_deactivate(hi->instance);
 						lilv_instance_activate(hi->instance);
