@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	// One instance for the whole run (instantiating loads the default model, which is slow
 	// under the sanitizers); activate() brings it back to its initial state for each input.
-	static uint64_t control[CONTROL_BYTES / 8], notify[NOTIFY_BYTES / 8];
+	static uint64_t empty_control[CONTROL_BYTES / 8], notify[NOTIFY_BYTES / 8];
 	static float in[64], out[64];
 	static float controls[8];
 	static LV2_URID_Map map = {NULL, map_uri};
@@ -117,7 +117,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sync_worker_attach(&worker, d->extension_data(LV2_WORKER__interface), h);
 		d->connect_port(h, LSTM_PORT_IN, in);
 		d->connect_port(h, LSTM_PORT_OUT, out);
-		d->connect_port(h, LSTM_PORT_CONTROL, control);
 		d->connect_port(h, LSTM_PORT_NOTIFY, notify);
 		for (uint32_t p = LSTM_PORT_IN_GAIN; p < LSTM_NUM_PORTS; p++)
 			d->connect_port(h, p, &controls[p - LSTM_PORT_IN_GAIN]);
@@ -128,20 +127,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(controls, defaults, sizeof(defaults));
 	d->activate(h);
 
-	// The input is the sequence's body after its header (unit, pad): the events.
-	const size_t max_body = sizeof(control) - sizeof(LV2_Atom_Sequence);
-	const size_t body = size < max_body ? size : max_body;
+	// The input is the sequence's body after its header (unit, pad): the events. The first
+	// block's sequence sits in an allocation of exactly its size, so that reading past it is
+	// caught by AddressSanitizer; the later blocks get an empty sequence.
+	const size_t body = size < CONTROL_BYTES ? size : CONTROL_BYTES;
+	LV2_Atom_Sequence *first = malloc(sizeof(LV2_Atom_Sequence) + body);
+	if (!first)
+		abort();
+	if (body)
+		memcpy(first + 1, data, body);
 	for (int block = 0; block < 4; block++) {
-		LV2_Atom_Sequence *seq = (LV2_Atom_Sequence *)control;
+		LV2_Atom_Sequence *seq = block == 0 ? first : (LV2_Atom_Sequence *)empty_control;
 		seq->atom.type = map_uri(NULL, LV2_ATOM__Sequence);
 		seq->body.unit = 0;
 		seq->body.pad = 0;
-		if (block == 0) {
-			seq->atom.size = (uint32_t)(sizeof(LV2_Atom_Sequence_Body) + body);
-			memcpy(seq + 1, data, body);
-		} else {
-			seq->atom.size = sizeof(LV2_Atom_Sequence_Body);
-		}
+		seq->atom.size = (uint32_t)(sizeof(LV2_Atom_Sequence_Body) + (block == 0 ? body : 0));
+		d->connect_port(h, LSTM_PORT_CONTROL, seq);
 		LV2_Atom *n = (LV2_Atom *)notify;
 		n->type = 0;
 		n->size = NOTIFY_BYTES - sizeof(LV2_Atom);
@@ -151,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!isfinite(out[k]) || fabsf(out[k]) > 100.0f)
 				abort(); // the output must stay finite and bounded whatever the messages
 	}
+	free(first);
 	d->deactivate(h);
 	return 0;
 }

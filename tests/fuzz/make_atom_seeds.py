@@ -3,6 +3,9 @@
 # Writes the seed corpus of fuzz_plugin_atoms.c (tests/fuzz/corpus/atoms/): each file is the
 # body of the control port's atom sequence (events only). URIDs follow the harness's uris[]
 # table. Deterministic: no randomness, so rerunning rewrites the same bytes.
+# The regress_overread_*.bin files next to them are not made here: libFuzzer found them, and
+# each read past the control buffer in the plugin before its events and properties were
+# bounds-checked (ASan heap-buffer-overflow); they stay as regression cases.
 import os
 import struct
 
