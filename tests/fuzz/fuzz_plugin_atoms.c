@@ -71,6 +71,7 @@ static int log_printf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, ...
 	return 0;
 }
 
+// Whether the input mentions dev, proc or sys anywhere: such inputs are skipped (see above).
 static int guarded(const uint8_t *data, size_t size)
 {
 	static const char *const words[] = {"dev", "proc", "sys"};
