@@ -20,6 +20,25 @@ static float tanh_exact(float x)
 	return tanhf(x);
 }
 
+// g[gate][unit] += sum over rows j of src[j] * w[j][gate][unit], w in the blocked layout of
+// net_layout.h; each g[k] sums its rows in order.
+static inline void accumulate(const RecurrentLayer *L, float *g, const float *src, int rows,
+                              const float *w)
+{
+	const int lane = L->lane, hp = L->hp, G = L->gates;
+	for (int b = 0; b < hp / lane; b++) {
+		for (int j = 0; j < rows; j++) {
+			const float s = src[j];
+			const float *wr = w + ((size_t)b * (size_t)rows + (size_t)j) * (size_t)G * (size_t)lane;
+			for (int q = 0; q < G; q++) {
+				float *gq = g + q * hp + b * lane;
+				for (int l = 0; l < lane; l++)
+					gq[l] += s * wr[q * lane + l];
+			}
+		}
+	}
+}
+
 // gx = bx + Wx x; then bh + Wh h is added to gx (LSTM) or written to gh (GRU).
 static inline void preactivate(RecurrentLayer *L, const float *x, int separate_state)
 {
@@ -31,18 +50,8 @@ static inline void preactivate(RecurrentLayer *L, const float *x, int separate_s
 	if (separate_state)
 		for (int j = 0; j < n; j++)
 			gh[j] = L->bh[j];
-	for (int i = 0; i < L->inputs; i++) {
-		const float xi = x[i];
-		const float *w = L->wx + (size_t)i * (size_t)n;
-		for (int j = 0; j < n; j++)
-			gx[j] += xi * w[j];
-	}
-	for (int i = 0; i < L->hidden; i++) {
-		const float hi = L->h[i];
-		const float *w = L->wh + (size_t)i * (size_t)n;
-		for (int j = 0; j < n; j++)
-			gh[j] += hi * w[j];
-	}
+	accumulate(L, gx, x, L->inputs, L->wx);
+	accumulate(L, gh, L->h, L->hidden, L->wh);
 }
 
 static inline void lstm_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
@@ -121,8 +130,9 @@ static void gru_fast(RecurrentLayer *L, const float *x) { gru_step(L, x, fast_si
 static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoid_exact, tanh_exact); }
 static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
 
-static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact};
-static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast};
+// No whole-call kernels: the reference runs every network frame by frame through run_frame().
+static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact, NULL, NULL};
+static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast, NULL, NULL};
 
 const KernelSet *kernels_scalar(LstmActivations act)
 {

@@ -21,6 +21,7 @@ struct LstmNet {
 	LstmIsa isa;
 	LstmActivations activations;
 	const KernelSet *kernels;
+	Run1Fn run1;       // the whole-call kernel when the network has its shape, else NULL
 	int num_layers;
 	RecurrentLayer layers[MODEL_MAX_LAYERS];
 	int num_dense;
@@ -72,7 +73,7 @@ int lstm_isa_supported(LstmIsa isa)
 	case LSTM_ISA_AUTO:
 	case LSTM_ISA_SCALAR:
 		return 1;
-#if defined(__x86_64__) || defined(__i386__)
+#ifdef LSTM_HAVE_X86_KERNELS
 	case LSTM_ISA_AVX2:
 		return kernels_avx2(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx2")
 		       && __builtin_cpu_supports("fma");
@@ -90,23 +91,36 @@ int lstm_isa_supported(LstmIsa isa)
 static const KernelSet *kernels_for(LstmIsa isa, LstmActivations act)
 {
 	switch (isa) {
+#ifdef LSTM_HAVE_X86_KERNELS
 	case LSTM_ISA_AVX2: return kernels_avx2(act);
 	case LSTM_ISA_AVX512: return kernels_avx512(act);
+#endif
 	default: return kernels_scalar(act);
 	}
 }
 
-static LstmIsa best_isa(void)
+// The fastest instruction set for this model on this CPU. Measured with bench/bench_engine.c
+// (LSTM, fast activations, ns a sample): up to 8 units a layer fit one 256-bit vector, and
+// AVX-512 would be half padding with longer latencies on the recurrent chain (H=8: 84 against
+// 63 for AVX2); from 9 units on AVX-512 wins (H=12: 88 against 134; H=16: 98 against 150;
+// H=64: 708 against 1126).
+static LstmIsa best_isa(const ModelDesc *m)
 {
-	if (lstm_isa_supported(LSTM_ISA_AVX512))
+	int widest = 0;
+	for (int k = 0; k < m->num_layers; k++)
+		if (m->layers[k].hidden > widest)
+			widest = m->layers[k].hidden;
+	if (widest > LSTM_LANE && lstm_isa_supported(LSTM_ISA_AVX512))
 		return LSTM_ISA_AVX512;
 	if (lstm_isa_supported(LSTM_ISA_AVX2))
 		return LSTM_ISA_AVX2;
+	if (lstm_isa_supported(LSTM_ISA_AVX512))
+		return LSTM_ISA_AVX512;
 	return LSTM_ISA_SCALAR;
 }
 
 // Assigns every array of the network from the carver; with a NULL base it only sizes them.
-static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
+static void lay_out(LstmNet *net, const ModelDesc *m, int lane, Carver *cv)
 {
 	for (int k = 0; k < m->num_layers; k++) {
 		const RecurrentLayerDesc *d = &m->layers[k];
@@ -114,7 +128,8 @@ static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
 		L->cell = d->cell;
 		L->inputs = d->inputs;
 		L->hidden = d->hidden;
-		L->hp = round_up(d->hidden, LSTM_LANE);
+		L->hp = round_up(d->hidden, lane);
+		L->lane = lane;
 		L->gates = model_cell_gates(d->cell);
 		size_t n = (size_t)L->gates * (size_t)L->hp;
 		L->wx = carve(cv, (size_t)L->inputs * n);
@@ -134,28 +149,30 @@ static void lay_out(LstmNet *net, const ModelDesc *m, Carver *cv)
 		DenseLayer *D = &net->dense[k];
 		D->inputs = d->inputs;
 		D->outputs = d->outputs;
-		D->op = round_up(d->outputs, LSTM_LANE);
+		D->op = round_up(d->outputs, lane);
+		D->ip = round_up(d->inputs, lane);
 		D->activation = d->activation;
 		D->wt = carve(cv, (size_t)D->inputs * (size_t)D->op);
+		D->w = carve(cv, (size_t)D->outputs * (size_t)D->ip);
 		D->b = carve(cv, (size_t)D->op);
 		D->y = carve(cv, (size_t)D->op);
 	}
 	net->x0 = carve(cv, LSTM_LANE);
 }
 
-// Copies one layer's PyTorch-layout weights into the transposed, gate-padded layout.
+// Copies one layer's PyTorch-layout weights into the blocked, gate-padded layout.
 static void fill_layer(RecurrentLayer *L, const RecurrentLayerDesc *d)
 {
 	const int G = L->gates, H = d->hidden, hp = L->hp;
-	const size_t n = (size_t)G * (size_t)hp;
 	for (int g = 0; g < G; g++) {
 		for (int u = 0; u < H; u++) {
 			size_t row = (size_t)g * (size_t)H + (size_t)u; // PyTorch row of gate g, unit u
 			size_t col = (size_t)g * (size_t)hp + (size_t)u;
 			for (int i = 0; i < d->inputs; i++)
-				L->wx[(size_t)i * n + col] = d->w_ih[row * (size_t)d->inputs + (size_t)i];
+				L->wx[layout_weight_index(L, d->inputs, i, g, u)] =
+					d->w_ih[row * (size_t)d->inputs + (size_t)i];
 			for (int i = 0; i < H; i++)
-				L->wh[(size_t)i * n + col] = d->w_hh[row * (size_t)H + (size_t)i];
+				L->wh[layout_weight_index(L, H, i, g, u)] = d->w_hh[row * (size_t)H + (size_t)i];
 			if (d->cell == CELL_GRU) {
 				L->bx[col] = d->b_ih[row];
 				L->bh[col] = d->b_hh[row];
@@ -177,8 +194,11 @@ static void fill_layer(RecurrentLayer *L, const RecurrentLayerDesc *d)
 static void fill_dense(DenseLayer *D, const DenseLayerDesc *d)
 {
 	for (int o = 0; o < d->outputs; o++) {
-		for (int i = 0; i < d->inputs; i++)
-			D->wt[(size_t)i * (size_t)D->op + (size_t)o] = d->w[(size_t)o * (size_t)d->inputs + (size_t)i];
+		for (int i = 0; i < d->inputs; i++) {
+			const float w = d->w[(size_t)o * (size_t)d->inputs + (size_t)i];
+			D->wt[(size_t)i * (size_t)D->op + (size_t)o] = w;
+			D->w[(size_t)o * (size_t)D->ip + (size_t)i] = w;
+		}
 		D->b[o] = d->b[o];
 	}
 }
@@ -193,7 +213,7 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 		return NULL;
 	}
 	if (o.isa == LSTM_ISA_AUTO)
-		o.isa = best_isa();
+		o.isa = best_isa(m);
 	if (!lstm_isa_supported(o.isa)) {
 		model_error_set(err, MODEL_ERR_RANGE, "options: this CPU or build cannot run %s",
 		                lstm_isa_name(o.isa));
@@ -203,7 +223,8 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	LstmNet shape;
 	memset(&shape, 0, sizeof shape);
 	Carver cv = {NULL, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
-	lay_out(&shape, m, &cv);
+	const int lane = o.isa == LSTM_ISA_AVX512 ? LSTM_LANE_AVX512 : LSTM_LANE;
+	lay_out(&shape, m, lane, &cv);
 
 	void *block = NULL;
 	if (posix_memalign(&block, LSTM_ALIGN, cv.used) != 0) {
@@ -213,7 +234,7 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	memset(block, 0, cv.used);
 	LstmNet *net = block;
 	Carver fill = {block, (sizeof(LstmNet) + LSTM_ALIGN - 1) / LSTM_ALIGN * LSTM_ALIGN};
-	lay_out(net, m, &fill);
+	lay_out(net, m, lane, &fill);
 	net->bytes = fill.used;
 	net->inputs = m->inputs;
 	net->skip = m->skip;
@@ -221,6 +242,10 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	net->isa = o.isa;
 	net->activations = o.activations;
 	net->kernels = kernels_for(o.isa, o.activations);
+	if (m->num_layers == 1 && m->inputs == 1 && m->num_dense == 1 && m->skip <= 1)
+		net->run1 = m->layers[0].cell == CELL_GRU    ? net->kernels->run1_gru
+		            : m->layers[0].cell == CELL_LSTM ? net->kernels->run1_lstm
+		                                             : NULL;
 	net->num_layers = m->num_layers;
 	net->num_dense = m->num_dense;
 	net->state_size = 0;
@@ -285,12 +310,16 @@ void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, u
 	const unsigned int saved_csr = _mm_getcsr();
 	_mm_setcsr(saved_csr | MXCSR_FTZ_DAZ);
 #endif
-	float *x = net->x0;
-	const int channels = net->inputs;
-	for (uint32_t t = 0; t < n; t++) {
-		for (int c = 0; c < channels; c++)
-			x[c] = inputs[c][t];
-		output[t] = run_frame(net, x);
+	if (net->run1) {
+		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
+	} else {
+		float *x = net->x0;
+		const int channels = net->inputs;
+		for (uint32_t t = 0; t < n; t++) {
+			for (int c = 0; c < channels; c++)
+				x[c] = inputs[c][t];
+			output[t] = run_frame(net, x);
+		}
 	}
 #ifdef LSTM_HAVE_MXCSR
 	_mm_setcsr(saved_csr);

@@ -3,6 +3,8 @@
 // number arrays from jansson values, with messages that name the key path.
 #include "import_util.h"
 
+#include "json_get.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,21 +26,6 @@ const char *import_path_index(char *buf, const char *path, size_t k)
 	return buf;
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "unknown";
-}
-
 ModelStatus import_number(const json_t *v, const char *path, double lo, double hi,
                           int allow_string, double *out, ModelError *err)
 {
@@ -53,7 +40,7 @@ ModelStatus import_number(const json_t *v, const char *path, double lo, double h
 			return model_error_set(err, MODEL_ERR_TYPE, "%s: \"%s\" is not a number", path, s);
 	} else {
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected a number", path,
-		                       v ? type_name(v) : "missing");
+		                       v ? json_type_name(v) : "missing");
 	}
 	if (!isfinite(x))
 		return model_error_set(err, MODEL_ERR_VALUE, "%s: not a finite number", path);
@@ -69,7 +56,7 @@ ModelStatus import_int(const json_t *v, const char *path, int lo, int hi, int *o
 	double x;
 	if (!json_is_number(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an integer", path,
-		                       v ? type_name(v) : "missing");
+		                       v ? json_type_name(v) : "missing");
 	x = json_number_value(v);
 	if (!isfinite(x) || x != floor(x))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %g, expected an integer", path, x);
@@ -89,7 +76,7 @@ ModelStatus import_member(const json_t *obj, const char *path, const char *key,
 	*out = NULL;
 	if (!json_is_object(obj))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an object",
-		                       path && path[0] ? path : "document", type_name(obj));
+		                       path && path[0] ? path : "document", json_type_name(obj));
 	const json_t *v = json_object_get(obj, key);
 	if (!v)
 		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing",
@@ -102,7 +89,7 @@ ModelStatus import_float(const json_t *v, const char *path, float *out, ModelErr
 {
 	if (!json_is_number(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected a number", path,
-		                       v ? type_name(v) : "missing");
+		                       v ? json_type_name(v) : "missing");
 	double x = json_number_value(v);
 	if (!isfinite(x) || fabs(x) > FLT_MAX)
 		return model_error_set(err, MODEL_ERR_VALUE, "%s: %g is not a finite float", path, x);
@@ -115,7 +102,7 @@ ModelStatus import_floats(const json_t *arr, const char *path, size_t n, float *
 {
 	if (!json_is_array(arr))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an array of %zu numbers",
-		                       path, arr ? type_name(arr) : "missing", n);
+		                       path, arr ? json_type_name(arr) : "missing", n);
 	size_t got = json_array_size(arr);
 	if (got != n)
 		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu values, expected %zu", path, got, n);
@@ -134,7 +121,7 @@ ModelStatus import_rows(const json_t *arr, const char *path, size_t *rows, Model
 	*rows = 0;
 	if (!json_is_array(arr))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an array", path,
-		                       arr ? type_name(arr) : "missing");
+		                       arr ? json_type_name(arr) : "missing");
 	*rows = json_array_size(arr);
 	return MODEL_OK;
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *type_name(const json_t *v)
+const char *json_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
@@ -38,7 +38,7 @@ ModelStatus json_get_member(const json_t *obj, const char *path, const char *key
 	json_path_join(where, sizeof where, path, key);
 	if (!json_is_object(obj))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s",
-		                       path && path[0] ? path : "document", type_name(obj));
+		                       path && path[0] ? path : "document", json_type_name(obj));
 	*out = json_object_get(obj, key);
 	if (!*out)
 		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing", where);
@@ -56,7 +56,7 @@ ModelStatus json_get_int(const json_t *obj, const char *path, const char *key, i
 	json_path_join(where, sizeof where, path, key);
 	if (!json_is_integer(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", where,
-		                       type_name(v));
+		                       json_type_name(v));
 	json_int_t n = json_integer_value(v);
 	if (n < min || n > max)
 		return model_error_set(err, MODEL_ERR_RANGE, "%s: %lld, expected %d to %d", where,
@@ -76,7 +76,7 @@ ModelStatus json_get_number(const json_t *obj, const char *path, const char *key
 	json_path_join(where, sizeof where, path, key);
 	if (!json_is_number(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a number, found %s", where,
-		                       type_name(v));
+		                       json_type_name(v));
 	double d = json_number_value(v);
 	if (!isfinite(d) || d < min || d > max)
 		return model_error_set(err, MODEL_ERR_RANGE, "%s: %g, expected %g to %g", where, d, min,
@@ -96,7 +96,7 @@ ModelStatus json_get_string(const json_t *obj, const char *path, const char *key
 	json_path_join(where, sizeof where, path, key);
 	if (!json_is_string(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string, found %s", where,
-		                       type_name(v));
+		                       json_type_name(v));
 	*out = json_string_value(v);
 	return MODEL_OK;
 }
@@ -107,7 +107,7 @@ ModelStatus json_floats(const json_t *arr, const char *what, size_t n, float **o
 	*out = NULL;
 	if (!json_is_array(arr))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array, found %s", what,
-		                       type_name(arr));
+		                       json_type_name(arr));
 	size_t have = json_array_size(arr);
 	if (have != n)
 		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu values, expected %zu", what, have,
@@ -120,7 +120,7 @@ ModelStatus json_floats(const json_t *arr, const char *what, size_t n, float **o
 		if (!json_is_number(e)) {
 			free(v);
 			return model_error_set(err, MODEL_ERR_TYPE, "%s[%zu]: expected a number, found %s",
-			                       what, k, type_name(e));
+			                       what, k, json_type_name(e));
 		}
 		double d = json_number_value(e);
 		if (!isfinite(d) || fabs(d) > FLT_MAX) {

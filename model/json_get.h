@@ -9,6 +9,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+// "an object", "an array", "a string"...: a value's JSON type for messages.
+const char *json_type_name(const json_t *v);
+
 // The child `key` of object obj, which must exist. path names obj ("" for the root).
 ModelStatus json_get_member(const json_t *obj, const char *path, const char *key, json_t **out,
                             ModelError *err);

@@ -46,6 +46,23 @@ void fx_core_init(FxCore *fx, double rate)
 		fx->fade_len = 1;
 }
 
+// A model's network through its rate player when it has one. Audio thread.
+static void model_reset(FxModel *m)
+{
+	if (m->player)
+		rate_player_reset(m->player);
+	else
+		lstm_net_reset(m->net);
+}
+
+static void model_process(FxModel *m, const float *const *inputs, float *out, uint32_t n)
+{
+	if (m->player)
+		rate_player_process(m->player, inputs, out, n);
+	else
+		lstm_net_process(m->net, inputs, out, n);
+}
+
 static void retire(FxCore *fx, FxModel *m)
 {
 	// Callers check for room first; a full list would only leak, never free on this thread.
@@ -83,7 +100,8 @@ void fx_core_reset(FxCore *fx)
 	}
 	fx->fade_pos = 0;
 	if (fx->cur)
-		lstm_net_reset(fx->cur->net);
+		model_reset(fx->cur);
+	memset(fx->dry_line, 0, sizeof(fx->dry_line));
 	fx_core_snap_parameters(fx);
 }
 
@@ -161,7 +179,7 @@ int fx_core_install_model(FxCore *fx, FxModel *m)
 	fx->cur = m;
 	fx->fade_pos = 0;
 	if (m)
-		lstm_net_reset(m->net);
+		model_reset(m);
 	return 0;
 }
 
@@ -202,7 +220,7 @@ static void run_model(FxCore *fx, FxModel *m, uint32_t n, float *wet)
 			fx->cond[k][t] = fx_knob_value(fx->knobv[k][t], lo, def, hi);
 		inputs[1 + k] = fx->cond[k];
 	}
-	lstm_net_process(m->net, inputs, wet, n);
+	model_process(m, inputs, wet, n);
 	if (m->level_out != 1.0f)
 		for (uint32_t t = 0; t < n; t++)
 			wet[t] *= m->level_out;
@@ -223,6 +241,16 @@ static void process_chunk(FxCore *fx, const float *in, float *out, uint32_t n)
 	for (int k = 0; k < FX_MAX_KNOBS; k++)
 		for (uint32_t t = 0; t < n; t++)
 			fx->knobv[k][t] = fx_smooth_next(&fx->knob[k]);
+
+	// The network got the input as it is; mix and bypass get it as late as the wet signal.
+	const uint32_t mask = FX_DRY_DELAY - 1;
+	for (uint32_t t = 0; t < n; t++)
+		fx->dry_line[(fx->dry_pos + t) & mask] = fx->dry[t];
+	const uint32_t lat = fx->cur ? fx->cur->latency : 0;
+	if (lat)
+		for (uint32_t t = 0; t < n; t++)
+			fx->dry[t] = fx->dry_line[(fx->dry_pos + t - lat) & mask];
+	fx->dry_pos += n;
 
 	run_model(fx, fx->cur, n, fx->wet);
 	if (fx->old) {
@@ -265,9 +293,9 @@ static void silence(FxCore *fx, float *out, uint32_t n)
 {
 	memset(out, 0, n * sizeof(float));
 	if (fx->cur)
-		lstm_net_reset(fx->cur->net);
+		model_reset(fx->cur);
 	if (fx->old)
-		lstm_net_reset(fx->old->net);
+		model_reset(fx->old);
 	fx->nonfinite_blocks++;
 }
 
@@ -325,7 +353,7 @@ void fx_model_prewarm(FxModel *fm, uint32_t frames, const ModelDesc *m)
 		inputs[1 + k] = cond[k];
 	}
 	for (uint32_t done = 0; done < frames; done += FX_CHUNK)
-		lstm_net_process(fm->net, inputs, out, FX_CHUNK);
+		model_process(fm, inputs, out, FX_CHUNK);
 	if (!lstm_net_state_is_finite(fm->net))
-		lstm_net_reset(fm->net);
+		model_reset(fm);
 }

@@ -13,6 +13,7 @@
 
 #include "fx_smooth.h"
 #include "lstm_net.h"
+#include "rate_player.h"
 
 #include <stdint.h>
 
@@ -20,11 +21,19 @@ enum {
 	FX_MAX_KNOBS = 3,
 	FX_CHUNK = 64,      // frames per inner pass: the scratch buffers' length
 	FX_RETIRE_MAX = 8,  // models waiting to be freed
+	// The dry signal is delayed by the playing model's latency (rate conversion) so that mix
+	// and bypass stay aligned with the wet one: up to this many frames (a power of two; 10 ms
+	// at 384 kHz fits).
+	FX_DRY_DELAY = 8192,
 };
 
 // A built network and what the plugin needs to drive it. Built and freed on the worker.
 typedef struct {
 	LstmNet *net;
+	// When set, the network is played through it (host rate != model rate; it owns net, which
+	// is then only read for its state) and the output is `latency` frames late.
+	RatePlayer *player;
+	uint32_t latency;
 	int knobs;       // conditioning inputs: the network's inputs minus the audio one (0..3)
 	float level_in;  // linear gains the model file asks for ("levels")
 	float level_out;
@@ -49,6 +58,8 @@ typedef struct {
 	float dry[FX_CHUNK], x[FX_CHUNK], scaled[FX_CHUNK], wet[FX_CHUNK], wet_old[FX_CHUNK];
 	float knobv[FX_MAX_KNOBS][FX_CHUNK];
 	float cond[FX_MAX_KNOBS][FX_CHUNK];
+	float dry_line[FX_DRY_DELAY]; // the input, for the delayed dry signal
+	uint32_t dry_pos;
 } FxCore;
 
 // Model crossfade length and parameter smoothing time constant, in seconds.

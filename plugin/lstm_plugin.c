@@ -19,6 +19,7 @@
 #include <lv2/urid/urid.h>
 #include <lv2/worker/worker.h>
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -103,6 +104,8 @@ typedef struct {
 	LV2_Atom_Sequence *notify;
 	const float *in_gain, *out_gain, *mix, *enabled;
 	const float *knob[FX_MAX_KNOBS];
+	const float *rate_mode;
+	float *latency;
 
 	// Host features (any may be NULL)
 	LV2_URID_Map *map;
@@ -113,6 +116,10 @@ typedef struct {
 	Urids uris;
 
 	double rate;
+	// The rate mode models are built with (RateMode), read by the worker; and the port value
+	// the audio thread last acted on.
+	atomic_int build_mode;
+	int port_mode;
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
 	bool notify_names; // and the knob names (only when asked: hosts that do not know these
@@ -153,20 +160,24 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		return NULL;
 	}
 	LoadedModel *lm = NULL;
-	LstmNet *net = lstm_net_create(&desc, NULL, &err);
-	if (!net) {
+	const RateMode mode = (RateMode)atomic_load(&self->build_mode);
+	RatePlayer *player = rate_player_create(&desc, self->rate, mode, FX_CHUNK, &err);
+	if (!player) {
 		lv2_log_error(&self->logger, "lstm: %s: cannot build the network: %s\n", path,
 		              err.message);
 		goto done;
 	}
+	LstmNet *net = rate_player_net(player);
 	const size_t len = strlen(path);
 	lm = malloc(sizeof(*lm) + len + 1);
 	if (!lm) {
 		lv2_log_error(&self->logger, "lstm: %s: out of memory\n", path);
-		lstm_net_destroy(net);
+		rate_player_destroy(player);
 		goto done;
 	}
 	fx_model_init(&lm->fx, net, &desc);
+	lm->fx.player = player;
+	lm->fx.latency = rate_player_latency(player);
 	for (int k = 0; k < FX_MAX_KNOBS; k++) {
 		if (k < desc.num_controls && desc.controls[k].name[0])
 			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "%s", desc.controls[k].name);
@@ -176,15 +187,16 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "(unused)");
 	}
 	memcpy(lm->path, path, len + 1);
-	if (desc.sample_rate != self->rate)
-		lv2_log_warning(&self->logger,
-		                "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; "
-		                "playing it unconverted (it will sound slightly different)\n",
-		                path, desc.sample_rate, self->rate);
+	if (rate_player_path(player) != RATE_PATH_BYPASS)
+		lv2_log_note(&self->logger,
+		             "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; playing "
+		             "it through rate %s (latency %u frames)\n",
+		             path, desc.sample_rate, self->rate,
+		             rate_path_name(rate_player_path(player)), (unsigned)lm->fx.latency);
 	if (prewarm)
 		fx_model_prewarm(&lm->fx, PREWARM_FRAMES, &desc);
 	else
-		lstm_net_reset(net);
+		rate_player_reset(player);
 done:
 	model_desc_free(&desc);
 	return lm;
@@ -195,7 +207,7 @@ static void model_close(Plugin *self, LoadedModel *lm)
 	if (!lm)
 		return;
 	pthread_mutex_lock(&self->free_lock);
-	lstm_net_destroy(lm->fx.net);
+	rate_player_destroy(lm->fx.player); // it owns the network
 	free(lm);
 	pthread_mutex_unlock(&self->free_lock);
 }
@@ -278,6 +290,8 @@ static void connect_port(LV2_Handle instance, uint32_t port, void *data)
 	case LSTM_PORT_KNOB1: self->knob[0] = data; break;
 	case LSTM_PORT_KNOB2: self->knob[1] = data; break;
 	case LSTM_PORT_KNOB3: self->knob[2] = data; break;
+	case LSTM_PORT_RATE_MODE: self->rate_mode = data; break;
+	case LSTM_PORT_LATENCY: self->latency = data; break;
 	case LSTM_NUM_PORTS: break;
 	}
 }
@@ -439,6 +453,33 @@ static void write_notify(Plugin *self)
 		self->notify_model = self->notify_names = false;
 }
 
+// Audio class: a new rate mode rebuilds the playing model through the worker (crossfaded in
+// like any model change). Without a worker it applies to the next model loaded.
+static void follow_rate_mode(Plugin *self)
+{
+	if (!self->rate_mode)
+		return;
+	const float v = *self->rate_mode;
+	const int mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE : RATE_MODE_AUTO;
+	if (mode == self->port_mode)
+		return;
+	self->port_mode = mode;
+	atomic_store(&self->build_mode, mode);
+	const LoadedModel *lm = (const LoadedModel *)(self->fx.pending ? self->fx.pending
+	                                                                : fx_core_model(&self->fx));
+	if (!lm || !self->schedule)
+		return;
+	JobLoad job;
+	const size_t len = strlen(lm->path) + 1;
+	if (len > MAX_MESSAGE_PATH)
+		return;
+	job.type = JOB_LOAD;
+	job.length = (uint32_t)len;
+	memcpy(job.path, lm->path, len);
+	self->schedule->schedule_work(self->schedule->handle,
+	                              (uint32_t)(offsetof(JobLoad, path) + len), &job);
+}
+
 // Audio class.
 static void run(LV2_Handle instance, uint32_t n)
 {
@@ -459,6 +500,7 @@ static void run(LV2_Handle instance, uint32_t n)
 		fx_core_snap_parameters(fx);
 		self->first_run = false;
 	}
+	follow_rate_mode(self);
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;
@@ -472,6 +514,10 @@ static void run(LV2_Handle instance, uint32_t n)
 
 	if (self->in && self->out)
 		fx_core_process(fx, self->in, self->out, n);
+	if (self->latency) {
+		const FxModel *m = fx_core_model(fx);
+		*self->latency = m ? (float)m->latency : 0.0f;
+	}
 
 	if (self->schedule) {
 		FxModel *m;

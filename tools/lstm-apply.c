@@ -6,6 +6,7 @@
 #include "audio_file.h"
 #include "model_load.h"
 #include "model_render.h"
+#include "rate_player.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -38,6 +39,11 @@ static void usage(FILE *f)
 	        "      --exact          libm activations (default; the reference)\n"
 	        "      --fast           the plugin's fast approximate activations\n"
 	        "      --isa NAME       auto (default), scalar, avx2 or avx512\n"
+	        "      --rate-mode M    play the model at INPUT's rate when that is not the\n"
+	        "                       model's; M: auto (the measured best: resample),\n"
+	        "                       resample (around the network) or correct (state\n"
+	        "                       correction, above the model's rate); OUTPUT is at\n"
+	        "                       INPUT's rate, lined up with it (docs/sample-rates.md)\n"
 	        "      --ignore-rate    run even if INPUT's sample rate is not the model's\n"
 	        "  -q, --quiet          print nothing but errors\n"
 	        "  -h, --help           show this help\n"
@@ -47,9 +53,10 @@ static void usage(FILE *f)
 	        "  %s -m ts9.lstm.json -i dry.wav -o wet.wav\n"
 	        "  %s -m amp.lstm.json -i di.flac -o out.wav --knob Gain=0.8 --knob Tone=0.3\n"
 	        "  %s -m ts9.lstm.json -i dry.wav -o wet.wav --force --fast\n"
+	        "  %s -m ts9-48k.lstm.json -i dry96k.wav -o wet96k.wav --rate-mode auto\n"
 	        "\n"
 	        "Exit status: 0 done, 1 a file or the model could not be used, 2 bad command line.\n",
-	        PROG, PROG, PROG, PROG);
+	        PROG, PROG, PROG, PROG, PROG);
 }
 
 static int fail_usage(const char *msg)
@@ -73,7 +80,7 @@ static double now_seconds(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE };
+	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_RATE_MODE };
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
 		{"input", required_argument, NULL, 'i'},
@@ -84,6 +91,7 @@ int main(int argc, char **argv)
 		{"fast", no_argument, NULL, OPT_FAST},
 		{"isa", required_argument, NULL, OPT_ISA},
 		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
+		{"rate-mode", required_argument, NULL, OPT_RATE_MODE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -92,7 +100,7 @@ int main(int argc, char **argv)
 	const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
 	int force = 0, quiet = 0, act_set = 0;
 	KnobSetting knobs[RENDER_MAX_KNOBS];
-	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0};
+	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0};
 	ro.net.activations = LSTM_ACT_EXACT;
 	char err[ERR_LEN];
 
@@ -126,6 +134,16 @@ int main(int argc, char **argv)
 				return fail_usage(err);
 			break;
 		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
+		case OPT_RATE_MODE: {
+			RateMode mode;
+			if (rate_mode_parse(optarg, &mode) != 0) {
+				snprintf(err, sizeof err, "--rate-mode %s: unknown (use auto, resample or correct)",
+				         optarg);
+				return fail_usage(err);
+			}
+			ro.rate_mode = 1 + (int)mode;
+			break;
+		}
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
 		case ':':
@@ -149,6 +167,8 @@ int main(int argc, char **argv)
 		return fail_usage("no input file given (-i INPUT)");
 	if (!out_path)
 		return fail_usage("no output file given (-o OUTPUT)");
+	if (ro.rate_mode && ro.ignore_rate)
+		return fail_usage("--rate-mode and --ignore-rate exclude each other");
 
 	// Check the destination before spending time on the rendering.
 	AtomicFile *probe = atomic_file_open(out_path, force, err, sizeof err);

@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	// under the sanitizers); activate() brings it back to its initial state for each input.
 	static uint64_t empty_control[CONTROL_BYTES / 8], notify[NOTIFY_BYTES / 8];
 	static float in[64], out[64];
-	static float controls[8];
+	static float controls[LSTM_NUM_PORTS - LSTM_PORT_IN_GAIN]; // then the latency output
 	static LV2_URID_Map map = {NULL, map_uri};
 	static LV2_Log_Log log = {NULL, log_printf, log_vprintf};
 	static SyncWorker worker;
@@ -124,7 +124,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int k = 0; k < 64; k++)
 			in[k] = 0.5f * sinf((float)k * 0.2f);
 	}
-	const float defaults[] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f};
+	// in_gain, out_gain, mix, enabled, knob1..3, rate_mode at their defaults.
+	const float defaults[] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.0f};
+	_Static_assert(sizeof(defaults) / sizeof(defaults[0]) == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1,
+	               "one default per control input");
 	memcpy(controls, defaults, sizeof(defaults));
 	d->activate(h);
 

@@ -25,7 +25,7 @@
 #define HAVE_MXCSR 1
 #endif
 
-enum { BLOCK = 256, SECONDS = 10, ROUNDS = 3, NUM_PORTS_CTL = LSTM_NUM_PORTS - LSTM_PORT_IN_GAIN };
+enum { BLOCK = 256, SECONDS = 10, ROUNDS = 3, NUM_PORTS_CTL = LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1 };
 static const double RATE = 48000.0;
 
 typedef struct {
@@ -33,6 +33,7 @@ typedef struct {
 	SyncWorker worker;
 	float in[BLOCK], out[BLOCK];
 	float controls[NUM_PORTS_CTL];
+	float latency;
 	float *state;
 	size_t state_size;
 } Inst;
@@ -71,10 +72,11 @@ static void inst_init(Inst *in, const char *bundle, const char *model_path)
 	install_now(self, lm);
 	d->connect_port(in->h, LSTM_PORT_IN, in->in);
 	d->connect_port(in->h, LSTM_PORT_OUT, in->out);
-	const float defaults[NUM_PORTS_CTL] = {0, 0, 1, 1, 0.5f, 0.5f, 0.5f};
+	const float defaults[NUM_PORTS_CTL] = {0, 0, 1, 1, 0.5f, 0.5f, 0.5f, 0};
 	memcpy(in->controls, defaults, sizeof(defaults));
 	for (uint32_t p = 0; p < NUM_PORTS_CTL; p++)
 		d->connect_port(in->h, LSTM_PORT_IN_GAIN + p, &in->controls[p]);
+	d->connect_port(in->h, LSTM_PORT_LATENCY, &in->latency);
 	in->state_size = lstm_net_state_size(self->fx.cur->net);
 	in->state = malloc(in->state_size * sizeof(float));
 	assert(in->state);

@@ -6,6 +6,7 @@
 // lie within their port's range.
 // Usage: test_lv2_metadata <bundle-dir>
 #undef NDEBUG
+#include "lstm_uris.h"
 #include "lv2_host.h"
 
 #include <lv2/core/lv2.h>
@@ -87,7 +88,7 @@ static void test_ports(HostWorld *hw)
 		lilv_node_free(min);
 		lilv_node_free(max);
 	}
-	check(controls == 7, "expected 7 control input ports", NULL);
+	check(controls == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1, "expected 8 control input ports", NULL);
 	lilv_node_free(control);
 	lilv_node_free(input);
 }

@@ -33,7 +33,7 @@ enum {
 	F_LOG = 2,
 	F_WORKER = 4,
 	F_ALL = 7,
-	NUM_CONTROLS = LSTM_NUM_PORTS - LSTM_PORT_IN_GAIN,
+	NUM_CONTROLS = LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1, // control inputs
 	N = 9600, // 0.2 s at 48 kHz
 	ATOM_BYTES = 4096,
 };
@@ -41,7 +41,8 @@ static const double RATE = 48000.0;
 // Largest output allowed under control fuzz: +24 dB (x15.85) on a network output well under 4
 // in magnitude (each bundled model's dense layer sums tanh outputs), plus the dry input.
 static const float OUT_BOUND = 64.0f;
-static const float DEFAULTS[NUM_CONTROLS] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f};
+// in_gain, out_gain, mix, enabled, knob1..3, rate_mode.
+static const float DEFAULTS[NUM_CONTROLS] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.0f};
 
 static HostWorld *hw;
 static float noise[N];
@@ -53,6 +54,7 @@ typedef struct {
 	LV2_Feature map_f, log_f;
 	const LV2_Feature *features[4];
 	float controls[NUM_CONTROLS];
+	float latency; // the latency output port
 	uint64_t control_buf[ATOM_BYTES / 8], notify_buf[ATOM_BYTES / 8];
 } Inst;
 
@@ -120,6 +122,7 @@ static void inst_connect(Inst *in, const float *audio_in, float *audio_out)
 	lilv_instance_connect_port(in->instance, LSTM_PORT_NOTIFY, in->notify_buf);
 	for (uint32_t p = 0; p < NUM_CONTROLS; p++)
 		lilv_instance_connect_port(in->instance, LSTM_PORT_IN_GAIN + p, &in->controls[p]);
+	lilv_instance_connect_port(in->instance, LSTM_PORT_LATENCY, &in->latency);
 }
 
 // One block: empty control sequence, a notify buffer of full capacity, responses delivered.
@@ -269,8 +272,8 @@ static float wild_value(float lo, float hi)
 	}
 }
 
-static const float LO[NUM_CONTROLS] = {-24, -24, 0, 0, 0, 0, 0};
-static const float HI[NUM_CONTROLS] = {24, 24, 1, 1, 1, 1, 1};
+static const float LO[NUM_CONTROLS] = {-24, -24, 0, 0, 0, 0, 0, 0};
+static const float HI[NUM_CONTROLS] = {24, 24, 1, 1, 1, 1, 1, 2};
 
 // Control fuzz, played into two instances at once (determinism).
 static void test_control_fuzz(void)

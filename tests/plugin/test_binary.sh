@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # The plugin binary exports lv2_descriptor and nothing else, links only what it needs (libm,
-# libjansson, libc; sanitizer runtimes in a sanitizer build) and imports no way to start a
-# process (fork, exec*, system, popen, posix_spawn*, clone), as lv2lint checks.
+# libjansson, libspeexdsp for rate conversion, libc; sanitizer runtimes in a sanitizer build)
+# and imports no way to start a process (fork, exec*, system, popen, posix_spawn*, clone), as
+# lv2lint checks.
 # Usage: test_binary.sh <lstm.so>
 set -euo pipefail
 so=$1
@@ -14,7 +15,7 @@ needed=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 echo "needs: $(echo $needed)"
 for lib in $needed; do
 	case $lib in
-	libm.so.*|libjansson.so.*|libc.so.*) ;;
+	libm.so.*|libjansson.so.*|libspeexdsp.so.*|libc.so.*) ;;
 	libasan.so.*|libubsan.so.*|libgcc_s.so.*|libstdc++.so.*|libpthread.so.*|libdl.so.*|librt.so.*)
 		[ -n "${SANITIZED:-}" ] || { echo "FAIL: links $lib"; exit 1; } ;;
 	*) echo "FAIL: links $lib, which it does not need"; exit 1 ;;

@@ -174,7 +174,7 @@ static void write_wet(const char *name, const ModelDesc *m, const float *dry, in
 	AudioBuffer in, y;
 	assert(audio_buffer_alloc(&in, N, 1, 48000.0) == 0);
 	memcpy(in.data, dry, N * sizeof(float));
-	RenderOptions ro = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, NULL, 0, 0};
+	RenderOptions ro = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, NULL, 0, 0, 0};
 	char err[256];
 	assert(model_render(m, &ro, &in, "dry", &y, err, sizeof err) == 0);
 	float *w = calloc((size_t)frames, sizeof *w);

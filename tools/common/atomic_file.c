@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // AtomicFile: temp file in the destination's folder, then fflush + fsync + rename.
 #include "atomic_file.h"
+#include "tool_error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,19 +21,6 @@ struct AtomicFile {
 	int keep_mode;  // replace an existing file: give the new one its permissions
 	mode_t mode;
 };
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 static char *str_dup(const char *s)
 {
@@ -77,7 +65,7 @@ static int create_temp(AtomicFile *f, const char *base, char *err, size_t err_le
 	size_t n = strlen(f->dir) + strlen(base) + 16;
 	f->tmp_path = malloc(n);
 	if (!f->tmp_path) {
-		set_err(err, err_len, "%s: out of memory", f->path);
+		tool_error_set(err, err_len, "%s: out of memory", f->path);
 		return -1;
 	}
 	uint32_t seed = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
@@ -88,39 +76,39 @@ static int create_temp(AtomicFile *f, const char *base, char *err, size_t err_le
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0) {
-			set_err(err, err_len, "%s: cannot create a file in folder '%s': %s", f->path, f->dir,
+			tool_error_set(err, err_len, "%s: cannot create a file in folder '%s': %s", f->path, f->dir,
 			        strerror(errno));
 			return -1;
 		}
 		f->fp = fdopen(fd, "wb");
 		if (!f->fp) {
-			set_err(err, err_len, "%s: %s", f->path, strerror(errno));
+			tool_error_set(err, err_len, "%s: %s", f->path, strerror(errno));
 			close(fd);
 			unlink(f->tmp_path);
 			return -1;
 		}
 		return 0;
 	}
-	set_err(err, err_len, "%s: cannot find a free temporary name in '%s'", f->path, f->dir);
+	tool_error_set(err, err_len, "%s: cannot find a free temporary name in '%s'", f->path, f->dir);
 	return -1;
 }
 
 AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_len)
 {
 	if (!path || !*path) {
-		set_err(err, err_len, "no output file name given");
+		tool_error_set(err, err_len, "no output file name given");
 		return NULL;
 	}
 	AtomicFile *f = calloc(1, sizeof *f);
 	const char *base = NULL;
 	if (!f || !(f->path = str_dup(path)) || !(f->dir = split_dir(path, &base))) {
-		set_err(err, err_len, "%s: out of memory", path);
+		tool_error_set(err, err_len, "%s: out of memory", path);
 		if (f)
 			free_file(f);
 		return NULL;
 	}
 	if (!*base) {
-		set_err(err, err_len, "%s: is a directory", path);
+		tool_error_set(err, err_len, "%s: is a directory", path);
 		free_file(f);
 		return NULL;
 	}
@@ -128,7 +116,7 @@ AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_
 	struct stat st;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			set_err(err, err_len, "%s: is a directory", path);
+			tool_error_set(err, err_len, "%s: is a directory", path);
 			free_file(f);
 			return NULL;
 		}
@@ -136,26 +124,26 @@ AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_
 			// A device or a pipe: renaming over it would replace the node itself.
 			f->fp = fopen(path, "wb");
 			if (!f->fp) {
-				set_err(err, err_len, "%s: cannot open for writing: %s", path, strerror(errno));
+				tool_error_set(err, err_len, "%s: cannot open for writing: %s", path, strerror(errno));
 				free_file(f);
 				return NULL;
 			}
 			return f;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			set_err(err, err_len, "%s: exists and is not a regular file", path);
+			tool_error_set(err, err_len, "%s: exists and is not a regular file", path);
 			free_file(f);
 			return NULL;
 		}
 		if (!force) {
-			set_err(err, err_len, "%s: already exists (use --force to replace it)", path);
+			tool_error_set(err, err_len, "%s: already exists (use --force to replace it)", path);
 			free_file(f);
 			return NULL;
 		}
 		f->keep_mode = 1;
 		f->mode = st.st_mode & 07777;
 	} else if (errno != ENOENT) {
-		set_err(err, err_len, "%s: %s", path, strerror(errno));
+		tool_error_set(err, err_len, "%s: %s", path, strerror(errno));
 		free_file(f);
 		return NULL;
 	}
@@ -190,7 +178,7 @@ static void sync_dir(const char *dir)
 int atomic_file_commit(AtomicFile *f, char *err, size_t err_len)
 {
 	if (!f) {
-		set_err(err, err_len, "no file to commit");
+		tool_error_set(err, err_len, "no file to commit");
 		return -1;
 	}
 	int failed = 0;
@@ -219,7 +207,7 @@ int atomic_file_commit(AtomicFile *f, char *err, size_t err_len)
 	}
 	f->fp = NULL;
 	if (failed) {
-		set_err(err, err_len, "%s: write failed: %s", f->path, strerror(saved));
+		tool_error_set(err, err_len, "%s: write failed: %s", f->path, strerror(saved));
 		if (f->tmp_path)
 			unlink(f->tmp_path);
 		free_file(f);
@@ -227,7 +215,7 @@ int atomic_file_commit(AtomicFile *f, char *err, size_t err_len)
 	}
 	if (f->tmp_path) {
 		if (rename(f->tmp_path, f->path) != 0) {
-			set_err(err, err_len, "%s: cannot rename the temporary file into place: %s", f->path,
+			tool_error_set(err, err_len, "%s: cannot rename the temporary file into place: %s", f->path,
 			        strerror(errno));
 			unlink(f->tmp_path);
 			free_file(f);

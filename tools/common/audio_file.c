@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // AudioBuffer reading and writing with libsndfile.
 #include "audio_file.h"
+#include "tool_error.h"
 
 #include "atomic_file.h"
 
@@ -16,19 +17,6 @@
 
 // About 1.4 hours of 48 kHz stereo, far beyond any capture; keeps sizes inside long and size_t.
 #define AUDIO_MAX_SAMPLES (1L << 29)
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 int audio_buffer_alloc(AudioBuffer *out, long frames, int channels, double sample_rate)
 {
@@ -83,20 +71,20 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 {
 	memset(out, 0, sizeof *out);
 	if (!path || !*path) {
-		set_err(err, err_len, "no audio file name given");
+		tool_error_set(err, err_len, "no audio file name given");
 		return -1;
 	}
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		set_err(err, err_len, "%s: %s", path, strerror(errno));
+		tool_error_set(err, err_len, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		set_err(err, err_len, "%s: is a directory", path);
+		tool_error_set(err, err_len, "%s: is a directory", path);
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		set_err(err, err_len, "%s: empty file (0 bytes)", path);
+		tool_error_set(err, err_len, "%s: empty file (0 bytes)", path);
 		return -1;
 	}
 
@@ -104,32 +92,32 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 	memset(&info, 0, sizeof info);
 	SNDFILE *sf = sf_open(path, SFM_READ, &info);
 	if (!sf) {
-		set_err(err, err_len, "%s: not an audio file libsndfile can read (%s)", path,
+		tool_error_set(err, err_len, "%s: not an audio file libsndfile can read (%s)", path,
 		        sf_strerror(NULL));
 		return -1;
 	}
 	int rc = -1;
 	if (info.channels < 1 || info.samplerate < 1) {
-		set_err(err, err_len, "%s: %d channels at %d Hz is not usable audio", path,
+		tool_error_set(err, err_len, "%s: %d channels at %d Hz is not usable audio", path,
 		        info.channels, info.samplerate);
 		goto done;
 	}
 	if (info.frames <= 0) {
-		set_err(err, err_len, "%s: contains no audio (0 frames)", path);
+		tool_error_set(err, err_len, "%s: contains no audio (0 frames)", path);
 		goto done;
 	}
 	if (info.frames > AUDIO_MAX_SAMPLES / info.channels) {
-		set_err(err, err_len, "%s: too long (%lld frames of %d channels; the limit is %ld samples)",
+		tool_error_set(err, err_len, "%s: too long (%lld frames of %d channels; the limit is %ld samples)",
 		        path, (long long)info.frames, info.channels, (long)AUDIO_MAX_SAMPLES);
 		goto done;
 	}
 	if (audio_buffer_alloc(out, (long)info.frames, info.channels, info.samplerate) != 0) {
-		set_err(err, err_len, "%s: out of memory for %lld frames", path, (long long)info.frames);
+		tool_error_set(err, err_len, "%s: out of memory for %lld frames", path, (long long)info.frames);
 		goto done;
 	}
 	sf_count_t got = sf_readf_float(sf, out->data, info.frames);
 	if (got != info.frames) {
-		set_err(err, err_len, "%s: truncated or unreadable: read %lld of %lld frames (%s)", path,
+		tool_error_set(err, err_len, "%s: truncated or unreadable: read %lld of %lld frames (%s)", path,
 		        (long long)got, (long long)info.frames, sf_strerror(sf));
 		goto done;
 	}
@@ -137,7 +125,7 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 	long t = find_non_finite(out, &ch);
 	if (t >= 0) {
 		float v = out->data[(size_t)t * (size_t)out->channels + (size_t)ch];
-		set_err(err, err_len, "%s: sample %ld of channel %d is %s", path, t, ch,
+		tool_error_set(err, err_len, "%s: sample %ld of channel %d is %s", path, t, ch,
 		        isnan(v) ? "NaN" : "infinite");
 		goto done;
 	}
@@ -152,12 +140,12 @@ done:
 int audio_file_write(const char *path, const AudioBuffer *a, int force, char *err, size_t err_len)
 {
 	if (!a || !a->data || a->channels < 1 || a->frames < 0) {
-		set_err(err, err_len, "%s: nothing to write", path ? path : "(null)");
+		tool_error_set(err, err_len, "%s: nothing to write", path ? path : "(null)");
 		return -1;
 	}
 	if (!(a->sample_rate >= 1.0 && a->sample_rate <= 2147483647.0)
 	    || a->sample_rate != floor(a->sample_rate)) {
-		set_err(err, err_len, "%s: sample rate %g Hz cannot be stored in a WAV file", path,
+		tool_error_set(err, err_len, "%s: sample rate %g Hz cannot be stored in a WAV file", path,
 		        a->sample_rate);
 		return -1;
 	}
@@ -179,9 +167,9 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	SNDFILE *sf = sf_open_fd(fileno(fp), SFM_WRITE, &info, 0);
 	if (!sf) {
 		if (errno)
-			set_err(err, err_len, "%s: write failed: %s", path, strerror(errno));
+			tool_error_set(err, err_len, "%s: write failed: %s", path, strerror(errno));
 		else
-			set_err(err, err_len, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
+			tool_error_set(err, err_len, "%s: cannot write WAV (%s)", path, sf_strerror(NULL));
 		atomic_file_abort(af);
 		return -1;
 	}
@@ -189,7 +177,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	sf_count_t put = sf_writef_float(sf, a->data, a->frames);
 	int saved = errno;
 	if (put != a->frames) {
-		set_err(err, err_len, "%s: write failed after %lld of %ld frames: %s", path,
+		tool_error_set(err, err_len, "%s: write failed after %lld of %ld frames: %s", path,
 		        (long long)put, a->frames, saved ? strerror(saved) : sf_strerror(sf));
 		sf_close(sf);
 		atomic_file_abort(af);
@@ -199,7 +187,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	int cerr = sf_close(sf);
 	if (cerr != 0) {
 		saved = errno;
-		set_err(err, err_len, "%s: write failed while finishing the file: %s", path,
+		tool_error_set(err, err_len, "%s: write failed while finishing the file: %s", path,
 		        saved ? strerror(saved) : sf_error_number(cerr));
 		atomic_file_abort(af);
 		return -1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // Loading and checking a dry/wet pair: formats, lengths, levels, delay and polarity.
 #include "capture_pair.h"
+#include "tool_error.h"
 
 #include "delay_estimate.h"
 
@@ -14,19 +15,6 @@
 #define SILENCE_PEAK 1e-5f
 // Below this normalised correlation the two files are probably not the same performance.
 #define UNRELATED_CORRELATION 0.05
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 static void add_warning(CapturePair *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -92,7 +80,7 @@ static int check_short(const char *in_path, const CapturePair *p, long min_frame
 {
 	if (p->input.frames >= min_frames && p->input.frames >= 2)
 		return 0;
-	set_err(err, err_len, "%s: too short%s: %ld frames (%.3f s), at least %ld needed", in_path, why,
+	tool_error_set(err, err_len, "%s: too short%s: %ld frames (%.3f s), at least %ld needed", in_path, why,
 	        p->input.frames, p->input.frames / p->input.sample_rate,
 	        min_frames > 2 ? min_frames : 2);
 	return -1;
@@ -111,36 +99,36 @@ int capture_pair_load(const char *input_path, const char *target_path,
 
 	AudioBuffer *in = &out->input, *tg = &out->target;
 	if (in->sample_rate != tg->sample_rate) {
-		set_err(err, err_len, "%s is %.0f Hz but %s is %.0f Hz: the sample rates differ (resample one, "
+		tool_error_set(err, err_len, "%s is %.0f Hz but %s is %.0f Hz: the sample rates differ (resample one, "
 		        "e.g. with sox)", input_path, in->sample_rate, target_path, tg->sample_rate);
 		goto fail;
 	}
 	if (o.input_channels > 0 && in->channels != o.input_channels) {
-		set_err(err, err_len, "%s: %d channels, expected %d%s", input_path, in->channels,
+		tool_error_set(err, err_len, "%s: %d channels, expected %d%s", input_path, in->channels,
 		        o.input_channels, o.input_channels == 1 ? " (mono)" : "");
 		goto fail;
 	}
 	if (tg->channels != 1) {
-		set_err(err, err_len, "%s: %d channels; the target must be mono (one channel)", target_path,
+		tool_error_set(err, err_len, "%s: %d channels; the target must be mono (one channel)", target_path,
 		        tg->channels);
 		goto fail;
 	}
 	float in_peak = audio_buffer_peak(in, 0);
 	if (in_peak < SILENCE_PEAK) {
-		set_err(err, err_len, "%s: the input is silent (peak %.1f dBFS)", input_path,
+		tool_error_set(err, err_len, "%s: the input is silent (peak %.1f dBFS)", input_path,
 		        peak_db(in_peak));
 		goto fail;
 	}
 	float tg_peak = audio_buffer_peak(tg, 0);
 	if (tg_peak < SILENCE_PEAK) {
-		set_err(err, err_len, "%s: the target is silent (peak %.1f dBFS)", target_path,
+		tool_error_set(err, err_len, "%s: the target is silent (peak %.1f dBFS)", target_path,
 		        peak_db(tg_peak));
 		goto fail;
 	}
 	if (in->frames != tg->frames) {
 		long diff = labs(in->frames - tg->frames);
 		if (!o.trim) {
-			set_err(err, err_len, "%s has %ld frames but %s has %ld: the lengths differ by %ld "
+			tool_error_set(err, err_len, "%s has %ld frames but %s has %ld: the lengths differ by %ld "
 			        "(%.3f s); trim both to the shorter one (--trim) if that is right",
 			        input_path, in->frames, target_path, tg->frames, diff, diff / in->sample_rate);
 			goto fail;
@@ -155,7 +143,7 @@ int capture_pair_load(const char *input_path, const char *target_path,
 
 	DelayEstimate de;
 	if (delay_estimate(in->data, in->channels, tg->data, 1, in->frames, o.max_delay, &de) != 0) {
-		set_err(err, err_len, "%s: out of memory while estimating the delay", target_path);
+		tool_error_set(err, err_len, "%s: out of memory while estimating the delay", target_path);
 		goto fail;
 	}
 	out->delay = de.delay;

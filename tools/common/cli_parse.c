@@ -1,25 +1,13 @@
 // SPDX-License-Identifier: ISC
 // strtol/strtod with full-string, range and finiteness checks.
 #include "cli_parse.h"
+#include "tool_error.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
                    size_t err_len)
@@ -28,11 +16,11 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 	errno = 0;
 	long v = s ? strtol(s, &end, 10) : 0;
 	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE) {
-		set_err(err, err_len, "%s %s: not a whole number", opt, s ? s : "");
+		tool_error_set(err, err_len, "%s %s: not a whole number", opt, s ? s : "");
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		set_err(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi);
+		tool_error_set(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi);
 		return -1;
 	}
 	*out = v;
@@ -46,11 +34,11 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 	errno = 0;
 	double v = s ? strtod(s, &end) : 0.0;
 	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-		set_err(err, err_len, "%s %s: not a number", opt, s ? s : "");
+		tool_error_set(err, err_len, "%s %s: not a number", opt, s ? s : "");
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		set_err(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi);
+		tool_error_set(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi);
 		return -1;
 	}
 	*out = v;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: ISC
 // Offline rendering through LstmNet in blocks, with the model's levels and knob inputs.
 #include "model_render.h"
+#include "tool_error.h"
+
+#include "rate_player.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,31 +15,18 @@
 
 enum { RENDER_BLOCK = 4096 };
 
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
-
 int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
 	const char *eq = arg ? strchr(arg, '=') : NULL;
 	if (!eq || eq == arg) {
-		set_err(err, err_len, "--knob %s: expected NAME=VALUE, e.g. --knob Gain=0.5",
+		tool_error_set(err, err_len, "--knob %s: expected NAME=VALUE, e.g. --knob Gain=0.5",
 		        arg ? arg : "");
 		return -1;
 	}
 	size_t len = (size_t)(eq - arg);
 	if (len >= sizeof out->name) {
-		set_err(err, err_len, "--knob %s: the name is too long", arg);
+		tool_error_set(err, err_len, "--knob %s: the name is too long", arg);
 		return -1;
 	}
 	memcpy(out->name, arg, len);
@@ -46,7 +36,7 @@ int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_l
 	errno = 0;
 	double v = strtod(num, &end);
 	if (!*num || end == num || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-		set_err(err, err_len, "--knob %s: '%s' is not a number", arg, num);
+		tool_error_set(err, err_len, "--knob %s: '%s' is not a number", arg, num);
 		return -1;
 	}
 	out->value = v;
@@ -59,14 +49,14 @@ int render_isa_parse(const char *s, LstmIsa *out, char *err, size_t err_len)
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i) {
 		if (s && strcmp(s, lstm_isa_name(all[i])) == 0) {
 			if (!lstm_isa_supported(all[i])) {
-				set_err(err, err_len, "--isa %s: this CPU (or this build) cannot run it", s);
+				tool_error_set(err, err_len, "--isa %s: this CPU (or this build) cannot run it", s);
 				return -1;
 			}
 			*out = all[i];
 			return 0;
 		}
 	}
-	set_err(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)", s ? s : "");
+	tool_error_set(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)", s ? s : "");
 	return -1;
 }
 
@@ -126,7 +116,7 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 	for (int i = 0; i < opt->num_knobs; ++i) {
 		const KnobSetting *ks = &opt->knobs[i];
 		if (controls == 0) {
-			set_err(err, err_len, "--knob %s: this model has no knobs (it takes audio only)",
+			tool_error_set(err, err_len, "--knob %s: this model has no knobs (it takes audio only)",
 			        ks->name);
 			return -1;
 		}
@@ -141,14 +131,14 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 				else
 					snprintf(names + u, sizeof names - u, "%s'knob%d'", c ? ", " : "", c + 1);
 			}
-			set_err(err, err_len, "--knob %s: the model has no knob of that name (knobs: %s)",
+			tool_error_set(err, err_len, "--knob %s: the model has no knob of that name (knobs: %s)",
 			        ks->name, names);
 			return -1;
 		}
 		double lo, hi, def;
 		control_range(m, k, &lo, &hi, &def);
 		if (ks->value < lo || ks->value > hi) {
-			set_err(err, err_len, "--knob %s=%g: outside the knob's range %g..%g", ks->name,
+			tool_error_set(err, err_len, "--knob %s=%g: outside the knob's range %g..%g", ks->name,
 			        ks->value, lo, hi);
 			return -1;
 		}
@@ -161,7 +151,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
                  const char *in_name, AudioBuffer *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
-	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0};
+	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0, 0};
 	if (!opt)
 		opt = &defaults;
 	if (!in_name)
@@ -169,18 +159,19 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	int inputs = m->inputs;
 	int from_file = in->channels;
 	if (from_file != inputs && !(from_file == 1 && inputs > 1)) {
-		set_err(err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
+		tool_error_set(err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
 		        in->channels, inputs, inputs == 1 ? " (mono audio)" : "s",
 		        inputs > 1 ? " (give a mono file and --knob values, or one channel per input)" : "");
 		return -1;
 	}
 	if (from_file == inputs && inputs > 1 && opt->num_knobs > 0) {
-		set_err(err, err_len, "%s: the file has a channel for every model input, so --knob "
+		tool_error_set(err, err_len, "%s: the file has a channel for every model input, so --knob "
 		        "would have no effect", in_name);
 		return -1;
 	}
-	if (!opt->ignore_rate && in->sample_rate != m->sample_rate) {
-		set_err(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
+	const int convert = opt->rate_mode != 0 && in->sample_rate != m->sample_rate;
+	if (!opt->ignore_rate && !convert && in->sample_rate != m->sample_rate) {
+		tool_error_set(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
 		        "file, e.g. with sox, or pass --ignore-rate)", in_name, in->sample_rate,
 		        m->sample_rate);
 		return -1;
@@ -190,16 +181,29 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		return -1;
 
 	ModelError merr;
-	LstmNet *net = lstm_net_create(m, &opt->net, &merr);
-	if (!net) {
-		set_err(err, err_len, "cannot build the network: %s", merr.message);
+	LstmNet *net = NULL;
+	RatePlayer *player = NULL;
+	if (convert)
+		player = rate_player_create_opt(m, in->sample_rate, (RateMode)(opt->rate_mode - 1),
+		                                RENDER_BLOCK, &opt->net, &merr);
+	else
+		net = lstm_net_create(m, &opt->net, &merr);
+	if (!net && !player) {
+		tool_error_set(err, err_len, "cannot build the network: %s", merr.message);
 		return -1;
 	}
+	// The rate player delays its output: run `latency` frames of silence past the end and
+	// drop as many from the start.
+	const long latency = player ? (long)rate_player_latency(player) : 0;
+	const long total = in->frames + latency;
 	float *chan = malloc((size_t)RENDER_BLOCK * (size_t)inputs * sizeof *chan);
-	if (!chan || audio_buffer_alloc(out, in->frames, 1, in->sample_rate) != 0) {
-		set_err(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
+	float *raw = malloc(((size_t)total + 1) * sizeof *raw);
+	if (!chan || !raw || audio_buffer_alloc(out, in->frames, 1, in->sample_rate) != 0) {
+		tool_error_set(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
 		free(chan);
+		free(raw);
 		lstm_net_destroy(net);
+		rate_player_destroy(player);
 		return -1;
 	}
 	const float in_gain = powf(10.0f, m->input_gain_db / 20.0f);
@@ -208,27 +212,34 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	for (int c = 0; c < inputs; ++c)
 		ptr[c] = chan + (size_t)c * RENDER_BLOCK;
 	int rc = 0;
-	for (long s = 0; s < in->frames && rc == 0; s += RENDER_BLOCK) {
-		long n = in->frames - s < RENDER_BLOCK ? in->frames - s : RENDER_BLOCK;
-		const float *src = in->data + (size_t)s * (size_t)from_file;
+	for (long s = 0; s < total; s += RENDER_BLOCK) {
+		long n = total - s < RENDER_BLOCK ? total - s : RENDER_BLOCK;
 		for (long t = 0; t < n; ++t) {
-			chan[t] = src[(size_t)t * (size_t)from_file] * in_gain;
+			// Past the end (the latency tail): silence, with the knobs held at their last value.
+			const long frame = s + t < in->frames ? s + t : in->frames - 1;
+			const float *src = frame >= 0 ? in->data + (size_t)frame * (size_t)from_file : NULL;
+			chan[t] = s + t < in->frames ? src[0] * in_gain : 0.0f;
 			for (int c = 1; c < inputs; ++c)
 				chan[(size_t)c * RENDER_BLOCK + (size_t)t] =
-					from_file == inputs ? src[(size_t)t * (size_t)from_file + (size_t)c] : knob[c - 1];
+					from_file == inputs && src ? src[c] : knob[c - 1];
 		}
-		float *y = out->data + s;
-		lstm_net_process(net, ptr, y, (uint32_t)n);
-		for (long t = 0; t < n; ++t) {
-			y[t] *= out_gain;
-			if (!isfinite(y[t])) {
-				set_err(err, err_len, "%s: the model's output is not finite at frame %ld (the "
-				        "network is unstable on this input)", in_name, s + t);
-				rc = -1;
-				break;
-			}
+		if (player)
+			rate_player_process(player, ptr, raw + s, (uint32_t)n);
+		else
+			lstm_net_process(net, ptr, raw + s, (uint32_t)n);
+	}
+	for (long t = 0; t < in->frames; ++t) {
+		float *y = out->data + t;
+		*y = raw[t + latency] * out_gain;
+		if (!isfinite(*y)) {
+			tool_error_set(err, err_len, "%s: the model's output is not finite at frame %ld (the "
+			        "network is unstable on this input)", in_name, t);
+			rc = -1;
+			break;
 		}
 	}
+	free(raw);
+	rate_player_destroy(player);
 	free(chan);
 	lstm_net_destroy(net);
 	if (rc != 0)

@@ -2,6 +2,7 @@
 // Drawing the training report with cairo: axes, ticks, legends and three panels, then an
 // atomic PNG write through a cairo stream callback.
 #include "plot.h"
+#include "tool_error.h"
 
 #include "atomic_file.h"
 
@@ -37,19 +38,6 @@ typedef struct {
 	double xmin, xmax, ymin, ymax;
 	int xlog, ylog;
 } Panel;
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	if (!err || err_len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 static double px(const Panel *p, double x)
 {
@@ -551,7 +539,7 @@ static cairo_status_t write_stream(void *closure, const unsigned char *data, uns
 int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_t err_len)
 {
 	if (!tp) {
-		set_err(err, err_len, "%s: nothing to plot", path ? path : "(null)");
+		tool_error_set(err, err_len, "%s: nothing to plot", path ? path : "(null)");
 		return -1;
 	}
 	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, PLOT_W, PLOT_H);
@@ -574,7 +562,7 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (rc != 0 || st != CAIRO_STATUS_SUCCESS) {
-		set_err(err, err_len, "%s: cannot draw the plot (%s)", path,
+		tool_error_set(err, err_len, "%s: cannot draw the plot (%s)", path,
 		        rc != 0 ? "out of memory" : cairo_status_to_string(st));
 		cairo_surface_destroy(surf);
 		return -1;
@@ -588,7 +576,7 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	st = cairo_surface_write_to_png_stream(surf, write_stream, &sink);
 	cairo_surface_destroy(surf);
 	if (st != CAIRO_STATUS_SUCCESS) {
-		set_err(err, err_len, "%s: write failed: %s", path,
+		tool_error_set(err, err_len, "%s: write failed: %s", path,
 		        sink.error ? strerror(sink.error) : cairo_status_to_string(st));
 		atomic_file_abort(af);
 		return -1;

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: ISC
+// The body of the vector kernels, written once over a handful of vector macros and included by
+// kernels_avx2.c (8 floats a vector) and kernels_avx512.c (16), each compiled with its own
+// instruction-set flags. Nothing else includes it.
+//
+// A recurrent step works on one block of VW units at a time: its G gate vectors are computed
+// together (bias, then the input rows, then the recurrent rows: broadcast one input value, one
+// FMA per gate, the block's weights read as one contiguous run), so the gates stay in registers
+// through the activations and the cell update. Each gate has KP partial sums (row j goes to
+// partial j % KP) so that consecutive FMAs are independent and the recurrent dependency chain
+// is about H / KP FMAs long instead of H. With several blocks the new h goes to other memory
+// than the old, since later blocks still read the old h.
+//
+// The whole-call kernels (ks_run1) serve the commonest network, one layer fed by one input and
+// a linear head: no per-frame dispatch, and with a single block h and c never leave registers
+// (h's lanes are broadcast by permutes rather than stored and loaded back).
+//
+// The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
+// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
+// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v).
+#ifndef LSTM_KERNELS_SIMD_H
+#define LSTM_KERNELS_SIMD_H
+
+#include "net_layout.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#define KS_INLINE static inline __attribute__((always_inline))
+
+static float ks_sigmoid_exact(float x)
+{
+	return 1.0f / (1.0f + expf(-x));
+}
+
+static float ks_tanh_exact(float x)
+{
+	return tanhf(x);
+}
+
+// Applies a libm function lane by lane (the exact activations).
+KS_INLINE VEC ks_map(VEC v, float (*f)(float))
+{
+	float buf[VW] __attribute__((aligned(64)));
+	V_STORE(buf, v);
+	for (int k = 0; k < VW; k++)
+		buf[k] = f(buf[k]);
+	return V_LOAD(buf);
+}
+
+KS_INLINE VEC ks_sig(VEC v, int fast)
+{
+	return fast ? V_SIG_FAST(v) : ks_map(v, ks_sigmoid_exact);
+}
+
+KS_INLINE VEC ks_tanh(VEC v, int fast)
+{
+	return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact);
+}
+
+// acc[g][j % KP] += src[j] * w[j * stride + off[g]] for g < ng, j < rows.
+KS_INLINE void ks_rows(VEC acc[][KP], int ng, const float *src, int rows, const float *w,
+                       size_t stride, const size_t *off)
+{
+	int j = 0;
+	for (; j + KP <= rows; j += KP) {
+		for (int k = 0; k < KP; k++) {
+			const VEC s = V_BCAST(src + j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+	// Constant indices only (k is unrolled), so the accumulators stay in registers.
+	for (int k = 0; k < KP - 1; k++) {
+		if (j + k < rows) {
+			const VEC s = V_BCAST(src + j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+}
+
+// Sum of the KP partial sums, as a tree.
+KS_INLINE VEC ks_sum(const VEC *a)
+{
+	VEC t[KP];
+	for (int k = 0; k < KP; k++)
+		t[k] = a[k];
+	for (int w = KP / 2; w > 0; w /= 2)
+		for (int k = 0; k < w; k++)
+			t[k] = V_ADD(t[k], t[k + w]);
+	return t[0];
+}
+
+KS_INLINE void ks_zero_partials(VEC acc[][KP], int ng)
+{
+	for (int g = 0; g < ng; g++)
+		for (int k = 1; k < KP; k++)
+			acc[g][k] = V_ZERO();
+}
+
+KS_INLINE void ks_copy(float *dst, const float *src, int n)
+{
+	for (int u = 0; u < n; u += VW)
+		V_STORE(dst + u, V_LOAD(src + u));
+}
+
+// The LSTM cell on one block of units, from the gates' partial sums: updates *c and returns the
+// new h. peep points at the block's p_i; p_f and p_o follow at hp and 2 hp.
+KS_INLINE VEC ks_lstm_update(VEC acc[4][KP], VEC *cp, int fast, int peep, const float *p, int hp)
+{
+	VEC c = *cp;
+	VEC pi = ks_sum(acc[0]), pf = ks_sum(acc[1]), po = ks_sum(acc[3]);
+	if (peep) {
+		pi = V_FMA(V_LOAD(p), c, pi);
+		pf = V_FMA(V_LOAD(p + hp), c, pf);
+	}
+	const VEC i = ks_sig(pi, fast);
+	const VEC f = ks_sig(pf, fast);
+	const VEC g = ks_tanh(ks_sum(acc[2]), fast);
+	c = V_FMA(i, g, V_MUL(f, c));
+	if (peep)
+		po = V_FMA(V_LOAD(p + 2 * (size_t)hp), c, po);
+	const VEC o = ks_sig(po, fast);
+	*cp = c;
+	return V_MUL(o, ks_tanh(c, fast));
+}
+
+// LSTM, with peephole connections when peep is set: reads the state h from hin, writes the
+// new one to hout (the same array only with a single block: later blocks read all of hin).
+//
+// rev runs the blocks last to first. Callers alternate it from step to step: the blocks are
+// independent, so the order changes nothing in the results, but the weights read last in one
+// step are read first in the next while they are still in L1 (a network too big for L1 would
+// otherwise miss on every block, cycling through the cache in the same order every time).
+KS_INLINE void ks_lstm_io(RecurrentLayer *L, const float *x, int ni, int fast, int peep,
+                          const float *hin, float *hout, int rev)
+{
+	const int hp = L->hp, nb = hp / VW;
+	for (int i = 0; i < nb; i++) {
+		const int b = rev ? nb - 1 - i : i;
+		const size_t u0 = (size_t)b * VW;
+		const size_t bias[4] = {u0, hp + u0, 2 * (size_t)hp + u0, 3 * (size_t)hp + u0};
+		const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
+		VEC acc[4][KP];
+		for (int g = 0; g < 4; g++)
+			acc[g][0] = V_LOAD(L->bx + bias[g]);
+		ks_zero_partials(acc, 4);
+		ks_rows(acc, 4, x, ni, L->wx + (size_t)b * (size_t)ni * 4 * VW, 4 * VW, off);
+		ks_rows(acc, 4, hin, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 4 * VW, 4 * VW,
+		        off);
+		VEC c = V_LOAD(L->c + u0);
+		const VEC h = ks_lstm_update(acc, &c, fast, peep, L->peep + u0, hp);
+		V_STORE(L->c + u0, c);
+		V_STORE(hout + u0, h);
+	}
+}
+
+// One step in place: through the scratch gx when there are several blocks.
+KS_INLINE void ks_lstm(RecurrentLayer *L, const float *x, int ni, int fast, int peep)
+{
+	if (L->hp == VW) {
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->h, 0);
+	} else {
+		ks_lstm_io(L, x, ni, fast, peep, L->h, L->gx, L->sweep);
+		L->sweep ^= 1;
+		ks_copy(L->h, L->gx, L->hp);
+	}
+}
+
+// The GRU cell on one block: acc holds r, z and the recurrent part of n; nx the input part.
+KS_INLINE VEC ks_gru_update(VEC acc[3][KP], const VEC *nx, VEC h, int fast)
+{
+	const VEC r = ks_sig(ks_sum(acc[0]), fast);
+	const VEC z = ks_sig(ks_sum(acc[1]), fast);
+	const VEC nn = ks_tanh(V_FMA(r, ks_sum(acc[2]), ks_sum(nx)), fast);
+	return V_FMA(z, V_SUB(h, nn), nn);
+}
+
+// GRU: r and z sum both parts; n needs its input part and its recurrent part apart. hin, hout
+// and rev as for ks_lstm_io.
+KS_INLINE void ks_gru_io(RecurrentLayer *L, const float *x, int ni, int fast, const float *hin,
+                         float *hout, int rev)
+{
+	const int hp = L->hp, nb = hp / VW;
+	for (int i = 0; i < nb; i++) {
+		const int b = rev ? nb - 1 - i : i;
+		const size_t u0 = (size_t)b * VW;
+		const size_t bias[3] = {u0, hp + u0, 2 * (size_t)hp + u0};
+		const size_t off[3] = {0, VW, 2 * VW};
+		const float *wx = L->wx + (size_t)b * (size_t)ni * 3 * VW;
+		VEC acc[3][KP], accx[1][KP];
+		acc[0][0] = V_ADD(V_LOAD(L->bx + bias[0]), V_LOAD(L->bh + bias[0]));
+		acc[1][0] = V_ADD(V_LOAD(L->bx + bias[1]), V_LOAD(L->bh + bias[1]));
+		acc[2][0] = V_LOAD(L->bh + bias[2]);
+		accx[0][0] = V_LOAD(L->bx + bias[2]);
+		ks_zero_partials(acc, 3);
+		ks_zero_partials(accx, 1);
+		ks_rows(acc, 2, x, ni, wx, 3 * VW, off);
+		ks_rows(accx, 1, x, ni, wx, 3 * VW, off + 2);
+		ks_rows(acc, 3, hin, L->hidden, L->wh + (size_t)b * (size_t)L->hidden * 3 * VW, 3 * VW,
+		        off);
+		V_STORE(hout + u0, ks_gru_update(acc, accx[0], V_LOAD(hin + u0), fast));
+	}
+}
+
+KS_INLINE void ks_gru(RecurrentLayer *L, const float *x, int ni, int fast)
+{
+	if (L->hp == VW) {
+		ks_gru_io(L, x, ni, fast, L->h, L->h, 0);
+	} else {
+		ks_gru_io(L, x, ni, fast, L->h, L->gx, L->sweep);
+		L->sweep ^= 1;
+		ks_copy(L->h, L->gx, L->hp);
+	}
+}
+
+KS_INLINE VEC ks_activate(VEC v, Activation act, int fast)
+{
+	switch (act) {
+	case ACT_TANH: return ks_tanh(v, fast);
+	case ACT_SIGMOID: return ks_sig(v, fast);
+	case ACT_RELU: return V_MAX(v, V_ZERO());
+	case ACT_LINEAR: break;
+	}
+	return v;
+}
+
+// Narrow layers (the head above all) use dot products over the row-major copy; wide ones
+// broadcast each input over the transposed weights, four output vectors at a time.
+enum { KS_DOT_MAX_OUTPUTS = 4 };
+
+KS_INLINE void ks_dense(DenseLayer *D, const float *x, int fast)
+{
+	float *y = D->y;
+	if (D->outputs <= KS_DOT_MAX_OUTPUTS) {
+		for (int o = 0; o < D->outputs; o++) {
+			const float *w = D->w + (size_t)o * (size_t)D->ip;
+			VEC a0 = V_ZERO(), a1 = V_ZERO();
+			int i = 0;
+			for (; i + 2 * VW <= D->ip; i += 2 * VW) {
+				a0 = V_FMA(V_LOAD(x + i), V_LOAD(w + i), a0);
+				a1 = V_FMA(V_LOAD(x + i + VW), V_LOAD(w + i + VW), a1);
+			}
+			if (i < D->ip)
+				a0 = V_FMA(V_LOAD(x + i), V_LOAD(w + i), a0);
+			y[o] = V_HSUM(V_ADD(a0, a1)) + D->b[o];
+		}
+		for (int o = D->outputs; o < D->op; o++)
+			y[o] = 0.0f;
+		if (D->activation != ACT_LINEAR)
+			for (int o = 0; o < D->op; o += VW)
+				V_STORE(y + o, ks_activate(V_LOAD(y + o), D->activation, fast));
+		return;
+	}
+	int o = 0;
+	for (; o + 4 * VW <= D->op; o += 4 * VW) {
+		VEC a[4];
+		for (int t = 0; t < 4; t++)
+			a[t] = V_LOAD(D->b + o + t * VW);
+		for (int i = 0; i < D->inputs; i++) {
+			const VEC s = V_BCAST(x + i);
+			const float *row = D->wt + (size_t)i * (size_t)D->op + o;
+			for (int t = 0; t < 4; t++)
+				a[t] = V_FMA(s, V_LOAD(row + t * VW), a[t]);
+		}
+		for (int t = 0; t < 4; t++)
+			V_STORE(y + o + t * VW, ks_activate(a[t], D->activation, fast));
+	}
+	for (; o < D->op; o += VW) {
+		VEC a = V_LOAD(D->b + o);
+		for (int i = 0; i < D->inputs; i++)
+			a = V_FMA(V_BCAST(x + i), V_LOAD(D->wt + (size_t)i * (size_t)D->op + o), a);
+		V_STORE(y + o, ks_activate(a, D->activation, fast));
+	}
+}
+
+// acc[g][j % KP] += h[j] * w[j * stride + off[g]] with h in a register: lane j is broadcast by
+// a permute (about 3 cycles) rather than stored and loaded back (about 6).
+KS_INLINE void ks_rows_reg(VEC acc[][KP], int ng, VEC h, int rows, const float *w, size_t stride,
+                           const size_t *off)
+{
+	int j = 0;
+	for (; j + KP <= rows; j += KP) {
+		for (int k = 0; k < KP; k++) {
+			const VEC s = V_LANE(h, j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+	for (int k = 0; k < KP - 1; k++) {
+		if (j + k < rows) {
+			const VEC s = V_LANE(h, j + k);
+			const float *row = w + (size_t)(j + k) * stride;
+			for (int g = 0; g < ng; g++)
+				acc[g][k] = V_FMA(s, V_LOAD(row + off[g]), acc[g][k]);
+		}
+	}
+}
+
+// The head: b + w . h over the padded width (its padding weights are zero).
+KS_INLINE float ks_head(const DenseLayer *D, const float *h)
+{
+	VEC a0 = V_ZERO(), a1 = V_ZERO();
+	int i = 0;
+	for (; i + 2 * VW <= D->ip; i += 2 * VW) {
+		a0 = V_FMA(V_LOAD(h + i), V_LOAD(D->w + i), a0);
+		a1 = V_FMA(V_LOAD(h + i + VW), V_LOAD(D->w + i + VW), a1);
+	}
+	if (i < D->ip)
+		a0 = V_FMA(V_LOAD(h + i), V_LOAD(D->w + i), a0);
+	return V_HSUM(V_ADD(a0, a1)) + D->b[0];
+}
+
+// ks_run1 with a single block of units: h and c live in registers for the whole call.
+KS_INLINE void ks_run1_reg(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                           uint32_t n, int fast, int gru, int rows)
+{
+	const int G = gru ? 3 : 4;
+	const size_t stride = (size_t)G * VW;
+	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
+	VEC bx[4], wx[4];
+	for (int g = 0; g < G; g++) {
+		bx[g] = V_LOAD(L->bx + g * VW);
+		if (gru && g < 2)
+			bx[g] = V_ADD(bx[g], V_LOAD(L->bh + g * VW));
+		wx[g] = V_LOAD(L->wx + g * VW);
+	}
+	const VEC bhn = V_LOAD(L->bh + 2 * VW);
+	const VEC wd = V_LOAD(D->w);
+	const float bd = D->b[0];
+	VEC h = V_LOAD(L->h), c = V_LOAD(L->c);
+	for (uint32_t t = 0; t < n; t++) {
+		const float xt = x[t];
+		const VEC xs = V_SET1(xt);
+		if (gru) {
+			VEC acc[3][KP], nx[KP];
+			acc[0][0] = V_FMA(xs, wx[0], bx[0]);
+			acc[1][0] = V_FMA(xs, wx[1], bx[1]);
+			acc[2][0] = bhn;
+			nx[0] = V_FMA(xs, wx[2], bx[2]);
+			ks_zero_partials(acc, 3);
+			for (int k = 1; k < KP; k++)
+				nx[k] = V_ZERO();
+			ks_rows_reg(acc, 3, h, rows, L->wh, stride, off);
+			h = ks_gru_update(acc, nx, h, fast);
+		} else {
+			VEC acc[4][KP];
+			for (int g = 0; g < 4; g++)
+				acc[g][0] = V_FMA(xs, wx[g], bx[g]);
+			ks_zero_partials(acc, 4);
+			ks_rows_reg(acc, 4, h, rows, L->wh, stride, off);
+			h = ks_lstm_update(acc, &c, fast, 0, L->peep, VW);
+		}
+		y[t] = V_HSUM(V_MUL(h, wd)) + bd + (skip ? xt : 0.0f);
+	}
+	V_STORE(L->h, h);
+	V_STORE(L->c, c);
+}
+
+// Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
+// With a single block of units the state stays in registers for the whole call.
+KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                       uint32_t n, int fast, int gru)
+{
+	if (L->hp != VW) {
+		// The state alternates between h and the scratch gx: no copy per frame.
+		float *hin = L->h, *hout = L->gx;
+		for (uint32_t t = 0; t < n; t++) {
+			const float xt = x[t];
+			if (gru)
+				ks_gru_io(L, &xt, 1, fast, hin, hout, (int)(t & 1));
+			else
+				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, (int)(t & 1));
+			y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
+			float *tmp = hin;
+			hin = hout;
+			hout = tmp;
+		}
+		if (hin != L->h)
+			ks_copy(L->h, hin, L->hp);
+		return;
+	}
+	// A full block is the common case (H = 8 or 16): constant rows unroll completely.
+	if (L->hidden == VW)
+		ks_run1_reg(L, D, skip, x, y, n, fast, gru, VW);
+	else
+		ks_run1_reg(L, D, skip, x, y, n, fast, gru, L->hidden);
+}
+
+static void ks_run1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 0); }
+static void ks_run1_lstm_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 0); }
+static void ks_run1_gru_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 1); }
+static void ks_run1_gru_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 1); }
+
+static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 0); }
+static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 0); }
+static void ks_peep_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 1); }
+static void ks_peep_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 1); }
+static void ks_gru_exact(RecurrentLayer *L, const float *x) { ks_gru(L, x, L->inputs, 0); }
+static void ks_gru_fast(RecurrentLayer *L, const float *x) { ks_gru(L, x, L->inputs, 1); }
+static void ks_dense_exact(DenseLayer *D, const float *x) { ks_dense(D, x, 0); }
+static void ks_dense_fast(DenseLayer *D, const float *x) { ks_dense(D, x, 1); }
+
+static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact,
+                                       ks_run1_lstm_exact, ks_run1_gru_exact};
+static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast,
+                                      ks_run1_lstm_fast, ks_run1_gru_fast};
+
+#endif

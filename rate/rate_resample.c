@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: ISC
+// The resampling path (rate_resample.h). libspeexdsp was chosen over libsamplerate and libsoxr
+// (docs/sample-rates.md): its process call allocates nothing after set-up, it is the fastest of
+// the three at the quality needed, and skip_zeros() makes its delay exactly zero, which lets the
+// path report a whole-sample latency.
+//
+// The latency is the smallest FIFO priming that never runs dry when the host feeds one sample
+// at a time (the worst case: larger blocks push more input before pulling output). It is found
+// at creation by running the two resamplers on silence and counting what comes out, because
+// speex's look-ahead depends on the phase of its rational ratio in ways the API does not state.
+#include "rate_resample.h"
+
+#include <speex/speex_resampler.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct RateResampler {
+	LstmNet *net;
+	int inputs;
+	SpeexResamplerState *down; // host -> model, one channel per network input
+	SpeexResamplerState *up;   // model -> host, the output
+	uint32_t chunk;            // largest host block per process call
+	uint32_t model_cap;        // model frames one chunk can yield, with room to spare
+	float *model_in[MODEL_MAX_INPUTS]; // [model_cap] each
+	float *model_out;          // [model_cap]
+	float *fifo;               // [fifo_cap] host-rate output waiting to be played
+	uint32_t fifo_cap, fifo_n;
+	uint32_t latency;          // host samples of priming
+	unsigned long underruns;
+	float *block;              // one allocation behind model_in, model_out and fifo
+};
+
+static void resamplers_restart(RateResampler *rs)
+{
+	speex_resampler_reset_mem(rs->down);
+	speex_resampler_skip_zeros(rs->down);
+	speex_resampler_reset_mem(rs->up);
+	speex_resampler_skip_zeros(rs->up);
+}
+
+// Feeds silence one host sample at a time and returns the largest shortfall of produced output
+// against consumed input. The phase pattern repeats every den host samples (den = host/gcd), so
+// two whole periods plus the filters' warm-up cover every case; very long periods are covered
+// in part and given one sample of margin.
+static uint32_t measure_latency(RateResampler *rs, uint32_t model_rate, uint32_t host_rate)
+{
+	uint32_t a = model_rate, b = host_rate;
+	while (b) {
+		const uint32_t t = a % b;
+		a = b;
+		b = t;
+	}
+	const uint64_t period = host_rate / a;
+	uint64_t span = 2 * period + 4 * 4096;
+	uint32_t margin = 0;
+	if (span > 262144) {
+		span = 262144;
+		margin = 1;
+	}
+	// One input sample yields at most ceil(ratio) outputs: 48 at the widest rates accepted.
+	enum { MOST = 64 };
+	const float zero = 0.0f;
+	float model[MOST], host[MOST];
+	uint64_t produced = 0;
+	int64_t worst = 0;
+	for (uint64_t i = 0; i < span; i++) {
+		spx_uint32_t in_len = 1, out_len = MOST;
+		for (int c = 0; c < rs->inputs; c++) {
+			in_len = 1;
+			out_len = MOST;
+			speex_resampler_process_float(rs->down, (spx_uint32_t)c, &zero, &in_len, model,
+			                              &out_len);
+		}
+		spx_uint32_t m_len = out_len, h_len = MOST;
+		speex_resampler_process_float(rs->up, 0, model, &m_len, host, &h_len);
+		produced += h_len;
+		const int64_t shortfall = (int64_t)(i + 1) - (int64_t)produced;
+		if (shortfall > worst)
+			worst = shortfall;
+	}
+	resamplers_restart(rs);
+	return (uint32_t)worst + margin;
+}
+
+RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t host_rate,
+                                     uint32_t chunk, ModelError *err)
+{
+	RateResampler *rs = calloc(1, sizeof *rs);
+	if (!rs) {
+		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
+		return NULL;
+	}
+	rs->inputs = lstm_net_inputs(net);
+	rs->chunk = chunk;
+	int e1 = 0, e2 = 0;
+	rs->down = speex_resampler_init((spx_uint32_t)rs->inputs, host_rate, model_rate,
+	                                RATE_SPEEX_QUALITY, &e1);
+	rs->up = speex_resampler_init(1, model_rate, host_rate, RATE_SPEEX_QUALITY, &e2);
+	if (!rs->down || !rs->up) {
+		model_error_set(err, e1 == RESAMPLER_ERR_ALLOC_FAILED || e2 == RESAMPLER_ERR_ALLOC_FAILED
+		                         ? MODEL_ERR_NOMEM : MODEL_ERR_RANGE,
+		                "resampler: speex refuses %u Hz <-> %u Hz: %s", (unsigned)host_rate,
+		                (unsigned)model_rate, speex_resampler_strerror(e1 ? e1 : e2));
+		rs->net = NULL;
+		rate_resampler_destroy(rs);
+		return NULL;
+	}
+	resamplers_restart(rs);
+	rs->latency = measure_latency(rs, model_rate, host_rate);
+
+	rs->model_cap = (uint32_t)(((uint64_t)chunk * model_rate + host_rate - 1) / host_rate) + 16;
+	rs->fifo_cap = rs->latency + chunk + 16;
+	const size_t floats = (size_t)rs->model_cap * ((size_t)rs->inputs + 1) + rs->fifo_cap;
+	rs->block = calloc(floats, sizeof *rs->block);
+	if (!rs->block) {
+		rs->net = NULL;
+		rate_resampler_destroy(rs);
+		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
+		return NULL;
+	}
+	float *p = rs->block;
+	for (int c = 0; c < rs->inputs; c++, p += rs->model_cap)
+		rs->model_in[c] = p;
+	rs->model_out = p;
+	rs->fifo = p + rs->model_cap;
+	rs->net = net;
+	rate_resampler_reset(rs);
+	return rs;
+}
+
+void rate_resampler_destroy(RateResampler *rs)
+{
+	if (!rs)
+		return;
+	if (rs->down)
+		speex_resampler_destroy(rs->down);
+	if (rs->up)
+		speex_resampler_destroy(rs->up);
+	lstm_net_destroy(rs->net);
+	free(rs->block);
+	free(rs);
+}
+
+void rate_resampler_reset(RateResampler *rs)
+{
+	resamplers_restart(rs);
+	lstm_net_reset(rs->net);
+	memset(rs->fifo, 0, rs->latency * sizeof *rs->fifo);
+	rs->fifo_n = rs->latency;
+}
+
+void rate_resampler_process(RateResampler *rs, const float *const *inputs, float *out,
+                            uint32_t n)
+{
+	spx_uint32_t frames = 0;
+	for (int c = 0; c < rs->inputs; c++) {
+		spx_uint32_t in_len = n, out_len = rs->model_cap;
+		speex_resampler_process_float(rs->down, (spx_uint32_t)c, inputs[c], &in_len,
+		                              rs->model_in[c], &out_len);
+		frames = out_len;
+	}
+	const float *model_in[MODEL_MAX_INPUTS];
+	for (int c = 0; c < rs->inputs; c++)
+		model_in[c] = rs->model_in[c];
+	lstm_net_process(rs->net, model_in, rs->model_out, frames);
+
+	spx_uint32_t in_len = frames, out_len = rs->fifo_cap - rs->fifo_n;
+	speex_resampler_process_float(rs->up, 0, rs->model_out, &in_len, rs->fifo + rs->fifo_n,
+	                              &out_len);
+	rs->fifo_n += out_len;
+
+	uint32_t ready = rs->fifo_n < n ? rs->fifo_n : n;
+	memcpy(out, rs->fifo, ready * sizeof *out);
+	if (ready < n) {
+		memset(out + ready, 0, (n - ready) * sizeof *out);
+		rs->underruns++;
+	}
+	rs->fifo_n -= ready;
+	memmove(rs->fifo, rs->fifo + ready, rs->fifo_n * sizeof *rs->fifo);
+}
+
+uint32_t rate_resampler_latency(const RateResampler *rs)
+{
+	return rs->latency;
+}
+
+unsigned long rate_resampler_underruns(const RateResampler *rs)
+{
+	return rs->underruns;
+}
+
+LstmNet *rate_resampler_net(const RateResampler *rs)
+{
+	return rs->net;
+}
