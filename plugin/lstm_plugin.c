@@ -71,6 +71,7 @@ typedef enum {
 	BAD_NO_PROPERTY,
 	BAD_VALUE_TYPE,
 	BAD_PATH_LENGTH,
+	BAD_TRUNCATED, // an event or property that does not fit in its container
 } BadMessage;
 
 typedef struct {
@@ -315,13 +316,40 @@ static void report_bad_message(Plugin *self, BadMessage what, uint32_t detail)
 	}
 }
 
+// Audio class: lv2_atom_object_get() for two keys, but every property must lie inside the
+// object (the util.h walk trusts the sizes it reads). Returns false for a truncated object.
+static bool object_get_checked(const LV2_Atom_Object *obj, LV2_URID key1, const LV2_Atom **v1,
+                               LV2_URID key2, const LV2_Atom **v2)
+{
+	if (obj->atom.size < sizeof(LV2_Atom_Object_Body))
+		return false;
+	const uint8_t *p = (const uint8_t *)(obj + 1);
+	const uint8_t *end = (const uint8_t *)&obj->body + obj->atom.size;
+	while (p < end) {
+		const LV2_Atom_Property_Body *prop = (const LV2_Atom_Property_Body *)p;
+		if ((size_t)(end - p) < sizeof(*prop) ||
+		    prop->value.size > (size_t)(end - p) - sizeof(*prop))
+			return false;
+		if (prop->key == key1)
+			*v1 = &prop->value;
+		else if (prop->key == key2)
+			*v2 = &prop->value;
+		p += lv2_atom_pad_size((uint32_t)sizeof(*prop) + prop->value.size);
+	}
+	return true;
+}
+
 // Audio class.
 static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
 {
 	const Urids *u = &self->uris;
 	const LV2_Atom *property = NULL, *value = NULL;
-	lv2_atom_object_get(obj, u->patch_property, &property, u->patch_value, &value, 0);
-	if (!property || property->type != u->atom_URID) {
+	if (!object_get_checked(obj, u->patch_property, &property, u->patch_value, &value)) {
+		report_bad_message(self, BAD_TRUNCATED, obj->atom.size);
+		return;
+	}
+	if (!property || property->type != u->atom_URID ||
+	    property->size < sizeof(((const LV2_Atom_URID *)property)->body)) {
 		report_bad_message(self, BAD_NO_PROPERTY, 0);
 		return;
 	}
@@ -360,10 +388,34 @@ static void handle_event(Plugin *self, const LV2_Atom_Event *ev)
 		return;
 	}
 	const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
+	if (obj->atom.size < sizeof(obj->body)) {
+		report_bad_message(self, BAD_TRUNCATED, obj->atom.size);
+		return;
+	}
 	if (obj->body.otype == u->patch_Set)
 		handle_set(self, obj);
 	else if (obj->body.otype == u->patch_Get)
 		self->notify_model = self->notify_names = true;
+}
+
+// Audio class: LV2_ATOM_SEQUENCE_FOREACH with every event checked to lie inside the sequence
+// (a host bug or a hostile message must not make the plugin read past the buffer).
+static void read_control(Plugin *self)
+{
+	const LV2_Atom_Sequence *seq = self->control;
+	if (seq->atom.size < sizeof(LV2_Atom_Sequence_Body))
+		return;
+	const uint8_t *p = (const uint8_t *)(seq + 1);
+	const uint8_t *end = (const uint8_t *)&seq->body + seq->atom.size;
+	while (p < end) {
+		const LV2_Atom_Event *ev = (const LV2_Atom_Event *)p;
+		if ((size_t)(end - p) < sizeof(*ev) || ev->body.size > (size_t)(end - p) - sizeof(*ev)) {
+			report_bad_message(self, BAD_TRUNCATED, (uint32_t)(end - p));
+			return;
+		}
+		handle_event(self, ev);
+		p += lv2_atom_pad_size((uint32_t)sizeof(*ev) + ev->body.size);
+	}
 }
 
 // Audio class: one patch:Set of a property to a path or string. Returns 0 when out of room.
@@ -458,8 +510,7 @@ static void run(LV2_Handle instance, uint32_t n)
 		notifying = lv2_atom_forge_sequence_head(&self->forge, &seq_frame, 0) != 0;
 	}
 	if (self->map && self->control)
-		LV2_ATOM_SEQUENCE_FOREACH (self->control, ev)
-			handle_event(self, ev);
+		read_control(self);
 
 	if (self->in && self->out)
 		fx_core_process(fx, self->in, self->out, n);
@@ -519,6 +570,10 @@ static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function r
 		case BAD_VALUE_TYPE:
 			lv2_log_error(&self->logger, "lstm: patch:Set of the model: the value must be an "
 			              "atom:Path (got type %u), ignored\n", job.detail);
+			break;
+		case BAD_TRUNCATED:
+			lv2_log_error(&self->logger, "lstm: control port: an event or property runs past "
+			              "its container (%u bytes), ignored\n", job.detail);
 			break;
 		case BAD_PATH_LENGTH:
 			lv2_log_error(&self->logger, "lstm: patch:Set of the model: bad path (%u bytes, "

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
-# The plugin binary exports lv2_descriptor and nothing else, and links only what it needs
-# (libm, libjansson, libspeexdsp for rate conversion, libc; sanitizer runtimes in a sanitizer
-# build).
+# The plugin binary exports lv2_descriptor and nothing else, links only what it needs (libm,
+# libjansson, libspeexdsp for rate conversion, libc; sanitizer runtimes in a sanitizer build)
+# and imports no way to start a process (fork, exec*, system, popen, posix_spawn*, clone), as
+# lv2lint checks.
 # Usage: test_binary.sh <lstm.so>
 set -euo pipefail
 so=$1
@@ -20,4 +21,11 @@ for lib in $needed; do
 	*) echo "FAIL: links $lib, which it does not need"; exit 1 ;;
 	esac
 done
+imported=$(nm -D --undefined-only "$so" | awk '{print $NF}' | sed 's/@.*//' | sort -u)
+forbidden=$(grep -xE 'fork|vfork|clone|clone3|system|popen|posix_spawnp?|exec(l|lp|le|v|vp|vpe|ve)|fexecve|execveat' <<<"$imported" || true)
+if [ -n "$forbidden" ]; then
+	echo "FAIL: imports $(echo $forbidden)"
+	exit 1
+fi
+echo "imports $(wc -l <<<"$imported") symbols, none that starts a process"
 echo "binary ok"

@@ -8,6 +8,8 @@
 // more than the stated bound.
 // Usage: test_plugin <bundle-dir> <default-model> <model-a> <model-b> <model-c>
 //   (models as file names inside the bundle)
+// LSTM_TEST_QUICK=1 (for valgrind, tests/lv2): 48 kHz only, blocks of random sizes only,
+// and 60 switches with a bad request every 8th, which still sends every kind of bad request.
 #undef NDEBUG
 #include "lstm_uris.h"
 #include "lv2_host.h"
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 enum { SIG_LEN = 5000, FADE_48K = 1440 };
+static bool quick; // LSTM_TEST_QUICK
 
 static HostWorld *hw;
 static char default_model[HOST_PATH_MAX];
@@ -191,6 +194,8 @@ static void test_rates_blocks_and_features(void)
 	const HostMode modes[] = {HOST_NO_FEATURES, HOST_SYNC_WORKER};
 	int runs = 0;
 	for (int r = 0; r < 3; r++) {
+		if (quick && rates[r] != 48000)
+			continue;
 		for (int s = 0; s < NUM_SIGNALS; s++)
 			engine_render_at(default_model, rates[r], sig[s], ref[s], SIG_LEN);
 		// Without host features only at 48 kHz: the rate changes nothing on that path.
@@ -203,6 +208,8 @@ static void test_rates_blocks_and_features(void)
 			for (int s = 0; s < NUM_SIGNALS; s++)
 				for (int b = 0; b < 6; b++)
 					for (int ip = 0; ip < 2; ip++) {
+						if (quick && blocks[b] != -1)
+							continue;
 						lilv_instance_deactivate(hi->instance);
 						lilv_instance_activate(hi->instance);
 						memcpy(in, sig[s], sizeof(in));
@@ -377,7 +384,8 @@ static void remove_small_models(void)
 
 static void test_thousand_switches(HostMode mode)
 {
-	enum { BLOCK = 64, SWITCHES = 1000, SINE_LEN = 48000 };
+	enum { BLOCK = 64, SINE_LEN = 48000 };
+	const int switches = quick ? 60 : 1000, bad_every = quick ? 8 : 40;
 	static float sine[SINE_LEN];
 	for (int t = 0; t < SINE_LEN; t++)
 		sine[t] = 0.5f * sinf(2.0f * 3.14159265f * 200.0f * (float)t / 48000.0f);
@@ -406,14 +414,25 @@ static void test_thousand_switches(HostMode mode)
 	uint32_t bad_sent = 0, phase = 0;
 	float buf[BLOCK], prev = 0.0f, jump = 0.0f;
 	uint64_t frames = 0;
-	const char *current = default_model;
-	for (int s = 0; s < SWITCHES; s++) {
+	// The model the plugin last said it plays. A good request normally names its model; a
+	// threaded worker that falls far behind (valgrind) may make the plugin refuse a job, and
+	// the plugin then truthfully reports the model it keeps, so that is what is tracked.
+	// The notice every activation sends comes first: take it before counting answers.
+	for (int k = 0; k < 100 && hi->notifications == 0; k++) {
+		memset(buf, 0, sizeof(buf));
+		host_run(hi, buf, buf, BLOCK);
+	}
+	assert(hi->notifications > 0);
+	char current[HOST_PATH_MAX];
+	snprintf(current, sizeof(current), "%s", default_model);
+	int good_sent = 0, good_taken = 0;
+	for (int s = 0; s < switches; s++) {
 		const char *path = small_models[s % 3];
 		HostMessage kind = HOST_MSG_PATH;
-		if (s % 40 == 17) {
+		if (s % bad_every == bad_every / 2 - 3) {
 			// Every kind of bad request in turn: a missing file, a broken file, then each
 			// malformed message.
-			const int bad = (s / 40) % 6;
+			const int bad = (s / bad_every) % 6;
 			path = bad == 0 ? "/nonexistent/model.json" : bad_file;
 			kind = bad < 2 ? HOST_MSG_PATH : (HostMessage)(bad - 1);
 			bad_sent++;
@@ -422,9 +441,15 @@ static void test_thousand_switches(HostMode mode)
 		host_send_model(hi, path, kind);
 		// Play until the plugin answers (at once for the synchronous worker). A message that is
 		// not a patch:Set of the model gets no answer, only a log line: play one block.
+		// A good request is answered when the plugin names its model (or, refused, another).
 		const int answers = kind != HOST_MSG_NO_PROPERTY && kind != HOST_MSG_NOT_OBJECT;
+		const int good = path == small_models[s % 3];
 		const uint32_t errors_before = host_log_errors();
-		for (int k = 0; k < 100000 && (answers ? hi->notifications == seen : k < 1); k++) {
+		for (int k = 0; k < (good ? 20000 : 100000) &&
+		                (!answers ? k < 1
+		                          : hi->notifications == seen ||
+		                                (good && strcmp(hi->notified_model, path)));
+		     k++) {
 			for (int t = 0; t < BLOCK; t++, phase++)
 				buf[t] = sine[phase % SINE_LEN];
 			host_run(hi, buf, buf, BLOCK);
@@ -453,16 +478,21 @@ static void test_thousand_switches(HostMode mode)
 			continue;
 		}
 		assert(hi->notifications > seen);
-		if (path != small_models[s % 3])
+		if (path != small_models[s % 3]) {
 			assert(!strcmp(hi->notified_model, current)); // a bad request keeps the model
-		else
-			current = path;
+		} else {
+			good_sent++;
+			good_taken += !strcmp(hi->notified_model, path);
+			snprintf(current, sizeof(current), "%s", hi->notified_model);
+		}
 	}
 	host_settle(hi);
 	assert(host_log_errors() - errors == bad_sent);
+	printf("%d of %d good requests answered with their model\n", good_taken, good_sent);
+	assert(mode == HOST_THREAD_WORKER ? good_taken * 2 > good_sent : good_taken == good_sent);
 	printf("%s worker: %d switches over %.1f s of audio; largest step %.5f, bound %.5f "
 	       "(models alone: %.5f; a hard cut: up to %.5f)\n",
-	       mode == HOST_THREAD_WORKER ? "threaded" : "synchronous", SWITCHES,
+	       mode == HOST_THREAD_WORKER ? "threaded" : "synchronous", switches,
 	       (double)frames / 48000.0, jump, bound, steady, hard_cut);
 	assert(jump <= bound);
 	host_instance_free(hi);
@@ -505,6 +535,7 @@ int main(int argc, char **argv)
 		        argv[0]);
 		return 1;
 	}
+	quick = getenv("LSTM_TEST_QUICK") != NULL;
 	hw = host_world_new(argv[1]);
 	snprintf(default_model, sizeof(default_model), "%s%s", hw->bundle_dir, argv[2]);
 	for (int k = 0; k < 3; k++)
