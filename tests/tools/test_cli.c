@@ -121,7 +121,7 @@ static const Case cases[] = {
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wetlong.wav", "--trim"}, 0,
 	 "esr 0\n", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav"}, 0,
-	 "frames 11988\ndelay 12\nshifted 12\n", NULL},
+	 "frames 11989\ndelay 12\nshifted 11\n", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--no-delay-comp"}, 0,
 	 "frames 12000\ndelay 12\nshifted 0\n", NULL},
 };

@@ -40,6 +40,7 @@ CapturePairOptions capture_pair_default_options(void)
 		.min_frames = 4800,
 		.input_channels = 1,
 		.min_delay = 8,
+		.causal_margin = 1,
 	};
 	return o;
 }
@@ -156,11 +157,16 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		            "check that they are the same take", input_path, target_path, de.correlation,
 		            de.max_lag);
 	}
-	int shift = o.compensate_delay && abs(de.delay) >= o.min_delay && de.delay != 0;
+	const int margin = o.causal_margin > 0 ? o.causal_margin : 0;
+	int shift = o.compensate_delay && abs(de.delay) >= o.min_delay && de.delay != margin;
 	if (abs(de.delay) >= o.min_delay && de.delay != 0) {
+		char how[64] = "; not compensated";
+		if (shift && margin)
+			snprintf(how, sizeof how, "; compensated, leaving %d for causality", margin);
+		else if (shift)
+			snprintf(how, sizeof how, "; compensated");
 		add_warning(out, "the target %s the input by %d samples (%.2f ms)%s",
-		            de.delay > 0 ? "lags" : "leads", abs(de.delay), fabs(ms),
-		            shift ? "; compensated" : "; not compensated");
+		            de.delay > 0 ? "lags" : "leads", abs(de.delay), fabs(ms), how);
 	}
 	if (de.at_limit)
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
@@ -170,10 +176,11 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
 	if (shift) {
-		out->shifted = de.delay;
-		long d = labs((long)de.delay);
+		const int by = de.delay - margin;
+		out->shifted = by;
+		long d = labs((long)by);
 		long keep = in->frames - d;
-		if (de.delay > 0) {
+		if (by > 0) {
 			buffer_slice(in, 0, keep);
 			buffer_slice(tg, d, keep);
 		} else {

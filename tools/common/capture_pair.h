@@ -23,10 +23,13 @@ typedef struct {
 	// own filtering (a tone control's group delay), which the model has to learn; shifting it
 	// away would ask a causal network to predict the future. Smaller delays are still reported.
 	int min_delay;
+	int causal_margin;     // samples of delay left in when compensating (default 1): a delay
+	                       // estimate one sample long would otherwise ask a causal network
+	                       // to predict the future; a sample left in costs it nothing
 } CapturePairOptions;
 
 // trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1,
-// min_delay 8. Any thread.
+// min_delay 8, causal_margin 1. Any thread.
 CapturePairOptions capture_pair_default_options(void);
 
 typedef struct {
@@ -37,7 +40,8 @@ typedef struct {
 	long clipped_input, clipped_target; // samples at or above full scale
 	char warnings[1024];   // newline-separated warnings (clipping, inversion, delay) for the user
 	double correlation;    // normalised correlation at the delay found, -1..1
-	int shifted;           // frames the target was shifted by: delay when compensated, else 0
+	int shifted;           // frames the target was shifted by: delay - causal_margin when
+	                       // compensated, else 0
 } CapturePair;
 
 // Samples whose magnitude reaches this count as clipped: full scale of 16-bit audio
@@ -47,7 +51,8 @@ typedef struct {
 // Reads both files and checks them: unreadable / non-audio, rates differ, lengths differ
 // (unless trim), channel counts that do not fit, NaN/Inf samples, silent input or target,
 // too short. Then estimates the delay of the target (delay_estimate.h), shifts it when
-// compensate_delay is set and |delay| >= min_delay (both signals lose |delay| frames), and
+// compensate_delay is set and |delay| >= min_delay, by delay - causal_margin (both signals
+// lose that many frames), and
 // counts clipped samples.
 // Warnings (delay, inversion, clipping, trimming, weak correlation) are collected in
 // out->warnings for the caller to print. Returns 0, or -1 with a one-line message naming the
