@@ -63,8 +63,9 @@ static void unload(TestModel *tm)
 // Engine reference with every knob at the model's default (what the core's 0.5 means).
 static void reference(const char *path, const float *in, float *out, uint32_t n)
 {
+	assert(n <= 2 * LEN);
 	TestModel *tm = load(path);
-	static float cond[FX_MAX_KNOBS][LEN];
+	static float cond[FX_MAX_KNOBS][2 * LEN]; // the longest reference asked for
 	const float *inputs[1 + FX_MAX_KNOBS] = {in};
 	for (int k = 0; k < tm->desc.inputs - 1; k++) {
 		const float def = k < tm->desc.num_controls ? tm->desc.controls[k].def : 0.5f;
