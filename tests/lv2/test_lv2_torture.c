@@ -291,6 +291,10 @@ static void test_control_fuzz(void)
 	uint32_t odd = 0;
 	for (uint32_t pos = 0; pos < 5 * N; pos += 32) {
 		for (int c = 0; c < NUM_CONTROLS; c++) {
+			// A rate-mode change rebuilds the model on the worker (a file load and its
+			// self-test): fuzz it every 64th block so the test stays quick under sanitizers.
+			if (c == NUM_CONTROLS - 1 && (pos / 32) % 64 != 0)
+				continue;
 			const float v = wild_value(LO[c], HI[c]);
 			odd += !(v >= LO[c] && v <= HI[c]);
 			p->controls[c] = q->controls[c] = v;
