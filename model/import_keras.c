@@ -437,16 +437,5 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 
 ModelStatus model_import_keras(const json_t *root, ModelDesc *out, ModelError *err)
 {
-	ModelDesc m;
-	model_desc_init(&m);
-	model_desc_init(out);
-	ModelStatus st = read_keras(root, &m, err);
-	if (!st)
-		st = model_desc_validate(&m, err);
-	if (st) {
-		model_desc_free(&m);
-		return st;
-	}
-	*out = m;
-	return MODEL_OK;
+	return import_run(read_keras, root, out, err);
 }

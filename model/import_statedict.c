@@ -148,16 +148,5 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 
 ModelStatus model_import_statedict(const json_t *root, ModelDesc *out, ModelError *err)
 {
-	ModelDesc m;
-	model_desc_init(&m);
-	model_desc_init(out);
-	ModelStatus st = read_statedict(root, &m, err);
-	if (!st)
-		st = model_desc_validate(&m, err);
-	if (st) {
-		model_desc_free(&m);
-		return st;
-	}
-	*out = m;
-	return MODEL_OK;
+	return import_run(read_statedict, root, out, err);
 }

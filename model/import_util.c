@@ -199,3 +199,19 @@ ModelStatus import_set_metadata(ModelDesc *m, const json_t *metadata, ModelError
 		return model_error_set(err, MODEL_ERR_NOMEM, "metadata: out of memory");
 	return MODEL_OK;
 }
+
+ModelStatus import_run(ImportReader read, const json_t *root, ModelDesc *out, ModelError *err)
+{
+	ModelDesc m;
+	model_desc_init(&m);
+	model_desc_init(out);
+	ModelStatus st = read(root, &m, err);
+	if (!st)
+		st = model_desc_validate(&m, err);
+	if (st) {
+		model_desc_free(&m);
+		return st;
+	}
+	*out = m;
+	return MODEL_OK;
+}

@@ -59,4 +59,10 @@ json_t *import_float_matrix(const float *v, size_t rows, size_t cols, int transp
 // MODEL_OK or MODEL_ERR_NOMEM.
 ModelStatus import_set_metadata(ModelDesc *m, const json_t *metadata, ModelError *err);
 
+// Runs an importer's reader into a fresh description and validates it: out receives the model
+// whole, or stays empty with err set. Every importer goes through this, so none can hand back a
+// partial model.
+typedef ModelStatus (*ImportReader)(const json_t *root, ModelDesc *m, ModelError *err);
+ModelStatus import_run(ImportReader read, const json_t *root, ModelDesc *out, ModelError *err);
+
 #endif
