@@ -105,7 +105,8 @@ static void test_delay_compensated(void)
 	assert(p.input.frames == N - 36 && p.target.frames == N - 36);
 	for (long t = 1; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(dry[t - 1]));
-	assert(strstr(p.warnings, "by 37 samples (0.77 ms); compensated, leaving 1 for causality"));
+	assert(fabs(p.latency - 1.0) < 0.05);
+	assert(strstr(p.warnings, "by 37.00 samples (0.77 ms); shifted earlier by 36, leaving 1.00 samples"));
 	capture_pair_free(&p);
 
 	CapturePairOptions exact = capture_pair_default_options();
@@ -117,14 +118,14 @@ static void test_delay_compensated(void)
 		assert(p.input.data[t] == dry[t]);
 		assert(p.target.data[t] == device(dry[t]));
 	}
-	assert(strstr(p.warnings, "the target lags the input by 37 samples (0.77 ms); compensated"));
+	assert(strstr(p.warnings, "the target lags the input by 37.00 samples (0.77 ms); shifted earlier by 37"));
 	capture_pair_free(&p);
 
 	CapturePairOptions o = capture_pair_default_options();
 	o.compensate_delay = 0;
 	load_ok("d.wav", "w37.wav", &o, &p);
 	assert(p.delay == 37 && p.shifted == 0 && p.input.frames == N);
-	assert(strstr(p.warnings, "by 37 samples (0.77 ms); not compensated"));
+	assert(strstr(p.warnings, "by 37.00 samples (0.77 ms); not compensated"));
 	capture_pair_free(&p);
 }
 
@@ -144,7 +145,7 @@ static void test_small_delay_kept(void)
 	load_ok("d.wav", "w3.wav", &o, &p);
 	assert(p.delay == 3 && p.input.frames == N - 3);
 	assert(p.target.data[100] == device(dry[100]));
-	assert(strstr(p.warnings, "lags the input by 3 samples (0.06 ms); compensated"));
+	assert(strstr(p.warnings, "lags the input by 3.00 samples (0.06 ms); shifted earlier by 3"));
 	capture_pair_free(&p);
 }
 
@@ -158,7 +159,16 @@ static void test_target_leads(void)
 	assert(p.delay == -9 && p.shifted == -9 && p.input.frames == N - 9);
 	for (long t = 0; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(p.input.data[t]));
-	assert(strstr(p.warnings, "the target leads the input by 9 samples"));
+	assert(strstr(p.warnings, "the target leads the input by 9.00 samples"));
+	capture_pair_free(&p);
+	// Even a lead of one sample, below min_delay, is moved back, and by default a sample more
+	// stays in as the model's latency: a causal network cannot predict the future.
+	write_pair("d.wav", "wm1.wav", -1, 1.0f, N, 48000);
+	load_ok("d.wav", "wm1.wav", NULL, &p);
+	assert(p.delay == -1 && p.shifted == -2 && fabs(p.latency - 1.0) < 0.05);
+	for (long t = 2; t < p.input.frames; ++t)
+		assert(p.target.data[t] == device(p.input.data[t - 1]));
+	assert(strstr(p.warnings, "shifted later by 2, leaving 1.00 samples as the model's latency"));
 	capture_pair_free(&p);
 }
 

@@ -158,8 +158,50 @@ static void test_periodic_material(void)
 	free(y);
 }
 
+// A fractional shift, both signs: y is x delayed by d through a Hann-windowed sinc (a true
+// fractional delay), so the fine estimate must land within a tenth of a sample, with the
+// whole-sample estimate one of the two neighbours.
+static void test_fractional_shifts(void)
+{
+	static const double shifts[] = {2.5, 2.25, 40.75, -1.5, -1.25, -0.5, 0.3};
+	enum { HALF = 32 };
+	const long n = 40000;
+	float *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+	assert(x && y);
+	for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; ++i) {
+		unsigned seed = 77u + (unsigned)i;
+		for (long t = 0; t < n; ++t)
+			x[t] = 0.5f * tt_noise(&seed);
+		const double d = shifts[i];
+		for (long t = 0; t < n; ++t) {
+			double acc = 0.0;
+			const long c = (long)floor(t - d);
+			for (long u = c - HALF; u <= c + HALF; ++u) {
+				if (u < 0 || u >= n)
+					continue;
+				const double a = (double)t - d - (double)u; // distance from the ideal point
+				const double pa = 3.14159265358979323846 * a;
+				const double sinc = fabs(a) < 1e-12 ? 1.0 : sin(pa) / pa;
+				const double win = 0.5 + 0.5 * cos(pa / (HALF + 1));
+				acc += x[u] * sinc * win;
+			}
+			y[t] = (float)acc;
+		}
+		DelayEstimate de;
+		assert(delay_estimate(x, 1, y, 1, n, 4800, &de) == 0);
+		if (fabs(de.delay_fine - d) > 0.1 || fabs(de.delay - d) > 1.0 || de.correlation < 0.5) {
+			fprintf(stderr, "fractional shift %.2f: got %.3f (whole %d, corr %.3f)\n", d,
+			        de.delay_fine, de.delay, de.correlation);
+			assert(0);
+		}
+	}
+	free(x);
+	free(y);
+}
+
 int main(void)
 {
+	test_fractional_shifts();
 	test_known_shifts();
 	test_search_limit();
 	test_long_signal_window();

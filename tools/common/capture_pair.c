@@ -15,6 +15,10 @@
 #define SILENCE_PEAK 1e-5f
 // Below this normalised correlation the two files are probably not the same performance.
 #define UNRELATED_CORRELATION 0.05
+// A target more than a quarter sample ahead of its input leads it; less is estimation noise.
+#define LEAD_TOLERANCE 0.25
+// A fractional estimate this close above a whole sample is that sample (a pure delay).
+#define ROUND_TOLERANCE 0.05
 
 static void add_warning(CapturePair *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -151,22 +155,28 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	out->correlation = de.correlation;
 	// A slightly negative figure between unrelated files says nothing about polarity.
 	out->polarity_inverted = de.correlation <= -UNRELATED_CORRELATION;
-	double ms = 1000.0 * de.delay / in->sample_rate;
+	double ms = 1000.0 * de.delay_fine / in->sample_rate;
 	if (fabs(de.correlation) < UNRELATED_CORRELATION) {
 		add_warning(out, "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
 		            "check that they are the same take", input_path, target_path, de.correlation,
 		            de.max_lag);
 	}
 	const int margin = o.causal_margin > 0 ? o.causal_margin : 0;
-	int shift = o.compensate_delay && abs(de.delay) >= o.min_delay && de.delay != margin;
-	if (abs(de.delay) >= o.min_delay && de.delay != 0) {
-		char how[64] = "; not compensated";
-		if (shift && margin)
-			snprintf(how, sizeof how, "; compensated, leaving %d for causality", margin);
-		else if (shift)
-			snprintf(how, sizeof how, "; compensated");
-		add_warning(out, "the target %s the input by %d samples (%.2f ms)%s",
-		            de.delay > 0 ? "lags" : "leads", abs(de.delay), fabs(ms), how);
+	out->delay_fine = de.delay_fine;
+	// A target that leads its input (an aligner that removed a little too much) is always
+	// moved back: a causal network cannot predict the future. A lag shorter than min_delay is
+	// the device's own filtering and stays; a longer one is shifted out down to the margin.
+	const int leads = de.delay_fine < -LEAD_TOLERANCE;
+	const int shift = o.compensate_delay && (leads || abs(de.delay) >= o.min_delay);
+	const int by = (int)floor(de.delay_fine - margin + ROUND_TOLERANCE);
+	out->latency = shift ? de.delay_fine - by : fmax(de.delay_fine, 0.0);
+	if (leads || abs(de.delay) >= o.min_delay) {
+		char how[128] = "; not compensated";
+		if (shift)
+			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "
+			         "latency", by > 0 ? "earlier" : "later", abs(by), out->latency);
+		add_warning(out, "the target %s the input by %.2f samples (%.2f ms)%s",
+		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), how);
 	}
 	if (de.at_limit)
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
@@ -175,8 +185,7 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
-	if (shift) {
-		const int by = de.delay - margin;
+	if (shift && by != 0) {
 		out->shifted = by;
 		long d = labs((long)by);
 		long keep = in->frames - d;

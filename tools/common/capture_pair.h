@@ -40,8 +40,11 @@ typedef struct {
 	long clipped_input, clipped_target; // samples at or above full scale
 	char warnings[1024];   // newline-separated warnings (clipping, inversion, delay) for the user
 	double correlation;    // normalised correlation at the delay found, -1..1
-	int shifted;           // frames the target was shifted by: delay - causal_margin when
-	                       // compensated, else 0
+	double delay_fine;     // delay to a fraction of a sample
+	int shifted;           // frames the target was moved earlier (< 0: later) when compensated:
+	                       // floor(delay_fine - causal_margin), else 0
+	double latency;        // the delay left in the pair after the shift (>= 0): how far a model
+	                       // trained on it lags the device
 } CapturePair;
 
 // Samples whose magnitude reaches this count as clipped: full scale of 16-bit audio
@@ -51,8 +54,9 @@ typedef struct {
 // Reads both files and checks them: unreadable / non-audio, rates differ, lengths differ
 // (unless trim), channel counts that do not fit, NaN/Inf samples, silent input or target,
 // too short. Then estimates the delay of the target (delay_estimate.h), shifts it when
-// compensate_delay is set and |delay| >= min_delay, by delay - causal_margin (both signals
-// lose that many frames), and
+// compensate_delay is set and either |delay| >= min_delay or the target leads its input, by
+// floor(delay_fine - causal_margin) (both signals lose that many frames), so that what is
+// left, out->latency, is never negative, and
 // counts clipped samples.
 // Warnings (delay, inversion, clipping, trimming, weak correlation) are collected in
 // out->warnings for the caller to print. Returns 0, or -1 with a one-line message naming the

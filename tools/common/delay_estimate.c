@@ -14,6 +14,7 @@
 #define DELAY_PHAT_BETA 0.8
 // Stretches more than 50 dB below the loudest hold too little to help.
 #define DELAY_QUIET_RATIO 1e-5
+#define DELAY_PI 3.14159265358979323846
 
 // Picks the stretches to use: fills start[] and returns how many.
 static int pick_stretches(const float *x, int stride, long n, long len, long *start)
@@ -80,6 +81,30 @@ static double correlation_at(const float *x, int xs, const float *y, int ys, con
 		}
 	}
 	return sxx > 0.0 && syy > 0.0 ? sxy / sqrt(sxx * syy) : 0.0;
+}
+
+// The weighted cross-correlation between whole lags, by its band-limited interpolation: the
+// inverse transform of the accumulated spectrum evaluated directly at fractional lags within a
+// sample of the peak, in 1/64 steps. A parabola through three samples would be biased by the
+// sharp, sinc-like peak that the whitening makes.
+static double fine_peak(const double *acc, long bins, long p, long k, double at_peak)
+{
+	const double sign = at_peak < 0.0 ? -1.0 : 1.0;
+	double best = -INFINITY, best_tau = (double)k;
+	for (int j = -64; j <= 64; ++j) {
+		const double tau = (double)k + j / 64.0;
+		double sum = acc[0];
+		for (long b = 1; b < bins; ++b) {
+			const double ph = 2.0 * DELAY_PI * (double)b * tau / (double)p;
+			const double w = 2 * b == p ? 1.0 : 2.0; // the Nyquist bin appears once
+			sum += w * (acc[2 * b] * cos(ph) - acc[2 * b + 1] * sin(ph));
+		}
+		if (sign * sum > best) {
+			best = sign * sum;
+			best_tau = tau;
+		}
+	}
+	return best_tau;
 }
 
 int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, long n,
@@ -162,6 +187,7 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 		}
 	}
 	out->delay = (int)best_k;
+	out->delay_fine = fine_peak(acc, bins, p, best_k, xa[best_k >= 0 ? best_k : p + best_k]);
 	out->correlation = correlation_at(x, x_stride, y, y_stride, start, count, len, best_k);
 	out->correlation_at_zero = correlation_at(x, x_stride, y, y_stride, start, count, len, 0);
 	out->max_lag = (int)maxd;

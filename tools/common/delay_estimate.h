@@ -4,7 +4,7 @@
 // divided by |X Y|^0.8), summed over up to 32 stretches spread across the signals: the
 // weighting sharpens the peak of a pure delay and keeps a device's own filtering (a tone
 // stack's group delay) from pulling it away, and the spread keeps periodic material (a test
-// sine) from making it ambiguous. The sign and size of the match come from the plain
+// sine) from making it ambiguous. A parabola through the peak gives the fraction of a sample. The sign and size of the match come from the plain
 // normalised correlation at that lag, computed directly in double.
 #ifndef LSTM_TOOLS_DELAY_ESTIMATE_H
 #define LSTM_TOOLS_DELAY_ESTIMATE_H
@@ -15,6 +15,8 @@ extern "C" {
 
 typedef struct {
 	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)
+	double delay_fine;  // the same to a fraction of a sample (a parabola through the peak and
+	                    // its neighbours); rounds to delay
 	double correlation; // normalised correlation at that lag, -1..1; < 0 means inverted
 	double correlation_at_zero; // the same at lag 0, for reports
 	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)
