@@ -310,6 +310,12 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 	if (!isfinite(m->output_gain_db) || fabsf(m->output_gain_db) > 100.0f)
 		return model_error_set(err, MODEL_ERR_RANGE, "levels.output_gain_db: %g, expected -100 to 100",
 		                       (double)m->output_gain_db);
+	const double max_latency = m->sample_rate * MODEL_MAX_LATENCY_SECONDS;
+	if (!isfinite(m->latency_samples) || m->latency_samples < 0.0f
+	    || (double)m->latency_samples > max_latency)
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "latency_samples: %g, expected 0 to %g (10 ms at %g Hz)",
+		                       (double)m->latency_samples, max_latency, m->sample_rate);
 	if (m->selftest_frames < 0 || m->selftest_frames > MODEL_MAX_SELFTEST_FRAMES)
 		return model_error_set(err, MODEL_ERR_RANGE, "selftest: %d frames, expected 0 to %d",
 		                       m->selftest_frames, MODEL_MAX_SELFTEST_FRAMES);

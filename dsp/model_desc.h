@@ -24,6 +24,12 @@ enum {
 	MODEL_ERROR_LEN = 256,
 };
 
+// The largest latency_samples a model may declare, in seconds at its own rate: 10 ms is far
+// above a trainer's margin of a sample or two, and keeps the plugin's reported delay (this
+// plus the rate conversion's, at most 10 ms too) within its 8192-frame dry delay line at
+// 384 kHz.
+#define MODEL_MAX_LATENCY_SECONDS 0.01
+
 typedef enum {
 	CELL_LSTM = 0,
 	CELL_GRU = 1,
@@ -98,6 +104,11 @@ typedef struct {
 	ControlDesc controls[MODEL_MAX_CONTROLS];
 	float input_gain_db;
 	float output_gain_db;
+	// How many samples, at sample_rate, the model's output lags the device it imitates: the
+	// safety margin of delay a trainer leaves in so a causal network never has to predict the
+	// future (may be fractional). 0 when unknown; players report it so hosts can compensate.
+	// 0 to sample_rate * MODEL_MAX_LATENCY_SECONDS.
+	float latency_samples;
 
 	// Free metadata kept as one JSON text so every format's extras survive a round trip;
 	// NULL when absent. The reader stores the "metadata" object here verbatim.

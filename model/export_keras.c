@@ -177,6 +177,9 @@ static json_t *metadata_json(const ModelDesc *m)
 	// aidadsp-lv2 reads metadata.samplerate only when it is a number.
 	if (meta)
 		json_object_set_new(meta, "samplerate", json_real(m->sample_rate));
+	// The format has no latency field; kept as information (docs/interop.md), not read back.
+	if (meta && m->latency_samples != 0.0f)
+		json_object_set_new(meta, "latency_samples", json_real((double)m->latency_samples));
 	return meta;
 }
 

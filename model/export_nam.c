@@ -165,6 +165,9 @@ static json_t *nam_metadata(const ModelDesc *m)
 	if (m->output_gain_db != 0.0f)
 		json_object_set_new(meta, "loudness",
 		                    json_real(NAM_TARGET_LOUDNESS_DB - (double)m->output_gain_db));
+	// NAM has no latency field; kept as information (docs/interop.md), not read back.
+	if (m->latency_samples != 0.0f)
+		json_object_set_new(meta, "latency_samples", json_real((double)m->latency_samples));
 	return meta;
 }
 

@@ -255,6 +255,14 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 	st = json_get_number(root, "", "sample_rate", 8000, 384000, &m->sample_rate, err);
 	if (st)
 		return st;
+	if (json_object_get(root, "latency_samples")) { // absent: 0, as in files made before it
+		double lat;
+		st = json_get_number(root, "", "latency_samples", 0.0,
+		                     m->sample_rate * MODEL_MAX_LATENCY_SECONDS, &lat, err);
+		if (st)
+			return st;
+		m->latency_samples = (float)lat;
+	}
 	json_t *arch;
 	st = json_get_member(root, "", "architecture", &arch, err);
 	if (!st)
@@ -435,6 +443,8 @@ json_t *model_to_json(const ModelDesc *m, ModelError *err)
 	int fail = set_new(root, "format", json_string(FORMAT_NAME));
 	fail |= set_new(root, "version", json_integer(MODEL_FORMAT_VERSION));
 	fail |= set_new(root, "sample_rate", json_real(m->sample_rate));
+	if (m->latency_samples != 0.0f) // 0 is the default: files without latency stay as they were
+		fail |= set_new(root, "latency_samples", json_real((double)m->latency_samples));
 	fail |= set_new(root, "architecture",
 	                json_pack("{s:i, s:i}", "inputs", m->inputs, "skip", m->skip));
 	fail |= add_layers(root, m);

@@ -2,7 +2,8 @@
 // Export then import gives the same network: the re-imported model's output is bit for bit the
 // original's (exact and default engine paths), for every file in data/ and for synthetic models
 // like lstm-train's (several layers, knob inputs, skip, dense activations, separate biases,
-// levels). An exported AIDA-X file passes its own input_batch/output_batch check, and what a
+// levels). A model's latency travels as metadata.latency_samples (neither format has a field
+// for it) and is not applied on import. An exported AIDA-X file passes its own input_batch/output_batch check, and what a
 // format cannot hold is refused with a message naming the part.
 #undef NDEBUG
 #include "interop_common.h"
@@ -94,6 +95,21 @@ static void same_output(const char *label, const ModelDesc *a, const ModelDesc *
 	}
 }
 
+// The exported document carries a non-zero latency as metadata.latency_samples, exactly, and
+// nothing when it is 0; the importer leaves the model's latency at 0.
+static void check_latency(const char *label, const ModelDesc *m, const json_t *doc,
+                          const ModelDesc *back)
+{
+	const json_t *lat = json_object_get(json_object_get(doc, "metadata"), "latency_samples");
+	if (m->latency_samples != 0.0f)
+		CHECK(json_is_number(lat) && (float)json_number_value(lat) == m->latency_samples,
+		      "%s: metadata.latency_samples not %g", label, (double)m->latency_samples);
+	else
+		CHECK(lat == NULL, "%s: metadata.latency_samples written for a latency of 0", label);
+	CHECK(back->latency_samples == 0.0f, "%s: import set latency %g", label,
+	      (double)back->latency_samples);
+}
+
 // Serialises doc to text and back, as a file would be.
 static json_t *through_text(json_t *doc)
 {
@@ -120,6 +136,7 @@ static void roundtrip_keras(const char *label, const ModelDesc *m)
 	CHECK(json_is_number(json_object_get(json_object_get(doc, "metadata"), "samplerate")),
 	      "%s: metadata.samplerate is a number", label);
 	CHECK(model_import_keras(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
+	check_latency(label, m, doc, &back);
 	json_decref(doc);
 	CHECK(back.inputs == m->inputs && back.skip == m->skip && back.sample_rate == m->sample_rate,
 	      "%s: inputs, skip, rate", label);
@@ -145,6 +162,7 @@ static void roundtrip_nam(const char *label, const ModelDesc *m)
 	doc = through_text(doc);
 	CHECK(!strcmp(json_string_value(json_object_get(doc, "architecture")), "LSTM"), "%s", label);
 	CHECK(model_import_nam(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
+	check_latency(label, m, doc, &back);
 	json_decref(doc);
 	CHECK(back.output_gain_db == m->output_gain_db && back.sample_rate == m->sample_rate,
 	      "%s: output gain %g, expected %g", label, (double)back.output_gain_db,
@@ -192,6 +210,7 @@ static void test_synthetic(void)
 	// Two layers, separate biases, no skip: both formats, bit for bit.
 	synth(&m, CELL_LSTM, 1, 2, 12, 0, 0, ACT_LINEAR);
 	m.output_gain_db = -6.0f;
+	m.latency_samples = 1.5f;
 	roundtrip_keras("lstm 2x12", &m);
 	roundtrip_nam("lstm 2x12", &m);
 	CHECK(model_export_keras_notes(&m, notes, sizeof notes) == 1 && strstr(notes, "AIDA-X's player"),

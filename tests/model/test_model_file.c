@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: ISC
 // The project's model format: write then read gives back the same description bit for bit;
 // writing is atomic and refuses to replace files without force; the loader detects the format.
+// latency_samples survives the round trip, and a model without latency writes no key and reads
+// back 0 (files made before the key existed).
 #undef NDEBUG
 #include "model_file.h"
 #include "model_load.h"
 #include "model_selftest.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +69,7 @@ static void make_model(ModelDesc *m)
 	m->controls[1] = (ControlDesc){"Tone", -1.0f, 1.0f, 0.0f};
 	m->input_gain_db = -3.0f;
 	m->output_gain_db = 1.5f;
+	m->latency_samples = 1.37f; // not a short decimal: the 9 written digits must suffice
 	m->metadata_json = strdup("{\"name\":\"test\",\"training\":{\"esr_test\":0.0123}}");
 	float in[300];
 	fill(in, 300);
@@ -109,6 +113,7 @@ static void assert_same_model(const ModelDesc *a, const ModelDesc *b)
 		assert(a->controls[k].def == b->controls[k].def);
 	}
 	assert(a->input_gain_db == b->input_gain_db && a->output_gain_db == b->output_gain_db);
+	assert(a->latency_samples == b->latency_samples);
 	assert(a->selftest_frames == b->selftest_frames);
 	assert_same_floats(a->selftest_input, b->selftest_input,
 	                   (size_t)a->selftest_frames * (size_t)a->inputs);
@@ -132,6 +137,48 @@ static void test_round_trip(void)
 	assert(model_read_file(path, &back, &err) == MODEL_OK);
 	assert_same_model(&m, &back);
 	model_desc_free(&back);
+	model_desc_free(&m);
+}
+
+static void test_latency_absent(void)
+{
+	ModelDesc m, back;
+	ModelError err;
+	make_model(&m);
+	assert(m.latency_samples > 0.0f);
+	m.latency_samples = 0.0f;
+	json_t *doc = model_to_json(&m, &err);
+	assert(doc && !json_object_get(doc, "latency_samples"));
+	assert(model_read_json(doc, &back, &err) == MODEL_OK);
+	assert(back.latency_samples == 0.0f);
+	assert_same_model(&m, &back);
+	model_desc_free(&back);
+	// The key in a document that lacks it: read as written.
+	json_object_set_new(doc, "latency_samples", json_integer(2));
+	assert(model_read_json(doc, &back, &err) == MODEL_OK);
+	assert(back.latency_samples == 2.0f);
+	model_desc_free(&back);
+	json_decref(doc);
+	model_desc_free(&m);
+}
+
+// A description the reader could not have made (NaN, negative, over 10 ms) is refused on
+// writing, with the key named.
+static void test_latency_invalid(void)
+{
+	static const float bad[] = {NAN, -0.25f, INFINITY, 441.5f}; // 441 is 10 ms at 44.1 kHz
+	ModelDesc m;
+	ModelError err;
+	make_model(&m);
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		m.latency_samples = bad[k];
+		assert(model_to_json(&m, &err) == NULL);
+		assert(err.status == MODEL_ERR_RANGE && strncmp(err.message, "latency_samples: ", 17) == 0);
+	}
+	m.latency_samples = 441.0f;
+	json_t *doc = model_to_json(&m, &err);
+	assert(doc);
+	json_decref(doc);
 	model_desc_free(&m);
 }
 
@@ -188,6 +235,8 @@ int main(void)
 	snprintf(dir, sizeof dir, "/tmp/test_model_file.XXXXXX");
 	assert(mkdtemp(dir));
 	test_round_trip();
+	test_latency_absent();
+	test_latency_invalid();
 	test_no_overwrite_without_force();
 	test_selftest_mismatch();
 	test_no_leftovers();
