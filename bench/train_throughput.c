@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 		lp += 0.2f * (tanhf(4.0f * x[i]) - lp);
 		t[i] = lp;
 	}
-	TrainSeries ser = {x, t, n, n, n};
+	TrainSeries ser = {x, t, n, n, n, NULL, 0};
 	printf("threads %d, %d epochs of %.0f s audio each, median\n", threads, epochs, n / 48000.0);
 	for (int k = 0; k < nh; k++) {
 		TrainConfig cfg = train_config_default();

@@ -7,6 +7,8 @@
 // Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
 // 4 the output cannot be written (exists without --force, or a write error).
 #include "capture_pair.h"
+#include "holdout.h"
+#include "linear_baseline.h"
 #include "lstm_net.h"
 #include "model_file.h"
 #include "plot.h"
@@ -30,7 +32,16 @@
 #endif
 
 enum { EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_OUTPUT = 4 };
-enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS, SELFTEST_FRAMES = 4096 };
+enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS, SELFTEST_FRAMES = 4096, MAX_HELD = 64 };
+// Held out for validation by default: a tenth of each pair, from across the whole take.
+#define DEFAULT_HOLDOUT 0.1
+// The level (RMS) the audio is scaled to for training. A network learns in the same number of
+// steps from a pedal recorded at -40 dBFS as from one at -10 dBFS; the gains are folded back
+// into the weights on export.
+#define TRAIN_LEVEL 0.1
+// The dry input is added to the output (skip) only where that is a head start: a target
+// within this many dB of the input's level, and not inverted.
+#define SKIP_LEVEL_DB 12.0
 
 typedef struct {
 	const char *input, *target;
@@ -46,7 +57,8 @@ typedef struct {
 	const char *output;
 	const char *log_path, *plot_path, *ckpt_path, *resume_path;
 	int force, trim, delay_comp, quiet;
-	double valid_split, test_split;
+	int skip_given; // --skip or --no-skip: otherwise chosen from the data
+	double valid_split, test_split; // valid_split < 0: spread blocks (DEFAULT_HOLDOUT)
 	double segment_seconds;
 	TrainConfig cfg;
 } Options;
@@ -86,7 +98,8 @@ static void usage(FILE *f)
 	"                          (every pair must name the same knobs in the same order)\n"
 	"      --valid-input FILE, --valid-target FILE\n"
 	"                          a separate validation pair (instead of --valid-split)\n"
-	"      --valid-split F     fraction at the end of each pair kept for validation (0.1)\n"
+	"      --valid-split F     keep the last F of each pair for validation, instead of the\n"
+	"                          default: a tenth in blocks spread across it, never silence\n"
 	"      --test-split F      fraction at the very end kept for a final test (0)\n"
 	"      --trim              cut input and target to the shorter length\n"
 	"      --no-delay-comp     do not shift the target by the delay found\n"
@@ -94,10 +107,13 @@ static void usage(FILE *f)
 	"  -H, --hidden N          hidden units per layer (32)\n"
 	"  -L, --layers N          recurrent layers (1)\n"
 	"  -c, --cell TYPE         lstm, gru or peephole (lstm)\n"
-	"      --skip / --no-skip  add the dry input to the output (on)\n"
+	"      --skip / --no-skip  add the dry input to the output (default: on unless the\n"
+	"                          target is inverted or more than 12 dB from the input's level)\n"
 	"Recipe:\n"
 	"  -e, --epochs N          stop after N epochs (no limit)\n"
-	"  -T, --time DURATION     stop after a wall-clock budget: 90s, 10m, 1h\n"
+	"  -T, --time DURATION     train for this wall-clock budget: 90s, 10m, 1h; out of patience\n"
+	"                          it restarts from the best model at a lower rate, never stops early\n"
+	"      --target-esr X      stop once the validation ESR is at or below X\n"
 	"      --segment SECONDS   training segment length (0.5)\n"
 	"      --batch N           segments per batch (50)\n"
 	"      --warmup N          samples run without gradient at each segment start (1000)\n"
@@ -105,7 +121,8 @@ static void usage(FILE *f)
 	"      --lr X              Adam learning rate (0.005)\n"
 	"      --lr-factor X       learning rate factor on a validation plateau (0.5)\n"
 	"      --lr-patience N     epochs without improvement before the rate drops (5)\n"
-	"      --patience N        epochs without improvement before stopping (20)\n"
+	"      --patience N        epochs without improvement before stopping, or with --time\n"
+	"                          restarting (20)\n"
 	"      --preemph KIND      first (1 - a z^-1), aweight (A-weighting + low-pass) or none\n"
 	"      --preemph-coef A    coefficient of the first-order filter (0.85)\n"
 	"      --esr-weight X      weight of the pre-emphasised ESR in the loss (0.75)\n"
@@ -184,7 +201,7 @@ enum {
 	OPT_VALID_INPUT = 256, OPT_VALID_TARGET, OPT_VALID_SPLIT, OPT_TEST_SPLIT, OPT_TRIM,
 	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
 	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
-	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME,
+	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
 };
 
 static const struct option long_opts[] = {
@@ -204,6 +221,7 @@ static const struct option long_opts[] = {
 	{"no-skip", no_argument, NULL, OPT_NO_SKIP},
 	{"epochs", required_argument, NULL, 'e'},
 	{"time", required_argument, NULL, 'T'},
+	{"target-esr", required_argument, NULL, OPT_TARGET_ESR},
 	{"segment", required_argument, NULL, OPT_SEGMENT},
 	{"batch", required_argument, NULL, OPT_BATCH},
 	{"warmup", required_argument, NULL, OPT_WARMUP},
@@ -238,7 +256,7 @@ static int parse_args(int argc, char **argv, Options *o)
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
 	o->delay_comp = 1;
-	o->valid_split = 0.1;
+	o->valid_split = -1.0;
 	o->segment_seconds = 0.5;
 	int inputs = 0, targets = 0, vin = 0, vtg = 0;
 	int c;
@@ -317,8 +335,8 @@ static int parse_args(int argc, char **argv, Options *o)
 			else
 				return fail_msg("--cell %s: expected lstm, gru or peephole", optarg), -1;
 			break;
-		case OPT_SKIP: o->cfg.shape.skip = 1; break;
-		case OPT_NO_SKIP: o->cfg.shape.skip = 0; break;
+		case OPT_SKIP: o->cfg.shape.skip = 1; o->skip_given = 1; break;
+		case OPT_NO_SKIP: o->cfg.shape.skip = 0; o->skip_given = 1; break;
 		case 'e':
 			if (parse_int(optarg, 1, 1000000, &o->cfg.max_epochs))
 				return fail_msg("--epochs %s: expected a positive number", optarg), -1;
@@ -326,6 +344,10 @@ static int parse_args(int argc, char **argv, Options *o)
 		case 'T':
 			if (parse_duration(optarg, &o->cfg.max_seconds))
 				return fail_msg("--time %s: expected a duration such as 90s, 10m or 1h", optarg), -1;
+			break;
+		case OPT_TARGET_ESR:
+			if (parse_double(optarg, &o->cfg.target_esr) || !(o->cfg.target_esr > 0 && o->cfg.target_esr < 10))
+				return fail_msg("--target-esr %s: expected a number above 0 and below 10", optarg), -1;
 			break;
 		case OPT_SEGMENT:
 			if (parse_double(optarg, &o->segment_seconds) || !(o->segment_seconds > 0))
@@ -422,14 +444,57 @@ static int parse_args(int argc, char **argv, Options *o)
 			                o->pairs[k].validation_only ? "--valid-target" : "--target"), -1;
 	if (!o->output)
 		return fail_msg("no output file: give -o MODEL.json"), -1;
+	// A time budget is used whole: out of patience, the run restarts instead of stopping.
+	o->cfg.restart = o->cfg.max_seconds > 0;
 	return 0;
 }
 
 typedef struct {
 	CapturePair pair;
-	float *x; // [n][inputs]
+	float *x; // [n][inputs], channel 0 scaled by the input gain
 	TrainSeries s;
+	TrainSpan held[MAX_HELD];
+	HoldoutSummary holdout;
 } LoadedPair;
+
+// The gains the audio was scaled by for training (see TRAIN_LEVEL).
+typedef struct {
+	float in, out;
+} TrainGains;
+
+// Holds out blocks spread across the pair's training part for validation (holdout.h) and
+// says which.
+static void pick_holdout(const Options *o, LoadedPair *lp, const char *name, int inputs,
+                         double rate)
+{
+	TrainSeries *s = &lp->s;
+	// Blocks of two segments, or longer on a long take so that at most MAX_HELD are needed.
+	long block = 2L * o->cfg.segment;
+	const double want = DEFAULT_HOLDOUT * (double)s->train_end;
+	while (want / (double)block > MAX_HELD)
+		block += o->cfg.segment;
+	s->held = lp->held;
+	s->held_count = holdout_pick(s->x, inputs, s->t, s->train_end, block, DEFAULT_HOLDOUT,
+	                             lp->held, MAX_HELD, &lp->holdout);
+	if (o->quiet)
+		return;
+	const HoldoutSummary *hs = &lp->holdout;
+	fprintf(stderr, "lstm-train: %s: held out for validation: %.1f s in %d blocks", name,
+	        (double)hs->samples / rate, s->held_count);
+	if (hs->skipped_quiet > 0)
+		fprintf(stderr, " (%d near-silent blocks passed over)", hs->skipped_quiet);
+	fputc(':', stderr);
+	for (int h = 0; h < s->held_count; h++)
+		fprintf(stderr, "%s %.1f-%.1f s", h ? "," : "", (double)s->held[h].from / rate,
+		        (double)s->held[h].to / rate);
+	fputc('\n', stderr);
+	if ((double)hs->samples < 3.0 * rate)
+		fprintf(stderr, "lstm-train: warning: only %.1f s held out: the validation figure will "
+		        "be noisy; a longer recording helps\n", (double)hs->samples / rate);
+	if (hs->input_rms_db < -50.0)
+		fprintf(stderr, "lstm-train: warning: the held-out input is quiet (%.1f dBFS RMS): the "
+		        "validation figure says little about loud playing\n", hs->input_rms_db);
+}
 
 // Loads and checks every pair and builds the training series. Returns 0, or EXIT_DATA after
 // printing the problem.
@@ -477,10 +542,9 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 		if (cp->warnings[0] && !o->quiet)
 			fprintf(stderr, "lstm-train: %s + %s:\n  %s\n", pa->input, pa->target, cp->warnings);
 		if (!o->quiet)
-			fprintf(stderr, "lstm-train: %s: %.1f s, delay %d samples%s\n", pa->target,
-			        (double)cp->input.frames / rate, cp->delay,
-			        !cp->delay ? "" : o->delay_comp && abs(cp->delay) >= opt.min_delay
-			        ? " (compensated)" : " (left as is)");
+			fprintf(stderr, "lstm-train: %s: %.1f s, delay %.2f samples, %s; the model's "
+			        "latency %.2f samples\n", pa->target, (double)cp->input.frames / rate,
+			        cp->delay_fine, cp->shifted ? "compensated" : "left as is", cp->latency);
 	}
 	const int I = channels + p0->knobs;
 	int has_valid_files = 0;
@@ -510,11 +574,16 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 			s->valid_end = n;
 		} else {
 			long test = (long)floor(o->test_split * (double)n);
-			long valid = has_valid_files ? 0 : (long)floor(o->valid_split * (double)n);
+			long valid = has_valid_files || o->valid_split < 0 ? 0 : (long)floor(o->valid_split * (double)n);
 			s->valid_end = n - test;
 			s->train_end = n - test - valid;
-			if (s->train_end > longest_train)
-				longest_train = s->train_end;
+			if (!has_valid_files && o->valid_split < 0)
+				pick_holdout(o, &lp[k], o->pairs[k].input, I, rate);
+			long held = 0;
+			for (int h = 0; h < s->held_count; h++)
+				held += s->held[h].to - s->held[h].from;
+			if (s->train_end - held > longest_train)
+				longest_train = s->train_end - held;
 		}
 	}
 	if (longest_train < o->cfg.segment) {
@@ -526,6 +595,73 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 	*inputs_out = I;
 	*rate_out = rate;
 	return 0;
+}
+
+// Chooses the skip connection (unless given) and the training gains from the levels of the
+// training audio, then scales every pair: audio channel 0 by g->in, the target by g->out.
+static void set_levels(Options *o, LoadedPair *lp, int inputs, int channels, TrainGains *g)
+{
+	double ex = 0.0, et = 0.0, n = 0.0;
+	int inverted = 0;
+	for (int k = 0; k < o->npairs; k++) {
+		const TrainSeries *s = &lp[k].s;
+		inverted |= lp[k].pair.polarity_inverted;
+		for (long i = 0; i < s->train_end; i++) {
+			ex += (double)s->x[i * inputs] * s->x[i * inputs];
+			et += (double)s->t[i] * s->t[i];
+		}
+		n += (double)s->train_end;
+	}
+	const double rms_x = sqrt(ex / fmax(n, 1.0)), rms_t = sqrt(et / fmax(n, 1.0));
+	const double ratio_db = 20.0 * log10(fmax(rms_t, 1e-12) / fmax(rms_x, 1e-12));
+	if (!o->skip_given) {
+		o->cfg.shape.skip = !inverted && fabs(ratio_db) <= SKIP_LEVEL_DB;
+		if (!o->quiet)
+			fprintf(stderr, "lstm-train: skip connection %s: the target is %s, %+.1f dB from the "
+			        "input's level\n", o->cfg.shape.skip ? "on" : "off",
+			        inverted ? "inverted" : "in phase", ratio_db);
+	}
+	// Multichannel inputs are features, not audio: they stay as they are.
+	g->in = channels == 1 && rms_x > 0 ? (float)(TRAIN_LEVEL / rms_x) : 1.0f;
+	g->out = o->cfg.shape.skip ? g->in : rms_t > 0 ? (float)(TRAIN_LEVEL / rms_t) : 1.0f;
+	if (channels != 1 && o->cfg.shape.skip)
+		g->out = g->in = 1.0f;
+	for (int k = 0; k < o->npairs; k++) {
+		LoadedPair *p = &lp[k];
+		for (long i = 0; i < p->s.n; i++) {
+			p->x[i * inputs] *= g->in;
+			p->pair.target.data[i] *= g->out;
+		}
+	}
+}
+
+// Fits the linear baseline on the training audio and returns its ESR on the validation audio
+// (-1 when there is none).
+static double linear_baseline_esr(const LoadedPair *lp, int npairs, int inputs)
+{
+	LinearBaselineFit f;
+	linear_baseline_fit_init(&f);
+	for (f.pass = 0; f.pass < 2; f.pass++)
+		for (int k = 0; k < npairs; k++) {
+			const TrainSeries *s = &lp[k].s;
+			long a = 0;
+			for (int h = 0; h < s->held_count; h++) {
+				linear_baseline_fit_add(&f, s->x, inputs, s->t, a, s->held[h].from);
+				a = s->held[h].to;
+			}
+			linear_baseline_fit_add(&f, s->x, inputs, s->t, a, s->train_end);
+		}
+	LinearBaseline lb;
+	if (linear_baseline_solve(&f, &lb) != 0)
+		return -1.0;
+	double err2 = 0.0, sig2 = 0.0;
+	for (int k = 0; k < npairs; k++) {
+		const TrainSeries *s = &lp[k].s;
+		for (int h = 0; h < s->held_count; h++)
+			linear_baseline_score(&lb, s->x, inputs, s->t, s->held[h].from, s->held[h].to, &err2, &sig2);
+		linear_baseline_score(&lb, s->x, inputs, s->t, s->train_end, s->valid_end, &err2, &sig2);
+	}
+	return sig2 > 0 ? err2 / sig2 : -1.0;
 }
 
 // --- progress ------------------------------------------------------------------------------
@@ -561,17 +697,18 @@ static void on_progress(void *user, int epoch, double fraction, double loss)
 
 // --- output --------------------------------------------------------------------------------
 
+// NAM's grades of a held-out ESR, so figures compare with what NAM users know.
 static const char *verdict(double esr)
 {
 	if (esr < 0)
 		return "no held-out data to judge by";
-	if (esr <= 0.01)
-		return "excellent: hard to tell from the device";
-	if (esr <= 0.03)
-		return "good: close to the device";
-	if (esr <= 0.1)
-		return "fair: audibly different on close listening";
-	return "poor: clearly different from the device; train longer or use a larger network";
+	if (esr < 0.01)
+		return "great: hard to tell from the device";
+	if (esr < 0.035)
+		return "not bad: close to the device";
+	if (esr < 0.1)
+		return "might sound ok: audibly different on close listening";
+	return "does not look good: clearly different from the device";
 }
 
 static const char *cell_arg(CellType c)
@@ -611,8 +748,8 @@ static double rms_db(const float *y, long n)
 }
 
 static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int inputs,
-                       double rate, double esr_train, double esr_valid, double esr_test,
-                       double seconds, int interrupted)
+                       double rate, const TrainGains *g, double esr_train, double esr_valid,
+                       double esr_test, double esr_linear, double seconds, int interrupted)
 {
 	const TrainConfig *c = trainer_config(tr);
 	ModelDesc m;
@@ -620,6 +757,7 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 		fail_msg("out of memory");
 		return 1;
 	}
+	train_export_fold_gains(&m, g->in, g->out);
 	const PairArg *p0 = &o->pairs[0];
 	const int channels = inputs - p0->knobs;
 	if (p0->knobs > 0 && channels == 1) {
@@ -650,7 +788,10 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 		fail_msg("out of memory");
 		return 1;
 	}
+	// The model plays unscaled audio: undo the training gain on the input.
 	memcpy(st_in, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
+	for (long i = 0; i < nst; i++)
+		st_in[i * inputs] /= g->in;
 	if (engine_run(&m, st_in, nst, st_out, err, sizeof err) != 0) {
 		free(st_in);
 		free(st_out);
@@ -661,20 +802,26 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	// Loudness: the engine's output level over the first 5 s of the first pair.
 	const long nl = lp[0].s.n < (long)(5 * rate) ? lp[0].s.n : (long)(5 * rate);
 	float *yl = malloc((size_t)nl * sizeof(float));
+	float *xl = malloc((size_t)nl * (size_t)inputs * sizeof(float));
 	double loud = -200.0;
-	if (yl && engine_run(&m, lp[0].s.x, nl, yl, err, sizeof err) == 0)
-		loud = rms_db(yl, nl);
+	if (yl && xl) {
+		memcpy(xl, lp[0].s.x, (size_t)nl * (size_t)inputs * sizeof(float));
+		for (long i = 0; i < nl; i++)
+			xl[i * inputs] /= g->in;
+		if (engine_run(&m, xl, nl, yl, err, sizeof err) == 0)
+			loud = rms_db(yl, nl);
+	}
 	free(yl);
+	free(xl);
 
 	json_t *meta = json_object();
 	json_t *tj = json_object();
 	double audio_seconds = 0;
 	for (int k = 0; k < o->npairs; k++)
 		audio_seconds += (double)lp[k].s.train_end / rate;
-	int max_delay = 0;
+	double latency = 0.0;
 	for (int k = 0; k < o->npairs; k++)
-		if (abs(lp[k].pair.delay) > abs(max_delay))
-			max_delay = lp[k].pair.delay;
+		latency = fmax(latency, lp[k].pair.latency);
 	const char *base = strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
 	char name[MODEL_NAME_LEN];
 	snprintf(name, sizeof name, "%s", base);
@@ -694,12 +841,14 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	json_object_set_new(tj, "interrupted", json_boolean(interrupted));
 	json_object_set_new(tj, "seconds_of_audio", json_real(audio_seconds));
 	json_object_set_new(tj, "pairs", json_integer(o->npairs));
-	json_object_set_new(tj, "latency_samples", json_integer(max_delay));
+	json_object_set_new(tj, "latency_samples", json_real(latency));
 	json_object_set_new(tj, "esr_train", json_real(esr_train));
 	if (esr_valid >= 0)
 		json_object_set_new(tj, "esr_validation", json_real(esr_valid));
 	if (esr_test >= 0)
 		json_object_set_new(tj, "esr_test", json_real(esr_test));
+	if (esr_linear >= 0)
+		json_object_set_new(tj, "esr_linear_baseline", json_real(esr_linear));
 	json_object_set_new(tj, "segment_samples", json_integer(c->segment));
 	json_object_set_new(tj, "batch", json_integer(c->batch));
 	json_object_set_new(tj, "warmup", json_integer(c->warmup));
@@ -729,13 +878,24 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	return 0;
 }
 
-// Loss curves, half a second of target against output from the held-out part (or the middle
-// when nothing is held out) after a second of context, and their spectra.
+// Loss curves, half a second of target against output from the loudest held-out block (or the
+// middle when nothing is held out) after a second of context, and their spectra.
 static void write_plot(const Options *o, Trainer *tr, const LoadedPair *lp, double rate)
 {
 	const TrainSeries *s = &lp[0].s;
 	long len = (long)(0.5 * rate), lead = (long)rate;
 	long at = s->train_end < s->n ? s->train_end : s->n / 2;
+	// Where the device is loudest among the held-out blocks: a silent stretch shows nothing.
+	double loudest = -1.0;
+	for (int h = 0; h < s->held_count; h++) {
+		double e = 0.0;
+		for (long i = s->held[h].from; i < s->held[h].to; i++)
+			e += (double)s->t[i] * s->t[i];
+		if (e > loudest) {
+			loudest = e;
+			at = s->held[h].from;
+		}
+	}
 	if (at + len > s->n)
 		at = s->n - len > 0 ? s->n - len : 0;
 	if (len > s->n - at)
@@ -814,7 +974,9 @@ int main(int argc, char **argv)
 		capture_pair_free(&probe);
 	}
 	rc = load_data(&o, lp, &inputs, &rate);
+	TrainGains gains = {1.0f, 1.0f};
 	if (rc == 0) {
+		set_levels(&o, lp, inputs, inputs - o.pairs[0].knobs, &gains);
 		o.cfg.shape.inputs = inputs;
 		o.cfg.sample_rate = rate;
 		if (o.cfg.warmup >= o.cfg.segment) {
@@ -864,6 +1026,10 @@ int main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		Progress pg = {isatty(2), o.quiet, wall(), wall()};
+		const double esr_linear = linear_baseline_esr(lp, o.npairs, inputs);
+		if (!o.quiet && esr_linear >= 0)
+			fprintf(stderr, "lstm-train: linear baseline (%d-tap FIR fitted on the training audio): "
+			        "validation ESR %.4f\n", LINEAR_BASELINE_TAPS, esr_linear);
 		if (!o.quiet)
 			fprintf(stderr, "lstm-train: %s-%d x%d, %d inputs, skip %d, %ld training samples, "
 			        "%d threads, %s kernels\n", cell_arg(o.cfg.shape.cell), o.cfg.shape.hidden,
@@ -877,9 +1043,13 @@ int main(int argc, char **argv)
 			if (pg.tty && !o.quiet)
 				fputc('\r', stderr);
 			if (!o.quiet)
-				fprintf(stderr, "epoch %4d  loss %.6f  valid ESR %.6f%s  lr %.2g  %6.1fs%s%*s\n",
+				fprintf(stderr, "epoch %4d  loss %.6f  valid ESR %.6f%s  lr %.2g  %6.1fs%s%s%*s\n",
 				        rep.epoch, rep.train_loss, rep.valid_esr, rep.improved ? "*" : " ", rep.lr,
-				        rep.seconds, rep.partial ? " (partial)" : "", 8, "");
+				        rep.seconds, rep.partial ? " (partial)" : "",
+				        rep.restarted ? " (restart from the best)" : "", 8, "");
+			if (rep.skipped_steps > 0)
+				fprintf(stderr, "lstm-train: warning: %d steps skipped for a non-finite gradient\n",
+				        rep.skipped_steps);
 			if (log) {
 				fprintf(log, "{\"epoch\":%d,\"train_loss\":%.9g,\"valid_esr\":%.9g,\"lr\":%.9g,"
 				        "\"improved\":%s,\"seconds\":%.3f,\"partial\":%s}\n", rep.epoch,
@@ -901,8 +1071,8 @@ int main(int argc, char **argv)
 		double esr_valid = trainer_region_esr(tr, best, 1);
 		double esr_test = trainer_region_esr(tr, best, 2);
 		double seconds = wall() - pg.t0;
-		rc = write_model(&o, tr, lp, inputs, rate, esr_train, esr_valid, esr_test, seconds,
-		                 interrupted);
+		rc = write_model(&o, tr, lp, inputs, rate, &gains, esr_train, esr_valid, esr_test,
+		                 esr_linear, seconds, interrupted);
 		if (rc == 0) {
 			if (o.plot_path)
 				write_plot(&o, tr, lp, rate);
@@ -910,6 +1080,12 @@ int main(int argc, char **argv)
 			printf("ESR train %.6f  validation %.6f  test %s%.6f\n", esr_train, esr_valid,
 			       esr_test >= 0 ? "" : "(none) ", esr_test >= 0 ? esr_test : 0.0);
 			printf("verdict: %s (held-out ESR %.4f)\n", verdict(held), held);
+			if (esr_linear >= 0)
+				printf("linear baseline: validation ESR %.4f: %s\n", esr_linear,
+				       esr_valid < 0 ? "nothing to compare"
+				       : esr_valid < esr_linear / 3 ? "the network is far better than a linear filter"
+				       : esr_valid < esr_linear ? "the network is better than a linear filter, though not by much"
+				       : "the network is NO BETTER than a linear filter: it has not learned the device");
 			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr), seconds);
 		}
 	}

@@ -41,7 +41,7 @@ static TrainConfig small_config(int threads)
 	return c;
 }
 
-static const TrainSeries series = {xs, ts, N, 40000, N};
+static const TrainSeries series = {xs, ts, N, 40000, N, NULL, 0};
 
 static float *train(int threads, int epochs, double *loss_first, double *loss_last)
 {

@@ -127,3 +127,16 @@ int train_params_export(const TrainShape *s, const real *base, double sample_rat
 	copy_out(d->b, p.head_b, 1);
 	return 0;
 }
+
+void train_export_fold_gains(ModelDesc *m, float in_gain, float out_gain)
+{
+	RecurrentLayerDesc *l = &m->layers[0];
+	const int rows = model_cell_gates(l->cell) * l->hidden;
+	for (int r = 0; r < rows; r++)
+		l->w_ih[(size_t)r * (size_t)l->inputs] *= in_gain;
+	DenseLayerDesc *d = &m->dense[m->num_dense - 1];
+	for (int i = 0; i < d->inputs * d->outputs; i++)
+		d->w[i] /= out_gain;
+	for (int i = 0; i < d->outputs; i++)
+		d->b[i] /= out_gain;
+}

@@ -49,6 +49,12 @@ void train_params_init(const TrainShape *s, real *base, uint64_t seed, real forg
 int train_params_export(const TrainShape *s, const real *base, double sample_rate,
                         ModelDesc *m);
 
+// The network was trained on audio scaled by in_gain (input channel 0) and targets scaled by
+// out_gain; folds both into the exported weights (layer 0's input column, the head) so the
+// model plays unscaled audio. With skip the two gains must be equal (the dry input is added
+// unweighted). Any thread; no allocation.
+void train_export_fold_gains(ModelDesc *m, float in_gain, float out_gain);
+
 // A small seeded generator (splitmix64): the trainer's only source of randomness, so a seed
 // fixes initial weights and the order of segments.
 typedef struct {

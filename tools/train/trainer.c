@@ -17,6 +17,8 @@
 #include <time.h>
 
 enum { MAX_THREADS = 64 };
+// A gradient more than this many times the running mean norm is scaled down to it.
+#define GRAD_CLIP_RATIO 4.0
 
 typedef struct {
 	int series;
@@ -59,6 +61,9 @@ struct Trainer {
 	int epoch;
 	double best_valid;
 	int since_best, since_lr;
+	int restarts;
+	double grad_norm_avg; // running mean of the gradient norm, for clipping
+	int skipped;          // non-finite steps skipped in the current epoch
 	float *hist_loss, *hist_valid;
 	double t_start, elapsed_before;
 };
@@ -120,6 +125,37 @@ static int config_check(const TrainConfig *c, char *err, size_t n)
 	return 0;
 }
 
+// The end of the held-out span that [a, a + len) touches, or -1 when it touches none.
+static long held_overlap_end(const TrainSeries *se, long a, long len)
+{
+	for (int i = 0; i < se->held_count; i++)
+		if (a < se->held[i].to && se->held[i].from < a + len)
+			return se->held[i].to;
+	return -1;
+}
+
+// Tiles series k's training part with segments, restarting after each held-out span. Writes
+// them to out when it is not NULL; returns how many.
+static int list_segments(const TrainSeries *se, int k, long len, Segment *out)
+{
+	int n = 0;
+	long a = 0;
+	while (a + len <= se->train_end) {
+		const long skip = held_overlap_end(se, a, len);
+		if (skip >= 0) {
+			a = skip;
+			continue;
+		}
+		if (out) {
+			out[n].series = k;
+			out[n].start = a;
+		}
+		n++;
+		a += len;
+	}
+	return n;
+}
+
 void trainer_free(Trainer *tr)
 {
 	if (!tr)
@@ -161,8 +197,7 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	tr->count = count;
 	tr->K = train_kernels_best(cfg->force_scalar);
 	for (int k = 0; k < count; k++)
-		for (long a = 0; a + cfg->segment <= series[k].train_end; a += cfg->segment)
-			tr->nsegs++;
+		tr->nsegs += list_segments(&series[k], k, cfg->segment, NULL);
 	if (tr->nsegs == 0) {
 		snprintf(err, err_len, "no training segment: every pair's training part is shorter than "
 		         "one segment (%d samples)", cfg->segment);
@@ -197,12 +232,9 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	}
 	int j = 0;
 	for (int k = 0; k < count; k++)
-		for (long a = 0; a + cfg->segment <= series[k].train_end; a += cfg->segment) {
-			tr->segs[j].series = k;
-			tr->segs[j].start = a;
-			tr->order[j] = j;
-			j++;
-		}
+		j += list_segments(&series[k], k, cfg->segment, tr->segs + j);
+	for (int i = 0; i < tr->nsegs; i++)
+		tr->order[i] = i;
 	tr->train_samples = (long)tr->nsegs * cfg->segment;
 	tr->params = tr->block;
 	tr->grad = tr->params + tr->np;
@@ -362,6 +394,25 @@ static double train_chunk(Trainer *tr, long off, int T)
 		for (size_t i = 0; i < tr->np; i++)
 			tr->grad[i] += g[i];
 	}
+	// A non-finite gradient (an overflow on a wild input) would poison the weights: skip it.
+	// A spike is clipped to a few times the running norm, so one odd batch cannot undo what
+	// the earlier ones learned.
+	double norm2 = 0.0;
+	for (size_t i = 0; i < tr->np; i++)
+		norm2 += (double)tr->grad[i] * (double)tr->grad[i];
+	if (!isfinite(norm2) || !isfinite(loss)) {
+		tr->skipped++;
+		return isfinite(loss) ? loss : 0.0;
+	}
+	const double gnorm = sqrt(norm2);
+	if (tr->grad_norm_avg > 0.0 && gnorm > GRAD_CLIP_RATIO * tr->grad_norm_avg) {
+		const real scale = (real)(GRAD_CLIP_RATIO * tr->grad_norm_avg / gnorm);
+		for (size_t i = 0; i < tr->np; i++)
+			tr->grad[i] *= scale;
+	}
+	const double kept = gnorm < GRAD_CLIP_RATIO * tr->grad_norm_avg || tr->grad_norm_avg == 0.0
+	                    ? gnorm : GRAD_CLIP_RATIO * tr->grad_norm_avg;
+	tr->grad_norm_avg = tr->grad_norm_avg == 0.0 ? gnorm : 0.99 * tr->grad_norm_avg + 0.01 * kept;
 	tr->step++;
 	adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8, tr->step);
 	train_forward_weights_update(&tr->fw, &tr->P);
@@ -414,8 +465,24 @@ static double eval_pieces(Trainer *tr, const Piece *pieces, int count)
 	return sig2 > 0 ? err2 / sig2 : -1.0;
 }
 
+// Appends pieces of at most P samples covering [a, b) of series k (counts only when pcs is
+// NULL).
+static int add_pieces(Piece *pcs, int n, int k, long a, long b, long P)
+{
+	for (long st = a; st < b; st += P) {
+		if (pcs) {
+			pcs[n].series = k;
+			pcs[n].start = st;
+			pcs[n].length = b - st < P ? b - st : P;
+		}
+		n++;
+	}
+	return n;
+}
+
 // Cuts region (0 train, 1 validation, 2 test) of every series into pieces of segment - warm-up
-// samples. Returns the count; *out is allocated (free it).
+// samples: training is [0, train_end) between the held-out spans, validation the spans and
+// [train_end, valid_end), test [valid_end, n). Returns the count; *out is allocated (free it).
 static int region_pieces(const Trainer *tr, int region, Piece **out)
 {
 	const long P = tr->cfg.segment - tr->cfg.warmup;
@@ -425,15 +492,19 @@ static int region_pieces(const Trainer *tr, int region, Piece **out)
 		n = 0;
 		for (int k = 0; k < tr->count; k++) {
 			const TrainSeries *se = &tr->series[k];
-			long a = region == 0 ? 0 : region == 1 ? se->train_end : se->valid_end;
-			long b = region == 0 ? se->train_end : region == 1 ? se->valid_end : se->n;
-			for (long st = a; st < b; st += P) {
-				if (pass == 1) {
-					pcs[n].series = k;
-					pcs[n].start = st;
-					pcs[n].length = b - st < P ? b - st : P;
+			if (region == 0) {
+				long a = 0;
+				for (int h = 0; h < se->held_count; h++) {
+					n = add_pieces(pcs, n, k, a, se->held[h].from, P);
+					a = se->held[h].to;
 				}
-				n++;
+				n = add_pieces(pcs, n, k, a, se->train_end, P);
+			} else if (region == 1) {
+				for (int h = 0; h < se->held_count; h++)
+					n = add_pieces(pcs, n, k, se->held[h].from, se->held[h].to, P);
+				n = add_pieces(pcs, n, k, se->train_end, se->valid_end, P);
+			} else {
+				n = add_pieces(pcs, n, k, se->valid_end, se->n, P);
 			}
 		}
 		if (pass == 0) {
@@ -568,6 +639,22 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 			tr->since_lr = 0;
 		}
 	}
+	if (v >= tr->best_valid && c->restart && tr->since_best >= c->patience) {
+		// Out of patience with time left: go back to the best model, forget the optimiser's
+		// moments, which point wherever the plateau led, and continue at a lower rate.
+		memcpy(tr->params, tr->best, tr->np * sizeof(real));
+		memset(tr->m, 0, tr->np * sizeof(real));
+		memset(tr->v, 0, tr->np * sizeof(real));
+		tr->step = 0;
+		tr->restarts++;
+		tr->lr = c->lr * pow(c->lr_factor, tr->restarts);
+		tr->since_best = 0;
+		tr->since_lr = 0;
+		train_forward_weights_update(&tr->fw, &tr->P);
+		rep->restarted = 1;
+	}
+	rep->skipped_steps = tr->skipped;
+	tr->skipped = 0;
 	rep->lr = tr->lr;
 	float *hl = realloc(tr->hist_loss, (size_t)tr->epoch * sizeof(float));
 	if (hl)
@@ -584,7 +671,9 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 		return 0;
 	if (c->max_epochs > 0 && tr->epoch >= c->max_epochs)
 		return 0;
-	if (tr->since_best >= c->patience)
+	if (c->target_esr > 0 && tr->best_valid <= c->target_esr)
+		return 0;
+	if (!c->restart && tr->since_best >= c->patience)
 		return 0;
 	return 1;
 }
@@ -602,7 +691,7 @@ const float *trainer_history_valid(const Trainer *tr) { return tr->hist_valid; }
 
 // --- checkpoints ---------------------------------------------------------------------------
 
-static const char ckpt_magic[16] = "LSTMTRAINCKPT01";
+static const char ckpt_magic[16] = "LSTMTRAINCKPT02";
 
 typedef struct {
 	char magic[16];
@@ -610,8 +699,9 @@ typedef struct {
 	uint64_t np;
 	int64_t step;
 	double lr, best_valid, elapsed;
-	int32_t epoch, since_best, since_lr, pad;
+	int32_t epoch, since_best, since_lr, restarts;
 	uint64_t rng;
+	double grad_norm_avg;
 } CkptHeader;
 
 int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size_t err_len)
@@ -628,7 +718,9 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 	h.epoch = tr->epoch;
 	h.since_best = tr->since_best;
 	h.since_lr = tr->since_lr;
+	h.restarts = tr->restarts;
 	h.rng = tr->rng.state;
+	h.grad_norm_avg = tr->grad_norm_avg;
 	size_t len = strlen(path) + 8;
 	char *tmp = malloc(len);
 	if (!tmp)
@@ -722,7 +814,9 @@ int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err
 	tr->epoch = h.epoch;
 	tr->since_best = h.since_best;
 	tr->since_lr = h.since_lr;
+	tr->restarts = h.restarts;
 	tr->rng.state = h.rng;
+	tr->grad_norm_avg = h.grad_norm_avg;
 	train_forward_weights_update(&tr->fw, &tr->P);
 	return 0;
 }

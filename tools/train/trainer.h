@@ -7,6 +7,7 @@
 #ifndef TRAINER_H
 #define TRAINER_H
 
+#include "holdout.h"
 #include "train_loss.h"
 #include "train_model.h"
 
@@ -23,7 +24,11 @@ typedef struct {
 	double lr;         // Adam learning rate (5e-3)
 	double lr_factor;  // learning rate multiplier on a plateau (0.5)
 	int lr_patience;   // epochs without a better validation before the rate drops (5)
-	int patience;      // epochs without a better validation before stopping (20)
+	int patience;      // epochs without a better validation before stopping, or restarting (20)
+	int restart;       // 1: out of patience, restart from the best model instead of stopping,
+	                   // with fresh Adam moments and the rate halved once more per restart
+	                   // (for a time budget, which should be used whole)
+	double target_esr; // stop once the validation ESR is at or below this (0: never)
 	int max_epochs;    // 0: no limit
 	double max_seconds; // wall-clock budget, 0: none
 	uint64_t seed;
@@ -39,13 +44,16 @@ typedef struct {
 TrainConfig train_config_default(void);
 
 // One capture after loading: input [n][in_channels] interleaved with the knob values
-// appended as constant channels, target [n]. Regions: train [0, train_end), validation
-// [train_end, valid_end), test [valid_end, n). The trainer borrows the arrays.
+// appended as constant channels, target [n]. Regions: train [0, train_end) less the held-out
+// spans, validation = the held-out spans plus [train_end, valid_end), test [valid_end, n).
+// The trainer borrows the arrays.
 typedef struct {
 	const float *x;  // [n][inputs]
 	const float *t;  // [n]
 	long n;
 	long train_end, valid_end;
+	const TrainSpan *held; // validation spans inside [0, train_end) (holdout.h), or NULL
+	int held_count;
 } TrainSeries;
 
 typedef struct Trainer Trainer;
@@ -56,6 +64,8 @@ typedef struct {
 	double valid_esr;   // plain ESR on the validation regions
 	double lr;
 	int improved;       // the best model was updated
+	int restarted;      // the run restarted from the best model after this epoch
+	int skipped_steps;  // Adam steps skipped in the epoch for a non-finite gradient
 	double seconds;     // wall time since the start (resumed runs count from their start)
 	int partial;        // stopped inside the epoch (time budget or interrupt)
 } TrainEpochReport;
