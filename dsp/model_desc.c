@@ -263,6 +263,14 @@ static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int 
 	return check_array(err, what, d->b, (size_t)d->outputs);
 }
 
+unsigned model_latency_frames(const ModelDesc *m, double rate)
+{
+	if (!(m->latency_samples > 0.0f) || !(m->sample_rate > 0.0) || !(rate > 0.0))
+		return 0;
+	// floor(x + 0.5): the validated range keeps x under 10 ms at any rate, far from overflow.
+	return (unsigned)floor((double)m->latency_samples * rate / m->sample_rate + 0.5);
+}
+
 ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 {
 	if (m->inputs < 1 || m->inputs > MODEL_MAX_INPUTS)

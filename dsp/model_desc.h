@@ -138,6 +138,11 @@ int model_desc_alloc_dense(DenseLayerDesc *dense);
 // Deep copy. Returns 0, or -1 when out of memory (dst is then empty). Worker thread.
 int model_desc_copy(ModelDesc *dst, const ModelDesc *src);
 
+// The model's latency_samples in whole frames at rate (a host's or a file's): scaled by
+// rate / sample_rate and rounded to the nearest frame, halves up, because hosts and files move
+// audio only by whole frames. 0 for a model without latency. Any thread; no allocation.
+unsigned model_latency_frames(const ModelDesc *m, double rate);
+
 // Checks sizes, shapes, ranges and that every number is finite. On failure fills err (when not
 // NULL) with a message naming the part ("layers[1].inputs: 8, expected 16") and returns its
 // status. Any thread; no allocation.

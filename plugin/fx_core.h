@@ -21,9 +21,10 @@ enum {
 	FX_MAX_KNOBS = 3,
 	FX_CHUNK = 64,      // frames per inner pass: the scratch buffers' length
 	FX_RETIRE_MAX = 8,  // models waiting to be freed
-	// The dry signal is delayed by the playing model's latency (rate conversion) so that mix
-	// and bypass stay aligned with the wet one: up to this many frames (a power of two; 10 ms
-	// at 384 kHz fits).
+	// The dry signal is delayed by the playing model's latency (rate conversion plus the
+	// model's own) so that mix and bypass stay aligned with the wet one and the whole output
+	// has the one latency the host is told: up to this many frames (a power of two; 10 ms of
+	// each at 384 kHz fits).
 	FX_DRY_DELAY = 8192,
 };
 
@@ -31,8 +32,10 @@ enum {
 typedef struct {
 	LstmNet *net;
 	// When set, the network is played through it (host rate != model rate; it owns net, which
-	// is then only read for its state) and the output is `latency` frames late.
+	// is then only read for its state).
 	RatePlayer *player;
+	// Frames the output lags the device the model captured: the player's delay plus the
+	// model's own latency_samples in host frames. Reported to the host; the dry path follows.
 	uint32_t latency;
 	int knobs;       // conditioning inputs: the network's inputs minus the audio one (0..3)
 	float level_in;  // linear gains the model file asks for ("levels")

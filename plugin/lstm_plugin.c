@@ -177,7 +177,20 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	}
 	fx_model_init(&lm->fx, net, &desc);
 	lm->fx.player = player;
-	lm->fx.latency = rate_player_latency(player);
+	// What the host must compensate: the rate path's delay and the model's own (its output
+	// lags the captured device's), both in host frames. Computed here so run() only reads it.
+	const uint32_t rate_latency = rate_player_latency(player);
+	const uint32_t own_latency = model_latency_frames(&desc, self->rate);
+	lm->fx.latency = rate_latency + own_latency;
+	if (lm->fx.latency >= FX_DRY_DELAY) { // the format's 10 ms bound keeps it far below
+		lv2_log_error(&self->logger, "lstm: %s: latency %u frames, over the %d the plugin "
+		              "can delay its dry signal by\n", path, (unsigned)lm->fx.latency,
+		              FX_DRY_DELAY - 1);
+		rate_player_destroy(player);
+		free(lm);
+		lm = NULL;
+		goto done;
+	}
 	for (int k = 0; k < FX_MAX_KNOBS; k++) {
 		if (k < desc.num_controls && desc.controls[k].name[0])
 			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "%s", desc.controls[k].name);
@@ -190,9 +203,15 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	if (rate_player_path(player) != RATE_PATH_BYPASS)
 		lv2_log_note(&self->logger,
 		             "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; playing "
-		             "it through rate %s (latency %u frames)\n",
+		             "it through rate %s (latency %u frames: %u of rate conversion, %u of the "
+		             "model's own)\n",
 		             path, desc.sample_rate, self->rate,
-		             rate_path_name(rate_player_path(player)), (unsigned)lm->fx.latency);
+		             rate_path_name(rate_player_path(player)), (unsigned)lm->fx.latency,
+		             (unsigned)rate_latency, (unsigned)own_latency);
+	else if (own_latency)
+		lv2_log_note(&self->logger,
+		             "lstm: %s lags the device it captured by %g samples; latency %u frames\n",
+		             path, (double)desc.latency_samples, (unsigned)lm->fx.latency);
 	if (prewarm)
 		fx_model_prewarm(&lm->fx, PREWARM_FRAMES, &desc);
 	else

@@ -27,7 +27,7 @@ typedef enum {
 	LSTM_PORT_KNOB2 = 9,
 	LSTM_PORT_KNOB3 = 10,
 	LSTM_PORT_RATE_MODE = 11, // how a model of another rate plays: 0 auto, 1 resample, 2 correct
-	LSTM_PORT_LATENCY = 12,   // output, lv2:reportsLatency: frames the resampling path adds
+	LSTM_PORT_LATENCY = 12,   // output, lv2:reportsLatency: the model's own + the rate path's frames
 	LSTM_NUM_PORTS = 13,
 } LstmPort;
 
