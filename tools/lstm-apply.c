@@ -45,6 +45,10 @@ static void usage(FILE *f)
 	        "                       correction, above the model's rate); OUTPUT is at\n"
 	        "                       INPUT's rate, lined up with it (docs/sample-rates.md)\n"
 	        "      --ignore-rate    run even if INPUT's sample rate is not the model's\n"
+	        "      --remove-latency shift OUTPUT earlier by the model's own latency (its\n"
+	        "                       file's latency_samples, rounded to whole samples at\n"
+	        "                       INPUT's rate) so it lines up with the captured device;\n"
+	        "                       the end is the model's output for silence after INPUT\n"
 	        "  -q, --quiet          print nothing but errors\n"
 	        "  -h, --help           show this help\n"
 	        "  -V, --version        show the version\n"
@@ -80,7 +84,7 @@ static double now_seconds(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_RATE_MODE };
+	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_RATE_MODE, OPT_REMOVE_LATENCY };
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
 		{"input", required_argument, NULL, 'i'},
@@ -92,6 +96,7 @@ int main(int argc, char **argv)
 		{"isa", required_argument, NULL, OPT_ISA},
 		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
 		{"rate-mode", required_argument, NULL, OPT_RATE_MODE},
+		{"remove-latency", no_argument, NULL, OPT_REMOVE_LATENCY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -100,7 +105,7 @@ int main(int argc, char **argv)
 	const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
 	int force = 0, quiet = 0, act_set = 0;
 	KnobSetting knobs[RENDER_MAX_KNOBS];
-	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0};
+	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0, 0};
 	ro.net.activations = LSTM_ACT_EXACT;
 	char err[ERR_LEN];
 
@@ -134,6 +139,7 @@ int main(int argc, char **argv)
 				return fail_usage(err);
 			break;
 		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
+		case OPT_REMOVE_LATENCY: ro.remove_latency = 1; break;
 		case OPT_RATE_MODE: {
 			RateMode mode;
 			if (rate_mode_parse(optarg, &mode) != 0) {

@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 	long skip = 0, max_delay = 4800;
 	double preemph = ESR_PREEMPH_DEFAULT;
 	KnobSetting knobs[RENDER_MAX_KNOBS];
-	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0};
+	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0, 0};
 	ro.net.activations = LSTM_ACT_EXACT;
 	CapturePairOptions po = capture_pair_default_options();
 	po.input_channels = 0; // model_render() checks the channels against the model

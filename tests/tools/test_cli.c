@@ -2,7 +2,8 @@
 // lstm-apply and lstm-esr as a user runs them: a table of good and bad command lines and
 // files, each with its exit status and a piece of the message it must print, and no file left
 // behind by a failure. Every file is made here, in a private temp folder: the models with
-// model_write_file(), the audio with libsndfile.
+// model_write_file(), the audio with libsndfile. --remove-latency shifts the output by the
+// model's latency_samples.
 // Usage: test_cli PATH/lstm-apply PATH/lstm-esr
 #undef NDEBUG
 #include "model_file.h"
@@ -20,6 +21,7 @@
 
 #define N 12000
 #define FLOAT_WAV (SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+#define LATE_SAMPLES 2.6f // late.json's latency_samples (mono.json's weights)
 
 static const char *dir;
 static const char *apply_bin, *esr_bin;
@@ -174,7 +176,7 @@ static void write_wet(const char *name, const ModelDesc *m, const float *dry, in
 	AudioBuffer in, y;
 	assert(audio_buffer_alloc(&in, N, 1, 48000.0) == 0);
 	memcpy(in.data, dry, N * sizeof(float));
-	RenderOptions ro = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, NULL, 0, 0, 0};
+	RenderOptions ro = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, NULL, 0, 0, 0, 0};
 	char err[256];
 	assert(model_render(m, &ro, &in, "dry", &y, err, sizeof err) == 0);
 	float *w = calloc((size_t)frames, sizeof *w);
@@ -195,6 +197,9 @@ static void make_files(void)
 	tt_make_model(&knobs, 3, 6, 22);
 	assert(model_write_file(tt_path(dir, "mono.json"), &mono, 0, &merr) == MODEL_OK);
 	assert(model_write_file(tt_path(dir, "knobs.json"), &knobs, 0, &merr) == MODEL_OK);
+	mono.latency_samples = LATE_SAMPLES;
+	assert(model_write_file(tt_path(dir, "late.json"), &mono, 0, &merr) == MODEL_OK);
+	mono.latency_samples = 0.0f;
 
 	static float dry[N], zero[N], st[2 * N];
 	unsigned seed = 5;
@@ -257,6 +262,84 @@ static void test_apply_output(void)
 	assert(strcmp(tt_read_text(tt_path(dir, "existing.wav")), "keep me\n") == 0);
 }
 
+// Runs lstm-apply with the extra arguments (NULL-terminated, at most 4) and reads the output.
+static void apply_read(const char *model, const char *input, const char *const *extra,
+                       AudioBuffer *got)
+{
+	const char *o = tt_path(dir, "shifted.wav");
+	const char *argv[16] = {apply_bin, "-m", tt_path(dir, model), "-i", tt_path(dir, input), "-o",
+	                        o, "-q", "--force"};
+	int n = 9;
+	for (int k = 0; extra[k]; ++k)
+		argv[n++] = extra[k];
+	argv[n] = NULL;
+	assert(tt_run(argv, NULL, NULL) == 0);
+	char err[256];
+	assert(audio_file_read(o, got, err, sizeof err) == 0);
+	unlink(o);
+}
+
+// --remove-latency: the output is the plain output shifted earlier by the model's latency in
+// whole frames at the file's rate (2.6 samples at 48 kHz: 3 frames; at 44.1 kHz through the
+// rate player: 2.39, so 2), and its last frames are the model's output for the silence after
+// the file. A model without latency_samples is left as it was.
+static void test_apply_remove_latency(void)
+{
+	static const struct {
+		const char *input;
+		const char *rate_args[3];
+		long shift;
+	} shifts[] = {
+		{"dry.wav", {NULL}, 3},
+		{"dry441.wav", {"--rate-mode", "auto", NULL}, 2},
+	};
+	for (size_t c = 0; c < sizeof shifts / sizeof shifts[0]; ++c) {
+		const char *with[4] = {NULL}, *const *without = shifts[c].rate_args;
+		int n = 0;
+		for (; without[n]; ++n)
+			with[n] = without[n];
+		with[n] = "--remove-latency";
+		AudioBuffer plain, early;
+		apply_read("late.json", shifts[c].input, without, &plain);
+		apply_read("late.json", shifts[c].input, with, &early);
+		const long L = shifts[c].shift;
+		assert(plain.frames == N && early.frames == N);
+		assert(memcmp(early.data, plain.data + L, (size_t)(N - L) * sizeof(float)) == 0);
+		assert(memcmp(early.data, plain.data, (size_t)(N - L) * sizeof(float)) != 0);
+		audio_buffer_free(&plain);
+		audio_buffer_free(&early);
+	}
+
+	// The tail at the model's rate: what the model gives for the file followed by silence.
+	ModelDesc m;
+	ModelError merr;
+	assert(model_read_file(tt_path(dir, "late.json"), &m, &merr) == MODEL_OK);
+	assert(model_latency_frames(&m, 48000.0) == 3);
+	AudioBuffer dry, padded, y, early;
+	char err[256];
+	assert(audio_file_read(tt_path(dir, "dry.wav"), &dry, err, sizeof err) == 0);
+	assert(audio_buffer_alloc(&padded, N + 3, 1, 48000.0) == 0);
+	memcpy(padded.data, dry.data, N * sizeof(float)); // the rest stays zero
+	RenderOptions ro = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, NULL, 0, 0, 0, 0};
+	assert(model_render(&m, &ro, &padded, "padded", &y, err, sizeof err) == 0);
+	const char *flag[] = {"--remove-latency", NULL};
+	apply_read("late.json", "dry.wav", flag, &early);
+	assert(memcmp(early.data, y.data + 3, N * sizeof(float)) == 0);
+	audio_buffer_free(&early);
+
+	// No latency in the file: the option changes nothing.
+	AudioBuffer wet;
+	apply_read("mono.json", "dry.wav", flag, &early);
+	assert(audio_file_read(tt_path(dir, "wet.wav"), &wet, err, sizeof err) == 0);
+	assert(memcmp(early.data, wet.data, N * sizeof(float)) == 0);
+	audio_buffer_free(&early);
+	audio_buffer_free(&wet);
+	audio_buffer_free(&y);
+	audio_buffer_free(&padded);
+	audio_buffer_free(&dry);
+	model_desc_free(&m);
+}
+
 static void test_esr_inverted_warns(void)
 {
 	const char *argv[] = {esr_bin, "-m", tt_path(dir, "mono.json"), "-i", tt_path(dir, "dry.wav"),
@@ -287,6 +370,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; ++i)
 		run_case(i, &cases[i]);
 	test_apply_output();
+	test_apply_remove_latency();
 	test_esr_inverted_warns();
 	tt_rmtree(dir);
 	return 0;

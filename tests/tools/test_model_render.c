@@ -37,7 +37,7 @@ static void reference(const ModelDesc *m, const float *const *ch, float *y)
 
 static RenderOptions exact(const KnobSetting *k, int nk)
 {
-	RenderOptions r = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, k, nk, 0, 0};
+	RenderOptions r = {{LSTM_ACT_EXACT, LSTM_ISA_AUTO}, k, nk, 0, 0, 0};
 	return r;
 }
 

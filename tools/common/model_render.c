@@ -151,7 +151,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
                  const char *in_name, AudioBuffer *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
-	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0, 0};
+	RenderOptions defaults = {lstm_net_default_options(), NULL, 0, 0, 0, 0};
 	if (!opt)
 		opt = &defaults;
 	if (!in_name)
@@ -192,9 +192,13 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		tool_error_set(err, err_len, "cannot build the network: %s", merr.message);
 		return -1;
 	}
-	// The rate player delays its output: run `latency` frames of silence past the end and
-	// drop as many from the start.
-	const long latency = player ? (long)rate_player_latency(player) : 0;
+	// The rate player delays its output, and so, when asked, does the model itself: run
+	// `latency` frames of silence past the end and drop as many from the start. Without a
+	// player the file plays at the model's rate (or as if it were), so its latency is in
+	// frames of that rate.
+	long latency = player ? (long)rate_player_latency(player) : 0;
+	if (opt->remove_latency)
+		latency += (long)model_latency_frames(m, convert ? in->sample_rate : m->sample_rate);
 	const long total = in->frames + latency;
 	float *chan = malloc((size_t)RENDER_BLOCK * (size_t)inputs * sizeof *chan);
 	float *raw = malloc(((size_t)total + 1) * sizeof *raw);

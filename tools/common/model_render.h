@@ -44,6 +44,10 @@ typedef struct {
 	// the file's rate through a RatePlayer, its latency taken off so the output lines up with
 	// the input.
 	int rate_mode;
+	// 1: shift the output earlier by the model's own latency (latency_samples, rounded to whole
+	// frames at the file's rate), so it lines up with the device the model captured; the last
+	// frames are the model's output for silence after the file. 0: the model's output as is.
+	int remove_latency;
 } RenderOptions;
 
 // Renders in (named in_name in messages) through m into out ([in->frames][1], same rate).
