@@ -822,6 +822,9 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	double latency = 0.0;
 	for (int k = 0; k < o->npairs; k++)
 		latency = fmax(latency, lp[k].pair.latency);
+	// What the alignment left in is the model's own latency, which the plugin reports so that
+	// hosts compensate it. A lag kept longer than a file may hold is the device's business.
+	m.latency_samples = (float)fmin(latency, rate * MODEL_MAX_LATENCY_SECONDS);
 	const char *base = strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
 	char name[MODEL_NAME_LEN];
 	snprintf(name, sizeof name, "%s", base);
