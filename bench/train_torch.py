@@ -7,6 +7,10 @@
 #
 #   train_torch.py --input in.f32 --target tg.f32 --valid-split 0.15 --time 600
 #   train_torch.py --synthetic 50 --epochs 3 --hidden 32      (throughput on synthetic data)
+#   train_torch.py --input in.f32 --target tg.f32 --time 180 --test-input ti.f32 --test-target tt.f32
+#       (bench/train_panel.sh: a last JSON line with the plain ESR of the best-validation
+#        weights on the test pair)
+import copy
 import argparse
 import json
 import sys
@@ -63,6 +67,8 @@ def main():
     ap.add_argument('--time', type=float, default=0)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--test-input')
+    ap.add_argument('--test-target')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -90,6 +96,7 @@ def main():
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=5)
     t0 = time.monotonic()
     epoch = 0
+    best, best_state = float('inf'), None
     while True:
         e0 = time.monotonic()
         order = rng.permutation(len(starts))
@@ -125,12 +132,23 @@ def main():
             v = validate(net, x[split - warm:], t[split - warm:], warm)
             rec['valid_esr'] = v
             sched.step(v)
+            if args.test_input and v < best:
+                best, best_state = v, copy.deepcopy(net.state_dict())
         rec['seconds'] = time.monotonic() - t0
         print(json.dumps(rec), flush=True)
         if stopped or (args.epochs and epoch >= args.epochs):
             break
         if args.time and time.monotonic() - t0 > args.time:
             break
+    if args.test_input:
+        trained = time.monotonic() - t0  # the test pass below is not training time
+        if best_state is not None:
+            net.load_state_dict(best_state)
+        xt = np.fromfile(args.test_input, dtype=np.float32)
+        tt = np.fromfile(args.test_target, dtype=np.float32)
+        n = min(len(xt), len(tt))
+        print(json.dumps({'test_esr': validate(net, xt[:n], tt[:n], 0), 'epochs': epoch,
+                          'seconds': trained}), flush=True)
 
 
 if __name__ == '__main__':
