@@ -58,6 +58,7 @@ typedef struct {
 	const char *log_path, *plot_path, *ckpt_path, *resume_path;
 	int force, trim, delay_comp, quiet;
 	int skip_given; // --skip or --no-skip: otherwise chosen from the data
+	int keep_levels; // --keep-levels: train on the audio as recorded
 	double valid_split, test_split; // valid_split < 0: spread blocks (DEFAULT_HOLDOUT)
 	double segment_seconds;
 	TrainConfig cfg;
@@ -107,6 +108,7 @@ static void usage(FILE *f)
 	"  -H, --hidden N          hidden units per layer (32)\n"
 	"  -L, --layers N          recurrent layers (1)\n"
 	"  -c, --cell TYPE         lstm, gru or peephole (lstm)\n"
+	"      --keep-levels       train on the audio as recorded, not scaled to one level\n"
 	"      --skip / --no-skip  add the dry input to the output (default: on unless the\n"
 	"                          target is inverted or more than 12 dB from the input's level)\n"
 	"Recipe:\n"
@@ -115,9 +117,9 @@ static void usage(FILE *f)
 	"                          it restarts from the best model at a lower rate, never stops early\n"
 	"      --target-esr X      stop once the validation ESR is at or below X\n"
 	"      --segment SECONDS   training segment length (0.5)\n"
-	"      --batch N           segments per batch (50)\n"
+	"      --batch N           segments per batch (16)\n"
 	"      --warmup N          samples run without gradient at each segment start (1000)\n"
-	"      --tbptt N           samples per truncated back-propagation chunk (2048)\n"
+	"      --tbptt N           samples per truncated back-propagation chunk (1024)\n"
 	"      --lr X              Adam learning rate (0.005)\n"
 	"      --lr-factor X       learning rate factor on a validation plateau (0.5)\n"
 	"      --lr-patience N     epochs without improvement before the rate drops (5)\n"
@@ -202,6 +204,7 @@ enum {
 	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
 	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
 	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
+	OPT_KEEP_LEVELS,
 };
 
 static const struct option long_opts[] = {
@@ -222,6 +225,7 @@ static const struct option long_opts[] = {
 	{"epochs", required_argument, NULL, 'e'},
 	{"time", required_argument, NULL, 'T'},
 	{"target-esr", required_argument, NULL, OPT_TARGET_ESR},
+	{"keep-levels", no_argument, NULL, OPT_KEEP_LEVELS},
 	{"segment", required_argument, NULL, OPT_SEGMENT},
 	{"batch", required_argument, NULL, OPT_BATCH},
 	{"warmup", required_argument, NULL, OPT_WARMUP},
@@ -335,6 +339,7 @@ static int parse_args(int argc, char **argv, Options *o)
 			else
 				return fail_msg("--cell %s: expected lstm, gru or peephole", optarg), -1;
 			break;
+		case OPT_KEEP_LEVELS: o->keep_levels = 1; break;
 		case OPT_SKIP: o->cfg.shape.skip = 1; o->skip_given = 1; break;
 		case OPT_NO_SKIP: o->cfg.shape.skip = 0; o->skip_given = 1; break;
 		case 'e':
@@ -624,7 +629,7 @@ static void set_levels(Options *o, LoadedPair *lp, int inputs, int channels, Tra
 	// Multichannel inputs are features, not audio: they stay as they are.
 	g->in = channels == 1 && rms_x > 0 ? (float)(TRAIN_LEVEL / rms_x) : 1.0f;
 	g->out = o->cfg.shape.skip ? g->in : rms_t > 0 ? (float)(TRAIN_LEVEL / rms_t) : 1.0f;
-	if (channels != 1 && o->cfg.shape.skip)
+	if ((channels != 1 && o->cfg.shape.skip) || o->keep_levels)
 		g->out = g->in = 1.0f;
 	for (int k = 0; k < o->npairs; k++) {
 		LoadedPair *p = &lp[k];

@@ -199,8 +199,41 @@ static void test_fractional_shifts(void)
 	free(y);
 }
 
+// A response that rises through a lobe of one sign before its largest, opposite one (as a
+// preamp's does): the peak is the larger lobe, the onset the earlier one, and an early lobe
+// under half the peak (pre-ringing, a little leakage) does not count.
+static void test_onset(void)
+{
+	const long n = 40000;
+	float *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+	assert(x && y);
+	unsigned seed = 99u;
+	for (long t = 0; t < n; ++t)
+		x[t] = 0.5f * tt_noise(&seed);
+	for (long t = 0; t < n; ++t) {
+		double v = 0.0;
+		if (t >= 10)
+			v += 0.2 * x[t - 10]; // a quiet early lobe: ignored
+		if (t >= 20)
+			v += 0.7 * x[t - 20];
+		if (t >= 30)
+			v -= 1.0 * x[t - 30];
+		y[t] = (float)v;
+	}
+	DelayEstimate de;
+	assert(delay_estimate(x, 1, y, 1, n, 4800, &de) == 0);
+	if (de.delay != 30 || de.onset != 20 || de.correlation > -0.5) {
+		fprintf(stderr, "onset: got delay %d onset %d corr %.3f\n", de.delay, de.onset,
+		        de.correlation);
+		assert(0);
+	}
+	free(x);
+	free(y);
+}
+
 int main(void)
 {
+	test_onset();
 	test_fractional_shifts();
 	test_known_shifts();
 	test_search_limit();

@@ -3,7 +3,8 @@
 // 002: x1 numbers, x2 = 1 adds x1 to memory, x2 = -1 resets it, x3 = 1 outputs the memory)
 // as a 3-channel input and a 1-channel target trains to a low error; the bad-input table (each
 // case: message, exit status, no output file); an existing output is kept without --force;
-// SIGINT writes the best model so far; --resume continues a run.
+// SIGINT writes the best model so far; --resume continues a run; a target that leads its input
+// by a sample still trains below the linear baseline in a short budget; --time is used whole.
 #undef NDEBUG
 #define _DEFAULT_SOURCE 1 // realpath, mkdtemp
 #include <assert.h>
@@ -316,6 +317,72 @@ static void test_interrupt_and_resume(void)
 	assert(epochs >= 1 && epochs2 == epochs + 2);
 }
 
+// A guitar-like dry take at 8 kHz: decaying plucked partials at random pitches and levels.
+static void make_dry(float *x, long n, unsigned seed)
+{
+	srand(seed);
+	double f = 0, amp = 0, ph = 0, env = 0;
+	for (long i = 0; i < n; i++) {
+		if (i % 2000 == 0) {
+			f = 80.0 + rand() % 400;
+			amp = 0.05 + 0.4 * (rand() % 100) / 100.0;
+			env = 1.0;
+		}
+		env *= 0.9995;
+		ph += 2.0 * M_PI * f / 8000.0;
+		x[i] = (float)(amp * env * (sin(ph) + 0.5 * sin(2.0 * ph) + 0.25 * sin(3.0 * ph)));
+	}
+}
+
+// The device: a one-pole low-pass into a hard-ish clipper, then the target moved one sample
+// *ahead* of its input, as a capture tool that removed a little too much latency leaves it.
+static void test_target_leads(void)
+{
+	enum { N = 8000 * 30 };
+	static float x[N], y[N];
+	make_dry(x, N, 3);
+	double lp = 0;
+	float dev[N];
+	for (long i = 0; i < N; i++) {
+		lp += 0.4 * (x[i] - lp);
+		dev[i] = (float)(0.5 * tanh(6.0 * lp));
+	}
+	for (long i = 0; i < N; i++)
+		y[i] = i + 1 < N ? dev[i + 1] : 0.0f;
+	write_wav("lead_dry.wav", x, N, 1, 8000);
+	write_wav("lead_wet.wav", y, N, 1, 8000);
+	// A budget in epochs, one thread: the same run on any machine, however loaded.
+	int rc = run("-i lead_dry.wav -t lead_wet.wav -o lead.json -H 12 --segment 0.25 --warmup 200 "
+	             "-e 25 -j 1");
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	assert(strstr(out_text, "shifted later by"));
+	const double esr = json_esr("lead.json", "esr_validation");
+	const double lin = json_esr("lead.json", "esr_linear_baseline");
+	const double lat = json_esr("lead.json", "latency_samples");
+	printf("target 1 sample ahead: validation ESR %.4f, linear baseline %.4f, latency %.2f\n",
+	       esr, lin, lat);
+	assert(lin > 0.02 && esr >= 0 && esr < lin);
+	assert(lat >= 0.5 && lat < 2.5);
+}
+
+// With --time the budget is used whole: patience 1 would end a run after two epochs without
+// improvement, but under a time budget the run restarts from the best model instead.
+static void test_time_budget_used(void)
+{
+	char args[1024];
+	snprintf(args, sizeof args, "%s --patience 1 --lr-patience 1 --time 8s -o budget.json",
+	         memory_args);
+	int rc = run(args);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	const double seconds = json_esr("budget.json", "seconds");
+	printf("--time 8s with patience 1: ran %.1f s\n", seconds);
+	assert(seconds >= 7.5);
+}
+
 int main(int argc, char **argv)
 {
 	assert(argc == 2);
@@ -330,6 +397,8 @@ int main(int argc, char **argv)
 	test_conditioned();
 	test_interrupt_and_resume();
 	test_memory_task();
+	test_target_leads();
+	test_time_budget_used();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (!getenv("KEEP_TEST_DIR"))

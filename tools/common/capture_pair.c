@@ -166,17 +166,23 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	// A target that leads its input (an aligner that removed a little too much) is always
 	// moved back: a causal network cannot predict the future. A lag shorter than min_delay is
 	// the device's own filtering and stays; a longer one is shifted out down to the margin.
-	const int leads = de.delay_fine < -LEAD_TOLERANCE;
+	// The response starts at its onset, which may come before its peak.
+	const double start = fmin(de.delay_fine, (double)de.onset);
+	const int leads = start < -LEAD_TOLERANCE;
 	const int shift = o.compensate_delay && (leads || abs(de.delay) >= o.min_delay);
-	const int by = (int)floor(de.delay_fine - margin + ROUND_TOLERANCE);
+	const int by = (int)floor(start - margin + ROUND_TOLERANCE);
 	out->latency = shift ? de.delay_fine - by : fmax(de.delay_fine, 0.0);
 	if (leads || abs(de.delay) >= o.min_delay) {
 		char how[128] = "; not compensated";
 		if (shift)
 			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "
 			         "latency", by > 0 ? "earlier" : "later", abs(by), out->latency);
-		add_warning(out, "the target %s the input by %.2f samples (%.2f ms)%s",
-		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), how);
+		char onset[64] = "";
+		if (de.onset < de.delay)
+			snprintf(onset, sizeof onset, ", its response starting %d samples earlier",
+			         de.delay - de.onset);
+		add_warning(out, "the target %s the input by %.2f samples (%.2f ms)%s%s",
+		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), onset, how);
 	}
 	if (de.at_limit)
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "

@@ -15,6 +15,12 @@
 // Stretches more than 50 dB below the loudest hold too little to help.
 #define DELAY_QUIET_RATIO 1e-5
 #define DELAY_PI 3.14159265358979323846
+// The response's start: the earliest lag within this many samples before the peak where the
+// weighted correlation reaches this share of the peak. A preamp's impulse response can rise
+// through a lobe of one sign before its largest, opposite one; the peak alone would align the
+// target past the start and ask the network to predict the future.
+#define DELAY_ONSET_WINDOW 48
+#define DELAY_ONSET_RATIO 0.5
 
 // Picks the stretches to use: fills start[] and returns how many.
 static int pick_stretches(const float *x, int stride, long n, long len, long *start)
@@ -188,6 +194,15 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 	}
 	out->delay = (int)best_k;
 	out->delay_fine = fine_peak(acc, bins, p, best_k, xa[best_k >= 0 ? best_k : p + best_k]);
+	out->onset = (int)best_k;
+	for (long k = best_k - DELAY_ONSET_WINDOW; k < best_k; ++k) {
+		if (k < -maxd)
+			continue;
+		if (fabs(xa[k >= 0 ? k : p + k]) >= DELAY_ONSET_RATIO * best) {
+			out->onset = (int)k;
+			break;
+		}
+	}
 	out->correlation = correlation_at(x, x_stride, y, y_stride, start, count, len, best_k);
 	out->correlation_at_zero = correlation_at(x, x_stride, y, y_stride, start, count, len, 0);
 	out->max_lag = (int)maxd;

@@ -17,6 +17,9 @@ typedef struct {
 	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)
 	double delay_fine;  // the same to a fraction of a sample (a parabola through the peak and
 	                    // its neighbours); rounds to delay
+	int onset;          // the earliest lag, up to DELAY_ONSET_WINDOW before delay, where the
+	                    // weighted correlation already reaches half its peak: where the
+	                    // device's response starts. A causal model must not be aligned past it.
 	double correlation; // normalised correlation at that lag, -1..1; < 0 means inverted
 	double correlation_at_zero; // the same at lag 0, for reports
 	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)

@@ -85,9 +85,9 @@ TrainConfig train_config_default(void)
 	c.shape.layers = 1;
 	c.shape.skip = 1;
 	c.segment = 24000;
-	c.batch = 50;
+	c.batch = 16;
 	c.warmup = 1000;
-	c.tbptt = 2048;
+	c.tbptt = 1024;
 	c.lr = 5e-3;
 	c.lr_factor = 0.5;
 	c.lr_patience = 5;

@@ -18,9 +18,9 @@
 typedef struct {
 	TrainShape shape;
 	int segment;       // samples per training segment (24000)
-	int batch;         // segments per batch (50)
+	int batch;         // segments per batch (16: more, smaller steps learn faster in the same time)
 	int warmup;        // samples at the start of each segment run without gradient (1000)
-	int tbptt;         // samples per truncated BPTT chunk (2048)
+	int tbptt;         // samples per truncated BPTT chunk (1024)
 	double lr;         // Adam learning rate (5e-3)
 	double lr_factor;  // learning rate multiplier on a plateau (0.5)
 	int lr_patience;   // epochs without a better validation before the rate drops (5)
