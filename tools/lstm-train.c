@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: ISC
 // lstm-train: learns a device from recordings. Reads one or more dry/wet pairs (optionally
 // with knob values that become conditioning inputs), trains a recurrent network with the
-// recipe in tools/train/ and writes a model file the plugin plays. The training forward pass
-// is checked against the engine, whose exact output becomes the file's self-test pair.
+// recipe in tools/train/ and writes a model file the plugin plays. Before training it aligns
+// each pair (leaving the model's latency), holds out blocks from across the take, scales the
+// audio to one level and fits a linear baseline, so the figures it prints say whether the
+// network learned the device. The engine's exact output on the first pair becomes the file's
+// self-test pair (tests/train/test_train_engine.c holds the trainer's forward pass to the
+// engine's).
 //
 // Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
 // 4 the output cannot be written (exists without --force, or a write error).
