@@ -203,7 +203,15 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 			break;
 		}
 	}
-	out->correlation = correlation_at(x, x_stride, y, y_stride, start, count, len, best_k);
+	// The plain correlation is strongest where the response is, which a device that rings or
+	// filters hard may put a few samples from the whitened peak: take the strongest from the
+	// onset to a sample after the peak, so a related pair is never called unrelated.
+	out->correlation = 0.0;
+	for (long k = out->onset; k <= best_k + 1 && k <= maxd; ++k) {
+		const double c = correlation_at(x, x_stride, y, y_stride, start, count, len, k);
+		if (fabs(c) > fabs(out->correlation))
+			out->correlation = c;
+	}
 	out->correlation_at_zero = correlation_at(x, x_stride, y, y_stride, start, count, len, 0);
 	out->max_lag = (int)maxd;
 	out->at_limit = maxd > 0 && labs(best_k) == maxd;

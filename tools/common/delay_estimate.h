@@ -20,7 +20,8 @@ typedef struct {
 	int onset;          // the earliest lag, up to DELAY_ONSET_WINDOW before delay, where the
 	                    // weighted correlation already reaches half its peak: where the
 	                    // device's response starts. A causal model must not be aligned past it.
-	double correlation; // normalised correlation at that lag, -1..1; < 0 means inverted
+	double correlation; // the strongest normalised correlation from the onset to a sample
+	                    // after delay, -1..1; < 0 means inverted
 	double correlation_at_zero; // the same at lag 0, for reports
 	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)
 	int max_lag;        // the largest lag actually searched
