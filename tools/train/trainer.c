@@ -4,11 +4,8 @@
 // shards' gradients in shard order before the Adam step, so results depend on the thread
 // count but never on timing.
 #include "trainer.h"
+#include "trainer_internal.h"
 
-#include "train_kernels.h"
-#include "train_net.h"
-
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,59 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-enum { MAX_THREADS = 64 };
 // A gradient more than this many times the running mean norm is scaled down to it.
 #define GRAD_CLIP_RATIO 4.0
 
-typedef struct {
-	int series;
-	long start;
-} Segment;
-
-typedef struct {
-	int series;
-	long start;  // first sample scored
-	long length; // samples scored
-} Piece;
-
-struct Trainer {
-	TrainConfig cfg;
-	const TrainSeries *series;
-	int count;
-	const TrainKernels *K;
-	size_t np;
-	real *block;
-	real *params, *grad, *m, *v, *best;
-	real *shard_grad; // [S][np]
-	TrainParams P;
-	TrainForwardWeights fw;
-	int S, rmax;
-	TrainNet net[MAX_THREADS];
-	int rows[MAX_THREADS];
-	real *sx[MAX_THREADS]; // [segment][rmax][inputs]
-	real *st[MAX_THREADS]; // [segment][rmax]
-	real *se[MAX_THREADS]; // [tbptt][rmax] loss scratch
-	real *sdy[MAX_THREADS]; // [tbptt][rmax]
-	long *span_from[MAX_THREADS], *span_to[MAX_THREADS]; // [rmax] scored samples per column
-	Segment *segs;
-	int nsegs;
-	int *order;
-	long train_samples;
-	TrainRng rng;
-	PreEmphasis pe;
-	long step;
-	double lr;
-	int epoch;
-	double best_valid;
-	int since_best, since_lr;
-	int restarts;
-	double grad_norm_avg; // running mean of the gradient norm, for clipping
-	int skipped;          // non-finite steps skipped in the current epoch
-	float *hist_loss, *hist_valid;
-	double t_start, elapsed_before;
-};
-
-static double now_seconds(void)
+double trainer_now_seconds(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -250,7 +198,7 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	preemph_design(&tr->pe, cfg->preemph, cfg->preemph_coef, cfg->sample_rate);
 	tr->lr = cfg->lr;
 	tr->best_valid = INFINITY;
-	tr->t_start = now_seconds();
+	tr->t_start = trainer_now_seconds();
 	return tr;
 }
 
@@ -419,14 +367,14 @@ static double train_chunk(Trainer *tr, long off, int T)
 	return loss;
 }
 
-static double elapsed(const Trainer *tr)
+double trainer_elapsed(const Trainer *tr)
 {
-	return tr->elapsed_before + (now_seconds() - tr->t_start);
+	return tr->elapsed_before + (trainer_now_seconds() - tr->t_start);
 }
 
 static int out_of_time(const Trainer *tr)
 {
-	return tr->cfg.max_seconds > 0 && elapsed(tr) >= tr->cfg.max_seconds;
+	return tr->cfg.max_seconds > 0 && trainer_elapsed(tr) >= tr->cfg.max_seconds;
 }
 
 // Plain ESR of the current tr->P over region pieces, batched like training: every piece is
@@ -616,7 +564,7 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 		rep->partial = 1;
 		rep->valid_esr = tr->best_valid;
 		rep->lr = tr->lr;
-		rep->seconds = elapsed(tr);
+		rep->seconds = trainer_elapsed(tr);
 		return 0;
 	}
 	tr->epoch++;
@@ -666,7 +614,7 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 		tr->hist_loss[tr->epoch - 1] = (float)rep->train_loss;
 		tr->hist_valid[tr->epoch - 1] = (float)v;
 	}
-	rep->seconds = elapsed(tr);
+	rep->seconds = trainer_elapsed(tr);
 	if (rep->partial || (stop && *stop) || out_of_time(tr))
 		return 0;
 	if (c->max_epochs > 0 && tr->epoch >= c->max_epochs)
@@ -688,135 +636,3 @@ const char *trainer_kernels_name(const Trainer *tr) { return tr->K->name; }
 long trainer_train_samples(const Trainer *tr) { return tr->train_samples; }
 const float *trainer_history_loss(const Trainer *tr) { return tr->hist_loss; }
 const float *trainer_history_valid(const Trainer *tr) { return tr->hist_valid; }
-
-// --- checkpoints ---------------------------------------------------------------------------
-
-static const char ckpt_magic[16] = "LSTMTRAINCKPT02";
-
-typedef struct {
-	char magic[16];
-	TrainConfig cfg;
-	uint64_t np;
-	int64_t step;
-	double lr, best_valid, elapsed;
-	int32_t epoch, since_best, since_lr, restarts;
-	uint64_t rng;
-	double grad_norm_avg;
-} CkptHeader;
-
-int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size_t err_len)
-{
-	CkptHeader h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, ckpt_magic, sizeof h.magic);
-	h.cfg = tr->cfg;
-	h.np = tr->np;
-	h.step = tr->step;
-	h.lr = tr->lr;
-	h.best_valid = tr->best_valid;
-	h.elapsed = elapsed(tr);
-	h.epoch = tr->epoch;
-	h.since_best = tr->since_best;
-	h.since_lr = tr->since_lr;
-	h.restarts = tr->restarts;
-	h.rng = tr->rng.state;
-	h.grad_norm_avg = tr->grad_norm_avg;
-	size_t len = strlen(path) + 8;
-	char *tmp = malloc(len);
-	if (!tmp)
-		return snprintf(err, err_len, "out of memory"), -1;
-	snprintf(tmp, len, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	int ok = fwrite(&h, sizeof h, 1, f) == 1;
-	const size_t ne = (size_t)tr->epoch;
-	ok = ok && (ne == 0 || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
-	                        && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
-	// params, m, v and best are consecutive in the block except for grad; write each.
-	ok = ok && fwrite(tr->params, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fwrite(tr->m, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fwrite(tr->v, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fwrite(tr->best, sizeof(real), tr->np, f) == tr->np;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", path, strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
-static int read_header(FILE *f, const char *path, CkptHeader *h, char *err, size_t err_len)
-{
-	if (fread(h, sizeof *h, 1, f) != 1 || memcmp(h->magic, ckpt_magic, sizeof h->magic) != 0) {
-		snprintf(err, err_len, "%s: not a checkpoint written by this lstm-train", path);
-		return -1;
-	}
-	return 0;
-}
-
-int trainer_checkpoint_config(const char *path, TrainConfig *cfg, char *err, size_t err_len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
-	CkptHeader h;
-	int rc = read_header(f, path, &h, err, err_len);
-	fclose(f);
-	if (rc == 0)
-		*cfg = h.cfg;
-	return rc;
-}
-
-int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err_len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
-	CkptHeader h;
-	if (read_header(f, path, &h, err, err_len) != 0) {
-		fclose(f);
-		return -1;
-	}
-	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0) {
-		fclose(f);
-		return snprintf(err, err_len, "%s: checkpoint is for another network shape", path), -1;
-	}
-	const size_t ne = (size_t)(h.epoch > 0 ? h.epoch : 0);
-	float *hl = ne ? malloc(ne * sizeof(float)) : NULL, *hv = ne ? malloc(ne * sizeof(float)) : NULL;
-	int ok = ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
-	                     && fread(hv, sizeof(float), ne, f) == ne);
-	ok = ok && fread(tr->params, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fread(tr->m, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fread(tr->v, sizeof(real), tr->np, f) == tr->np;
-	ok = ok && fread(tr->best, sizeof(real), tr->np, f) == tr->np;
-	fclose(f);
-	if (!ok) {
-		free(hl);
-		free(hv);
-		return snprintf(err, err_len, "%s: checkpoint is truncated", path), -1;
-	}
-	free(tr->hist_loss);
-	free(tr->hist_valid);
-	tr->hist_loss = hl;
-	tr->hist_valid = hv;
-	tr->step = h.step;
-	tr->lr = h.lr;
-	tr->best_valid = h.best_valid;
-	tr->elapsed_before = h.elapsed;
-	tr->t_start = now_seconds();
-	tr->epoch = h.epoch;
-	tr->since_best = h.since_best;
-	tr->since_lr = h.since_lr;
-	tr->restarts = h.restarts;
-	tr->rng.state = h.rng;
-	tr->grad_norm_avg = h.grad_norm_avg;
-	train_forward_weights_update(&tr->fw, &tr->P);
-	return 0;
-}

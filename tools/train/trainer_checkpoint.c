@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: ISC
+// Checkpoints (see trainer.h): the configuration, the schedule and generator state, the history,
+// and the weights, both Adam moments and the best model, written atomically.
+#include "trainer.h"
+#include "trainer_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char ckpt_magic[16] = "LSTMTRAINCKPT02";
+
+typedef struct {
+	char magic[16];
+	TrainConfig cfg;
+	uint64_t np;
+	int64_t step;
+	double lr, best_valid, elapsed;
+	int32_t epoch, since_best, since_lr, restarts;
+	uint64_t rng;
+	double grad_norm_avg;
+} CkptHeader;
+
+int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size_t err_len)
+{
+	CkptHeader h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, ckpt_magic, sizeof h.magic);
+	h.cfg = tr->cfg;
+	h.np = tr->np;
+	h.step = tr->step;
+	h.lr = tr->lr;
+	h.best_valid = tr->best_valid;
+	h.elapsed = trainer_elapsed(tr);
+	h.epoch = tr->epoch;
+	h.since_best = tr->since_best;
+	h.since_lr = tr->since_lr;
+	h.restarts = tr->restarts;
+	h.rng = tr->rng.state;
+	h.grad_norm_avg = tr->grad_norm_avg;
+	size_t len = strlen(path) + 8;
+	char *tmp = malloc(len);
+	if (!tmp)
+		return snprintf(err, err_len, "out of memory"), -1;
+	snprintf(tmp, len, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int ok = fwrite(&h, sizeof h, 1, f) == 1;
+	const size_t ne = (size_t)tr->epoch;
+	ok = ok && (ne == 0 || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
+	                        && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
+	// params, m, v and best are consecutive in the block except for grad; write each.
+	ok = ok && fwrite(tr->params, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->m, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->v, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fwrite(tr->best, sizeof(real), tr->np, f) == tr->np;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", path, strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static int read_header(FILE *f, const char *path, CkptHeader *h, char *err, size_t err_len)
+{
+	if (fread(h, sizeof *h, 1, f) != 1 || memcmp(h->magic, ckpt_magic, sizeof h->magic) != 0) {
+		snprintf(err, err_len, "%s: not a checkpoint written by this lstm-train", path);
+		return -1;
+	}
+	return 0;
+}
+
+int trainer_checkpoint_config(const char *path, TrainConfig *cfg, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
+	CkptHeader h;
+	int rc = read_header(f, path, &h, err, err_len);
+	fclose(f);
+	if (rc == 0)
+		*cfg = h.cfg;
+	return rc;
+}
+
+int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
+	CkptHeader h;
+	if (read_header(f, path, &h, err, err_len) != 0) {
+		fclose(f);
+		return -1;
+	}
+	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0) {
+		fclose(f);
+		return snprintf(err, err_len, "%s: checkpoint is for another network shape", path), -1;
+	}
+	const size_t ne = (size_t)(h.epoch > 0 ? h.epoch : 0);
+	float *hl = ne ? malloc(ne * sizeof(float)) : NULL, *hv = ne ? malloc(ne * sizeof(float)) : NULL;
+	int ok = ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
+	                     && fread(hv, sizeof(float), ne, f) == ne);
+	ok = ok && fread(tr->params, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->m, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->v, sizeof(real), tr->np, f) == tr->np;
+	ok = ok && fread(tr->best, sizeof(real), tr->np, f) == tr->np;
+	fclose(f);
+	if (!ok) {
+		free(hl);
+		free(hv);
+		return snprintf(err, err_len, "%s: checkpoint is truncated", path), -1;
+	}
+	free(tr->hist_loss);
+	free(tr->hist_valid);
+	tr->hist_loss = hl;
+	tr->hist_valid = hv;
+	tr->step = h.step;
+	tr->lr = h.lr;
+	tr->best_valid = h.best_valid;
+	tr->elapsed_before = h.elapsed;
+	tr->t_start = trainer_now_seconds();
+	tr->epoch = h.epoch;
+	tr->since_best = h.since_best;
+	tr->since_lr = h.since_lr;
+	tr->restarts = h.restarts;
+	tr->rng.state = h.rng;
+	tr->grad_norm_avg = h.grad_norm_avg;
+	train_forward_weights_update(&tr->fw, &tr->P);
+	return 0;
+}
