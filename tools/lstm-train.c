@@ -11,16 +11,17 @@
 // Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
 // 4 the output cannot be written (exists without --force, or a write error).
 #include "capture_pair.h"
+#include "cli_parse.h"
 #include "holdout.h"
 #include "linear_baseline.h"
 #include "lstm_net.h"
 #include "model_file.h"
 #include "plot.h"
 #include "trainer.h"
+#include "training_metadata.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -158,25 +159,27 @@ static void usage(FILE *f)
 	f);
 }
 
-static int parse_double(const char *s, double *out)
+// An option's value as a whole number or a number within a range that makes sense; the
+// message names the option and the range (cli_parse.h).
+static int opt_int(const char *name, long lo, long hi, int *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v))
+	long v;
+	char err[256];
+	if (cli_parse_long(name, optarg, lo, hi, &v, err, sizeof err) != 0) {
+		fail_msg("%s", err);
 		return -1;
-	*out = v;
+	}
+	*out = (int)v;
 	return 0;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+static int opt_double(const char *name, double lo, double hi, double *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
+	char err[256];
+	if (cli_parse_double(name, optarg, lo, hi, out, err, sizeof err) != 0) {
+		fail_msg("%s", err);
 		return -1;
-	*out = (int)v;
+	}
 	return 0;
 }
 
@@ -306,8 +309,8 @@ static int parse_args(int argc, char **argv, Options *o)
 			PairArg *p = &o->pairs[o->npairs - 1];
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || (size_t)(eq - optarg) >= MODEL_NAME_LEN
-			    || parse_double(eq + 1, &d) != 0)
-				return fail_msg("--knob %s: expected NAME=VALUE", optarg), -1;
+			    || cli_parse_double("--knob", eq + 1, -1e6, 1e6, &d, NULL, 0) != 0)
+				return fail_msg("--knob %s: expected NAME=VALUE, VALUE a number from -1e6 to 1e6", optarg), -1;
 			if (p->knobs >= MAX_KNOBS)
 				return fail_msg("--knob %s: at most %d knobs", optarg, MAX_KNOBS), -1;
 			memcpy(p->knob_name[p->knobs], optarg, (size_t)(eq - optarg));
@@ -316,22 +319,22 @@ static int parse_args(int argc, char **argv, Options *o)
 			break;
 		}
 		case OPT_VALID_SPLIT:
-			if (parse_double(optarg, &o->valid_split) || o->valid_split < 0 || o->valid_split >= 0.9)
-				return fail_msg("--valid-split %s: expected a fraction from 0 to 0.9", optarg), -1;
+			if (opt_double("--valid-split", 0, 0.9, &o->valid_split))
+				return -1;
 			break;
 		case OPT_TEST_SPLIT:
-			if (parse_double(optarg, &o->test_split) || o->test_split < 0 || o->test_split >= 0.9)
-				return fail_msg("--test-split %s: expected a fraction from 0 to 0.9", optarg), -1;
+			if (opt_double("--test-split", 0, 0.9, &o->test_split))
+				return -1;
 			break;
 		case OPT_TRIM: o->trim = 1; break;
 		case OPT_NO_DELAY: o->delay_comp = 0; break;
 		case 'H':
-			if (parse_int(optarg, 1, MODEL_MAX_HIDDEN, &o->cfg.shape.hidden))
-				return fail_msg("--hidden %s: expected 1 to %d", optarg, MODEL_MAX_HIDDEN), -1;
+			if (opt_int("--hidden", 1, MODEL_MAX_HIDDEN, &o->cfg.shape.hidden))
+				return -1;
 			break;
 		case 'L':
-			if (parse_int(optarg, 1, MODEL_MAX_LAYERS, &o->cfg.shape.layers))
-				return fail_msg("--layers %s: expected 1 to %d", optarg, MODEL_MAX_LAYERS), -1;
+			if (opt_int("--layers", 1, MODEL_MAX_LAYERS, &o->cfg.shape.layers))
+				return -1;
 			break;
 		case 'c':
 			if (!strcmp(optarg, "lstm"))
@@ -347,48 +350,48 @@ static int parse_args(int argc, char **argv, Options *o)
 		case OPT_SKIP: o->cfg.shape.skip = 1; o->skip_given = 1; break;
 		case OPT_NO_SKIP: o->cfg.shape.skip = 0; o->skip_given = 1; break;
 		case 'e':
-			if (parse_int(optarg, 1, 1000000, &o->cfg.max_epochs))
-				return fail_msg("--epochs %s: expected a positive number", optarg), -1;
+			if (opt_int("--epochs", 1, 1000000, &o->cfg.max_epochs))
+				return -1;
 			break;
 		case 'T':
 			if (parse_duration(optarg, &o->cfg.max_seconds))
 				return fail_msg("--time %s: expected a duration such as 90s, 10m or 1h", optarg), -1;
 			break;
 		case OPT_TARGET_ESR:
-			if (parse_double(optarg, &o->cfg.target_esr) || !(o->cfg.target_esr > 0 && o->cfg.target_esr < 10))
-				return fail_msg("--target-esr %s: expected a number above 0 and below 10", optarg), -1;
+			if (opt_double("--target-esr", 1e-9, 10, &o->cfg.target_esr))
+				return -1;
 			break;
 		case OPT_SEGMENT:
-			if (parse_double(optarg, &o->segment_seconds) || !(o->segment_seconds > 0))
-				return fail_msg("--segment %s: expected seconds > 0", optarg), -1;
+			if (opt_double("--segment", 0.01, 60, &o->segment_seconds))
+				return -1;
 			break;
 		case OPT_BATCH:
-			if (parse_int(optarg, 1, 100000, &o->cfg.batch))
-				return fail_msg("--batch %s: expected a positive number", optarg), -1;
+			if (opt_int("--batch", 1, 100000, &o->cfg.batch))
+				return -1;
 			break;
 		case OPT_WARMUP:
-			if (parse_int(optarg, 0, 10000000, &o->cfg.warmup))
-				return fail_msg("--warmup %s: expected samples >= 0", optarg), -1;
+			if (opt_int("--warmup", 0, 10000000, &o->cfg.warmup))
+				return -1;
 			break;
 		case OPT_TBPTT:
-			if (parse_int(optarg, 1, 10000000, &o->cfg.tbptt))
-				return fail_msg("--tbptt %s: expected samples >= 1", optarg), -1;
+			if (opt_int("--tbptt", 1, 10000000, &o->cfg.tbptt))
+				return -1;
 			break;
 		case OPT_LR:
-			if (parse_double(optarg, &o->cfg.lr) || !(o->cfg.lr > 0))
-				return fail_msg("--lr %s: expected a positive number", optarg), -1;
+			if (opt_double("--lr", 1e-7, 1, &o->cfg.lr))
+				return -1;
 			break;
 		case OPT_LR_FACTOR:
-			if (parse_double(optarg, &o->cfg.lr_factor) || !(o->cfg.lr_factor > 0 && o->cfg.lr_factor <= 1))
-				return fail_msg("--lr-factor %s: expected a number in (0, 1]", optarg), -1;
+			if (opt_double("--lr-factor", 0.01, 1, &o->cfg.lr_factor))
+				return -1;
 			break;
 		case OPT_LR_PATIENCE:
-			if (parse_int(optarg, 1, 1000000, &o->cfg.lr_patience))
-				return fail_msg("--lr-patience %s: expected a positive number", optarg), -1;
+			if (opt_int("--lr-patience", 1, 1000000, &o->cfg.lr_patience))
+				return -1;
 			break;
 		case OPT_PATIENCE:
-			if (parse_int(optarg, 1, 1000000, &o->cfg.patience))
-				return fail_msg("--patience %s: expected a positive number", optarg), -1;
+			if (opt_int("--patience", 1, 1000000, &o->cfg.patience))
+				return -1;
 			break;
 		case OPT_PREEMPH:
 			if (!strcmp(optarg, "first"))
@@ -401,20 +404,20 @@ static int parse_args(int argc, char **argv, Options *o)
 				return fail_msg("--preemph %s: expected first, aweight or none", optarg), -1;
 			break;
 		case OPT_PREEMPH_COEF:
-			if (parse_double(optarg, &o->cfg.preemph_coef) || fabs(o->cfg.preemph_coef) >= 1)
-				return fail_msg("--preemph-coef %s: expected a number in (-1, 1)", optarg), -1;
+			if (opt_double("--preemph-coef", -0.999, 0.999, &o->cfg.preemph_coef))
+				return -1;
 			break;
 		case OPT_ESR_W:
-			if (parse_double(optarg, &o->cfg.esr_weight) || o->cfg.esr_weight < 0)
-				return fail_msg("--esr-weight %s: expected a number >= 0", optarg), -1;
+			if (opt_double("--esr-weight", 0, 100, &o->cfg.esr_weight))
+				return -1;
 			break;
 		case OPT_DC_W:
-			if (parse_double(optarg, &o->cfg.dc_weight) || o->cfg.dc_weight < 0)
-				return fail_msg("--dc-weight %s: expected a number >= 0", optarg), -1;
+			if (opt_double("--dc-weight", 0, 100, &o->cfg.dc_weight))
+				return -1;
 			break;
 		case OPT_FORGET:
-			if (parse_double(optarg, &o->cfg.forget_bias))
-				return fail_msg("--forget-bias %s: expected a number", optarg), -1;
+			if (opt_double("--forget-bias", -20, 20, &o->cfg.forget_bias))
+				return -1;
 			break;
 		case 's': {
 			char *end;
@@ -426,8 +429,8 @@ static int parse_args(int argc, char **argv, Options *o)
 			break;
 		}
 		case 'j':
-			if (parse_int(optarg, 1, 64, &o->cfg.threads))
-				return fail_msg("--threads %s: expected 1 to 64", optarg), -1;
+			if (opt_int("--threads", 1, 64, &o->cfg.threads))
+				return -1;
 			break;
 		case OPT_SCALAR: o->cfg.force_scalar = 1; break;
 		case 'o': o->output = optarg; break;
@@ -528,7 +531,9 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 		opt.trim = o->trim;
 		opt.compensate_delay = o->delay_comp;
 		opt.input_channels = k == 0 ? 0 : channels;
-		opt.min_frames = pa->validation_only ? 1 : (long)o->cfg.segment;
+		// The segment is given in seconds and the rate is known only once the first pair is
+		// read: each pair is read once, and its length checked against a segment after.
+		opt.min_frames = 1;
 		char err[512];
 		if (capture_pair_load(pa->input, pa->target, &opt, &lp[k].pair, err, sizeof err) != 0) {
 			fail_msg("%s", err);
@@ -538,7 +543,14 @@ static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_o
 		if (k == 0) {
 			channels = cp->input.channels;
 			rate = cp->input.sample_rate;
-		} else if (cp->input.sample_rate != rate) {
+			o->cfg.segment = (int)lround(o->segment_seconds * rate);
+		}
+		if (!pa->validation_only && cp->input.frames < o->cfg.segment) {
+			fail_msg("%s: too short: %ld frames (%.3f s), at least %d needed for one segment",
+			         pa->input, cp->input.frames, (double)cp->input.frames / rate, o->cfg.segment);
+			return EXIT_DATA;
+		}
+		if (k > 0 && cp->input.sample_rate != rate) {
 			fail_msg("%s: sample rate %g Hz, but %s has %g Hz", pa->input, cp->input.sample_rate,
 			         p0->input, rate);
 			return EXIT_DATA;
@@ -823,11 +835,7 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	free(yl);
 	free(xl);
 
-	json_t *meta = json_object();
-	json_t *tj = json_object();
-	double audio_seconds = 0;
-	for (int k = 0; k < o->npairs; k++)
-		audio_seconds += (double)lp[k].s.train_end / rate;
+	const double audio_seconds = (double)trainer_train_samples(tr) / rate;
 	double latency = 0.0;
 	for (int k = 0; k < o->npairs; k++)
 		latency = fmax(latency, lp[k].pair.latency);
@@ -840,41 +848,38 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	char *dot = strchr(name, '.');
 	if (dot && dot != name)
 		*dot = 0;
-	json_object_set_new(meta, "name", json_string(name));
-	json_object_set_new(meta, "description", json_string("trained by lstm-train from a dry/wet pair"));
-	json_object_set_new(meta, "loudness_db", json_real(loud));
-	json_object_set_new(tj, "program", json_string("lstm-train " LSTM_LV2_VERSION));
-	json_object_set_new(tj, "cell", json_string(cell_arg(c->shape.cell)));
-	json_object_set_new(tj, "hidden", json_integer(c->shape.hidden));
-	json_object_set_new(tj, "layers", json_integer(c->shape.layers));
-	json_object_set_new(tj, "skip", json_integer(c->shape.skip));
-	json_object_set_new(tj, "epochs", json_integer(trainer_epochs_done(tr)));
-	json_object_set_new(tj, "seconds", json_real(seconds));
-	json_object_set_new(tj, "interrupted", json_boolean(interrupted));
-	json_object_set_new(tj, "seconds_of_audio", json_real(audio_seconds));
-	json_object_set_new(tj, "pairs", json_integer(o->npairs));
-	json_object_set_new(tj, "latency_samples", json_real(latency));
-	json_object_set_new(tj, "esr_train", json_real(esr_train));
-	if (esr_valid >= 0)
-		json_object_set_new(tj, "esr_validation", json_real(esr_valid));
-	if (esr_test >= 0)
-		json_object_set_new(tj, "esr_test", json_real(esr_test));
-	if (esr_linear >= 0)
-		json_object_set_new(tj, "esr_linear_baseline", json_real(esr_linear));
-	json_object_set_new(tj, "segment_samples", json_integer(c->segment));
-	json_object_set_new(tj, "batch", json_integer(c->batch));
-	json_object_set_new(tj, "warmup", json_integer(c->warmup));
-	json_object_set_new(tj, "tbptt", json_integer(c->tbptt));
-	json_object_set_new(tj, "lr", json_real(c->lr));
-	json_object_set_new(tj, "preemph", json_string(preemph_name(c->preemph)));
-	json_object_set_new(tj, "preemph_coef", json_real(c->preemph_coef));
-	json_object_set_new(tj, "esr_weight", json_real(c->esr_weight));
-	json_object_set_new(tj, "dc_weight", json_real(c->dc_weight));
-	json_object_set_new(tj, "seed", json_integer((json_int_t)c->seed));
-	json_object_set_new(tj, "threads", json_integer(c->threads));
-	json_object_set_new(meta, "training", tj);
-	m.metadata_json = json_dumps(meta, JSON_COMPACT | JSON_REAL_PRECISION(9));
-	json_decref(meta);
+	const TrainingMetadata meta = {
+		.name = name,
+		.description = "trained by lstm-train from a dry/wet pair",
+		.loudness_db = loud,
+		.program = "lstm-train " LSTM_LV2_VERSION,
+		.cell = cell_arg(c->shape.cell),
+		.hidden = c->shape.hidden,
+		.layers = c->shape.layers,
+		.skip = c->shape.skip,
+		.epochs = trainer_epochs_done(tr),
+		.seconds = seconds,
+		.interrupted = interrupted,
+		.seconds_of_audio = audio_seconds,
+		.pairs = o->npairs,
+		.latency_samples = latency,
+		.esr_train = esr_train,
+		.esr_validation = esr_valid,
+		.esr_test = esr_test,
+		.esr_linear_baseline = esr_linear,
+		.segment_samples = c->segment,
+		.batch = c->batch,
+		.warmup = c->warmup,
+		.tbptt = c->tbptt,
+		.lr = c->lr,
+		.preemph = preemph_name(c->preemph),
+		.preemph_coef = c->preemph_coef,
+		.esr_weight = c->esr_weight,
+		.dc_weight = c->dc_weight,
+		.seed = c->seed,
+		.threads = c->threads,
+	};
+	m.metadata_json = training_metadata_json(&meta);
 	m.selftest_frames = (int)nst;
 	m.selftest_input = st_in;
 	m.selftest_output = st_out;
@@ -968,23 +973,6 @@ int main(int argc, char **argv)
 		return 1;
 	int inputs = 0;
 	double rate = 0;
-	// The recipe gives the segment in seconds; the sample rate turns it into samples.
-	o.cfg.segment = 1; // provisional, for the length check inside capture_pair_load
-	{
-		CapturePair probe;
-		char err[512];
-		CapturePairOptions opt = capture_pair_default_options();
-		opt.input_channels = 0;
-		opt.trim = o.trim;
-		opt.min_frames = 1;
-		if (capture_pair_load(o.pairs[0].input, o.pairs[0].target, &opt, &probe, err, sizeof err) != 0) {
-			fail_msg("%s", err);
-			free(lp);
-			return EXIT_DATA;
-		}
-		o.cfg.segment = (int)lround(o.segment_seconds * probe.input.sample_rate);
-		capture_pair_free(&probe);
-	}
 	rc = load_data(&o, lp, &inputs, &rate);
 	TrainGains gains = {1.0f, 1.0f};
 	if (rc == 0) {
