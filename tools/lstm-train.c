@@ -10,13 +10,12 @@
 //
 // Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
 // 4 the output cannot be written (exists without --force, or a write error).
-#include "capture_pair.h"
 #include "cli_parse.h"
-#include "holdout.h"
-#include "linear_baseline.h"
 #include "lstm_net.h"
 #include "model_file.h"
 #include "plot.h"
+#include "linear_baseline.h"
+#include "train_data.h"
 #include "trainer.h"
 #include "training_metadata.h"
 
@@ -37,27 +36,10 @@
 #endif
 
 enum { EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_OUTPUT = 4 };
-enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS, SELFTEST_FRAMES = 4096, MAX_HELD = 64 };
-// Held out for validation by default: a tenth of each pair, from across the whole take.
-#define DEFAULT_HOLDOUT 0.1
-// The level (RMS) the audio is scaled to for training. A network learns in the same number of
-// steps from a pedal recorded at -40 dBFS as from one at -10 dBFS; the gains are folded back
-// into the weights on export.
-#define TRAIN_LEVEL 0.1
-// The dry input is added to the output (skip) only where that is a head start: a target
-// within this many dB of the input's level, and not inverted.
-#define SKIP_LEVEL_DB 12.0
+enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS, SELFTEST_FRAMES = 4096 };
 
 typedef struct {
-	const char *input, *target;
-	int knobs;
-	char knob_name[MAX_KNOBS][MODEL_NAME_LEN];
-	float knob_value[MAX_KNOBS];
-	int validation_only;
-} PairArg;
-
-typedef struct {
-	PairArg pairs[MAX_PAIRS];
+	TrainPairSpec pairs[MAX_PAIRS];
 	int npairs;
 	const char *output;
 	const char *log_path, *plot_path, *ckpt_path, *resume_path;
@@ -306,7 +288,7 @@ static int parse_args(int argc, char **argv, Options *o)
 		case 'k': {
 			if (o->npairs == 0)
 				return fail_msg("--knob %s before any --input", optarg), -1;
-			PairArg *p = &o->pairs[o->npairs - 1];
+			TrainPairSpec *p = &o->pairs[o->npairs - 1];
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || (size_t)(eq - optarg) >= MODEL_NAME_LEN
 			    || cli_parse_double("--knob", eq + 1, -1e6, 1e6, &d, NULL, 0) != 0)
@@ -461,230 +443,6 @@ static int parse_args(int argc, char **argv, Options *o)
 	return 0;
 }
 
-typedef struct {
-	CapturePair pair;
-	float *x; // [n][inputs], channel 0 scaled by the input gain
-	TrainSeries s;
-	TrainSpan held[MAX_HELD];
-	HoldoutSummary holdout;
-} LoadedPair;
-
-// The gains the audio was scaled by for training (see TRAIN_LEVEL).
-typedef struct {
-	float in, out;
-} TrainGains;
-
-// Holds out blocks spread across the pair's training part for validation (holdout.h) and
-// says which.
-static void pick_holdout(const Options *o, LoadedPair *lp, const char *name, int inputs,
-                         double rate)
-{
-	TrainSeries *s = &lp->s;
-	// Blocks of two segments, or longer on a long take so that at most MAX_HELD are needed.
-	long block = 2L * o->cfg.segment;
-	const double want = DEFAULT_HOLDOUT * (double)s->train_end;
-	while (want / (double)block > MAX_HELD)
-		block += o->cfg.segment;
-	s->held = lp->held;
-	s->held_count = holdout_pick(s->x, inputs, s->t, s->train_end, block, DEFAULT_HOLDOUT,
-	                             lp->held, MAX_HELD, &lp->holdout);
-	if (o->quiet)
-		return;
-	const HoldoutSummary *hs = &lp->holdout;
-	fprintf(stderr, "lstm-train: %s: held out for validation: %.1f s in %d blocks", name,
-	        (double)hs->samples / rate, s->held_count);
-	if (hs->skipped_quiet > 0)
-		fprintf(stderr, " (%d near-silent blocks passed over)", hs->skipped_quiet);
-	fputc(':', stderr);
-	for (int h = 0; h < s->held_count; h++)
-		fprintf(stderr, "%s %.1f-%.1f s", h ? "," : "", (double)s->held[h].from / rate,
-		        (double)s->held[h].to / rate);
-	fputc('\n', stderr);
-	if ((double)hs->samples < 3.0 * rate)
-		fprintf(stderr, "lstm-train: warning: only %.1f s held out: the validation figure will "
-		        "be noisy; a longer recording helps\n", (double)hs->samples / rate);
-	if (hs->input_rms_db < -50.0)
-		fprintf(stderr, "lstm-train: warning: the held-out input is quiet (%.1f dBFS RMS): the "
-		        "validation figure says little about loud playing\n", hs->input_rms_db);
-}
-
-// Loads and checks every pair and builds the training series. Returns 0, or EXIT_DATA after
-// printing the problem.
-static int load_data(Options *o, LoadedPair *lp, int *inputs_out, double *rate_out)
-{
-	const PairArg *p0 = &o->pairs[0];
-	int channels = 0;
-	double rate = 0;
-	for (int k = 0; k < o->npairs; k++) {
-		const PairArg *pa = &o->pairs[k];
-		if (pa->knobs != p0->knobs) {
-			fail_msg("%s: %d knob values, but %s has %d", pa->target, pa->knobs, p0->target, p0->knobs);
-			return EXIT_DATA;
-		}
-		for (int j = 0; j < pa->knobs; j++)
-			if (strcmp(pa->knob_name[j], p0->knob_name[j]) != 0) {
-				fail_msg("%s: knob %d is %s, but %s calls it %s", pa->target, j + 1,
-				         pa->knob_name[j], p0->target, p0->knob_name[j]);
-				return EXIT_DATA;
-			}
-		CapturePairOptions opt = capture_pair_default_options();
-		opt.trim = o->trim;
-		opt.compensate_delay = o->delay_comp;
-		opt.input_channels = k == 0 ? 0 : channels;
-		// The segment is given in seconds and the rate is known only once the first pair is
-		// read: each pair is read once, and its length checked against a segment after.
-		opt.min_frames = 1;
-		char err[512];
-		if (capture_pair_load(pa->input, pa->target, &opt, &lp[k].pair, err, sizeof err) != 0) {
-			fail_msg("%s", err);
-			return EXIT_DATA;
-		}
-		const CapturePair *cp = &lp[k].pair;
-		if (k == 0) {
-			channels = cp->input.channels;
-			rate = cp->input.sample_rate;
-			o->cfg.segment = (int)lround(o->segment_seconds * rate);
-		}
-		if (!pa->validation_only && cp->input.frames < o->cfg.segment) {
-			fail_msg("%s: too short: %ld frames (%.3f s), at least %d needed for one segment",
-			         pa->input, cp->input.frames, (double)cp->input.frames / rate, o->cfg.segment);
-			return EXIT_DATA;
-		}
-		if (k > 0 && cp->input.sample_rate != rate) {
-			fail_msg("%s: sample rate %g Hz, but %s has %g Hz", pa->input, cp->input.sample_rate,
-			         p0->input, rate);
-			return EXIT_DATA;
-		}
-		if (channels + pa->knobs > MODEL_MAX_INPUTS) {
-			fail_msg("%s: %d channels and %d knobs make %d inputs, at most %d", pa->input,
-			         channels, pa->knobs, channels + pa->knobs, MODEL_MAX_INPUTS);
-			return EXIT_DATA;
-		}
-		if (cp->warnings[0] && !o->quiet)
-			fprintf(stderr, "lstm-train: %s + %s:\n  %s\n", pa->input, pa->target, cp->warnings);
-		if (!o->quiet)
-			fprintf(stderr, "lstm-train: %s: %.1f s, delay %.2f samples, %s; the model's "
-			        "latency %.2f samples\n", pa->target, (double)cp->input.frames / rate,
-			        cp->delay_fine, cp->shifted ? "compensated" : "left as is", cp->latency);
-	}
-	const int I = channels + p0->knobs;
-	int has_valid_files = 0;
-	for (int k = 0; k < o->npairs; k++)
-		has_valid_files |= o->pairs[k].validation_only;
-	long longest_train = 0;
-	for (int k = 0; k < o->npairs; k++) {
-		const CapturePair *cp = &lp[k].pair;
-		const long n = cp->input.frames;
-		lp[k].x = malloc((size_t)n * (size_t)I * sizeof(float));
-		if (!lp[k].x) {
-			fail_msg("out of memory");
-			return 1;
-		}
-		for (long i = 0; i < n; i++) {
-			for (int c = 0; c < channels; c++)
-				lp[k].x[i * I + c] = cp->input.data[i * channels + c];
-			for (int j = 0; j < o->pairs[k].knobs; j++)
-				lp[k].x[i * I + channels + j] = o->pairs[k].knob_value[j];
-		}
-		TrainSeries *s = &lp[k].s;
-		s->x = lp[k].x;
-		s->t = cp->target.data;
-		s->n = n;
-		if (o->pairs[k].validation_only) {
-			s->train_end = 0;
-			s->valid_end = n;
-		} else {
-			long test = (long)floor(o->test_split * (double)n);
-			long valid = has_valid_files || o->valid_split < 0 ? 0 : (long)floor(o->valid_split * (double)n);
-			s->valid_end = n - test;
-			s->train_end = n - test - valid;
-			if (!has_valid_files && o->valid_split < 0)
-				pick_holdout(o, &lp[k], o->pairs[k].input, I, rate);
-			long held = 0;
-			for (int h = 0; h < s->held_count; h++)
-				held += s->held[h].to - s->held[h].from;
-			if (s->train_end - held > longest_train)
-				longest_train = s->train_end - held;
-		}
-	}
-	if (longest_train < o->cfg.segment) {
-		fail_msg("%s: too short: %.2f s left for training after the validation and test parts, "
-		         "one segment needs %.2f s", p0->input, (double)longest_train / rate,
-		         (double)o->cfg.segment / rate);
-		return EXIT_DATA;
-	}
-	*inputs_out = I;
-	*rate_out = rate;
-	return 0;
-}
-
-// Chooses the skip connection (unless given) and the training gains from the levels of the
-// training audio, then scales every pair: audio channel 0 by g->in, the target by g->out.
-static void set_levels(Options *o, LoadedPair *lp, int inputs, int channels, TrainGains *g)
-{
-	double ex = 0.0, et = 0.0, n = 0.0;
-	int inverted = 0;
-	for (int k = 0; k < o->npairs; k++) {
-		const TrainSeries *s = &lp[k].s;
-		inverted |= lp[k].pair.polarity_inverted;
-		for (long i = 0; i < s->train_end; i++) {
-			ex += (double)s->x[i * inputs] * s->x[i * inputs];
-			et += (double)s->t[i] * s->t[i];
-		}
-		n += (double)s->train_end;
-	}
-	const double rms_x = sqrt(ex / fmax(n, 1.0)), rms_t = sqrt(et / fmax(n, 1.0));
-	const double ratio_db = 20.0 * log10(fmax(rms_t, 1e-12) / fmax(rms_x, 1e-12));
-	if (!o->skip_given) {
-		o->cfg.shape.skip = !inverted && fabs(ratio_db) <= SKIP_LEVEL_DB;
-		if (!o->quiet)
-			fprintf(stderr, "lstm-train: skip connection %s: the target is %s, %+.1f dB from the "
-			        "input's level\n", o->cfg.shape.skip ? "on" : "off",
-			        inverted ? "inverted" : "in phase", ratio_db);
-	}
-	// Multichannel inputs are features, not audio: they stay as they are.
-	g->in = channels == 1 && rms_x > 0 ? (float)(TRAIN_LEVEL / rms_x) : 1.0f;
-	g->out = o->cfg.shape.skip ? g->in : rms_t > 0 ? (float)(TRAIN_LEVEL / rms_t) : 1.0f;
-	if ((channels != 1 && o->cfg.shape.skip) || o->keep_levels)
-		g->out = g->in = 1.0f;
-	for (int k = 0; k < o->npairs; k++) {
-		LoadedPair *p = &lp[k];
-		for (long i = 0; i < p->s.n; i++) {
-			p->x[i * inputs] *= g->in;
-			p->pair.target.data[i] *= g->out;
-		}
-	}
-}
-
-// Fits the linear baseline on the training audio and returns its ESR on the validation audio
-// (-1 when there is none).
-static double linear_baseline_esr(const LoadedPair *lp, int npairs, int inputs)
-{
-	LinearBaselineFit f;
-	linear_baseline_fit_init(&f);
-	for (f.pass = 0; f.pass < 2; f.pass++)
-		for (int k = 0; k < npairs; k++) {
-			const TrainSeries *s = &lp[k].s;
-			long a = 0;
-			for (int h = 0; h < s->held_count; h++) {
-				linear_baseline_fit_add(&f, s->x, inputs, s->t, a, s->held[h].from);
-				a = s->held[h].to;
-			}
-			linear_baseline_fit_add(&f, s->x, inputs, s->t, a, s->train_end);
-		}
-	LinearBaseline lb;
-	if (linear_baseline_solve(&f, &lb) != 0)
-		return -1.0;
-	double err2 = 0.0, sig2 = 0.0;
-	for (int k = 0; k < npairs; k++) {
-		const TrainSeries *s = &lp[k].s;
-		for (int h = 0; h < s->held_count; h++)
-			linear_baseline_score(&lb, s->x, inputs, s->t, s->held[h].from, s->held[h].to, &err2, &sig2);
-		linear_baseline_score(&lb, s->x, inputs, s->t, s->train_end, s->valid_end, &err2, &sig2);
-	}
-	return sig2 > 0 ? err2 / sig2 : -1.0;
-}
-
 // --- progress ------------------------------------------------------------------------------
 
 typedef struct {
@@ -768,18 +526,21 @@ static double rms_db(const float *y, long n)
 	return n > 0 && s > 0 ? 10.0 * log10(s / (double)n) : -200.0;
 }
 
-static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int inputs,
-                       double rate, const TrainGains *g, double esr_train, double esr_valid,
+static int write_model(const Options *o, Trainer *tr, const TrainData *d, double esr_train,
+                       double esr_valid,
                        double esr_test, double esr_linear, double seconds, int interrupted)
 {
 	const TrainConfig *c = trainer_config(tr);
 	ModelDesc m;
-	if (train_params_export(&c->shape, trainer_best_params(tr), rate, &m) != 0) {
+	if (train_params_export(&c->shape, trainer_best_params(tr), d->rate, &m) != 0) {
 		fail_msg("out of memory");
 		return 1;
 	}
-	train_export_fold_gains(&m, g->in, g->out);
-	const PairArg *p0 = &o->pairs[0];
+	train_export_fold_gains(&m, d->gain_in, d->gain_out);
+	const TrainPair *lp = d->pairs;
+	const int inputs = d->inputs;
+	const double rate = d->rate;
+	const TrainPairSpec *p0 = &o->pairs[0];
 	const int channels = inputs - p0->knobs;
 	if (p0->knobs > 0 && channels == 1) {
 		m.num_controls = p0->knobs;
@@ -812,7 +573,7 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	// The model plays unscaled audio: undo the training gain on the input.
 	memcpy(st_in, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
 	for (long i = 0; i < nst; i++)
-		st_in[i * inputs] /= g->in;
+		st_in[i * inputs] /= d->gain_in;
 	if (engine_run(&m, st_in, nst, st_out, err, sizeof err) != 0) {
 		free(st_in);
 		free(st_out);
@@ -828,7 +589,7 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 	if (yl && xl) {
 		memcpy(xl, lp[0].s.x, (size_t)nl * (size_t)inputs * sizeof(float));
 		for (long i = 0; i < nl; i++)
-			xl[i * inputs] /= g->in;
+			xl[i * inputs] /= d->gain_in;
 		if (engine_run(&m, xl, nl, yl, err, sizeof err) == 0)
 			loud = rms_db(yl, nl);
 	}
@@ -897,7 +658,7 @@ static int write_model(const Options *o, Trainer *tr, const LoadedPair *lp, int 
 
 // Loss curves, half a second of target against output from the loudest held-out block (or the
 // middle when nothing is held out) after a second of context, and their spectra.
-static void write_plot(const Options *o, Trainer *tr, const LoadedPair *lp, double rate)
+static void write_plot(const Options *o, Trainer *tr, const TrainPair *lp, double rate)
 {
 	const TrainSeries *s = &lp[0].s;
 	long len = (long)(0.5 * rate), lead = (long)rate;
@@ -968,24 +729,35 @@ int main(int argc, char **argv)
 		fail_msg("%s: cannot write there (%s)", o.output, strerror(errno));
 		return EXIT_OUTPUT;
 	}
-	LoadedPair *lp = calloc((size_t)o.npairs, sizeof *lp);
-	if (!lp)
-		return 1;
-	int inputs = 0;
-	double rate = 0;
-	rc = load_data(&o, lp, &inputs, &rate);
-	TrainGains gains = {1.0f, 1.0f};
-	if (rc == 0) {
-		set_levels(&o, lp, inputs, inputs - o.pairs[0].knobs, &gains);
-		o.cfg.shape.inputs = inputs;
-		o.cfg.sample_rate = rate;
-		if (o.cfg.warmup >= o.cfg.segment) {
-			fail_msg("--warmup %d: must be shorter than a segment (%d samples)", o.cfg.warmup,
-			         o.cfg.segment);
-			rc = EXIT_USAGE;
-		}
-	}
 	char err[512];
+	const TrainDataOptions dopt = {
+		.trim = o.trim,
+		.compensate_delay = o.delay_comp,
+		.valid_split = o.valid_split,
+		.test_split = o.test_split,
+		.segment_seconds = o.segment_seconds,
+		.keep_levels = o.keep_levels,
+		.skip = o.skip_given ? o.cfg.shape.skip : -1,
+	};
+	TrainData data;
+	if (train_data_load(o.pairs, o.npairs, &dopt, o.quiet ? NULL : stderr, &data, err,
+	                    sizeof err) != 0) {
+		fail_msg("%s", err);
+		return EXIT_DATA;
+	}
+	const int inputs = data.inputs;
+	const double rate = data.rate;
+	const TrainPair *lp = data.pairs;
+	o.cfg.segment = data.segment;
+	o.cfg.shape.skip = data.skip;
+	o.cfg.shape.inputs = inputs;
+	o.cfg.sample_rate = rate;
+	rc = 0;
+	if (o.cfg.warmup >= o.cfg.segment) {
+		fail_msg("--warmup %d: must be shorter than a segment (%d samples)", o.cfg.warmup,
+		         o.cfg.segment);
+		rc = EXIT_USAGE;
+	}
 	Trainer *tr = NULL;
 	TrainSeries series[MAX_PAIRS];
 	if (rc == 0) {
@@ -1026,7 +798,7 @@ int main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		Progress pg = {isatty(2), o.quiet, wall(), wall()};
-		const double esr_linear = linear_baseline_esr(lp, o.npairs, inputs);
+		const double esr_linear = train_data_linear_baseline_esr(&data);
 		if (!o.quiet && esr_linear >= 0)
 			fprintf(stderr, "lstm-train: linear baseline (%d-tap FIR fitted on the training audio): "
 			        "validation ESR %.4f\n", LINEAR_BASELINE_TAPS, esr_linear);
@@ -1071,7 +843,7 @@ int main(int argc, char **argv)
 		double esr_valid = trainer_region_esr(tr, best, 1);
 		double esr_test = trainer_region_esr(tr, best, 2);
 		double seconds = wall() - pg.t0;
-		rc = write_model(&o, tr, lp, inputs, rate, &gains, esr_train, esr_valid, esr_test,
+		rc = write_model(&o, tr, &data, esr_train, esr_valid, esr_test,
 		                 esr_linear, seconds, interrupted);
 		if (rc == 0) {
 			if (o.plot_path)
@@ -1092,10 +864,6 @@ int main(int argc, char **argv)
 	if (log)
 		fclose(log);
 	trainer_free(tr);
-	for (int k = 0; k < o.npairs; k++) {
-		capture_pair_free(&lp[k].pair);
-		free(lp[k].x);
-	}
-	free(lp);
+	train_data_free(&data);
 	return rc;
 }
