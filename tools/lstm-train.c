@@ -126,7 +126,8 @@ static void usage(FILE *f)
 	"      --log FILE          one JSON line per epoch\n"
 	"      --plot FILE.png     loss curves, output against target, spectra\n"
 	"      --checkpoint FILE   checkpoint written every epoch (OUTPUT.ckpt)\n"
-	"      --resume FILE       continue from a checkpoint (same command line otherwise)\n"
+	"      --resume FILE       continue from a checkpoint; alone, it takes the pairs and\n"
+	"                          settings the checkpoint holds (later options still apply)\n"
 	"  -q, --quiet             only errors and the final verdict\n"
 	"  -h, --help, -V, --version\n"
 	"\n"
@@ -243,7 +244,8 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-// Returns -1 after printing a message on a bad command line, 1 after --help/--version.
+// Returns -1 after printing a message on a bad command line, 1 after --help/--version, 2 when
+// --resume is given without the pairs (main then takes them from the checkpoint).
 static int parse_args(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -255,6 +257,7 @@ static int parse_args(int argc, char **argv, Options *o)
 	int c;
 	double d;
 	opterr = 0;
+	optind = 0; // glibc: start afresh (the command line may be parsed twice, see main)
 	while ((c = getopt_long(argc, argv, ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -430,6 +433,8 @@ static int parse_args(int argc, char **argv, Options *o)
 	}
 	if (optind < argc)
 		return fail_msg("unexpected argument %s (see --help)", argv[optind]), -1;
+	if (inputs == 0 && o->resume_path)
+		return 2; // the pairs and settings come from the checkpoint
 	if (inputs == 0)
 		return fail_msg("no --input given (see --help)"), -1;
 	for (int k = 0; k < o->npairs; k++)
@@ -719,8 +724,41 @@ int main(int argc, char **argv)
 {
 	Options o;
 	int rc = parse_args(argc, argv, &o);
-	if (rc != 0)
+	char **stored = NULL;
+	char **merged = NULL;
+	if (rc == 2) {
+		// "--resume CKPT" alone: the checkpoint's command line, then this one's options on top
+		// (a later --time or -o wins).
+		char err[512];
+		int nstored = 0;
+		if (trainer_checkpoint_args(o.resume_path, &stored, &nstored, err, sizeof err) != 0) {
+			fail_msg("%s", err);
+			return EXIT_USAGE;
+		}
+		merged = malloc(((size_t)nstored + (size_t)argc + 1) * sizeof *merged);
+		if (!merged) {
+			free(stored);
+			return 1;
+		}
+		merged[0] = argv[0];
+		for (int i = 0; i < nstored; i++)
+			merged[1 + i] = stored[i];
+		for (int i = 1; i < argc; i++)
+			merged[nstored + i] = argv[i];
+		merged[nstored + argc] = NULL;
+		argc += nstored;
+		argv = merged;
+		rc = parse_args(argc, argv, &o);
+		if (rc == 2) {
+			fail_msg("%s holds no pairs to train on; give -i and -t", o.resume_path);
+			rc = -1;
+		}
+	}
+	if (rc != 0) {
+		free(merged);
+		free(stored);
 		return rc > 0 ? 0 : EXIT_USAGE;
+	}
 	if (!o.force && file_exists(o.output)) {
 		fail_msg("%s exists; use --force to replace it", o.output);
 		return EXIT_OUTPUT;
@@ -768,6 +806,10 @@ int main(int argc, char **argv)
 			fail_msg("%s", err);
 			rc = 1;
 		}
+	}
+	if (rc == 0 && trainer_set_args(tr, argc - 1, argv + 1) != 0) {
+		fail_msg("out of memory");
+		rc = 1;
 	}
 	if (rc == 0 && o.resume_path) {
 		if (trainer_load_checkpoint(tr, o.resume_path, err, sizeof err) != 0) {
@@ -865,5 +907,7 @@ int main(int argc, char **argv)
 		fclose(log);
 	trainer_free(tr);
 	train_data_free(&data);
+	free(merged);
+	free(stored);
 	return rc;
 }

@@ -315,6 +315,25 @@ static void test_interrupt_and_resume(void)
 	json_decref(root);
 	printf("interrupt: model written after %d epochs; resumed to %d\n", epochs, epochs2);
 	assert(epochs >= 1 && epochs2 == epochs + 2);
+	// The checkpoint alone: its command line gives the pairs and the recipe; -e and -o given
+	// now win over the stored ones.
+	snprintf(cmd, sizeof cmd, "--resume int.json.ckpt -e %d -o int3.json -q", epochs + 1);
+	rc = run(cmd);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	path_of(q, sizeof q, "int3.json");
+	root = json_load_file(q, 0, &je);
+	assert(root);
+	json_t *tj = json_object_get(json_object_get(root, "metadata"), "training");
+	const int epochs3 = (int)json_integer_value(json_object_get(tj, "epochs"));
+	const int hidden3 = (int)json_integer_value(json_object_get(tj, "hidden"));
+	json_decref(root);
+	printf("resumed from the checkpoint alone: %d epochs, hidden %d\n", epochs3, hidden3);
+	assert(epochs3 == epochs + 1 && hidden3 == 16);
+	// A checkpoint that is not one: refused with its name.
+	rc = run("--resume mem_in.wav -o int4.json");
+	assert(rc == 2 && strstr(out_text, "mem_in.wav") && !exists("int4.json"));
 }
 
 // A guitar-like dry take at 8 kHz: decaying plucked partials at random pitches and levels.

@@ -123,6 +123,7 @@ void trainer_free(Trainer *tr)
 	free(tr->order);
 	free(tr->hist_loss);
 	free(tr->hist_valid);
+	free(tr->args);
 	free(tr);
 }
 

@@ -112,6 +112,13 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 // Restores a checkpoint into a trainer created with the same shape. Returns 0 or -1 with a
 // message (unreadable, not a checkpoint, other shape).
 int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err_len);
+// Keeps a copy of the command line, which every checkpoint then carries, so that a run can be
+// resumed from its checkpoint alone. Returns 0, or -1 when out of memory or over 1 MiB.
+int trainer_set_args(Trainer *tr, int argc, char *const *argv);
+// The command line stored in a checkpoint: *argv_out is one allocated block (free it) holding
+// *argc_out strings and a NULL. Returns 0 or -1 with a message.
+int trainer_checkpoint_args(const char *path, char ***argv_out, int *argc_out, char *err,
+                            size_t err_len);
 // Reads only the configuration stored in a checkpoint (to rebuild the same trainer).
 int trainer_checkpoint_config(const char *path, TrainConfig *cfg, char *err, size_t err_len);
 

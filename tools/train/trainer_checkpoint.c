@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char ckpt_magic[16] = "LSTMTRAINCKPT02";
+static const char ckpt_magic[16] = "LSTMTRAINCKPT03";
 
 typedef struct {
 	char magic[16];
@@ -20,7 +20,11 @@ typedef struct {
 	int32_t epoch, since_best, since_lr, restarts;
 	uint64_t rng;
 	double grad_norm_avg;
+	uint32_t args_bytes, args_count; // the command line that follows the header
 } CkptHeader;
+
+// Longest command line a checkpoint holds.
+#define CKPT_MAX_ARGS_BYTES (1u << 20)
 
 int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size_t err_len)
 {
@@ -39,6 +43,8 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 	h.restarts = tr->restarts;
 	h.rng = tr->rng.state;
 	h.grad_norm_avg = tr->grad_norm_avg;
+	h.args_bytes = (uint32_t)tr->args_bytes;
+	h.args_count = (uint32_t)tr->args_count;
 	size_t len = strlen(path) + 8;
 	char *tmp = malloc(len);
 	if (!tmp)
@@ -51,6 +57,7 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 		return -1;
 	}
 	int ok = fwrite(&h, sizeof h, 1, f) == 1;
+	ok = ok && (h.args_bytes == 0 || fwrite(tr->args, 1, h.args_bytes, f) == h.args_bytes);
 	const size_t ne = (size_t)tr->epoch;
 	ok = ok && (ne == 0 || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
 	                        && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
@@ -76,6 +83,73 @@ static int read_header(FILE *f, const char *path, CkptHeader *h, char *err, size
 		snprintf(err, err_len, "%s: not a checkpoint written by this lstm-train", path);
 		return -1;
 	}
+	if (h->args_bytes > CKPT_MAX_ARGS_BYTES) {
+		snprintf(err, err_len, "%s: checkpoint is damaged (a command line of %u bytes)", path,
+		         (unsigned)h->args_bytes);
+		return -1;
+	}
+	return 0;
+}
+
+int trainer_set_args(Trainer *tr, int argc, char *const *argv)
+{
+	size_t bytes = 0;
+	for (int i = 0; i < argc; i++)
+		bytes += strlen(argv[i]) + 1;
+	if (bytes > CKPT_MAX_ARGS_BYTES)
+		return -1;
+	char *a = malloc(bytes ? bytes : 1);
+	if (!a)
+		return -1;
+	size_t at = 0;
+	for (int i = 0; i < argc; i++) {
+		const size_t n = strlen(argv[i]) + 1;
+		memcpy(a + at, argv[i], n);
+		at += n;
+	}
+	free(tr->args);
+	tr->args = a;
+	tr->args_bytes = bytes;
+	tr->args_count = argc;
+	return 0;
+}
+
+int trainer_checkpoint_args(const char *path, char ***argv_out, int *argc_out, char *err,
+                            size_t err_len)
+{
+	*argv_out = NULL;
+	*argc_out = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
+	CkptHeader h;
+	if (read_header(f, path, &h, err, err_len) != 0) {
+		fclose(f);
+		return -1;
+	}
+	// One block: the pointer array, then the strings.
+	const size_t count = h.args_count;
+	char **v = malloc((count + 1) * sizeof *v + h.args_bytes + 1);
+	if (!v) {
+		fclose(f);
+		return snprintf(err, err_len, "out of memory"), -1;
+	}
+	char *text = (char *)(v + count + 1);
+	const int ok = fread(text, 1, h.args_bytes, f) == h.args_bytes;
+	fclose(f);
+	text[h.args_bytes] = 0;
+	size_t at = 0, i = 0;
+	while (ok && i < count && at < h.args_bytes) {
+		v[i++] = text + at;
+		at += strlen(text + at) + 1;
+	}
+	if (!ok || i != count || at != h.args_bytes) {
+		free(v);
+		return snprintf(err, err_len, "%s: checkpoint is truncated or damaged", path), -1;
+	}
+	v[count] = NULL;
+	*argv_out = v;
+	*argc_out = (int)count;
 	return 0;
 }
 
@@ -102,7 +176,8 @@ int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err
 		fclose(f);
 		return -1;
 	}
-	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0) {
+	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0
+	    || fseek(f, (long)h.args_bytes, SEEK_CUR) != 0) {
 		fclose(f);
 		return snprintf(err, err_len, "%s: checkpoint is for another network shape", path), -1;
 	}

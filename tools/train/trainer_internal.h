@@ -56,6 +56,9 @@ struct Trainer {
 	int skipped;          // non-finite steps skipped in the current epoch
 	float *hist_loss, *hist_valid;
 	double t_start, elapsed_before;
+	char *args; // the command line, NUL-separated, kept in checkpoints (trainer_set_args)
+	size_t args_bytes;
+	int args_count;
 };
 
 // Monotonic seconds.
