@@ -15,6 +15,7 @@
 #include "model_file.h"
 #include "plot.h"
 #include "linear_baseline.h"
+#include "model_render.h"
 #include "train_data.h"
 #include "trainer.h"
 #include "training_metadata.h"
@@ -292,14 +293,19 @@ static int parse_args(int argc, char **argv, Options *o)
 			if (o->npairs == 0)
 				return fail_msg("--knob %s before any --input", optarg), -1;
 			TrainPairSpec *p = &o->pairs[o->npairs - 1];
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || (size_t)(eq - optarg) >= MODEL_NAME_LEN
-			    || cli_parse_double("--knob", eq + 1, -1e6, 1e6, &d, NULL, 0) != 0)
-				return fail_msg("--knob %s: expected NAME=VALUE, VALUE a number from -1e6 to 1e6", optarg), -1;
+			KnobSetting ks;
+			char err[256];
+			if (render_knob_parse(optarg, &ks, err, sizeof err) != 0)
+				return fail_msg("%s", err), -1;
+			// A knob's value becomes an input of the network: keep it where float arithmetic
+			// and the model file's controls stay meaningful.
+			if (!(fabs(ks.value) <= 1e6) || strlen(ks.name) >= MODEL_NAME_LEN)
+				return fail_msg("--knob %s: expected a name under %d bytes and a value from -1e6 "
+				                "to 1e6", optarg, MODEL_NAME_LEN), -1;
 			if (p->knobs >= MAX_KNOBS)
 				return fail_msg("--knob %s: at most %d knobs", optarg, MAX_KNOBS), -1;
-			memcpy(p->knob_name[p->knobs], optarg, (size_t)(eq - optarg));
-			p->knob_name[p->knobs][eq - optarg] = 0;
+			snprintf(p->knob_name[p->knobs], MODEL_NAME_LEN, "%s", ks.name);
+			d = ks.value;
 			p->knob_value[p->knobs++] = (float)d;
 			break;
 		}
