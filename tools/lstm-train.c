@@ -668,10 +668,12 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 }
 
 // Loss curves, half a second of target against output from the loudest held-out block (or the
-// middle when nothing is held out) after a second of context, and their spectra.
-static void write_plot(const Options *o, Trainer *tr, const TrainPair *lp, double rate)
+// middle when nothing is held out) after a second of context, and their spectra; the title
+// gives the held-out ESR beside the linear baseline's.
+static void write_plot(const Options *o, Trainer *tr, const TrainData *d, double esr_linear)
 {
-	const TrainSeries *s = &lp[0].s;
+	const TrainSeries *s = &d->pairs[0].s;
+	const double rate = d->rate;
 	long len = (long)(0.5 * rate), lead = (long)rate;
 	long at = s->train_end < s->n ? s->train_end : s->n / 2;
 	// Where the device is loudest among the held-out blocks: a silent stretch shows nothing.
@@ -691,17 +693,35 @@ static void write_plot(const Options *o, Trainer *tr, const TrainPair *lp, doubl
 		len = s->n - at;
 	long from = at - lead > 0 ? at - lead : 0;
 	float *y = malloc((size_t)(at - from + len) * sizeof(float));
-	if (!y)
+	float *t = malloc((size_t)(len > 0 ? len : 1) * sizeof(float));
+	if (!y || !t) {
+		free(y);
+		free(t);
 		return;
+	}
 	trainer_render(tr, NULL, 0, from, at - from + len, y);
+	// At the device's own level, not the training scale.
+	for (long i = 0; i < at - from + len; i++)
+		y[i] /= d->gain_out;
+	for (long i = 0; i < len; i++)
+		t[i] = s->t[at + i] / d->gain_out;
+	// The title carries the verdict, so the picture alone says whether the model is any good.
+	char title[512];
+	const double held = trainer_best_valid(tr);
+	if (esr_linear >= 0 && isfinite(held))
+		snprintf(title, sizeof title, "%s: held-out ESR %.4f, linear filter %.4f%s", o->output,
+		         held, esr_linear, held >= esr_linear ? ": NO BETTER than a linear filter" : "");
+	else
+		snprintf(title, sizeof title, "%s", o->output);
 	TrainingPlot p = {
 		trainer_history_loss(tr), trainer_history_valid(tr), trainer_epochs_done(tr),
-		s->t + at, y + (at - from), len, rate, o->output,
+		t, y + (at - from), len, rate, title,
 	};
 	char err[512];
 	if (plot_training_png(o->plot_path, &p, err, sizeof err) != 0)
 		fail_msg("%s", err);
 	free(y);
+	free(t);
 }
 
 static int file_exists(const char *path)
@@ -880,7 +900,7 @@ int main(int argc, char **argv)
 			if (trainer_save_checkpoint(tr, ckpt, err, sizeof err) != 0)
 				fail_msg("%s", err);
 			if (o.plot_path && go_on)
-				write_plot(&o, tr, lp, rate);
+				write_plot(&o, tr, &data, esr_linear);
 		}
 		interrupted = stop_flag != 0;
 		if (interrupted && !o.quiet)
@@ -895,7 +915,7 @@ int main(int argc, char **argv)
 		                 esr_linear, seconds, interrupted);
 		if (rc == 0) {
 			if (o.plot_path)
-				write_plot(&o, tr, lp, rate);
+				write_plot(&o, tr, &data, esr_linear);
 			double held = esr_test >= 0 ? esr_test : esr_valid;
 			printf("ESR train %.6f  validation %.6f  test %s%.6f\n", esr_train, esr_valid,
 			       esr_test >= 0 ? "" : "(none) ", esr_test >= 0 ? esr_test : 0.0);
