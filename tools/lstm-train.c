@@ -10,6 +10,7 @@
 //
 // Exit status: 0 done, 1 training or internal failure, 2 bad command line, 3 bad data,
 // 4 the output cannot be written (exists without --force, or a write error).
+#define _DEFAULT_SOURCE 1 // realpath
 #include "cli_parse.h"
 #include "lstm_net.h"
 #include "model_file.h"
@@ -22,6 +23,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -746,6 +748,70 @@ static int folder_writable(const char *path)
 	return access(dir, W_OK) == 0;
 }
 
+// The file path names, as far as it can tell: the real path when it exists, else the real
+// path of its folder and its name. Empty when neither resolves.
+static void canonical(const char *path, char *out, size_t n)
+{
+	char buf[PATH_MAX];
+	out[0] = 0;
+	if (realpath(path, buf)) {
+		snprintf(out, n, "%s", buf);
+		return;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	const char *name = slash ? slash + 1 : path;
+	if (slash)
+		*slash = 0;
+	if (realpath(slash ? (dir[0] ? dir : "/") : ".", buf))
+		snprintf(out, n, "%s/%s", buf, name);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	char ca[2 * PATH_MAX], cb[2 * PATH_MAX];
+	canonical(a, ca, sizeof ca);
+	canonical(b, cb, sizeof cb);
+	return ca[0] && strcmp(ca, cb) == 0;
+}
+
+// Every file the run will write, checked before any training: none may be an input or another
+// output, none may exist without --force (the run's own checkpoint may, when --resume names
+// it, and so may the log a resumed run appends to), and every folder must be writable.
+// Returns 0, or an exit status after a message.
+static int check_outputs(const Options *o, const char *ckpt)
+{
+	const char *what[4] = {"-o", "--log", "--plot", "--checkpoint"};
+	const char *out[4] = {o->output, o->log_path, o->plot_path, ckpt};
+	for (int i = 0; i < 4; i++) {
+		if (!out[i])
+			continue;
+		for (int k = 0; k < o->npairs; k++)
+			if (same_file(out[i], o->pairs[k].input) || same_file(out[i], o->pairs[k].target)) {
+				fail_msg("%s %s is one of the recordings: it would be overwritten", what[i], out[i]);
+				return EXIT_USAGE;
+			}
+		for (int j = 0; j < i; j++)
+			if (out[j] && same_file(out[i], out[j])) {
+				fail_msg("%s %s is also the file of %s: give each output its own file", what[i],
+				         out[i], what[j]);
+				return EXIT_USAGE;
+			}
+		const int resumed_own = o->resume_path && (i == 3 ? same_file(out[i], o->resume_path)
+		                                                   : i == 1);
+		if (!o->force && !resumed_own && file_exists(out[i])) {
+			fail_msg("%s exists; use --force to replace it", out[i]);
+			return EXIT_OUTPUT;
+		}
+		if (!folder_writable(out[i])) {
+			fail_msg("%s: cannot write there (%s)", out[i], strerror(errno));
+			return EXIT_OUTPUT;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	Options o;
@@ -785,13 +851,15 @@ int main(int argc, char **argv)
 		free(stored);
 		return rc > 0 ? 0 : EXIT_USAGE;
 	}
-	if (!o.force && file_exists(o.output)) {
-		fail_msg("%s exists; use --force to replace it", o.output);
-		return EXIT_OUTPUT;
-	}
-	if (!folder_writable(o.output)) {
-		fail_msg("%s: cannot write there (%s)", o.output, strerror(errno));
-		return EXIT_OUTPUT;
+	char ckpt[PATH_MAX];
+	snprintf(ckpt, sizeof ckpt, "%s", o.ckpt_path ? o.ckpt_path : "");
+	if (!o.ckpt_path)
+		snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.output);
+	rc = check_outputs(&o, ckpt);
+	if (rc != 0) {
+		free(merged);
+		free(stored);
+		return rc;
 	}
 	char err[512];
 	const TrainDataOptions dopt = {
@@ -853,10 +921,6 @@ int main(int argc, char **argv)
 			rc = EXIT_OUTPUT;
 		}
 	}
-	char ckpt[4096];
-	snprintf(ckpt, sizeof ckpt, "%s", o.ckpt_path ? o.ckpt_path : "");
-	if (!o.ckpt_path)
-		snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.output);
 	int interrupted = 0;
 	if (rc == 0) {
 		struct sigaction sa;

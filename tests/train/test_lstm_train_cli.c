@@ -220,6 +220,34 @@ static void test_existing_output(void)
 	assert(rc == 0);
 	assert(json_esr("keep.json", "esr_train") >= 0);
 	printf("existing output: kept without --force, replaced with it\n");
+
+	// Side outputs: checked before any training, as the model is. Each case leaves every
+	// file as it was (a.wav is an input; keep.json, the previous model, now exists).
+	static const struct {
+		const char *args, *message;
+		int status;
+	} side[] = {
+		{"-i a.wav -t b.wav -o s1.json --log a.wav -e 1", "one of the recordings", 2},
+		{"-i a.wav -t b.wav -o s1.json --plot b.wav -e 1", "one of the recordings", 2},
+		{"-i a.wav -t b.wav -o s1.json --plot s1.json -e 1", "give each output its own file", 2},
+		{"-i a.wav -t b.wav -o s1.json --log s1.json -e 1", "give each output its own file", 2},
+		{"-i a.wav -t b.wav -o s1.json --checkpoint ./s1.json -e 1", "its own file", 2},
+		{"-i a.wav -t b.wav -o s1.json --log keep.json -e 1", "--force", 4},
+		{"-i a.wav -t b.wav -o s1.json --plot keep.json -e 1", "--force", 4},
+		{"-i a.wav -t b.wav -o s1.json --checkpoint keep.json -e 1", "--force", 4},
+		{"-i a.wav -t b.wav -o keep2.json -e 1", "--force", 4}, // keep2.json.ckpt exists
+	};
+	path_of(p, sizeof p, "keep2.json.ckpt");
+	f = fopen(p, "w");
+	assert(f);
+	fclose(f);
+	for (size_t k = 0; k < sizeof side / sizeof side[0]; k++) {
+		rc = run(side[k].args);
+		printf("side outputs: %s: exit %d  %s", side[k].args, rc, out_text);
+		assert(rc == side[k].status && strstr(out_text, side[k].message));
+		assert(!exists("s1.json") && !exists("keep2.json"));
+		assert(json_esr("keep.json", "esr_train") >= 0);
+	}
 }
 
 // Two captures of the same dry take at two knob settings: the knob becomes input 2 and a
