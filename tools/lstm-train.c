@@ -451,6 +451,21 @@ static int parse_args(int argc, char **argv, Options *o)
 			                o->pairs[k].validation_only ? "--valid-target" : "--target"), -1;
 	if (!o->output)
 		return fail_msg("no output file: give -o MODEL.json"), -1;
+	// A knob is learned from the differences between pairs: one value says nothing about the
+	// others, and a control whose default was never recorded would mislead.
+	const TrainPairSpec *p0 = &o->pairs[0];
+	for (int j = 0; j < p0->knobs; j++) {
+		for (int i = 0; i < j; i++)
+			if (strcmp(p0->knob_name[i], p0->knob_name[j]) == 0)
+				return fail_msg("--knob %s given twice for %s", p0->knob_name[j], p0->target), -1;
+		int varies = 0;
+		for (int k = 1; k < o->npairs; k++)
+			varies |= j < o->pairs[k].knobs && o->pairs[k].knob_value[j] != p0->knob_value[j];
+		if (!varies)
+			return fail_msg("--knob %s: every pair has the value %g; a knob needs pairs recorded at "
+			                "two settings or more (or leave it out)", p0->knob_name[j],
+			                (double)p0->knob_value[j]), -1;
+	}
 	// A time budget is used whole: out of patience, the run restarts instead of stopping.
 	o->cfg.restart = o->cfg.max_seconds > 0;
 	return 0;

@@ -180,6 +180,13 @@ static void test_bad_inputs(void)
 		{"knob names differ", "-i a.wav -t b.wav -k Gain=0 -i a.wav -t b.wav -k Tone=1 -o o.json",
 		 "Tone", 3},
 		{"no folder", "-i a.wav -t b.wav -o nodir/o.json -e 1 --segment 0.1 -q", "nodir", 4},
+		{"one knob value", "-i a.wav -t b.wav -k Gain=0.5 -i a.wav -t b.wav -k Gain=0.5 -o o.json",
+		 "two settings", 2},
+		{"knob twice", "-i a.wav -t b.wav -k G=0 -k G=1 -i a.wav -t b.wav -k G=1 -k G=0 -o o.json",
+		 "given twice", 2},
+		{"lr out of range", "-i a.wav -t b.wav -o o.json --lr 1e300", "--lr", 2},
+		{"knob out of range", "-i a.wav -t b.wav -k G=1e39 -i a.wav -t b.wav -k G=0 -o o.json",
+		 "--knob", 2},
 	};
 	int fails = 0;
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
