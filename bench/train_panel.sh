@@ -43,8 +43,13 @@ for name in "$@"; do
 		--time "${minutes}m" -q > "$o/lstm-train.txt" 2>&1 || true
 	esr=- ep=- secs=-
 	if [ -f "$o/model.json" ]; then
+		# The test take is a second take through the same device and chain: aligned as the
+		# training take was (the model's training.shift_samples), not by a fresh estimate, which
+		# a device with two paths (a dry leak and a delayed wet) can put elsewhere.
+		shift=$($py -c 'import json, sys
+print(json.load(open(sys.argv[1]))["metadata"]["training"]["shift_samples"])' "$o/model.json" 2>/dev/null) || shift=
 		"$build/tools/lstm-esr" -m "$o/model.json" -i "$d/test_dry.wav" -t "$d/test_wet.wav" \
-			> "$o/lstm-esr.txt" 2> "$o/lstm-esr.err" || true
+			${shift:+--shift "$shift"} > "$o/lstm-esr.txt" 2> "$o/lstm-esr.err" || true
 		esr=$(awk '$1 == "esr" { print $2 }' "$o/lstm-esr.txt")
 		$py -c 'import json, sys
 t = json.load(open(sys.argv[1])).get("metadata", {}).get("training", {})
@@ -53,13 +58,17 @@ print(t.get("epochs", "-"), round(t["seconds"]) if "seconds" in t else "-")' "$o
 	fi
 	tesr=- tep=- tsecs=-
 	if [ $torch = 1 ]; then
-		# the same delay compensation as lstm-esr applied to the test take ("shifted"), on both takes
+		# the alignment lstm-esr applied to the test take ("shifted", the training shift), on both
+		# takes
 		sh=$(awk '$1 == "shifted" { print $2 }' "$o/lstm-esr.txt" 2>/dev/null); sh=${sh:-0}
 		for p in train test; do
 			n=$(soxi -s "$d/${p}_dry.wav")
 			if [ "$sh" -gt 0 ]; then
 				sox "$d/${p}_dry.wav" -t f32 "$o/${p}_in.f32" trim 0 "$((n - sh))s"
 				sox "$d/${p}_wet.wav" -t f32 "$o/${p}_tg.f32" trim "${sh}s"
+			elif [ "$sh" -lt 0 ]; then # the target moved later: the input loses its start
+				sox "$d/${p}_dry.wav" -t f32 "$o/${p}_in.f32" trim "$((-sh))s"
+				sox "$d/${p}_wet.wav" -t f32 "$o/${p}_tg.f32" trim 0 "$((n + sh))s"
 			else
 				sox "$d/${p}_dry.wav" -t f32 "$o/${p}_in.f32"
 				sox "$d/${p}_wet.wav" -t f32 "$o/${p}_tg.f32"

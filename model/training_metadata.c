@@ -27,6 +27,7 @@ char *training_metadata_json(const TrainingMetadata *t)
 	json_object_set_new(tj, "seconds_of_audio", json_real(t->seconds_of_audio));
 	json_object_set_new(tj, "pairs", json_integer(t->pairs));
 	json_object_set_new(tj, "latency_samples", json_real(t->latency_samples));
+	json_object_set_new(tj, "shift_samples", json_integer(t->shift_samples));
 	json_object_set_new(tj, "esr_train", json_real(t->esr_train));
 	if (t->esr_validation >= 0)
 		json_object_set_new(tj, "esr_validation", json_real(t->esr_validation));

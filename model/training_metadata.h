@@ -20,6 +20,7 @@ typedef struct {
 	double seconds_of_audio; // trained on
 	int pairs;
 	double latency_samples;  // what the alignment left in
+	int shift_samples;       // how far the first pair's target was moved earlier (< 0: later)
 	double esr_train;
 	double esr_validation;   // < 0: none
 	double esr_test;         // < 0: none

@@ -37,6 +37,9 @@ static void usage(FILE *f)
 	        "      --trim            cut both to the shorter length if they differ\n"
 	        "      --no-delay-comp   do not shift WET by the delay found\n"
 	        "      --max-delay N     largest delay searched, samples (default 4800)\n"
+	        "      --shift N         move WET earlier by N samples (later when N < 0) instead\n"
+	        "                        of by the delay found: a second take aligned as the\n"
+	        "                        training take was (the model's training.shift_samples)\n"
 	        "      --skip N          leave the first N frames out of the score (warm-up)\n"
 	        "      --preemph A       pre-emphasis 1 - A z^-1 for the second figure\n"
 	        "                        (default 0.95)\n"
@@ -91,7 +94,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_TRIM, OPT_NO_DELAY,
-		OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH,
+		OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH, OPT_SHIFT,
 	};
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},
@@ -100,6 +103,7 @@ int main(int argc, char **argv)
 		{"trim", no_argument, NULL, OPT_TRIM},
 		{"no-delay-comp", no_argument, NULL, OPT_NO_DELAY},
 		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
+		{"shift", required_argument, NULL, OPT_SHIFT},
 		{"skip", required_argument, NULL, OPT_SKIP},
 		{"preemph", required_argument, NULL, OPT_PREEMPH},
 		{"knob", required_argument, NULL, 'k'},
@@ -135,6 +139,14 @@ int main(int argc, char **argv)
 			if (cli_parse_long("--max-delay", optarg, 0, 480000, &max_delay, err, sizeof err) != 0)
 				return fail_usage(err);
 			break;
+		case OPT_SHIFT: {
+			long v;
+			if (cli_parse_long("--shift", optarg, -480000, 480000, &v, err, sizeof err) != 0)
+				return fail_usage(err);
+			po.use_shift = 1;
+			po.shift = (int)v;
+			break;
+		}
 		case OPT_SKIP:
 			if (cli_parse_long("--skip", optarg, 0, 1L << 30, &skip, err, sizeof err) != 0)
 				return fail_usage(err);

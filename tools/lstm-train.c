@@ -652,6 +652,7 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		.seconds_of_audio = audio_seconds,
 		.pairs = o->npairs,
 		.latency_samples = latency,
+		.shift_samples = lp[0].pair.shifted,
 		.esr_train = esr_train,
 		.esr_validation = esr_valid,
 		.esr_test = esr_test,

@@ -169,10 +169,14 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	// The response starts at its onset, which may come before its peak.
 	const double start = fmin(de.delay_fine, (double)de.onset);
 	const int leads = start < -LEAD_TOLERANCE;
-	const int shift = o.compensate_delay && (leads || abs(de.delay) >= o.min_delay);
-	const int by = (int)floor(start - margin + ROUND_TOLERANCE);
+	const int shift = o.use_shift || (o.compensate_delay && (leads || abs(de.delay) >= o.min_delay));
+	const int by = o.use_shift ? o.shift : (int)floor(start - margin + ROUND_TOLERANCE);
 	out->latency = shift ? de.delay_fine - by : fmax(de.delay_fine, 0.0);
-	if (leads || abs(de.delay) >= o.min_delay) {
+	if (o.use_shift) {
+		add_warning(out, "the target %s the input by %.2f samples; shifted %s by %d as asked, "
+		            "leaving %.2f samples", de.delay_fine > 0 ? "lags" : "leads",
+		            fabs(de.delay_fine), by > 0 ? "earlier" : "later", abs(by), out->latency);
+	} else if (leads || abs(de.delay) >= o.min_delay) {
 		char how[128] = "; not compensated";
 		if (shift)
 			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "

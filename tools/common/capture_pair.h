@@ -26,6 +26,8 @@ typedef struct {
 	int causal_margin;     // samples of delay left in when compensating (default 1): a delay
 	                       // estimate one sample long would otherwise ask a causal network
 	                       // to predict the future; a sample left in costs it nothing
+	int use_shift;         // 1: shift by `shift` whatever the estimate (a second take of a
+	int shift;             // device aligned as the model's training take was)
 } CapturePairOptions;
 
 // trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1,
