@@ -126,6 +126,14 @@ static const Case cases[] = {
 	 "frames 11989\ndelay 12\nshifted 11\n", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--no-delay-comp"}, 0,
 	 "frames 12000\ndelay 12\nshifted 0\n", NULL},
+	// Aligned as asked, whatever the estimate: exactly (ESR 0) at 12, and later than the
+	// estimate at -3.
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "12"}, 0,
+	 "frames 11988\ndelay 12\nshifted 12\nesr 0\n", NULL},
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "-3"}, 0,
+	 "frames 11997\ndelay 12\nshifted -3\n", NULL},
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "x"}, 2,
+	 "--shift x: not a whole number", NULL},
 };
 
 // Expands "@x" to the temp folder's x.
