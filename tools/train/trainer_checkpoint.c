@@ -91,6 +91,22 @@ static int read_header(FILE *f, const char *path, CkptHeader *h, char *err, size
 	return 0;
 }
 
+// Opens a checkpoint and reads its header. Returns the file positioned after the header, or
+// NULL with a message.
+static FILE *open_checkpoint(const char *path, CkptHeader *h, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno));
+		return NULL;
+	}
+	if (read_header(f, path, h, err, err_len) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 int trainer_set_args(Trainer *tr, int argc, char *const *argv)
 {
 	size_t bytes = 0;
@@ -119,14 +135,10 @@ int trainer_checkpoint_args(const char *path, char ***argv_out, int *argc_out, c
 {
 	*argv_out = NULL;
 	*argc_out = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
 	CkptHeader h;
-	if (read_header(f, path, &h, err, err_len) != 0) {
-		fclose(f);
+	FILE *f = open_checkpoint(path, &h, err, err_len);
+	if (!f)
 		return -1;
-	}
 	// One block: the pointer array, then the strings.
 	const size_t count = h.args_count;
 	char **v = malloc((count + 1) * sizeof *v + h.args_bytes + 1);
@@ -155,27 +167,21 @@ int trainer_checkpoint_args(const char *path, char ***argv_out, int *argc_out, c
 
 int trainer_checkpoint_config(const char *path, TrainConfig *cfg, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
 	CkptHeader h;
-	int rc = read_header(f, path, &h, err, err_len);
+	FILE *f = open_checkpoint(path, &h, err, err_len);
+	if (!f)
+		return -1;
 	fclose(f);
-	if (rc == 0)
-		*cfg = h.cfg;
-	return rc;
+	*cfg = h.cfg;
+	return 0;
 }
 
 int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return snprintf(err, err_len, "%s: cannot open (%s)", path, strerror(errno)), -1;
 	CkptHeader h;
-	if (read_header(f, path, &h, err, err_len) != 0) {
-		fclose(f);
+	FILE *f = open_checkpoint(path, &h, err, err_len);
+	if (!f)
 		return -1;
-	}
 	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0
 	    || fseek(f, (long)h.args_bytes, SEEK_CUR) != 0) {
 		fclose(f);
