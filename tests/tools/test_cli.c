@@ -134,6 +134,8 @@ static const Case cases[] = {
 	 "frames 11997\ndelay 12\nshifted -3\n", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "x"}, 2,
 	 "--shift x: not a whole number", NULL},
+	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "12000"}, 1,
+	 "longer than the recording", NULL},
 };
 
 // Expands "@x" to the temp folder's x.

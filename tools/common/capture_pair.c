@@ -195,6 +195,11 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
+	if (shift && labs((long)by) >= in->frames) {
+		tool_error_set(err, err_len, "%s: a shift of %d samples is longer than the recording "
+		               "(%ld frames)", target_path, by, in->frames);
+		goto fail;
+	}
 	if (shift && by != 0) {
 		out->shifted = by;
 		long d = labs((long)by);
