@@ -353,15 +353,16 @@ static double train_chunk(Trainer *tr, long off, int T)
 		tr->skipped++;
 		return isfinite(loss) ? loss : 0.0;
 	}
-	const double gnorm = sqrt(norm2);
-	if (tr->grad_norm_avg > 0.0 && gnorm > GRAD_CLIP_RATIO * tr->grad_norm_avg) {
-		const real scale = (real)(GRAD_CLIP_RATIO * tr->grad_norm_avg / gnorm);
+	const double gnorm = sqrt(norm2), limit = GRAD_CLIP_RATIO * tr->grad_norm_avg;
+	const int clip = tr->grad_norm_avg > 0.0 && gnorm > limit;
+	if (clip) {
+		const real scale = (real)(limit / gnorm);
 		for (size_t i = 0; i < tr->np; i++)
 			tr->grad[i] *= scale;
 	}
-	const double kept = gnorm < GRAD_CLIP_RATIO * tr->grad_norm_avg || tr->grad_norm_avg == 0.0
-	                    ? gnorm : GRAD_CLIP_RATIO * tr->grad_norm_avg;
-	tr->grad_norm_avg = tr->grad_norm_avg == 0.0 ? gnorm : 0.99 * tr->grad_norm_avg + 0.01 * kept;
+	// The running mean follows the norms applied, so a burst of spikes cannot raise the limit.
+	const double applied = clip ? limit : gnorm;
+	tr->grad_norm_avg = tr->grad_norm_avg == 0.0 ? applied : 0.99 * tr->grad_norm_avg + 0.01 * applied;
 	tr->step++;
 	adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8, tr->step);
 	train_forward_weights_update(&tr->fw, &tr->P);
