@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 // audio_file: WAV/FLAC read as float with the right shape and values; each kind of bad file
-// (missing, directory, empty, text, NaN, Inf, no frames) is refused with a message naming the
+// (missing, directory, empty, text, NaN, Inf, no frames, a header promising more than the
+// file holds) is refused with a message naming the
 // file; writing round-trips bit for bit, refuses to overwrite without force and fails cleanly
 // on /dev/full.
 #undef NDEBUG
@@ -78,6 +79,23 @@ static void test_read_errors(void)
 	x[6] = -INFINITY;
 	tt_write_wav(tt_path(dir, "inf.wav"), x, 4, 2, 48000, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
 	expect_read_error(tt_path(dir, "inf.wav"), "inf.wav: sample 3 of channel 0 is infinite");
+
+	// A header that promises 1 s over a file cut after 0.25 s: refused, saying how much is
+	// missing (libsndfile alone would read the quarter second and say nothing).
+	static float sec[48000];
+	for (int i = 0; i < 48000; ++i)
+		sec[i] = 0.5f * sinf(0.01f * (float)i);
+	const char *cut = tt_path(dir, "cut.wav");
+	tt_write_wav(cut, sec, 48000, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+	assert(truncate(cut, 44 + 2 * 12000) == 0);
+	expect_read_error(cut, "cut.wav: truncated: the header promises 96000 bytes of audio (1.00 s)"
+	                  " but the file ends 72000 bytes (0.75 s) short");
+	// The same file whole reads.
+	tt_write_wav(cut, sec, 48000, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+	char err[512];
+	AudioBuffer whole;
+	assert(audio_file_read(cut, &whole, err, sizeof err) == 0 && whole.frames == 48000);
+	audio_buffer_free(&whole);
 
 	tt_write_wav(tt_path(dir, "noframes.wav"), x, 0, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
 	expect_read_error(tt_path(dir, "noframes.wav"), "noframes.wav: contains no audio (0 frames)");

@@ -67,6 +67,46 @@ static long find_non_finite(const AudioBuffer *a, int *ch_out)
 	return -1;
 }
 
+static uint32_t le32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+// A WAV file whose header promises more audio than the file holds (a copy cut short, a
+// recorder that crashed): libsndfile quietly reads what is there, so the header's data size is
+// compared with the bytes after it. Returns the bytes missing, 0 when complete, not a plain
+// RIFF/WAVE file, or a streaming header (size 0 or 0xFFFFFFFF); *promised gets the size.
+static long long wav_bytes_missing(const char *path, long long file_size, long long *promised)
+{
+	*promised = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	unsigned char h[12];
+	long long missing = 0;
+	if (fread(h, 1, 12, f) == 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4)) {
+		long long at = 12;
+		unsigned char c[8];
+		// Walk the chunks to "data"; a bounded number, so a damaged header cannot loop.
+		for (int i = 0; i < 64 && fread(c, 1, 8, f) == 8; i++) {
+			const uint32_t size = le32(c + 4);
+			at += 8;
+			if (!memcmp(c, "data", 4)) {
+				if (size != 0 && size != 0xFFFFFFFFu && at + size > file_size) {
+					*promised = size;
+					missing = at + size - file_size;
+				}
+				break;
+			}
+			at += size + (size & 1);
+			if (at >= file_size || fseek(f, (long)at, SEEK_SET) != 0)
+				break;
+		}
+	}
+	fclose(f);
+	return missing;
+}
+
 int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_len)
 {
 	memset(out, 0, sizeof *out);
@@ -104,6 +144,19 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 	}
 	if (info.frames <= 0) {
 		tool_error_set(err, err_len, "%s: contains no audio (0 frames)", path);
+		goto done;
+	}
+	long long promised = 0;
+	const long long missing = S_ISREG(st.st_mode)
+	                          ? wav_bytes_missing(path, (long long)st.st_size, &promised) : 0;
+	if (missing > 0) {
+		// libsndfile counts only the frames present: bytes per second from those.
+		const double held_seconds = (double)info.frames / info.samplerate;
+		const double rate_bytes = held_seconds > 0 ? (double)(promised - missing) / held_seconds : 0;
+		tool_error_set(err, err_len, "%s: truncated: the header promises %lld bytes of audio "
+		               "(%.2f s) but the file ends %lld bytes (%.2f s) short", path, promised,
+		               rate_bytes > 0 ? (double)promised / rate_bytes : 0.0, missing,
+		               rate_bytes > 0 ? (double)missing / rate_bytes : 0.0);
 		goto done;
 	}
 	if (info.frames > AUDIO_MAX_SAMPLES / info.channels) {
