@@ -46,13 +46,25 @@ ModelStatus json_buffer_load(const char *data, size_t size, json_t **root, Model
 ModelStatus json_file_load(const char *path, json_t **root, ModelError *err)
 {
 	*root = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	// Opened without blocking and checked before reading: a FIFO with no writer would
+	// otherwise hang the caller (in the plugin, its worker thread) at open or at read.
+	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return model_error_set(err, MODEL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	struct stat sb;
-	if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode)) {
+		close(fd);
 		return model_error_set(err, MODEL_ERR_IO, "%s: is a directory, not a model file", path);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return model_error_set(err, MODEL_ERR_IO, "%s: not a regular file (a FIFO, device or "
+		                       "socket), not a model file", path);
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return model_error_set(err, MODEL_ERR_NOMEM, "%s: cannot open: %s", path, strerror(errno));
 	}
 	if (S_ISREG(sb.st_mode) && sb.st_size > MODEL_MAX_FILE_BYTES) {
 		fclose(f);

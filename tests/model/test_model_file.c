@@ -230,6 +230,24 @@ static void test_no_leftovers(void)
 	assert(system(cmd) == 0);
 }
 
+// A model path that is a FIFO with no writer is refused at once: the plugin's worker thread and
+// lstm-apply would otherwise wait for ever (an alarm fails the test instead of hanging it).
+static void test_fifo_refused(void)
+{
+	char p[256];
+	snprintf(p, sizeof p, "%s/model.fifo", dir);
+	assert(mkfifo(p, 0600) == 0);
+	alarm(10);
+	ModelDesc m;
+	ModelError err;
+	model_desc_init(&m);
+	assert(model_load_file(p, &m, &err) != MODEL_OK);
+	alarm(0);
+	assert(strstr(err.message, "model.fifo: not a regular file"));
+	model_desc_free(&m);
+	remove(p);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/test_model_file.XXXXXX");
@@ -240,6 +258,7 @@ int main(void)
 	test_no_overwrite_without_force();
 	test_selftest_mismatch();
 	test_no_leftovers();
+	test_fifo_refused();
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert(system(cmd) == 0);

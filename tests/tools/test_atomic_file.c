@@ -82,6 +82,14 @@ static void test_directory_and_missing_folder(void)
 	assert(strstr(err, "nowhere/x.txt: cannot create a file in folder"));
 	assert(strstr(err, "No such file or directory"));
 	err[0] = '\0';
+	// A FIFO: refused, not opened (opening it would hand its reader an end of file).
+	assert(mkfifo(tt_path(dir, "out.fifo"), 0600) == 0);
+	alarm(10);
+	assert(atomic_file_open(tt_path(dir, "out.fifo"), 1, err, sizeof err) == NULL);
+	alarm(0);
+	assert(strstr(err, "out.fifo: is a FIFO"));
+	remove(tt_path(dir, "out.fifo"));
+	err[0] = '\0';
 	assert(atomic_file_open("", 1, err, sizeof err) == NULL);
 	assert(strstr(err, "no output file name"));
 	assert(tt_count_entries(dir) == 1);

@@ -13,6 +13,7 @@
 #include <sndfile.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *dir;
@@ -96,6 +97,13 @@ static void test_read_errors(void)
 	AudioBuffer whole;
 	assert(audio_file_read(cut, &whole, err, sizeof err) == 0 && whole.frames == 48000);
 	audio_buffer_free(&whole);
+
+	// A FIFO with no writer: refused at once, not waited on.
+	assert(mkfifo(tt_path(dir, "pipe.wav"), 0600) == 0);
+	alarm(10);
+	expect_read_error(tt_path(dir, "pipe.wav"), "pipe.wav: not a regular file");
+	alarm(0);
+	remove(tt_path(dir, "pipe.wav"));
 
 	tt_write_wav(tt_path(dir, "noframes.wav"), x, 0, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
 	expect_read_error(tt_path(dir, "noframes.wav"), "noframes.wav: contains no audio (0 frames)");

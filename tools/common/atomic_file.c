@@ -120,8 +120,15 @@ AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_
 			free_file(f);
 			return NULL;
 		}
-		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
-			// A device or a pipe: renaming over it would replace the node itself.
+		if (S_ISFIFO(st.st_mode)) {
+			// Opening it to check it would hand the reader an end of file, and the real write
+			// would then wait for a reader that is gone.
+			tool_error_set(err, err_len, "%s: is a FIFO; write to a regular file", path);
+			free_file(f);
+			return NULL;
+		}
+		if (S_ISCHR(st.st_mode)) {
+			// A device (/dev/null): renaming over it would replace the node itself.
 			f->fp = fopen(path, "wb");
 			if (!f->fp) {
 				tool_error_set(err, err_len, "%s: cannot open for writing: %s", path, strerror(errno));

@@ -123,6 +123,11 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 		tool_error_set(err, err_len, "%s: is a directory", path);
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		// A FIFO with no writer would block the read for ever.
+		tool_error_set(err, err_len, "%s: not a regular file (a FIFO, device or socket)", path);
+		return -1;
+	}
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		tool_error_set(err, err_len, "%s: empty file (0 bytes)", path);
 		return -1;
