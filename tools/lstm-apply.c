@@ -9,6 +9,7 @@
 #include "rate_player.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,9 @@ static double now_seconds(void)
 
 int main(int argc, char **argv)
 {
+	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
+	// like a full disk, instead of the signal killing the tool and leaving temporary files.
+	signal(SIGXFSZ, SIG_IGN);
 	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_RATE_MODE, OPT_REMOVE_LATENCY };
 	static const struct option longopts[] = {
 		{"model", required_argument, NULL, 'm'},

@@ -14,6 +14,7 @@
 #include "model_selftest.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,9 @@ static ModelStatus export_checked(const ModelDesc *m, Target to, const NamExport
 
 int main(int argc, char **argv)
 {
+	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
+	// like a full disk, instead of the signal killing the tool and leaving temporary files.
+	signal(SIGXFSZ, SIG_IGN);
 	static const struct option longopts[] = {
 		{"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'f'},

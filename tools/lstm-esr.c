@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,9 @@ static void print_warnings(const char *w)
 
 int main(int argc, char **argv)
 {
+	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
+	// like a full disk, instead of the signal killing the tool and leaving temporary files.
+	signal(SIGXFSZ, SIG_IGN);
 	enum {
 		OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_TRIM, OPT_NO_DELAY,
 		OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH, OPT_SHIFT,

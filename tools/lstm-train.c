@@ -830,6 +830,9 @@ static int check_outputs(const Options *o, const char *ckpt)
 
 int main(int argc, char **argv)
 {
+	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
+	// like a full disk, instead of the signal killing the tool and leaving temporary files.
+	signal(SIGXFSZ, SIG_IGN);
 	Options o;
 	int rc = parse_args(argc, argv, &o);
 	char **stored = NULL;

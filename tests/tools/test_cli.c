@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -368,6 +369,23 @@ static void test_esr_inverted_warns(void)
 	unlink(errp);
 }
 
+// Past a file-size limit (ulimit -f, 4 KiB here, under the 48 KB the render needs) lstm-apply
+// reports the write error and exits 1, with no temporary file left, instead of dying of SIGXFSZ.
+static void test_file_size_limit(void)
+{
+	const int before = tt_count_entries(dir);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "ulimit -f 4; exec '%s' -m '%s' -i '%s' -o '%s' -q 2>'%s'", apply_bin,
+	         tt_path(dir, "mono.json"), tt_path(dir, "dry.wav"), tt_path(dir, "limited.wav"),
+	         tt_path(dir, "limited.err"));
+	const int st = system(cmd);
+	assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	const char *msg = tt_read_text(tt_path(dir, "limited.err"));
+	assert(strstr(msg, "limited.wav") && strstr(msg, "File too large"));
+	unlink(tt_path(dir, "limited.err"));
+	assert(tt_count_entries(dir) == before); // neither the output nor a temporary file
+}
+
 int main(int argc, char **argv)
 {
 	assert(argc == 3);
@@ -382,6 +400,7 @@ int main(int argc, char **argv)
 	test_apply_output();
 	test_apply_remove_latency();
 	test_esr_inverted_warns();
+	test_file_size_limit();
 	tt_rmtree(dir);
 	return 0;
 }
