@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -828,6 +830,26 @@ static int check_outputs(const Options *o, const char *ckpt)
 	return 0;
 }
 
+// Holds OUTPUT.lock for the run, so that a second lstm-train on the same output is refused at
+// start instead of the two overwriting each other's checkpoints. flock is released by the
+// kernel when the process ends, however it ends, so a crash leaves no stale lock behind.
+// Returns the descriptor, or -1 after a message.
+static int lock_output(const char *output, char *lock, size_t n)
+{
+	snprintf(lock, n, "%s.lock", output);
+	const int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fail_msg("%s: cannot create the run's lock (%s)", lock, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fail_msg("%s is being trained by another lstm-train (it holds %s)", output, lock);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
@@ -875,6 +897,10 @@ int main(int argc, char **argv)
 	if (!o.ckpt_path)
 		snprintf(ckpt, sizeof ckpt, "%s.ckpt", o.output);
 	rc = check_outputs(&o, ckpt);
+	char lock[PATH_MAX + 8];
+	const int lock_fd = rc == 0 ? lock_output(o.output, lock, sizeof lock) : -1;
+	if (rc == 0 && lock_fd < 0)
+		rc = EXIT_OUTPUT;
 	if (rc != 0) {
 		free(merged);
 		free(stored);
@@ -894,6 +920,10 @@ int main(int argc, char **argv)
 	if (train_data_load(o.pairs, o.npairs, &dopt, o.quiet ? NULL : stderr, &data, err,
 	                    sizeof err) != 0) {
 		fail_msg("%s", err);
+		remove(lock);
+		close(lock_fd);
+		free(merged);
+		free(stored);
 		return EXIT_DATA;
 	}
 	const int inputs = data.inputs;
@@ -1018,5 +1048,7 @@ int main(int argc, char **argv)
 	train_data_free(&data);
 	free(merged);
 	free(stored);
+	remove(lock);
+	close(lock_fd);
 	return rc;
 }

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -248,6 +250,19 @@ static void test_existing_output(void)
 	f = fopen(p, "w");
 	assert(f);
 	fclose(f);
+	// A second run on an output another run is training: refused at start, by its lock.
+	{
+		char lockp[512];
+		path_of(lockp, sizeof lockp, "busy.json.lock");
+		const int fd = open(lockp, O_RDWR | O_CREAT, 0666);
+		assert(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0);
+		rc = run("-i a.wav -t b.wav -o busy.json -e 1");
+		printf("second run on a busy output: exit %d  %s", rc, out_text);
+		assert(rc == 4 && strstr(out_text, "being trained by another lstm-train"));
+		assert(!exists("busy.json") && !exists("busy.json.ckpt"));
+		close(fd);
+		remove(lockp);
+	}
 	for (size_t k = 0; k < sizeof side / sizeof side[0]; k++) {
 		rc = run(side[k].args);
 		printf("side outputs: %s: exit %d  %s", side[k].args, rc, out_text);

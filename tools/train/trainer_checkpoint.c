@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char ckpt_magic[16] = "LSTMTRAINCKPT03";
 
@@ -45,14 +46,20 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 	h.grad_norm_avg = tr->grad_norm_avg;
 	h.args_bytes = (uint32_t)tr->args_bytes;
 	h.args_count = (uint32_t)tr->args_count;
-	size_t len = strlen(path) + 8;
+	// A temporary name of its own, so that two writers never share one.
+	size_t len = strlen(path) + 16;
 	char *tmp = malloc(len);
 	if (!tmp)
 		return snprintf(err, err_len, "out of memory"), -1;
-	snprintf(tmp, len, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
+	snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+	const int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (!f) {
 		snprintf(err, err_len, "%s: cannot write checkpoint (%s)", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			remove(tmp);
+		}
 		free(tmp);
 		return -1;
 	}
