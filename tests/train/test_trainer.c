@@ -119,6 +119,22 @@ static void test_resume(void)
 	assert(trainer_load_checkpoint(tr, path, err, sizeof err) != 0);
 	assert(strstr(err, "shape"));
 	trainer_free(tr);
+	// A damaged byte, a cut file and non-finite weights are each refused with the reason.
+	c.shape.hidden = 4;
+	tr = trainer_create(&c, &series, 1, err, sizeof err);
+	assert(trainer_save_checkpoint(tr, path, err, sizeof err) == 0);
+	FILE *f = fopen(path, "r+b");
+	assert(f && fseek(f, -5, SEEK_END) == 0);
+	int byte = fgetc(f);
+	assert(fseek(f, -5, SEEK_END) == 0 && fputc(byte ^ 0x40, f) != EOF && fclose(f) == 0);
+	assert(trainer_load_checkpoint(tr, path, err, sizeof err) != 0 && strstr(err, "checksum"));
+	assert(trainer_save_checkpoint(tr, path, err, sizeof err) == 0);
+	assert(truncate(path, 600) == 0);
+	assert(trainer_load_checkpoint(tr, path, err, sizeof err) != 0 && strstr(err, "truncated"));
+	((real *)trainer_params(tr))[0] = NAN;
+	assert(trainer_save_checkpoint(tr, path, err, sizeof err) == 0);
+	assert(trainer_load_checkpoint(tr, path, err, sizeof err) != 0 && strstr(err, "not finite"));
+	trainer_free(tr);
 	remove(path);
 	free(whole);
 	printf("resume: continued run bit-identical to an uninterrupted one\n");

@@ -5,12 +5,13 @@
 #include "trainer_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char ckpt_magic[16] = "LSTMTRAINCKPT03";
+static const char ckpt_magic[16] = "LSTMTRAINCKPT04";
 
 typedef struct {
 	char magic[16];
@@ -22,7 +23,31 @@ typedef struct {
 	uint64_t rng;
 	double grad_norm_avg;
 	uint32_t args_bytes, args_count; // the command line that follows the header
+	uint64_t checksum; // FNV-1a of everything after the header, so damage is found at load
 } CkptHeader;
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+// The checksum of a checkpoint's body, in the order it is written.
+static uint64_t body_checksum(const char *args, size_t args_bytes, const float *hl,
+                              const float *hv, size_t ne, const real *const blocks[4], size_t np)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	h = fnv1a(h, args, args_bytes);
+	h = fnv1a(h, hl, ne * sizeof(float));
+	h = fnv1a(h, hv, ne * sizeof(float));
+	for (int b = 0; b < 4; b++)
+		h = fnv1a(h, blocks[b], np * sizeof(real));
+	return h;
+}
 
 // Longest command line a checkpoint holds.
 #define CKPT_MAX_ARGS_BYTES (1u << 20)
@@ -46,6 +71,9 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 	h.grad_norm_avg = tr->grad_norm_avg;
 	h.args_bytes = (uint32_t)tr->args_bytes;
 	h.args_count = (uint32_t)tr->args_count;
+	const real *const blocks[4] = {tr->params, tr->m, tr->v, tr->best};
+	h.checksum = body_checksum(tr->args, tr->args_bytes, tr->hist_loss, tr->hist_valid,
+	                           (size_t)tr->epoch, blocks, tr->np);
 	// A temporary name of its own, so that two writers never share one.
 	size_t len = strlen(path) + 16;
 	char *tmp = malloc(len);
@@ -189,24 +217,37 @@ int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err
 	FILE *f = open_checkpoint(path, &h, err, err_len);
 	if (!f)
 		return -1;
-	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0
-	    || fseek(f, (long)h.args_bytes, SEEK_CUR) != 0) {
+	if (h.np != tr->np || memcmp(&h.cfg.shape, &tr->cfg.shape, sizeof h.cfg.shape) != 0) {
 		fclose(f);
 		return snprintf(err, err_len, "%s: checkpoint is for another network shape", path), -1;
 	}
+	char *args = malloc((size_t)h.args_bytes + 1);
+	int ok = args && fread(args, 1, h.args_bytes, f) == h.args_bytes;
 	const size_t ne = (size_t)(h.epoch > 0 ? h.epoch : 0);
 	float *hl = ne ? malloc(ne * sizeof(float)) : NULL, *hv = ne ? malloc(ne * sizeof(float)) : NULL;
-	int ok = ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
-	                     && fread(hv, sizeof(float), ne, f) == ne);
+	ok = ok && (ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
+	                        && fread(hv, sizeof(float), ne, f) == ne));
 	ok = ok && fread(tr->params, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->m, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->v, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->best, sizeof(real), tr->np, f) == tr->np;
 	fclose(f);
-	if (!ok) {
+	const real *const blocks[4] = {tr->params, tr->m, tr->v, tr->best};
+	const char *damage = !ok ? "truncated"
+	                     : body_checksum(args, h.args_bytes, hl, hv, ne, blocks, tr->np) != h.checksum
+	                     ? "damaged (its checksum does not match)" : NULL;
+	// A run that diverged must not be resumed: its weights would train nothing.
+	for (int b = 0; b < 4 && !damage; b++)
+		for (size_t i = 0; i < tr->np; i++)
+			if (!isfinite(blocks[b][i])) {
+				damage = "unusable: it holds weights that are not finite";
+				break;
+			}
+	free(args);
+	if (damage) {
 		free(hl);
 		free(hv);
-		return snprintf(err, err_len, "%s: checkpoint is truncated", path), -1;
+		return snprintf(err, err_len, "%s: checkpoint is %s", path, damage), -1;
 	}
 	free(tr->hist_loss);
 	free(tr->hist_valid);
