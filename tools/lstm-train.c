@@ -1000,6 +1000,9 @@ int main(int argc, char **argv)
 				        rep.epoch, rep.train_loss, rep.valid_esr, rep.improved ? "*" : " ", rep.lr,
 				        rep.seconds, rep.partial ? " (partial)" : "",
 				        rep.restarted ? " (restart from the best)" : "", 8, "");
+			if (rep.diverged)
+				fprintf(stderr, "lstm-train: warning: the network diverged (validation not "
+				        "finite): back to the best weights at half the rate\n");
 			if (rep.skipped_steps > 0)
 				fprintf(stderr, "lstm-train: warning: %d steps skipped for a non-finite gradient\n",
 				        rep.skipped_steps);
@@ -1024,8 +1027,15 @@ int main(int argc, char **argv)
 		double esr_valid = trainer_region_esr(tr, best, 1);
 		double esr_test = trainer_region_esr(tr, best, 2);
 		double seconds = wall() - pg.t0;
-		rc = write_model(&o, tr, &data, esr_train, esr_valid, esr_test,
-		                 esr_linear, seconds, interrupted);
+		if (!isfinite(trainer_best_valid(tr))) {
+			// Not one epoch gave a finite figure: the weights are the untrained start.
+			fail_msg("training failed: no epoch gave a finite validation ESR; nothing written "
+			         "(try a lower --lr)");
+			rc = 1;
+		} else {
+			rc = write_model(&o, tr, &data, esr_train, esr_valid, esr_test, esr_linear, seconds,
+			                 interrupted);
+		}
 		if (rc == 0) {
 			if (o.plot_path)
 				write_plot(&o, tr, &data, esr_linear);

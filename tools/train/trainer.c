@@ -576,7 +576,16 @@ int trainer_run_epoch(Trainer *tr, TrainProgressFn progress, void *user,
 	if (v < 0) // no validation data: judge by the training loss
 		v = rep->train_loss;
 	rep->valid_esr = v;
-	if (v < tr->best_valid) {
+	if (!isfinite(v)) {
+		// The weights diverged: back to the best ones, with fresh moments and half the rate.
+		memcpy(tr->params, tr->best, tr->np * sizeof(real));
+		memset(tr->m, 0, tr->np * sizeof(real));
+		memset(tr->v, 0, tr->np * sizeof(real));
+		tr->step = 0;
+		tr->lr *= 0.5;
+		train_forward_weights_update(&tr->fw, &tr->P);
+		rep->diverged = 1;
+	} else if (v < tr->best_valid) {
 		tr->best_valid = v;
 		memcpy(tr->best, tr->params, tr->np * sizeof(real));
 		tr->since_best = 0;

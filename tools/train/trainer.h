@@ -65,6 +65,8 @@ typedef struct {
 	double lr;
 	int improved;       // the best model was updated
 	int restarted;      // the run restarted from the best model after this epoch
+	int diverged;       // the validation was not finite: the best weights were restored and
+	                    // the rate halved
 	int skipped_steps;  // Adam steps skipped in the epoch for a non-finite gradient
 	double seconds;     // wall time since the start (resumed runs count from their start)
 	int partial;        // stopped inside the epoch (time budget or interrupt)
