@@ -279,7 +279,8 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 	if (m->skip < 0 || m->skip > m->inputs)
 		return model_error_set(err, MODEL_ERR_RANGE, "architecture.skip: %d, expected 0 to %d",
 		                       m->skip, m->inputs);
-	if (!isfinite(m->sample_rate) || m->sample_rate < 8000.0 || m->sample_rate > 384000.0)
+	if (!isfinite(m->sample_rate) || m->sample_rate < MODEL_MIN_SAMPLE_RATE
+	    || m->sample_rate > MODEL_MAX_SAMPLE_RATE)
 		return model_error_set(err, MODEL_ERR_RANGE,
 		                       "sample_rate: %g, expected 8000 to 384000", m->sample_rate);
 	if (m->num_layers < 1 || m->num_layers > MODEL_MAX_LAYERS)

@@ -29,6 +29,9 @@ enum {
 // plus the rate conversion's, at most 10 ms too) within its 8192-frame dry delay line at
 // 384 kHz.
 #define MODEL_MAX_LATENCY_SECONDS 0.01
+// The sample rates a model may be trained at and played from.
+#define MODEL_MIN_SAMPLE_RATE 8000.0
+#define MODEL_MAX_SAMPLE_RATE 384000.0
 
 typedef enum {
 	CELL_LSTM = 0,

@@ -321,7 +321,7 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 		where = "samplerate";
 	}
 	if (v && !json_is_null(v)) {
-		if ((st = import_number(v, where, 8000.0, 384000.0, 1, &x, err)))
+		if ((st = import_number(v, where, MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE, 1, &x, err)))
 			return st;
 		m->sample_rate = x;
 	}

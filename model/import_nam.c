@@ -91,7 +91,7 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 	m->sample_rate = 48000.0;
 	if ((v = json_object_get(root, "sample_rate")) && !json_is_null(v)) {
 		double sr;
-		if ((st = import_number(v, "sample_rate", 8000.0, 384000.0, 0, &sr, err)))
+		if ((st = import_number(v, "sample_rate", MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE, 0, &sr, err)))
 			return st;
 		m->sample_rate = sr;
 	}

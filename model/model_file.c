@@ -252,7 +252,8 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 		                       (long long)json_integer_value(v), MODEL_FORMAT_VERSION);
 	version = (int)json_integer_value(v);
 	(void)version;
-	st = json_get_number(root, "", "sample_rate", 8000, 384000, &m->sample_rate, err);
+	st = json_get_number(root, "", "sample_rate", MODEL_MIN_SAMPLE_RATE,
+	                     MODEL_MAX_SAMPLE_RATE, &m->sample_rate, err);
 	if (st)
 		return st;
 	if (json_object_get(root, "latency_samples")) { // absent: 0, as in files made before it

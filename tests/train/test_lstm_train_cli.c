@@ -155,6 +155,8 @@ static void test_bad_inputs(void)
 	write_wav("nan.wav", bad, 48000, 1, 48000);
 	write_wav("tiny_a.wav", tone, 8000, 1, 48000);
 	write_wav("tiny_b.wav", tone2, 8000, 1, 48000);
+	write_wav("r4k_a.wav", tone, 48000, 1, 4000);
+	write_wav("r4k_b.wav", tone2, 48000, 1, 4000);
 	FILE *f;
 	char p[512];
 	path_of(p, sizeof p, "text.wav");
@@ -182,6 +184,7 @@ static void test_bad_inputs(void)
 		{"knob names differ", "-i a.wav -t b.wav -k Gain=0 -i a.wav -t b.wav -k Tone=1 -o o.json",
 		 "Tone", 3},
 		{"no folder", "-i a.wav -t b.wav -o nodir/o.json -e 1 --segment 0.1 -q", "nodir", 4},
+		{"4000 Hz pair", "-i r4k_a.wav -t r4k_b.wav -o o.json", "8000 to 384000 Hz", 3},
 		{"one knob value", "-i a.wav -t b.wav -k Gain=0.5 -i a.wav -t b.wav -k Gain=0.5 -o o.json",
 		 "two settings", 2},
 		{"knob twice", "-i a.wav -t b.wav -k G=0 -k G=1 -i a.wav -t b.wav -k G=1 -k G=0 -o o.json",

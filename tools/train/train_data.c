@@ -90,6 +90,11 @@ static int read_pairs(const TrainPairSpec *specs, int count, const TrainDataOpti
 			return -1;
 		d->count = k + 1; // owned from here on, freed by train_data_free
 		const CapturePair *cp = &d->pairs[k].pair;
+		if (k == 0 && !(cp->input.sample_rate >= MODEL_MIN_SAMPLE_RATE
+		                && cp->input.sample_rate <= MODEL_MAX_SAMPLE_RATE))
+			return tool_error_set(err, err_len, "%s: sample rate %g Hz: a model is trained at "
+			                      "%g to %g Hz", pa->input, cp->input.sample_rate,
+			                      MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE), -1;
 		if (k == 0) {
 			d->channels = cp->input.channels;
 			d->rate = cp->input.sample_rate;
