@@ -147,6 +147,30 @@ static void usage(FILE *f)
 	f);
 }
 
+// Whether s is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF): a
+// knob's name goes into the model file's JSON, which holds nothing else.
+static int valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p++;
+		int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+		           : (c & 0xf8) == 0xf0 ? 3 : -1;
+		if (more < 0)
+			return 0;
+		unsigned cp = more == 0 ? c : c & (0x3fu >> more);
+		for (int i = 0; i < more; i++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p++ & 0x3fu);
+		}
+		static const unsigned least[4] = {0, 0x80, 0x800, 0x10000};
+		if (cp < least[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
 // An option's value as a whole number or a number within a range that makes sense; the
 // message names the option and the range (cli_parse.h).
 static int opt_int(const char *name, long lo, long hi, int *out)
@@ -306,6 +330,8 @@ static int parse_args(int argc, char **argv, Options *o)
 			if (!(fabs(ks.value) <= 1e6) || strlen(ks.name) >= MODEL_NAME_LEN)
 				return fail_msg("--knob %s: expected a name under %d bytes and a value from -1e6 "
 				                "to 1e6", optarg, MODEL_NAME_LEN), -1;
+			if (!valid_utf8(ks.name))
+				return fail_msg("--knob: the name is not valid UTF-8"), -1;
 			if (p->knobs >= MAX_KNOBS)
 				return fail_msg("--knob %s: at most %d knobs", optarg, MAX_KNOBS), -1;
 			snprintf(p->knob_name[p->knobs], MODEL_NAME_LEN, "%s", ks.name);

@@ -184,6 +184,8 @@ static void test_bad_inputs(void)
 		{"knob names differ", "-i a.wav -t b.wav -k Gain=0 -i a.wav -t b.wav -k Tone=1 -o o.json",
 		 "Tone", 3},
 		{"no folder", "-i a.wav -t b.wav -o nodir/o.json -e 1 --segment 0.1 -q", "nodir", 4},
+		{"knob name not UTF-8", "-i a.wav -t b.wav -k $(printf 'G\\377')=0 -i a.wav -t b.wav "
+		 "-k $(printf 'G\\377')=1 -o o.json", "not valid UTF-8", 2},
 		{"4000 Hz pair", "-i r4k_a.wav -t r4k_b.wav -o o.json", "8000 to 384000 Hz", 3},
 		{"one knob value", "-i a.wav -t b.wav -k Gain=0.5 -i a.wav -t b.wav -k Gain=0.5 -o o.json",
 		 "two settings", 2},
