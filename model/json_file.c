@@ -22,6 +22,43 @@ void json_error_prefix(ModelError *err, const char *name)
 	model_error_set(err, err->status, "%s: %s", name, msg);
 }
 
+// What the largest legal model needs, with room to spare: 4 layers of 128 units, dense layers
+// and a 65536-frame self-test come to about a million numbers in a few hundred arrays and tens
+// of objects, in any of the formats. The parser keeps each value as a separate allocation (an
+// empty object costs it over 200 bytes), so a 60 MB file of "{}," would take gigabytes: the
+// text is counted first and refused past these.
+enum {
+	JSON_MAX_OBJECTS = 1 << 16,
+	JSON_MAX_ARRAYS = 1 << 18,
+	JSON_MAX_VALUES = 1 << 21, // separators: one less than the values in each container
+};
+
+// Counts objects, arrays and separators outside strings. Returns 0, or -1 with a message.
+static ModelStatus json_check_counts(const char *data, size_t size, ModelError *err)
+{
+	size_t objects = 0, arrays = 0, values = 0;
+	int in_string = 0;
+	for (size_t i = 0; i < size; i++) {
+		const char c = data[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		objects += c == '{';
+		arrays += c == '[';
+		values += c == ',';
+		in_string = c == '"';
+	}
+	if (objects > JSON_MAX_OBJECTS || arrays > JSON_MAX_ARRAYS || values > JSON_MAX_VALUES)
+		return model_error_set(err, MODEL_ERR_TOO_BIG, "%zu objects, %zu arrays and %zu values: "
+		                       "more than any model holds (at most %d, %d and %d)", objects,
+		                       arrays, values, JSON_MAX_OBJECTS, JSON_MAX_ARRAYS, JSON_MAX_VALUES);
+	return MODEL_OK;
+}
+
 ModelStatus json_buffer_load(const char *data, size_t size, json_t **root, ModelError *err)
 {
 	*root = NULL;
@@ -30,6 +67,9 @@ ModelStatus json_buffer_load(const char *data, size_t size, json_t **root, Model
 	if (size > MODEL_MAX_FILE_BYTES)
 		return model_error_set(err, MODEL_ERR_TOO_BIG, "%zu bytes, over the limit of %d", size,
 		                       MODEL_MAX_FILE_BYTES);
+	ModelStatus st = json_check_counts(data, size, err);
+	if (st)
+		return st;
 	json_error_t jerr;
 	*root = json_loadb(data, size, JSON_REJECT_DUPLICATES, &jerr);
 	if (!*root)
