@@ -444,8 +444,8 @@ static int parse_args(int argc, char **argv, Options *o)
 			char *end;
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end)
-				return fail_msg("--seed %s: expected a whole number", optarg), -1;
+			if (errno || end == optarg || *end || optarg[strspn(optarg, " \t")] == '-')
+				return fail_msg("--seed %s: expected a whole number from 0", optarg), -1;
 			o->cfg.seed = v;
 			break;
 		}
@@ -716,7 +716,8 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 // Loss curves, half a second of target against output from the loudest held-out block (or the
 // middle when nothing is held out) after a second of context, and their spectra; the title
 // gives the held-out ESR beside the linear baseline's.
-static void write_plot(const Options *o, Trainer *tr, const TrainData *d, double esr_linear)
+// Returns 0, or -1 after a message.
+static int write_plot(const Options *o, Trainer *tr, const TrainData *d, double esr_linear)
 {
 	const TrainSeries *s = &d->pairs[0].s;
 	const double rate = d->rate;
@@ -743,7 +744,8 @@ static void write_plot(const Options *o, Trainer *tr, const TrainData *d, double
 	if (!y || !t) {
 		free(y);
 		free(t);
-		return;
+		fail_msg("%s: out of memory for the plot", o->plot_path);
+		return -1;
 	}
 	trainer_render(tr, NULL, 0, from, at - from + len, y);
 	// At the device's own level, not the training scale.
@@ -764,10 +766,12 @@ static void write_plot(const Options *o, Trainer *tr, const TrainData *d, double
 		t, y + (at - from), len, rate, title,
 	};
 	char err[512];
-	if (plot_training_png(o->plot_path, &p, err, sizeof err) != 0)
+	const int rc = plot_training_png(o->plot_path, &p, err, sizeof err);
+	if (rc != 0)
 		fail_msg("%s", err);
 	free(y);
 	free(t);
+	return rc;
 }
 
 static int file_exists(const char *path)
@@ -996,7 +1000,7 @@ int main(int argc, char **argv)
 			rc = EXIT_OUTPUT;
 		}
 	}
-	int interrupted = 0;
+	int interrupted = 0, side_failed = 0;
 	if (rc == 0) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
@@ -1039,10 +1043,14 @@ int main(int argc, char **argv)
 				        rep.seconds, rep.partial ? "true" : "false");
 				fflush(log);
 			}
-			if (trainer_save_checkpoint(tr, ckpt, err, sizeof err) != 0)
+			// A side output that fails is reported and makes the exit status 4, but the
+			// training goes on: the model is what matters.
+			if (trainer_save_checkpoint(tr, ckpt, err, sizeof err) != 0) {
 				fail_msg("%s", err);
-			if (o.plot_path && go_on)
-				write_plot(&o, tr, &data, esr_linear);
+				side_failed = 1;
+			}
+			if (o.plot_path && go_on && write_plot(&o, tr, &data, esr_linear) != 0)
+				side_failed = 1;
 		}
 		interrupted = stop_flag != 0;
 		if (interrupted && !o.quiet)
@@ -1063,8 +1071,8 @@ int main(int argc, char **argv)
 			                 interrupted);
 		}
 		if (rc == 0) {
-			if (o.plot_path)
-				write_plot(&o, tr, &data, esr_linear);
+			if (o.plot_path && write_plot(&o, tr, &data, esr_linear) != 0)
+				side_failed = 1;
 			double held = esr_test >= 0 ? esr_test : esr_valid;
 			printf("ESR train %.6f  validation %.6f  test %s%.6f\n", esr_train, esr_valid,
 			       esr_test >= 0 ? "" : "(none) ", esr_test >= 0 ? esr_test : 0.0);
@@ -1076,6 +1084,11 @@ int main(int argc, char **argv)
 				       : esr_valid < esr_linear ? "the network is better than a linear filter, though not by much"
 				       : "the network is NO BETTER than a linear filter: it has not learned the device");
 			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr), seconds);
+			if (side_failed) {
+				fail_msg("the model is written, but a checkpoint or the plot could not be (see "
+				         "above)");
+				rc = EXIT_OUTPUT;
+			}
 		}
 	}
 	if (log)

@@ -186,6 +186,7 @@ static void test_bad_inputs(void)
 		{"no folder", "-i a.wav -t b.wav -o nodir/o.json -e 1 --segment 0.1 -q", "nodir", 4},
 		{"knob name not UTF-8", "-i a.wav -t b.wav -k $(printf 'G\\377')=0 -i a.wav -t b.wav "
 		 "-k $(printf 'G\\377')=1 -o o.json", "not valid UTF-8", 2},
+		{"negative seed", "-i a.wav -t b.wav -o o.json --seed -1", "--seed -1", 2},
 		{"4000 Hz pair", "-i r4k_a.wav -t r4k_b.wav -o o.json", "8000 to 384000 Hz", 3},
 		{"one knob value", "-i a.wav -t b.wav -k Gain=0.5 -i a.wav -t b.wav -k Gain=0.5 -o o.json",
 		 "two settings", 2},
@@ -255,6 +256,11 @@ static void test_existing_output(void)
 	f = fopen(p, "w");
 	assert(f);
 	fclose(f);
+	// A plot that cannot be written (a full device) does not stop the training, but the run
+	// says so and exits 4, the model written.
+	rc = run("-i a.wav -t b.wav -o plotfail.json --plot /dev/full --force -e 1 --segment 0.1 -q");
+	printf("plot on /dev/full: exit %d  %s", rc, out_text);
+	assert(rc == 4 && strstr(out_text, "/dev/full") && exists("plotfail.json"));
 	// A second run on an output another run is training: refused at start, by its lock.
 	{
 		char lockp[512];
