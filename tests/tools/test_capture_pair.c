@@ -317,6 +317,22 @@ static void test_demo_pair(const char *dry_path, const char *wet_path)
 	capture_pair_free(&p);
 }
 
+// A delay beyond the search range: no claim of inversion from a correlation that means
+// nothing, and a warning that names the search range instead.
+static void test_delay_out_of_range(void)
+{
+	write_pair("d.wav", "wfar.wav", 3000, 1.0f, N, 48000);
+	CapturePairOptions o = capture_pair_default_options();
+	o.max_delay = 500;
+	o.compensate_delay = 0;
+	CapturePair p;
+	load_ok("d.wav", "wfar.wav", &o, &p);
+	assert(!strstr(p.warnings, "polarity-inverted"));
+	assert(strstr(p.warnings, "the delay may lie beyond the +-500 samples searched") ||
+	       strstr(p.warnings, "look unrelated"));
+	capture_pair_free(&p);
+}
+
 int main(int argc, char **argv)
 {
 	assert(argc == 3);
@@ -333,6 +349,7 @@ int main(int argc, char **argv)
 	test_bad_files();
 	test_too_short();
 	test_clipping_and_unrelated();
+	test_delay_out_of_range();
 	test_demo_pair(argv[1], argv[2]);
 	tt_rmtree(dir);
 	return 0;

@@ -15,6 +15,8 @@
 #define SILENCE_PEAK 1e-5f
 // Below this normalised correlation the two files are probably not the same performance.
 #define UNRELATED_CORRELATION 0.05
+// Below this the delay found is uncertain: a true delay outside the search range looks like this.
+#define WEAK_CORRELATION 0.3
 // A target more than a quarter sample ahead of its input leads it; less is estimation noise.
 #define LEAD_TOLERANCE 0.25
 // A fractional estimate this close above a whole sample is that sample (a pure delay).
@@ -188,10 +190,14 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		add_warning(out, "the target %s the input by %.2f samples (%.2f ms)%s%s",
 		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), onset, how);
 	}
+	if (fabs(de.correlation) >= UNRELATED_CORRELATION && fabs(de.correlation) < WEAK_CORRELATION)
+		add_warning(out, "the best correlation is weak (%.3f): the delay may lie beyond the "
+		            "+-%d samples searched (--max-delay), or the device is far from linear",
+		            de.correlation, de.max_lag);
 	if (de.at_limit)
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
 		            "may be larger", de.max_lag);
-	if (out->polarity_inverted)
+	if (out->polarity_inverted && fabs(de.correlation) >= WEAK_CORRELATION)
 		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
 		            "will learn the inversion", target_path, input_path, de.correlation);
 
