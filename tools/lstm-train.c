@@ -36,8 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef LSTM_LV2_VERSION
-#define LSTM_LV2_VERSION "unknown"
+#ifndef LSTM_VERSION
+#define LSTM_VERSION "unknown"
 #endif
 
 enum { EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_OUTPUT = 4 };
@@ -462,7 +462,7 @@ static int parse_args(int argc, char **argv, Options *o)
 		case OPT_RESUME: o->resume_path = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
-		case 'V': printf("lstm-train %s\n", LSTM_LV2_VERSION); return 1;
+		case 'V': printf("lstm-train %s\n", LSTM_VERSION); return 1;
 		case ':': return fail_msg("%s needs a value (see --help)", argv[optind - 1]), -1;
 		default: return fail_msg("unknown option %s (see --help)", argv[optind - 1]), -1;
 		}
@@ -669,7 +669,7 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		.name = name,
 		.description = "trained by lstm-train from a dry/wet pair",
 		.loudness_db = loud,
-		.program = "lstm-train " LSTM_LV2_VERSION,
+		.program = "lstm-train " LSTM_VERSION,
 		.cell = cell_arg(c->shape.cell),
 		.hidden = c->shape.hidden,
 		.layers = c->shape.layers,
