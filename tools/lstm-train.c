@@ -1099,5 +1099,7 @@ int main(int argc, char **argv)
 	free(stored);
 	remove(lock);
 	close(lock_fd);
+	if (o.plot_path)
+		plot_release_caches(); // cairo's and fontconfig's caches: leak checkers stay quiet
 	return rc;
 }
