@@ -35,6 +35,8 @@ char *training_metadata_json(const TrainingMetadata *t)
 		json_object_set_new(tj, "esr_test", json_real(t->esr_test));
 	if (t->esr_linear_baseline >= 0)
 		json_object_set_new(tj, "esr_linear_baseline", json_real(t->esr_linear_baseline));
+	if (t->replicate_esr >= 0)
+		json_object_set_new(tj, "replicate_esr", json_real(t->replicate_esr));
 	json_object_set_new(tj, "segment_samples", json_integer(t->segment_samples));
 	json_object_set_new(tj, "batch", json_integer(t->batch));
 	json_object_set_new(tj, "warmup", json_integer(t->warmup));

@@ -25,6 +25,7 @@ typedef struct {
 	double esr_validation;   // < 0: none
 	double esr_test;         // < 0: none
 	double esr_linear_baseline; // < 0: none
+	double replicate_esr;    // the standard signal's clip B against clip A on the device; < 0: none
 	int segment_samples, batch, warmup, tbptt;
 	double lr;
 	const char *preemph;

@@ -685,6 +685,7 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		.esr_validation = esr_valid,
 		.esr_test = esr_test,
 		.esr_linear_baseline = esr_linear,
+		.replicate_esr = lp[0].pair.reamp ? lp[0].pair.replicate_esr : -1.0,
 		.segment_samples = c->segment,
 		.batch = c->batch,
 		.warmup = c->warmup,
@@ -1083,6 +1084,12 @@ int main(int argc, char **argv)
 				       : esr_valid < esr_linear / 3 ? "the network is far better than a linear filter"
 				       : esr_valid < esr_linear ? "the network is better than a linear filter, though not by much"
 				       : "the network is NO BETTER than a linear filter: it has not learned the device");
+			const CapturePair *cp0 = &data.pairs[0].pair;
+			if (cp0->reamp && cp0->replicate_esr >= 0)
+				printf("replicate check: the device's two validation clips differ by ESR %.4f: "
+				       "%s\n", cp0->replicate_esr, cp0->replicate_esr < REAMP_REPLICATE_MAX_ESR
+				       ? "it sounds like itself" : "it does NOT sound like itself, and no model "
+				       "can be expected to come much closer to it than that");
 			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr), seconds);
 			if (side_failed) {
 				fail_msg("the model is written, but a checkpoint or the plot could not be (see "

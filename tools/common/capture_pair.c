@@ -21,6 +21,8 @@
 #define LEAD_TOLERANCE 0.25
 // A fractional estimate this close above a whole sample is that sample (a pure delay).
 #define ROUND_TOLERANCE 0.05
+// How far before a blip its response may start: a target ahead of its input by up to this.
+#define BLIP_MAX_LEAD 48
 
 static void add_warning(CapturePair *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -47,6 +49,7 @@ CapturePairOptions capture_pair_default_options(void)
 		.input_channels = 1,
 		.min_delay = 8,
 		.causal_margin = 1,
+		.recognise_reamp = 1,
 	};
 	return o;
 }
@@ -91,6 +94,17 @@ static int check_short(const char *in_path, const CapturePair *p, long min_frame
 	        p->input.frames, p->input.frames / p->input.sample_rate,
 	        min_frames > 2 ? min_frames : 2);
 	return -1;
+}
+
+// Moves every position of a layout by `by` frames (the input lost -by frames at its start).
+static void reamp_layout_move(ReampLayout *l, long by)
+{
+	_Static_assert(REAMP_BLIPS == 4, "every blip is listed below");
+	long *pos[] = {&l->noise_from, &l->noise_to, &l->blip[0], &l->blip[1], &l->blip[2],
+	               &l->blip[3], &l->tone_from, &l->tone_to, &l->clip_a_from, &l->clip_a_to,
+	               &l->train_from, &l->train_to, &l->clip_b_from, &l->clip_b_to, &l->frames};
+	for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++)
+		*pos[i] += by;
 }
 
 int capture_pair_load(const char *input_path, const char *target_path,
@@ -165,19 +179,54 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	}
 	const int margin = o.causal_margin > 0 ? o.causal_margin : 0;
 	out->delay_fine = de.delay_fine;
+	out->replicate_esr = -1.0;
+	if (o.recognise_reamp && in->channels == 1) {
+		int r = reamp_signal_detect(in->data, 1, in->frames, in->sample_rate, &out->layout);
+		if (r < 0) {
+			tool_error_set(err, err_len, "%s: out of memory while checking for the standard "
+			               "capture signal", input_path);
+			goto fail;
+		}
+		out->reamp = r;
+	}
+	if (out->reamp) {
+		reamp_blip_latency(tg->data, tg->frames, &out->layout, BLIP_MAX_LEAD, o.max_delay,
+		                   &out->blips);
+		out->replicate_esr = reamp_replicate_esr(tg->data, tg->frames, &out->layout);
+		if (!out->blips.ok)
+			add_warning(out, "the standard capture signal's blips could not be used (%s): the "
+			            "delay comes from the cross-correlation", out->blips.why);
+		if (out->replicate_esr >= REAMP_REPLICATE_MAX_ESR)
+			add_warning(out, "%s does not sound like itself: its two validation clips differ by "
+			             "ESR %.4f (%.2f or more means the device or the recording chain changed "
+			             "during the take: noise, drift, a modulation effect); no model can be "
+			             "expected to come much closer to the device than that", target_path,
+			             out->replicate_esr, REAMP_REPLICATE_MAX_ESR);
+	}
 	// A target that leads its input (an aligner that removed a little too much) is always
 	// moved back: a causal network cannot predict the future. A lag shorter than min_delay is
 	// the device's own filtering and stays; a longer one is shifted out down to the margin.
-	// The response starts at its onset, which may come before its peak.
-	const double start = fmin(de.delay_fine, (double)de.onset);
+	// The response starts at its onset, which may come before its peak. The standard signal's
+	// blips show that onset directly, so then the response is always moved to the margin.
+	const int blips = out->reamp && out->blips.ok;
+	const double start = blips ? out->blips.latency : fmin(de.delay_fine, (double)de.onset);
 	const int leads = start < -LEAD_TOLERANCE;
-	const int shift = o.use_shift || (o.compensate_delay && (leads || abs(de.delay) >= o.min_delay));
+	const int shift = o.use_shift
+	                  || (o.compensate_delay && (leads || blips || abs(de.delay) >= o.min_delay));
 	const int by = o.use_shift ? o.shift : (int)floor(start - margin + ROUND_TOLERANCE);
-	out->latency = shift ? de.delay_fine - by : fmax(de.delay_fine, 0.0);
+	out->latency = fmax(shift ? de.delay_fine - by : de.delay_fine, 0.0);
 	if (o.use_shift) {
 		add_warning(out, "the target %s the input by %.2f samples; shifted %s by %d as asked, "
 		            "leaving %.2f samples", de.delay_fine > 0 ? "lags" : "leads",
 		            fabs(de.delay_fine), by > 0 ? "earlier" : "later", abs(by), out->latency);
+	} else if (blips) {
+		char how[128] = "";
+		if (shift && by)
+			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "
+			         "latency", by > 0 ? "earlier" : "later", abs(by), out->latency);
+		add_warning(out, "the standard capture signal's blips put the start of the device's "
+		            "response %d samples after its input (%d of %d blips, within %d)%s",
+		            out->blips.latency, out->blips.answered, REAMP_BLIPS, out->blips.spread, how);
 	} else if (leads || abs(de.delay) >= o.min_delay) {
 		char how[128] = "; not compensated";
 		if (shift)
@@ -216,7 +265,10 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		} else {
 			buffer_slice(in, d, keep);
 			buffer_slice(tg, 0, keep);
+			reamp_layout_move(&out->layout, by);
 		}
+		if (out->reamp && out->layout.clip_b_to > keep)
+			out->reamp = 0; // the shift cut into clip B: an ordinary recording from here on
 		if (check_short(input_path, out, o.min_frames, " after delay compensation", err,
 		                err_len) != 0)
 			goto fail;

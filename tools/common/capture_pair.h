@@ -6,6 +6,7 @@
 #define LSTM_TOOLS_CAPTURE_PAIR_H
 
 #include "audio_file.h"
+#include "reamp_capture.h"
 
 #include <stddef.h>
 
@@ -28,10 +29,12 @@ typedef struct {
 	                       // to predict the future; a sample left in costs it nothing
 	int use_shift;         // 1: shift by `shift` whatever the estimate (a second take of a
 	int shift;             // device aligned as the model's training take was)
+	int recognise_reamp;   // 1 (default): an input that is the standard capture signal
+	                       // (reamp_signal.h) is aligned by its blips and checked by its clips
 } CapturePairOptions;
 
 // trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1,
-// min_delay 8, causal_margin 1. Any thread.
+// min_delay 8, causal_margin 1, recognise_reamp 1. Any thread.
 CapturePairOptions capture_pair_default_options(void);
 
 typedef struct {
@@ -47,6 +50,10 @@ typedef struct {
 	                       // floor(delay_fine - causal_margin), else 0
 	double latency;        // the delay left in the pair after the shift (>= 0): how far a model
 	                       // trained on it lags the device
+	int reamp;             // 1 when the input is the standard capture signal; then:
+	ReampLayout layout;    //   its parts, in frames of the pair as loaded (after the shift)
+	ReampLatency blips;    //   the latency its blips gave (used when blips.ok)
+	double replicate_esr;  //   ESR of the target's clip B against its clip A (-1: none)
 } CapturePair;
 
 // Samples whose magnitude reaches this count as clipped: full scale of 16-bit audio

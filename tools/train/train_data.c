@@ -64,6 +64,35 @@ static void pick_holdout(TrainData *d, TrainPair *p, const char *name, FILE *rep
 		        "validation figure says little about loud playing\n", hs->input_rms_db);
 }
 
+// A recording of the standard capture signal holds out its two validation clips, the same
+// material played at the start and at the end of the take, and nothing else. Returns 1 when it
+// did, 0 for any other recording.
+static int hold_out_clips(const TrainData *d, TrainPair *p, const char *name, FILE *report)
+{
+	const CapturePair *cp = &p->pair;
+	const ReampLayout *l = &cp->layout;
+	TrainSeries *s = &p->s;
+	if (!cp->reamp || l->clip_a_from < 0 || l->clip_b_to > s->train_end)
+		return 0;
+	p->held[0] = (TrainSpan){l->clip_a_from, l->clip_a_to};
+	p->held[1] = (TrainSpan){l->clip_b_from, l->clip_b_to};
+	s->held = p->held;
+	s->held_count = 2;
+	p->holdout.samples = (l->clip_a_to - l->clip_a_from) + (l->clip_b_to - l->clip_b_from);
+	if (report) {
+		const double r = d->rate;
+		fprintf(report, "lstm-train: %s: the standard capture signal; held out for validation: "
+		        "its clips A (%.1f-%.1f s) and B (%.1f-%.1f s)", name, (double)l->clip_a_from / r,
+		        (double)l->clip_a_to / r, (double)l->clip_b_from / r, (double)l->clip_b_to / r);
+		if (cp->replicate_esr >= 0)
+			fprintf(report, "; the device's clip B against its clip A: ESR %.5f (%s)",
+			        cp->replicate_esr, cp->replicate_esr < REAMP_REPLICATE_MAX_ESR
+			        ? "it sounds like itself" : "it does NOT sound like itself");
+		fputc('\n', report);
+	}
+	return 1;
+}
+
 // Reads and checks every pair. Returns 0, or -1 with a message.
 static int read_pairs(const TrainPairSpec *specs, int count, const TrainDataOptions *o,
                       FILE *report, TrainData *d, char *err, size_t err_len)
@@ -158,7 +187,7 @@ static int build_series(const TrainPairSpec *specs, const TrainDataOptions *o, F
 		                   : (long)floor(o->valid_split * (double)n);
 		s->valid_end = n - test;
 		s->train_end = n - test - valid;
-		if (!has_valid_files && o->valid_split < 0)
+		if (!has_valid_files && o->valid_split < 0 && !hold_out_clips(d, p, specs[k].input, report))
 			pick_holdout(d, p, specs[k].input, report);
 		long held = 0;
 		for (int h = 0; h < s->held_count; h++)

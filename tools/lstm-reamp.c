@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: ISC
+// lstm-reamp: writes the standard capture signal (reamp_signal.h) for users to play through
+// their device, and prints its layout. lstm-train recognises a recording of it by its input
+// and then takes the latency from the blips and checks the two validation clips against each
+// other.
+//
+// Exit status: 0 written, 1 could not write, 2 bad command line.
+#include "audio_file.h"
+#include "cli_parse.h"
+#include "reamp_signal.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: lstm-reamp [--rate HZ] [--force] OUTPUT.wav\n"
+	      "Writes the standard capture signal (32-bit float WAV, mono, about 3 minutes): play it\n"
+	      "through the device, record the device's output, and train on the pair:\n"
+	      "  lstm-train -i OUTPUT.wav -t recorded.wav -o model.json\n"
+	      "  -r, --rate HZ    sample rate (48000); record at the same rate\n"
+	      "  -f, --force      replace OUTPUT if it exists\n"
+	      "  -V, --version    print the version\n"
+	      "  -h, --help       show this help\n"
+	      "Set the reamp level so that the 1 kHz tone at 3-5 s (-12 dBFS peak) reaches the device\n"
+	      "at the level of your loudest playing, and record without clipping.\n",
+	      f);
+}
+
+static void print_layout(const ReampLayout *l)
+{
+	const double r = l->sample_rate;
+	printf("lstm-reamp: %.1f s at %.0f Hz:\n", (double)l->frames / r, r);
+	printf("  %5.2f-%5.2f s  silence (noise floor)\n", 0.0, (double)l->blip[0] / r);
+	printf("  %5.2f-%5.2f s  %d blips, %.2f s apart (latency)\n", (double)l->blip[0] / r,
+	       (double)l->tone_from / r, REAMP_BLIPS, (double)l->blip_spacing / r);
+	printf("  %5.2f-%5.2f s  1 kHz tone, -12 dBFS peak (level calibration)\n",
+	       (double)l->tone_from / r, (double)l->tone_to / r);
+	printf("  %5.2f-%5.2f s  pink noise, -42 to -12 dBFS RMS\n", (double)l->tone_to / r,
+	       (double)l->clip_a_from / r);
+	printf("  %5.2f-%5.2f s  validation clip A\n", (double)l->clip_a_from / r,
+	       (double)l->clip_a_to / r);
+	printf("  %5.2f-%5.2f s  training material: sweeps, notes, chords, strums\n",
+	       (double)l->train_from / r, (double)l->train_to / r);
+	printf("  %5.2f-%5.2f s  validation clip B (the same as A)\n", (double)l->clip_b_from / r,
+	       (double)l->clip_b_to / r);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"rate", required_argument, NULL, 'r'},
+		{"force", no_argument, NULL, 'f'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	double rate = 48000.0;
+	int force = 0, rate_given = 0, c;
+	char err[512];
+	while ((c = getopt_long(argc, argv, "r:fVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (rate_given++) {
+				fprintf(stderr, "lstm-reamp: --rate given twice\n");
+				return 2;
+			}
+			if (cli_parse_double("--rate", optarg, 8000.0, 384000.0, &rate, err, sizeof err)) {
+				fprintf(stderr, "lstm-reamp: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'V':
+			printf("lstm-reamp %s (signal version %d)\n", LSTM_VERSION, REAMP_SIGNAL_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "lstm-reamp: %s\n", optind >= argc ? "no OUTPUT given"
+		                                                    : "more than one OUTPUT given");
+		usage(stderr);
+		return 2;
+	}
+	AudioBuffer a;
+	if (reamp_signal_render(rate, &a) != 0) {
+		fprintf(stderr, "lstm-reamp: out of memory\n");
+		return 1;
+	}
+	int rc = audio_file_write(argv[optind], &a, force, err, sizeof err);
+	audio_buffer_free(&a);
+	if (rc != 0) {
+		fprintf(stderr, "lstm-reamp: %s\n", err);
+		return 1;
+	}
+	ReampLayout l;
+	reamp_signal_layout(rate, &l);
+	print_layout(&l);
+	return 0;
+}
