@@ -30,8 +30,9 @@
 static const double stair_rms_db[] = {-42.0, -34.0, -26.0, -18.0, -12.0};
 #define STAIR_STEPS (int)(sizeof stair_rms_db / sizeof stair_rms_db[0])
 
-// A 16-bit export of the signal differs from it by about 3e-8 in ESR; anything else by far more.
-#define DETECT_MAX_ESR 1e-5
+// A 16-bit export of the signal, dithered or not, differs from it by at most about 1.5 steps
+// of 2^-15 in any sample.
+#define DETECT_MAX_DIFF 1e-4
 
 static long at(double seconds, double rate)
 {
@@ -305,14 +306,11 @@ int reamp_signal_detect(const float *x, int x_stride, long n, double rate, Reamp
 	AudioBuffer ref;
 	if (reamp_signal_render(rate, &ref) != 0)
 		return -1;
-	double e = 0.0, s = 0.0;
-	for (long i = 0; i < l.frames; i++) {
-		const double d = (double)x[(size_t)i * x_stride] - ref.data[i];
-		e += d * d;
-		s += (double)ref.data[i] * ref.data[i];
-	}
+	long i = 0;
+	while (i < l.frames && fabsf(x[(size_t)i * x_stride] - ref.data[i]) <= DETECT_MAX_DIFF)
+		i++;
 	audio_buffer_free(&ref);
-	if (!(e <= DETECT_MAX_ESR * s))
+	if (i < l.frames)
 		return 0;
 	*out = l;
 	return 1;

@@ -41,7 +41,8 @@ void reamp_signal_layout(double sample_rate, ReampLayout *out);
 int reamp_signal_render(double sample_rate, AudioBuffer *out);
 
 // 1 when channel 0 of x (stride x_stride, n frames) is the signal at sample_rate from its first
-// sample, within the rounding of a 16-bit export (more frames after it are allowed); then
+// sample, every sample within the rounding of a 16-bit export (more frames after it are
+// allowed); then
 // *out is its layout. 0 otherwise, or -1 when out of memory. Any thread; allocates.
 int reamp_signal_detect(const float *x, int x_stride, long n, double sample_rate,
                         ReampLayout *out);
