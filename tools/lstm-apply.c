@@ -4,6 +4,7 @@
 // Exit status: 0 done, 1 a file or model could not be used, 2 the command line is wrong.
 #include "atomic_file.h"
 #include "audio_file.h"
+#include "cli_parse.h"
 #include "model_load.h"
 #include "model_render.h"
 #include "rate_player.h"
@@ -117,17 +118,23 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, ":m:i:o:fk:qhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model_path = optarg; break;
-		case 'i': in_path = optarg; break;
-		case 'o': out_path = optarg; break;
+		case 'm':
+			if (cli_take_path("-m", optarg, &model_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case 'i':
+			if (cli_take_path("-i", optarg, &in_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case 'o':
+			if (cli_take_path("-o", optarg, &out_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'k':
-			if (ro.num_knobs == RENDER_MAX_KNOBS)
-				return fail_usage("too many --knob options");
-			if (render_knob_parse(optarg, &knobs[ro.num_knobs], err, sizeof err) != 0)
+			if (render_knob_add(optarg, knobs, &ro.num_knobs, RENDER_MAX_KNOBS, err, sizeof err))
 				return fail_usage(err);
-			ro.num_knobs++;
 			break;
 		case OPT_EXACT:
 		case OPT_FAST: {

@@ -117,6 +117,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:fqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
+			if (to != TARGET_NONE) {
+				fprintf(stderr, "lstm-convert: --to given twice (%s)\n", optarg);
+				return 2;
+			}
 			to = target_from_name(optarg);
 			if (to == TARGET_NONE) {
 				fprintf(stderr, "lstm-convert: --to %s: unknown format (aidax, nam or lstm)\n",
@@ -138,6 +142,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *in = argv[optind], *out = argv[optind + 1];
+	if (!*in || !*out) {
+		fprintf(stderr, "lstm-convert: %s: an empty path\n", !*in ? "INPUT" : "OUTPUT");
+		return 2;
+	}
+	// An output named for one format and asked to be another would not load where its name
+	// says it belongs.
+	const Target named = target_from_path(out);
+	if (to != TARGET_NONE && named != TARGET_NONE && named != to) {
+		fprintf(stderr, "lstm-convert: --to and %s disagree: its name is for another format; "
+		        "rename it or drop --to\n", out);
+		return 2;
+	}
 	if (to == TARGET_NONE)
 		to = target_from_path(out);
 	if (to == TARGET_NONE) {

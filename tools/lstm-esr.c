@@ -134,9 +134,18 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, ":m:i:t:k:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm': model_path = optarg; break;
-		case 'i': in_path = optarg; break;
-		case 't': tg_path = optarg; break;
+		case 'm':
+			if (cli_take_path("-m", optarg, &model_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case 'i':
+			if (cli_take_path("-i", optarg, &in_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
+		case 't':
+			if (cli_take_path("-t", optarg, &tg_path, err, sizeof err) != 0)
+				return fail_usage(err);
+			break;
 		case OPT_TRIM: po.trim = 1; break;
 		case OPT_NO_DELAY: po.compensate_delay = 0; break;
 		case OPT_MAX_DELAY:
@@ -160,11 +169,8 @@ int main(int argc, char **argv)
 				return fail_usage(err);
 			break;
 		case 'k':
-			if (ro.num_knobs == RENDER_MAX_KNOBS)
-				return fail_usage("too many --knob options");
-			if (render_knob_parse(optarg, &knobs[ro.num_knobs], err, sizeof err) != 0)
+			if (render_knob_add(optarg, knobs, &ro.num_knobs, RENDER_MAX_KNOBS, err, sizeof err))
 				return fail_usage(err);
-			ro.num_knobs++;
 			break;
 		case OPT_EXACT:
 		case OPT_FAST: {

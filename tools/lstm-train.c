@@ -275,7 +275,9 @@ static const struct option long_opts[] = {
 
 // Returns -1 after printing a message on a bad command line, 1 after --help/--version, 2 when
 // --resume is given without the pairs (main then takes them from the checkpoint).
-static int parse_args(int argc, char **argv, Options *o)
+// nstored: argv[1..nstored] come from a checkpoint (see main); a file option given after them
+// replaces theirs instead of being refused as given twice.
+static int parse_args(int argc, char **argv, int nstored, Options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
@@ -334,6 +336,10 @@ static int parse_args(int argc, char **argv, Options *o)
 				return fail_msg("--knob: the name is not valid UTF-8"), -1;
 			if (p->knobs >= MAX_KNOBS)
 				return fail_msg("--knob %s: at most %d knobs", optarg, MAX_KNOBS), -1;
+			for (int j = 0; j < p->knobs; j++)
+				if (strcmp(p->knob_name[j], ks.name) == 0)
+					return fail_msg("--knob %s: %s given twice for %s (first %.9g)", optarg,
+					                ks.name, p->input, p->knob_value[j]), -1;
 			snprintf(p->knob_name[p->knobs], MODEL_NAME_LEN, "%s", ks.name);
 			d = ks.value;
 			p->knob_value[p->knobs++] = (float)d;
@@ -454,12 +460,25 @@ static int parse_args(int argc, char **argv, Options *o)
 				return -1;
 			break;
 		case OPT_SCALAR: o->cfg.force_scalar = 1; break;
-		case 'o': o->output = optarg; break;
+		case 'o':
+		case OPT_LOG:
+		case OPT_PLOT:
+		case OPT_CKPT:
+		case OPT_RESUME: {
+			const char **slot = c == 'o' ? &o->output : c == OPT_LOG ? &o->log_path
+			                    : c == OPT_PLOT ? &o->plot_path : c == OPT_CKPT ? &o->ckpt_path
+			                    : &o->resume_path;
+			const char *name = c == 'o' ? "-o" : c == OPT_LOG ? "--log" : c == OPT_PLOT ? "--plot"
+			                   : c == OPT_CKPT ? "--checkpoint" : "--resume";
+			char err[512];
+			for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
+				if (*slot == argv[i])
+					*slot = NULL;
+			if (cli_take_path(name, optarg, slot, err, sizeof err) != 0)
+				return fail_msg("%s", err), -1;
+			break;
+		}
 		case 'f': o->force = 1; break;
-		case OPT_LOG: o->log_path = optarg; break;
-		case OPT_PLOT: o->plot_path = optarg; break;
-		case OPT_CKPT: o->ckpt_path = optarg; break;
-		case OPT_RESUME: o->resume_path = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("lstm-train %s\n", LSTM_VERSION); return 1;
@@ -483,9 +502,6 @@ static int parse_args(int argc, char **argv, Options *o)
 	// others, and a control whose default was never recorded would mislead.
 	const TrainPairSpec *p0 = &o->pairs[0];
 	for (int j = 0; j < p0->knobs; j++) {
-		for (int i = 0; i < j; i++)
-			if (strcmp(p0->knob_name[i], p0->knob_name[j]) == 0)
-				return fail_msg("--knob %s given twice for %s", p0->knob_name[j], p0->target), -1;
 		int varies = 0;
 		for (int k = 1; k < o->npairs; k++)
 			varies |= j < o->pairs[k].knobs && o->pairs[k].knob_value[j] != p0->knob_value[j];
@@ -887,7 +903,7 @@ int main(int argc, char **argv)
 	// like a full disk, instead of the signal killing the tool and leaving temporary files.
 	signal(SIGXFSZ, SIG_IGN);
 	Options o;
-	int rc = parse_args(argc, argv, &o);
+	int rc = parse_args(argc, argv, 0, &o);
 	char **stored = NULL;
 	char **merged = NULL;
 	if (rc == 2) {
@@ -912,7 +928,7 @@ int main(int argc, char **argv)
 		merged[nstored + argc] = NULL;
 		argc += nstored;
 		argv = merged;
-		rc = parse_args(argc, argv, &o);
+		rc = parse_args(argc, argv, nstored, &o);
 		if (rc == 2) {
 			fail_msg("%s holds no pairs to train on; give -i and -t", o.resume_path);
 			rc = -1;

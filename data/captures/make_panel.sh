@@ -31,6 +31,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "  apt-get install $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')" >&2
 	exit 1
 fi
+reamp=${LSTM_REAMP:-$here/../../build/tools/lstm-reamp}
+if [ ! -x "$reamp" ]; then
+	echo "make_panel.sh: no lstm-reamp at $reamp (build the project first, or set LSTM_REAMP=...)" >&2
+	exit 1
+fi
 if [ ! -f "$gen_midi" ]; then
 	echo "make_panel.sh: no gen_midi.py at $gen_midi (it is in ../shared/data; set GEN_MIDI=...)" >&2
 	exit 1
@@ -70,6 +75,8 @@ render() {
 	sox -R "${parts[@]}" $F "$dst"
 	echo "rendered $set: $(soxi -D "$dst") s"
 }
+# The standard capture signal, for the captures recorded the way lstm-reamp's users record.
+"$reamp" -f "$out/_src/reamp.wav" > /dev/null
 # KEEP_SRC=1 reuses the takes already rendered in OUT_DIR/_src
 for s in panelA panelB panelC ptestA ptestB ptestC; do
 	[ -n "${KEEP_SRC:-}" ] && [ -f "$out/_src/$s.wav" ] && continue
@@ -78,6 +85,8 @@ done
 
 # --- captures -------------------------------------------------------------------------------------
 # capture NAME URI TRAIN_SET TEST_SET TRAIN_SECONDS INPUT_PEAK_DB CASES [SYMBOL VALUE]...
+# TRAIN_SET reamp: the standard capture signal as lstm-reamp wrote it (TRAIN_SECONDS -, and
+# INPUT_PEAK_DB then sets the test take only).
 # CASES: comma-separated, any of tail (quiet last 15% of the training take), ahead=N (target
 # N samples ahead of its input), delay=N (target N samples late), inv (polarity inverted with
 # sox), dc=V (DC offset V added to the target), or - for none. Shift, polarity and DC are the
@@ -90,7 +99,8 @@ capture() {
 	local ctl=() ctltxt="" d="$out/$name" tail=0 post=() desc=()
 	while [ $# -ge 2 ]; do ctl+=(-c "$1" "$2"); ctltxt+="$1=$2 "; shift 2; done
 	mkdir -p "$d"
-	local n=$((len * sr)) c
+	local n=0 c
+	[ "$len" != - ] && n=$((len * sr))
 	IFS=, read -r -a cs <<< "$cases"
 	# the sox chain for the target, in the order a real interface would add them
 	for c in "${cs[@]}"; do [ "$c" = inv ] && { post+=(vol -1); desc+=("inverted polarity (sox)"); }; done
@@ -104,8 +114,17 @@ capture() {
 	for c in "${cs[@]}"; do case $c in dc=*) post+=(dcshift "${c#*=}"); desc+=("DC offset ${c#*=}") ;; esac; done
 	[ -n "${NOTE:-}" ] && desc+=("$NOTE")
 	desc+=("input peak $peak dBFS")
-	sox -R "$out/_src/$trs.wav" "$work/tr.wav" trim 0 "${n}s"
-	$py "$here/panel_tool.py" prep "$work/tr.wav" "$out/_src/$tes.wav" "$d/train_dry.wav" "$d/test_dry.wav" "$peak" $tail > "$work/gain.txt"
+	if [ "$trs" = reamp ]; then
+		# The standard capture signal is played as lstm-reamp wrote it (lstm-train recognises it
+		# sample for sample); only the test take is scaled to the input peak.
+		cp "$out/_src/reamp.wav" "$d/train_dry.wav"
+		sox -R "$out/_src/$tes.wav" "$d/test_dry.wav" gain -n "$peak"
+		echo "standard signal; test take at $peak dBFS peak" > "$work/gain.txt"
+		len=$(printf %.0f "$(soxi -D "$d/train_dry.wav")")
+	else
+		sox -R "$out/_src/$trs.wav" "$work/tr.wav" trim 0 "${n}s"
+		$py "$here/panel_tool.py" prep "$work/tr.wav" "$out/_src/$tes.wav" "$d/train_dry.wav" "$d/test_dry.wav" "$peak" $tail > "$work/gain.txt"
+	fi
 	local part
 	for part in train test; do
 		local m
@@ -160,6 +179,14 @@ capture eq_aeq urn:ardour:a-eq panelA ptestC 160 -21 ahead=1,dc=0.003 \
 NOTE="plugin inverts polarity, latency ~170 samples (measured)" \
 capture amp_metal_inv "$gx/gxmetal_head#metal_head" panelB ptestA 185 -12 delay=64,dc=0.01 \
 	DRIVE 0.9 HIGHGAIN 1 PREGAIN 10 TONE 0.6 GAIN1 0
+# The standard capture signal (lstm-reamp) through two of the devices at other settings, with
+# a lead and a long delay in the chain: the blips must find both.
+NOTE="standard capture signal;plugin inverts polarity, latency ~36 samples" \
+capture std_bmp "$gx/gx_bmp_#_bmp_" reamp ptestB - -6 ahead=2 \
+	SUSTAIN 0.5 TONE 0.4 VOLUME 0.5
+NOTE="standard capture signal;plugin inverts polarity, latency ~170 samples (measured)" \
+capture std_metal "$gx/gxmetal_head#metal_head" reamp ptestC - -9 delay=200 \
+	DRIVE 0.6 HIGHGAIN 1 PREGAIN 6 TONE 0.5 GAIN1 0
 
 echo
 $py "$here/panel_tool.py" qc "$out" | tee "$out/qc.txt"

@@ -60,6 +60,11 @@ expect 1 "is a directory" "$data/BossLSTM-1x16.nam" --force --to nam .
 expect 2 "say --to" "$data/BossLSTM-1x16.nam" plain.json
 absent plain.json
 expect 2 "unknown format" --to wav "$data/BossLSTM-1x16.nam" x.wav
+expect 2 "--to given twice" --to nam --to aidax "$data/BossLSTM-1x16.nam" x.nam
+absent x.nam
+expect 2 "--to and x.nam disagree" --to aidax "$data/BossLSTM-1x16.nam" x.nam
+absent x.nam
+expect 2 "OUTPUT: an empty path" "$data/BossLSTM-1x16.nam" ""
 expect 2 "expected INPUT and OUTPUT" "$data/BossLSTM-1x16.nam"
 expect 2 "usage" --bogus a b
 expect 0 "usage" --help

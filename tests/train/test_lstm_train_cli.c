@@ -192,6 +192,13 @@ static void test_bad_inputs(void)
 		 "two settings", 2},
 		{"knob twice", "-i a.wav -t b.wav -k G=0 -k G=1 -i a.wav -t b.wav -k G=1 -k G=0 -o o.json",
 		 "given twice", 2},
+		{"knob twice in one pair", "-i a.wav -t b.wav -k G=0 -k G=1 -o o.json",
+		 "--knob G=1: G given twice for a.wav (first 0)", 2},
+		{"output twice", "-i a.wav -t b.wav -o o.json -o p.json", "-o given twice: o.json and "
+		 "p.json", 2},
+		{"empty output", "-i a.wav -t b.wav -o ''", "-o: an empty path", 2},
+		{"plot twice", "-i a.wav -t b.wav -o o.json --plot a.png --plot b.png",
+		 "--plot given twice", 2},
 		{"lr out of range", "-i a.wav -t b.wav -o o.json --lr 1e300", "--lr", 2},
 		{"knob out of range", "-i a.wav -t b.wav -k G=1e39 -i a.wav -t b.wav -k G=0 -o o.json",
 		 "--knob", 2},

@@ -20,6 +20,12 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
                      char *err, size_t err_len);
 
+// Takes the value of a file option into *slot: refuses an empty path ("-m: an empty path")
+// and a second value for the same option ("-m given twice: a.json and b.json"), which would
+// otherwise silently win. Returns 0, or -1 with a message naming opt. Any thread.
+int cli_take_path(const char *opt, const char *arg, const char **slot, char *err,
+                  size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,22 @@ int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_l
 	return 0;
 }
 
+int render_knob_add(const char *arg, KnobSetting *knobs, int *count, int max, char *err,
+                    size_t err_len)
+{
+	if (*count >= max)
+		return tool_error_set(err, err_len, "--knob %s: more than %d knobs", arg, max), -1;
+	KnobSetting k;
+	if (render_knob_parse(arg, &k, err, err_len) != 0)
+		return -1;
+	for (int i = 0; i < *count; i++)
+		if (strcmp(knobs[i].name, k.name) == 0)
+			return tool_error_set(err, err_len, "--knob %s: %s given twice (first %.9g)", arg,
+			                      k.name, knobs[i].value), -1;
+	knobs[(*count)++] = k;
+	return 0;
+}
+
 int render_isa_parse(const char *s, LstmIsa *out, char *err, size_t err_len)
 {
 	static const LstmIsa all[] = {LSTM_ISA_AUTO, LSTM_ISA_SCALAR, LSTM_ISA_AVX2, LSTM_ISA_AVX512};
@@ -138,8 +154,8 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 		double lo, hi, def;
 		control_range(m, k, &lo, &hi, &def);
 		if (ks->value < lo || ks->value > hi) {
-			tool_error_set(err, err_len, "--knob %s=%g: outside the knob's range %g..%g", ks->name,
-			        ks->value, lo, hi);
+			tool_error_set(err, err_len, "--knob %s=%.9g: outside the knob's range %.9g..%.9g",
+			               ks->name, ks->value, lo, hi);
 			return -1;
 		}
 		value[k] = (float)ks->value;

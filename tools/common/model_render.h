@@ -30,6 +30,11 @@ typedef struct {
 // Any thread; no allocation.
 int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_len);
 
+// Parses "NAME=VALUE" into knobs[*count] and counts it: refuses what render_knob_parse
+// refuses, more than max knobs, and a name given twice. Returns 0, or -1 with a message.
+int render_knob_add(const char *arg, KnobSetting *knobs, int *count, int max, char *err,
+                    size_t err_len);
+
 // Parses an instruction-set name: "auto", "scalar", "avx2" or "avx512". Returns 0, or -1
 // with a message (also when this CPU cannot run it). Any thread; no allocation.
 int render_isa_parse(const char *s, LstmIsa *out, char *err, size_t err_len);
