@@ -697,17 +697,24 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	const char *value = retrieve(handle, self->uris.lstm_model, &size, &type, &vflags);
 	if (!value)
 		return LV2_STATE_SUCCESS; // nothing saved: keep the current model
-	if (type != self->uris.atom_Path || size < 2 || value[size - 1] != '\0') {
+	// An atom:Path's size counts its terminating NUL, but Carla hands it back without one
+	// (size = strlen): both are the same path. A NUL inside it is not.
+	const size_t chars = size > 0 && value[size - 1] == '\0' ? size - 1 : size;
+	if (type != self->uris.atom_Path || chars == 0 || memchr(value, '\0', chars)) {
 		lv2_log_error(&self->logger, "lstm: state: the model is not an atom:Path, ignored\n");
 		return LV2_STATE_ERR_BAD_TYPE;
 	}
+	char *stored = strndup(value, chars);
+	if (!stored)
+		return LV2_STATE_ERR_UNKNOWN;
 	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
 	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
 	// With state:threadSafeRestore the host may call restore during run() and then passes a
 	// worker for it: the load goes through that worker. Without one, restore is not concurrent
 	// with run(), so the model is installed directly.
 	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
-	char *path = map_path ? map_path->absolute_path(map_path->handle, value) : strdup(value);
+	char *path = map_path ? map_path->absolute_path(map_path->handle, stored) : strdup(stored);
+	free(stored);
 	if (!path)
 		return LV2_STATE_ERR_UNKNOWN;
 

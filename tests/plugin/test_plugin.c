@@ -21,6 +21,7 @@
 
 #include <lv2/atom/atom.h>
 #include <lv2/presets/presets.h>
+#include <lv2/state/state.h>
 
 #include <assert.h>
 #include <dirent.h>
@@ -327,6 +328,65 @@ static void test_state_round_trip(void)
 	remove_dir(dir);
 }
 
+// What restore() is handed back for the model: a path of `size` bytes, typed atom:Path.
+typedef struct {
+	const char *value;
+	size_t size;
+	uint32_t key, type;
+} StoredPath;
+
+static const void *retrieve_path(LV2_State_Handle handle, uint32_t key, size_t *size,
+                                 uint32_t *type, uint32_t *flags)
+{
+	const StoredPath *sp = handle;
+	if (key != sp->key)
+		return NULL;
+	*size = sp->size;
+	*type = sp->type;
+	*flags = LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE;
+	return sp->value;
+}
+
+// Carla hands a saved path back to restore() without its terminating NUL (size = strlen):
+// the chosen model is restored all the same, as it is with the NUL; a path with a NUL inside,
+// or that is not an atom:Path, is refused with BAD_TYPE and the model kept.
+static void test_state_restore_without_nul(void)
+{
+	HostInstance *hi = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	const LV2_State_Interface *st =
+		lilv_instance_get_extension_data(hi->instance, LV2_STATE__interface);
+	assert(st && st->restore);
+	LV2_Handle h = lilv_instance_get_handle(hi->instance);
+	const LV2_Feature *none[] = {NULL};
+	const uint32_t key = hw->map.map(hw->map.handle, LSTM__model);
+	const uint32_t path_type = hw->map.map(hw->map.handle, LV2_ATOM__Path);
+	const uint32_t string_type = hw->map.map(hw->map.handle, LV2_ATOM__String);
+	const size_t len = strlen(models[1]);
+	for (int with_nul = 0; with_nul < 2; with_nul++) {
+		const char *want = models[with_nul ? 2 : 1];
+		StoredPath sp = {want, strlen(want) + (size_t)with_nul, key, path_type};
+		lilv_instance_deactivate(hi->instance);
+		assert(st->restore(h, retrieve_path, &sp, 0, none) == LV2_STATE_SUCCESS);
+		lilv_instance_activate(hi->instance);
+		wait_for_model(hi, want);
+	}
+	char inner[HOST_PATH_MAX + 8];
+	memcpy(inner, models[1], len + 1);
+	inner[len / 2] = '\0';
+	StoredPath bad[] = {{inner, len + 1, key, path_type}, {models[1], len + 1, key, string_type},
+	                    {"", 0, key, path_type}};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		lilv_instance_deactivate(hi->instance);
+		assert(st->restore(h, retrieve_path, &bad[k], 0, none) == LV2_STATE_ERR_BAD_TYPE);
+		lilv_instance_activate(hi->instance);
+	}
+	float buf[256] = {0};
+	host_run(hi, buf, buf, 256);
+	assert(same_file(hi->notified_model, models[2]));
+	printf("state: a path without its NUL (Carla) and with it both restore; bad ones refused\n");
+	host_instance_free(hi);
+}
+
 // Largest sample-to-sample step of a model alone on the input, after its start; its output.
 static float steady_jump(const char *path, const float *in, float *out, uint32_t n, float *peak)
 {
@@ -549,6 +609,7 @@ int main(int argc, char **argv)
 	test_rates_blocks_and_features();
 	printf("(%.1f s)\n", now() - t0);
 	test_state_round_trip();
+	test_state_restore_without_nul();
 	test_no_model_passes_through();
 	printf("(%.1f s)\n", now() - t0);
 	write_small_models();
