@@ -34,4 +34,16 @@ if grep -q 'Required Features' <<<"$info"; then
 	echo "FAIL: the plugin requires a feature"
 	exit 1
 fi
-echo "bundle valid; lilv sees the plugin and its presets"
+# What lv2lint checks and Carla's categories need (lv2lint is not in Debian): a maintainer to
+# reach, a stable (even) minor version, a project with a short description, a boolean default
+# for the toggle, and the distortion class.
+ttl=$(cat "$bundle/lstm.ttl")
+for want in 'foaf:mbox <mailto:' 'foaf:homepage <' 'lv2:project <' 'doap:shortdesc "' \
+	'lv2:DistortionPlugin'; do
+	grep -qF "$want" <<<"$ttl" || { echo "FAIL: lstm.ttl has no $want"; exit 1; }
+done
+minor=$(grep -oE 'lv2:minorVersion [0-9]+' <<<"$ttl" | awk '{print $2}')
+[ $((minor % 2)) -eq 0 ] || { echo "FAIL: lv2:minorVersion $minor is odd (unstable)"; exit 1; }
+grep -A3 'lv2:toggled' <<<"$ttl" | grep -qE 'lv2:default [01] ;' \
+	|| { echo "FAIL: the toggle's default is not 0 or 1"; exit 1; }
+echo "bundle valid; lilv sees the plugin and its presets
