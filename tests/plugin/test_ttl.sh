@@ -46,4 +46,4 @@ minor=$(grep -oE 'lv2:minorVersion [0-9]+' <<<"$ttl" | awk '{print $2}')
 [ $((minor % 2)) -eq 0 ] || { echo "FAIL: lv2:minorVersion $minor is odd (unstable)"; exit 1; }
 grep -A3 'lv2:toggled' <<<"$ttl" | grep -qE 'lv2:default [01] ;' \
 	|| { echo "FAIL: the toggle's default is not 0 or 1"; exit 1; }
-echo "bundle valid; lilv sees the plugin and its presets
+echo "bundle valid; lilv sees the plugin and its presets"
