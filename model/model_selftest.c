@@ -5,6 +5,7 @@
 #include "lstm_net.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,10 +23,55 @@ static ModelStatus render(const ModelDesc *m, const float *input, int frames, fl
 	return MODEL_OK;
 }
 
+// The probe every model is run on at load: a tone with a little noise at about -12 dBFS, the
+// knobs at their defaults. Long enough for an overflowing weight to show, short enough that
+// the largest legal network loads in a fraction of a second.
+#define PROBE_FRAMES 512
+// No audio is 80 dB over full scale: a model that gets there on ordinary input is broken.
+#define PROBE_MAX_OUTPUT 1e4f
+
+static ModelStatus probe(const ModelDesc *m, ModelError *err)
+{
+	float *in = malloc((size_t)PROBE_FRAMES * (size_t)m->inputs * sizeof(float));
+	float *out = malloc(PROBE_FRAMES * sizeof(float));
+	ModelStatus st = MODEL_OK;
+	if (!in || !out) {
+		st = model_error_set(err, MODEL_ERR_NOMEM, "probe: out of memory");
+		goto done;
+	}
+	uint32_t r = 1u;
+	for (int t = 0; t < PROBE_FRAMES; t++) {
+		r = r * 1664525u + 1013904223u;
+		float *x = in + (size_t)t * (size_t)m->inputs;
+		x[0] = 0.2f * sinf(2.0f * 3.14159265f * 440.0f * (float)t / (float)m->sample_rate)
+		       + 0.05f * ((float)(r >> 8) / 8388608.0f - 1.0f);
+		for (int k = 1; k < m->inputs; k++)
+			x[k] = k - 1 < m->num_controls ? m->controls[k - 1].def : 0.5f;
+	}
+	st = render(m, in, PROBE_FRAMES, out, err);
+	for (int t = 0; !st && t < PROBE_FRAMES; t++) {
+		if (!isfinite(out[t]))
+			st = model_error_set(err, MODEL_ERR_SELFTEST, "the output is not finite (NaN or "
+			                     "infinite) from frame %d of a test tone at -12 dBFS: the "
+			                     "model's weights overflow", t);
+		else if (fabsf(out[t]) > PROBE_MAX_OUTPUT)
+			st = model_error_set(err, MODEL_ERR_SELFTEST, "the output reaches %.3g (%.0f dBFS) "
+			                     "at frame %d of a test tone at -12 dBFS: no device is that loud",
+			                     (double)out[t], 20.0 * log10(fabs((double)out[t])), t);
+	}
+done:
+	free(in);
+	free(out);
+	return st;
+}
+
 ModelStatus model_selftest_run(const ModelDesc *m, double *max_error, ModelError *err)
 {
 	if (max_error)
 		*max_error = 0.0;
+	ModelStatus pst = probe(m, err);
+	if (pst)
+		return pst;
 	if (m->selftest_frames <= 0)
 		return MODEL_OK;
 	float *out = malloc((size_t)m->selftest_frames * sizeof(float));

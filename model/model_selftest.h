@@ -10,8 +10,10 @@
 extern "C" {
 #endif
 
-// Runs m's selftest input from the initial state with exact activations and compares with the
-// selftest output. MODEL_OK when there is no pair or every sample is within the tolerance;
+// Runs m on a probe signal (a tone and noise at about -12 dBFS, knobs at their defaults) and
+// refuses it (MODEL_ERR_SELFTEST) when its output is not finite or is beyond any audio level.
+// Then runs m's selftest input from the initial state with exact activations and compares with
+// the selftest output. MODEL_OK when there is no pair or every sample is within the tolerance;
 // MODEL_ERR_SELFTEST naming the largest error and where it is otherwise. max_error (may be
 // NULL) receives the largest absolute difference.
 ModelStatus model_selftest_run(const ModelDesc *m, double *max_error, ModelError *err);

@@ -222,6 +222,37 @@ static void test_selftest_mismatch(void)
 	model_desc_free(&m);
 }
 
+// A model whose output overflows (a head bias of 3e38: infinite, or as good as) or is far
+// beyond audio (1e6) is refused at load with the reason, instead of loading and then playing
+// silence.
+static void test_overflowing_model_refused(void)
+{
+	const float bias[] = {3e38f, 1e6f};
+	const char *why[] = {"at frame 0 of a test tone at -12 dBFS", "reaches 1e+06 (120 dBFS)"};
+	for (int k = 0; k < 2; k++) {
+		ModelDesc m;
+		ModelError err;
+		make_model(&m);
+		free(m.selftest_input);
+		free(m.selftest_output);
+		m.selftest_input = m.selftest_output = NULL;
+		m.selftest_frames = 0;
+		m.dense[1].b[0] = bias[k];
+		m.dense[1].w[0] = 0.0f;
+		ModelStatus st = model_selftest_run(&m, NULL, &err);
+		printf("head bias %g: %s\n", (double)bias[k], err.message);
+		fflush(stdout);
+		assert(st == MODEL_ERR_SELFTEST);
+		assert(strstr(err.message, why[k]));
+		model_desc_free(&m);
+	}
+	ModelDesc ok;
+	ModelError err;
+	make_model(&ok);
+	assert(model_selftest_run(&ok, NULL, &err) == MODEL_OK);
+	model_desc_free(&ok);
+}
+
 // Only the temporary files of failed writes could be left behind: the folder must hold
 // exactly the two files the tests wrote.
 static void test_no_leftovers(void)
@@ -289,6 +320,7 @@ int main(void)
 	test_latency_invalid();
 	test_no_overwrite_without_force();
 	test_selftest_mismatch();
+	test_overflowing_model_refused();
 	test_no_leftovers();
 	test_fifo_refused();
 	test_many_values_bounded();
