@@ -301,12 +301,12 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 			return st;
 		m->skip = skip;
 	}
-	if ((v = json_object_get(root, "in_gain")) && !json_is_null(v)) {
+	if ((v = json_object_get(root, "in_gain"))) { // null is no number: a gain lost in silence
 		if ((st = import_number(v, "in_gain", -100.0, 100.0, 0, &x, err)))
 			return st;
 		m->input_gain_db = (float)x;
 	}
-	if ((v = json_object_get(root, "out_gain")) && !json_is_null(v)) {
+	if ((v = json_object_get(root, "out_gain"))) { // null is no number: a gain lost in silence
 		if ((st = import_number(v, "out_gain", -100.0, 100.0, 0, &x, err)))
 			return st;
 		m->output_gain_db = (float)x;

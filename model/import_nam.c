@@ -42,8 +42,11 @@ static ModelStatus check_version(const json_t *root, ModelError *err)
 static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *err)
 {
 	const json_t *meta = json_object_get(root, "metadata");
-	if (!json_is_object(meta))
+	if (!meta || json_is_null(meta))
 		return MODEL_OK;
+	// NAM reads its loudness and levels from this object: anything else would drop them.
+	if (!json_is_object(meta))
+		return model_error_set(err, MODEL_ERR_TYPE, "metadata: expected an object");
 	const json_t *loud = json_object_get(meta, "loudness");
 	if (loud && !json_is_null(loud)) {
 		double db;

@@ -169,6 +169,16 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 	json_t *lv = json_object_get(root, "levels");
 	if (!lv)
 		return MODEL_OK;
+	if (!json_is_object(lv))
+		return model_error_set(err, MODEL_ERR_TYPE, "levels: expected an object with "
+		                       "input_gain_db and output_gain_db");
+	const char *key;
+	json_t *val;
+	json_object_foreach(lv, key, val) {
+		if (strcmp(key, "input_gain_db") != 0 && strcmp(key, "output_gain_db") != 0)
+			return model_error_set(err, MODEL_ERR_FORMAT, "levels.%s: not a key of levels "
+			                       "(input_gain_db, output_gain_db)", key);
+	}
 	double g;
 	if (json_object_get(lv, "input_gain_db")) {
 		ModelStatus st = json_get_number(lv, "levels", "input_gain_db", -100, 100, &g, err);

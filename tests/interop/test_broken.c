@@ -155,6 +155,14 @@ static void test_keras_table(void)
 	expect_refused("keras: in_gain a string", model_import_keras, d, MODEL_ERR_TYPE,
 	               "in_gain: a string, expected a number");
 	d = load_doc("rtneural_lstm_1d.json");
+	set(d, "", "in_gain", json_null());
+	expect_refused("keras: in_gain null", model_import_keras, d, MODEL_ERR_TYPE,
+	               "in_gain: null, expected a number");
+	d = load_doc("rtneural_lstm_1d.json");
+	set(d, "", "out_gain", json_null());
+	expect_refused("keras: out_gain null", model_import_keras, d, MODEL_ERR_TYPE,
+	               "out_gain: null, expected a number");
+	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "samplerate", json_string("fast"));
 	expect_refused("keras: samplerate not a number", model_import_keras, d, MODEL_ERR_TYPE,
 	               "samplerate: \"fast\" is not a number");
@@ -232,6 +240,10 @@ static void test_nam_table(void)
 	set(d, "", "weights", json_string("[0, 1]"));
 	expect_refused("nam: weights not an array", model_import_nam, d, MODEL_ERR_TYPE,
 	               "weights: expected an array of numbers");
+	d = load_doc("BossLSTM-2x8.nam");
+	set(d, "", "metadata", json_string("loud"));
+	expect_refused("nam: metadata a string", model_import_nam, d, MODEL_ERR_TYPE,
+	               "metadata: expected an object");
 	d = load_doc("BossLSTM-2x8.nam");
 	set(d, "metadata", "loudness", json_string("loud"));
 	expect_refused("nam: loudness not a number", model_import_nam, d, MODEL_ERR_TYPE,

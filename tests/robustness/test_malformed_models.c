@@ -229,6 +229,8 @@ static const Edit knob_edits[] = {
 	{"control max string", "controls[1].max", OP_SET, "\"1\"", MODEL_ERR_TYPE, "controls[1].max"},
 	{"levels gain huge", "levels.input_gain_db", OP_SET, "200", MODEL_ERR_RANGE, "levels.input_gain_db"},
 	{"levels gain string", "levels.output_gain_db", OP_SET, "\"3\"", MODEL_ERR_TYPE, "levels.output_gain_db"},
+	{"levels a string", "levels", OP_SET, "\"loud\"", MODEL_ERR_TYPE, "levels: expected an object"},
+	{"levels unknown key", "levels", OP_SET, "{\"input_gain\":6}", MODEL_ERR_FORMAT, "levels.input_gain: not a key of levels"},
 	{"metadata array", "metadata", OP_SET, "[1]", MODEL_ERR_TYPE, "metadata: expected an object"},
 	{"selftest no output", "selftest", OP_SET, "{\"input\":[0,0,0]}", MODEL_ERR_MISSING, "selftest.output: missing"},
 	{"selftest short input", "selftest", OP_SET, "{\"input\":[0,0],\"output\":[0]}", MODEL_ERR_SHAPE, "selftest.input: 2 values, expected 3"},
