@@ -208,8 +208,8 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		             path, desc.sample_rate, self->rate,
 		             rate_path_name(rate_player_path(player)), (unsigned)lm->fx.latency,
 		             (unsigned)rate_latency, (unsigned)own_latency);
-	else if (own_latency)
-		lv2_log_note(&self->logger,
+	else if (own_latency) // routine for a trained capture, and on the latency port: a trace
+		lv2_log_trace(&self->logger,
 		             "lstm: %s lags the device it captured by %g samples; latency %u frames\n",
 		             path, (double)desc.latency_samples, (unsigned)lm->fx.latency);
 	if (prewarm)

@@ -33,7 +33,9 @@ for preset in Crunch Drive Fuzz; do
 	grep -q "#preset-${preset,,} ($preset)" "$tmp/jalv.log" || { echo "FAIL: preset $preset not listed"; exit 1; }
 done
 grep -q '^knob3 = ' "$tmp/jalv.log" || { echo "FAIL: jalv did not show the controls"; exit 1; }
-if grep -q 'lstm: ' "$tmp/jalv.log"; then
+# Traces (jalv -t shows them) are routine, such as a model's own latency; anything else the
+# plugin says on a clean preset load is a problem.
+if grep -v '^trace: ' "$tmp/jalv.log" | grep -q 'lstm: '; then
 	echo "FAIL: the plugin logged an error"
 	exit 1
 fi
