@@ -36,7 +36,7 @@ static void print_layout(const ReampLayout *l)
 	       (double)l->tone_from / r, REAMP_BLIPS, (double)l->blip_spacing / r);
 	printf("  %5.2f-%5.2f s  1 kHz tone, -12 dBFS peak (level calibration)\n",
 	       (double)l->tone_from / r, (double)l->tone_to / r);
-	printf("  %5.2f-%5.2f s  pink noise, -42 to -12 dBFS RMS\n", (double)l->tone_to / r,
+	printf("  %5.2f-%5.2f s  pink noise, -48 to -17 dBFS RMS\n", (double)l->tone_to / r,
 	       (double)l->clip_a_from / r);
 	printf("  %5.2f-%5.2f s  validation clip A\n", (double)l->clip_a_from / r,
 	       (double)l->clip_a_to / r);

@@ -4,6 +4,7 @@
 # lv2apply, each with a training take and a separate test take of different material, and with
 # the awkward cases of real captures built in on purpose (see data/captures/README.md).
 # Usage: make_panel.sh [OUT_DIR]          (default: data/captures/panel, ignored by git)
+# Env: KEEP_SRC=1 reuses the rendered dry takes; ONLY="name ..." records only those captures.
 # Writes OUT_DIR/<name>/{train,test}_{dry,wet}.wav (32-bit float, 48 kHz mono), the manifest
 # OUT_DIR/panel.tsv and OUT_DIR/qc.txt, then prints the QC table. The dry material is rendered
 # from MIDI written by ../shared/data/gen_midi.py (GEN_MIDI=path to override) with the panel's
@@ -92,9 +93,18 @@ done
 # sox), dc=V (DC offset V added to the target), or - for none. Shift, polarity and DC are the
 # same on the test take. NOTE lists what the plugin itself does (latency, inversion) for the
 # manifest.
-printf 'name\turi\tcontrols\tawkward\ttrain_s\ttest_s\tinput_peak_db\n' > "$out/panel.tsv"
+# ONLY="name ..." records just those captures again and replaces their rows of the manifest.
+if [ -n "${ONLY:-}" ] && [ -f "$out/panel.tsv" ]; then
+	awk -F'\t' -v only=" $ONLY " 'NR == 1 || index(only, " " $1 " ") == 0' "$out/panel.tsv" > "$work/keep.tsv"
+	cp "$work/keep.tsv" "$out/panel.tsv"
+else
+	printf 'name\turi\tcontrols\tawkward\ttrain_s\ttest_s\tinput_peak_db\n' > "$out/panel.tsv"
+fi
 capture() {
 	local name=$1 uri=$2 trs=$3 tes=$4 len=$5 peak=$6 cases=$7
+	if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
+		return 0
+	fi
 	shift 7
 	local ctl=() ctltxt="" d="$out/$name" tail=0 post=() desc=()
 	while [ $# -ge 2 ]; do ctl+=(-c "$1" "$2"); ctltxt+="$1=$2 "; shift 2; done

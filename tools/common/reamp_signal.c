@@ -27,7 +27,8 @@
 #define BLIP_AMPLITUDE 0.5f
 #define TONE_HZ 1000.0
 #define TONE_PEAK_DB -12.0
-static const double stair_rms_db[] = {-42.0, -34.0, -26.0, -18.0, -12.0};
+// Pink noise peaks about 12 dB over its RMS: the loudest step stays under -3 dBFS.
+static const double stair_rms_db[] = {-48.0, -40.0, -32.0, -24.0, -17.0};
 #define STAIR_STEPS (int)(sizeof stair_rms_db / sizeof stair_rms_db[0])
 
 // A 16-bit export of the signal, dithered or not, differs from it by at most about 1.5 steps

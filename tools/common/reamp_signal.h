@@ -2,7 +2,7 @@
 // The standard capture signal: a reamp file users play through their device, laid out so that
 // lstm-train can recognise it and use its parts. In order:
 //   silence (the noise floor), four blips (the device's latency), silence, a 1 kHz calibration
-//   tone at -12 dBFS peak, a staircase of pink noise from -42 to -12 dBFS RMS, validation clip
+//   tone at -12 dBFS peak, a staircase of pink noise from -48 to -17 dBFS RMS, validation clip
 //   A, the training material (sine sweeps at two levels, then phrases of plucked strings,
 //   chords and strums from -36 to -3 dBFS peak), validation clip B (the same samples as A),
 //   silence.
