@@ -19,7 +19,6 @@
 // weighted correlation reaches this share of the peak. A preamp's impulse response can rise
 // through a lobe of one sign before its largest, opposite one; the peak alone would align the
 // target past the start and ask the network to predict the future.
-#define DELAY_ONSET_WINDOW 48
 #define DELAY_ONSET_RATIO 0.5
 
 // Picks the stretches to use: fills start[] and returns how many.

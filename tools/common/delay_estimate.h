@@ -13,6 +13,11 @@
 extern "C" {
 #endif
 
+// How far before its peak a device's response may be taken to start: a linear-phase filter
+// (an oversampler, a convolver) rings long before its peak, and a causal model can only learn
+// what comes after the point it is aligned to.
+#define DELAY_ONSET_WINDOW 48
+
 typedef struct {
 	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)
 	double delay_fine;  // the same to a fraction of a sample (a parabola through the peak and

@@ -2,6 +2,8 @@
 // Blip latency and replicate ESR of a standard-signal recording: see reamp_capture.h.
 #include "reamp_capture.h"
 
+#include "delay_estimate.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,12 +29,16 @@ void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_le
 	for (int k = 0; k < REAMP_BLIPS; k++) {
 		const long from = l->blip[k] - max_lead, to = l->blip[k] + max_delay;
 		double peak = 0.0;
+		long at = from;
 		for (long i = from; i < to; i++)
-			peak = fmax(peak, fabs(t[i] - dc));
+			if (fabs(t[i] - dc) > peak) {
+				peak = fabs(t[i] - dc);
+				at = i;
+			}
 		if (peak < 4.0 * noise || peak <= 1e-9)
 			continue;
 		const double thr = fmax(3.0 * noise, peak / 20.0);
-		long i = from;
+		long i = at - DELAY_ONSET_WINDOW > from ? at - DELAY_ONSET_WINDOW : from;
 		while (fabs(t[i] - dc) <= thr)
 			i++;
 		const int lat = (int)(i - l->blip[k]);

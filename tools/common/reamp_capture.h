@@ -25,10 +25,12 @@ typedef struct {
 	char why[160];       // when !ok: why the blips could not be used
 } ReampLatency;
 
-// Finds the response to each blip in target t (n frames, laid out as l): the first sample,
-// from max_lead samples before the blip to max_delay after it, that rises above both three
-// times the noise floor's peak and a twentieth of the response's peak (after the DC of the
-// leading silence is removed). ok when at least three blips answer and agree within 2 samples.
+// Finds the response to each blip in target t (n frames, laid out as l): its peak, from
+// max_lead samples before the blip to max_delay after it, then the first sample at most
+// DELAY_ONSET_WINDOW before that peak that rises above both three times the noise floor's peak
+// and a twentieth of the peak (after the DC of the leading silence is removed): the same
+// bound the cross-correlation's onset has, so a linear-phase filter's long pre-ringing does not
+// leave the model a delay to learn. ok when at least three blips answer and agree within 2 samples.
 void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_lead,
                         int max_delay, ReampLatency *out);
 
