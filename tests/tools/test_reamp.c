@@ -102,15 +102,34 @@ static void device(const AudioBuffer *x, const ReampLayout *l, int delay, float 
 	}
 }
 
-static void check_blips(void)
-{
-	const double rate = 48000;
+// The signal at 48 kHz, its layout, and room for a device's output.
+typedef struct {
 	AudioBuffer x;
 	ReampLayout l;
-	assert(reamp_signal_render(rate, &x) == 0);
-	reamp_signal_layout(rate, &l);
-	float *y = malloc((size_t)x.frames * sizeof *y);
-	assert(y);
+	float *y;
+} Recording;
+
+static void recording_new(Recording *r)
+{
+	assert(reamp_signal_render(48000, &r->x) == 0);
+	reamp_signal_layout(48000, &r->l);
+	r->y = malloc((size_t)r->x.frames * sizeof *r->y);
+	assert(r->y);
+}
+
+static void recording_free(Recording *r)
+{
+	free(r->y);
+	audio_buffer_free(&r->x);
+}
+
+static void check_blips(void)
+{
+	Recording r;
+	recording_new(&r);
+	AudioBuffer x = r.x;
+	ReampLayout l = r.l;
+	float *y = r.y;
 	const int delays[] = {0, 5, 37, 290, -2};
 	for (size_t k = 0; k < sizeof delays / sizeof delays[0]; k++) {
 		device(&x, &l, delays[k], 1.0f, 0, y);
@@ -142,8 +161,7 @@ static void check_blips(void)
 	assert(!lat.ok && lat.answered == 0 && strstr(lat.why, "blips rose above"));
 	printf("blips: latencies 0, 5, 37, 290 and -2 found exactly, 200 behind a 100-sample "
 	       "pre-echo; drift ESR %.4f flagged\n", rep);
-	free(y);
-	audio_buffer_free(&x);
+	recording_free(&r);
 }
 
 // capture_pair_load on a recording of the signal: aligned by the blips, the layout moved with
@@ -151,12 +169,11 @@ static void check_blips(void)
 static void check_capture_pair(const char *dir)
 {
 	const double rate = 48000;
-	AudioBuffer x;
-	ReampLayout l;
-	assert(reamp_signal_render(rate, &x) == 0);
-	reamp_signal_layout(rate, &l);
-	float *y = malloc((size_t)x.frames * sizeof *y);
-	assert(y);
+	Recording r;
+	recording_new(&r);
+	AudioBuffer x = r.x;
+	ReampLayout l = r.l;
+	float *y = r.y;
 	tt_write_wav(tt_path(dir, "reamp.wav"), x.data, x.frames, 1, (int)rate, FLOAT_WAV);
 	const int delays[] = {37, -2, 3};
 	for (size_t k = 0; k < sizeof delays / sizeof delays[0]; k++) {
@@ -193,8 +210,7 @@ static void check_capture_pair(const char *dir)
 	assert(p.reamp && !p.blips.ok && strstr(p.warnings, "blips could not be used"));
 	capture_pair_free(&p);
 	printf("capture_pair: aligned by the blips (37, -2, 3); a gated device falls back\n");
-	free(y);
-	audio_buffer_free(&x);
+	recording_free(&r);
 }
 
 int main(void)
