@@ -150,6 +150,17 @@ static void check_blips(void)
 		reamp_blip_latency(y, x.frames, &l, 48, 4800, &pre);
 		assert(pre.ok && pre.latency == 200);
 	}
+	// A faint precursor is not the start either: a response that ramps up through 6% and 25%
+	// of its peak on the two samples before it (as a high-gain head's does) is aligned at the
+	// peak, where the cross-correlation puts its onset too.
+	device(&x, &l, 200, 1.0f, 0, y);
+	for (long i = 0; i + 2 < x.frames; i++)
+		y[i] += 0.25f * (y[i + 1] - 0.01f) + 0.06f * (y[i + 2] - 0.01f);
+	{
+		ReampLatency ramp;
+		reamp_blip_latency(y, x.frames, &l, 48, 4800, &ramp);
+		assert(ramp.ok && ramp.latency == 200);
+	}
 	// A device 15% louder by the end of the take does not sound like itself.
 	device(&x, &l, 3, 1.15f, 0, y);
 	double rep = reamp_replicate_esr(y, x.frames, &l);
@@ -160,7 +171,7 @@ static void check_blips(void)
 	reamp_blip_latency(y, x.frames, &l, 48, 4800, &lat);
 	assert(!lat.ok && lat.answered == 0 && strstr(lat.why, "blips rose above"));
 	printf("blips: latencies 0, 5, 37, 290 and -2 found exactly, 200 behind a 100-sample "
-	       "pre-echo; drift ESR %.4f flagged\n", rep);
+	       "pre-echo and behind a 2-sample precursor; drift ESR %.4f flagged\n", rep);
 	recording_free(&r);
 }
 

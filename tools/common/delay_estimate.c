@@ -15,11 +15,6 @@
 // Stretches more than 50 dB below the loudest hold too little to help.
 #define DELAY_QUIET_RATIO 1e-5
 #define DELAY_PI 3.14159265358979323846
-// The response's start: the earliest lag within this many samples before the peak where the
-// weighted correlation reaches this share of the peak. A preamp's impulse response can rise
-// through a lobe of one sign before its largest, opposite one; the peak alone would align the
-// target past the start and ask the network to predict the future.
-#define DELAY_ONSET_RATIO 0.5
 
 // Picks the stretches to use: fills start[] and returns how many.
 static int pick_stretches(const float *x, int stride, long n, long len, long *start)

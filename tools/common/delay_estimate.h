@@ -17,6 +17,14 @@ extern "C" {
 // (an oversampler, a convolver) rings long before its peak, and a causal model can only learn
 // what comes after the point it is aligned to.
 #define DELAY_ONSET_WINDOW 48
+// The response starts at the earliest point within DELAY_ONSET_WINDOW before its peak that
+// reaches this share of the peak. A preamp's impulse response can rise through a lobe of one
+// sign before its largest, opposite one; the peak alone would align the target past the start
+// and ask the network to predict the future. A lower share would count a faint precursor as the
+// start: on a high-gain head whose response ramps up over 3 samples from 1/20 of its peak, that
+// left the network a delay it never learned (panel capture std_metal: ESR 0.98, against 0.11
+// aligned at half the peak, in 2 minutes).
+#define DELAY_ONSET_RATIO 0.5
 
 typedef struct {
 	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)

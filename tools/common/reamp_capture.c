@@ -37,7 +37,7 @@ void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_le
 			}
 		if (peak < 4.0 * noise || peak <= 1e-9)
 			continue;
-		const double thr = fmax(3.0 * noise, peak / 20.0);
+		const double thr = fmax(3.0 * noise, DELAY_ONSET_RATIO * peak);
 		long i = at - DELAY_ONSET_WINDOW > from ? at - DELAY_ONSET_WINDOW : from;
 		while (fabs(t[i] - dc) <= thr)
 			i++;

@@ -28,9 +28,9 @@ typedef struct {
 // Finds the response to each blip in target t (n frames, laid out as l): its peak, from
 // max_lead samples before the blip to max_delay after it, then the first sample at most
 // DELAY_ONSET_WINDOW before that peak that rises above both three times the noise floor's peak
-// and a twentieth of the peak (after the DC of the leading silence is removed): the same
-// bound the cross-correlation's onset has, so a linear-phase filter's long pre-ringing does not
-// leave the model a delay to learn. ok when at least three blips answer and agree within 2 samples.
+// and DELAY_ONSET_RATIO of the peak (after the DC of the leading silence is removed): the
+// cross-correlation's definition of the response's start, so both ways of aligning agree and a
+// linear-phase filter's long pre-ringing does not leave the model a delay to learn. ok when at least three blips answer and agree within 2 samples.
 void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_lead,
                         int max_delay, ReampLatency *out);
 
