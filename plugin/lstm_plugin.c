@@ -19,6 +19,7 @@
 #include <lv2/urid/urid.h>
 #include <lv2/worker/worker.h>
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -37,8 +38,9 @@ enum {
 	// Frames of silence (21 ms at 48 kHz) run through a model loaded mid-stream before it is
 	// faded in, so it starts from its resting state rather than h0.
 	PREWARM_FRAMES = 1024,
-	// Largest path accepted in a patch:Set (it travels through the worker's ring buffer).
-	MAX_MESSAGE_PATH = 2048,
+	// Largest model path, its NUL included: the longest the system can open (PATH_MAX). Every
+	// load travels through the worker's ring buffer as exactly its own length.
+	MAX_MESSAGE_PATH = PATH_MAX,
 };
 
 typedef struct {
@@ -64,6 +66,7 @@ typedef enum {
 	JOB_LOAD = 1, // JobLoad: read, validate, self-test, build, prewarm; respond
 	JOB_FREE,     // JobFree: free a model the audio thread no longer uses
 	JOB_LOG,      // JobLog: report a bad patch message found on the audio thread
+	JOB_NONFINITE, // JobNonFinite: report blocks the core silenced for non-finite audio
 } JobType;
 
 typedef enum {
@@ -90,6 +93,12 @@ typedef struct {
 	uint32_t what; // BadMessage
 	uint32_t detail;
 } JobLog;
+
+typedef struct {
+	uint32_t type;
+	uint32_t blocks;    // silenced since the plugin started
+	uint32_t new_since; // since the last report
+} JobNonFinite;
 
 typedef struct {
 	uint32_t type; // JOB_LOAD
@@ -126,6 +135,10 @@ typedef struct {
 	                   // read-only properties, such as Ardour 7, warn about each one)
 	bool first_run;    // the first run after activate starts at the controls, unsmoothed
 	FxCore fx;
+	// Non-finite blocks already reported, and frames since the last report: at most one log
+	// line a second however long the input stays broken.
+	uint32_t nonfinite_reported;
+	uint64_t frames_since_nonfinite_report;
 
 	// The model the plugin ends up playing once fades end, for state save on another thread.
 	// Models are freed only with free_lock held, so save can copy the path safely.
@@ -249,6 +262,24 @@ static void install_now(Plugin *self, LoadedModel *lm)
 	atomic_store(&self->playing, lm);
 	free_retired_now(self);
 	self->notify_model = true;
+}
+
+// The one way a model gets loaded while the plugin runs: a JOB_LOAD of exactly the path's
+// length through a worker, whose response run() crossfades in. From the audio thread (with
+// the plugin's worker) or from restore (with the worker the host passed it). path need not be
+// NUL-terminated; len excludes any NUL.
+static LV2_Worker_Status schedule_load(LV2_Worker_Schedule *schedule, const char *path,
+                                       size_t len)
+{
+	if (len == 0 || len >= MAX_MESSAGE_PATH)
+		return LV2_WORKER_ERR_NO_SPACE;
+	JobLoad job;
+	job.type = JOB_LOAD;
+	job.length = (uint32_t)len + 1;
+	memcpy(job.path, path, len);
+	job.path[len] = '\0';
+	return schedule->schedule_work(schedule->handle,
+	                               (uint32_t)(offsetof(JobLoad, path) + len + 1), &job);
 }
 
 // Instantiation class.
@@ -389,12 +420,7 @@ static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
 		self->notify_model = true;
 		return; // no worker: the model cannot change while running; the host hears which plays
 	}
-	JobLoad job;
-	job.type = JOB_LOAD;
-	job.length = value->size;
-	memcpy(job.path, path, value->size);
-	const uint32_t size = (uint32_t)offsetof(JobLoad, path) + value->size;
-	if (self->schedule->schedule_work(self->schedule->handle, size, &job) != LV2_WORKER_SUCCESS)
+	if (schedule_load(self->schedule, path, value->size - 1) != LV2_WORKER_SUCCESS)
 		self->notify_model = true;
 }
 
@@ -473,7 +499,9 @@ static void write_notify(Plugin *self)
 }
 
 // Audio class: a new rate mode rebuilds the playing model through the worker (crossfaded in
-// like any model change). Without a worker it applies to the next model loaded.
+// like any model change) when it changes the path the model plays through; a model at the
+// host's rate plays the same in every mode and is left alone. Without a worker the mode
+// applies to the next model loaded.
 static void follow_rate_mode(Plugin *self)
 {
 	if (!self->rate_mode)
@@ -488,15 +516,27 @@ static void follow_rate_mode(Plugin *self)
 	                                                                : fx_core_model(&self->fx));
 	if (!lm || !self->schedule)
 		return;
-	JobLoad job;
-	const size_t len = strlen(lm->path) + 1;
-	if (len > MAX_MESSAGE_PATH)
+	const RatePath now = rate_player_path(lm->fx.player);
+	if (rate_path_choose(lm->fx.sample_rate, self->rate, (RateMode)mode) == now)
 		return;
-	job.type = JOB_LOAD;
-	job.length = (uint32_t)len;
-	memcpy(job.path, lm->path, len);
-	self->schedule->schedule_work(self->schedule->handle,
-	                              (uint32_t)(offsetof(JobLoad, path) + len), &job);
+	schedule_load(self->schedule, lm->path, strlen(lm->path));
+}
+
+// Audio class: when the core has silenced blocks of non-finite audio since the last report,
+// has the worker log it, at most once a second.
+static void report_nonfinite(Plugin *self, uint32_t n)
+{
+	self->frames_since_nonfinite_report += n;
+	const uint32_t blocks = self->fx.nonfinite_blocks;
+	if (blocks == self->nonfinite_reported || !self->schedule ||
+	    (self->nonfinite_reported != 0 && self->frames_since_nonfinite_report < self->rate))
+		return;
+	const JobNonFinite job = {JOB_NONFINITE, blocks, blocks - self->nonfinite_reported};
+	if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job) ==
+	    LV2_WORKER_SUCCESS) {
+		self->nonfinite_reported = blocks;
+		self->frames_since_nonfinite_report = 0;
+	}
 }
 
 // Audio class.
@@ -533,6 +573,7 @@ static void run(LV2_Handle instance, uint32_t n)
 
 	if (self->in && self->out)
 		fx_core_process(fx, self->in, self->out, n);
+	report_nonfinite(self, n);
 	if (self->latency) {
 		const FxModel *m = fx_core_model(fx);
 		*self->latency = m ? (float)m->latency : 0.0f;
@@ -574,6 +615,13 @@ static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function r
 		const JobLoad *job = data;
 		const Response r = {JOB_LOAD, model_open(self, job->path, true)};
 		respond(handle, sizeof(r), &r);
+	} else if (type == JOB_NONFINITE && size == sizeof(JobNonFinite)) {
+		JobNonFinite job;
+		memcpy(&job, data, sizeof(job));
+		lv2_log_warning(&self->logger, "lstm: %u block%s of non-finite audio (a NaN or an "
+		                "infinity in the input, or a model that diverged) silenced, %u in all; "
+		                "the model was reset\n", job.new_since, job.new_since == 1 ? "" : "s",
+		                job.blocks);
 	} else if (type == JOB_LOG && size == sizeof(JobLog)) {
 		JobLog job;
 		memcpy(&job, data, sizeof(job));
@@ -682,8 +730,10 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	return st;
 }
 
-// State restore: may run concurrently with run() (state:threadSafeRestore). Through the worker
-// the host passes when active, directly otherwise.
+// State restore: may run concurrently with run() (state:threadSafeRestore), and then the host
+// must pass a worker: the load goes through it, whatever the path's length, and run() installs
+// the model. Only an inactive plugin, or a host that passed no worker (and so does not call
+// restore during run()), has the model installed here.
 static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function retrieve,
                                 LV2_State_Handle handle, uint32_t flags,
                                 const LV2_Feature *const *features)
@@ -709,9 +759,6 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 		return LV2_STATE_ERR_UNKNOWN;
 	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
 	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
-	// With state:threadSafeRestore the host may call restore during run() and then passes a
-	// worker for it: the load goes through that worker. Without one, restore is not concurrent
-	// with run(), so the model is installed directly.
 	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
 	char *path = map_path ? map_path->absolute_path(map_path->handle, stored) : strdup(stored);
 	free(stored);
@@ -719,15 +766,15 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 		return LV2_STATE_ERR_UNKNOWN;
 
 	LV2_State_Status st = LV2_STATE_SUCCESS;
-	const size_t len = strlen(path) + 1;
-	if (self->active && schedule && len <= MAX_MESSAGE_PATH) {
-		JobLoad job;
-		job.type = JOB_LOAD;
-		job.length = (uint32_t)len;
-		memcpy(job.path, path, len);
-		if (schedule->schedule_work(schedule->handle, (uint32_t)(offsetof(JobLoad, path) + len),
-		                            &job) != LV2_WORKER_SUCCESS)
-			st = LV2_STATE_ERR_UNKNOWN;
+	const size_t len = strlen(path);
+	if (self->active && schedule) {
+		const LV2_Worker_Status ws = schedule_load(schedule, path, len);
+		if (ws != LV2_WORKER_SUCCESS) {
+			lv2_log_error(&self->logger, "lstm: state: %s: %s; keeping the current model\n",
+			              path, len >= MAX_MESSAGE_PATH ? "the path is longer than the system "
+			              "allows" : "the host's worker has no room for the load");
+			st = ws == LV2_WORKER_ERR_NO_SPACE ? LV2_STATE_ERR_NO_SPACE : LV2_STATE_ERR_UNKNOWN;
+		}
 	} else {
 		LoadedModel *lm = model_open(self, path, false);
 		if (lm)

@@ -250,6 +250,39 @@ static void deliver_responses(HostWorker *w)
 	}
 }
 
+static HostWorker *worker_new(bool threaded)
+{
+	HostWorker *w = calloc(1, sizeof(*w));
+	w->threaded = threaded;
+	w->schedule = (LV2_Worker_Schedule){w, schedule_work};
+	return w;
+}
+
+static void worker_attach(HostWorker *w, LilvInstance *instance)
+{
+	w->iface = lilv_instance_get_extension_data(instance, LV2_WORKER__interface);
+	w->handle = lilv_instance_get_handle(instance);
+	if (w->threaded) {
+		atomic_store(&w->running, true);
+		pthread_create(&w->thread, NULL, worker_main, w);
+	}
+}
+
+static bool worker_idle(HostWorker *w)
+{
+	return !w || !w->threaded ||
+	       (atomic_load(&w->done) == atomic_load(&w->scheduled) && !ring_peek(&w->responses));
+}
+
+static void worker_free(HostWorker *w)
+{
+	if (w && w->threaded && atomic_load(&w->running)) {
+		atomic_store(&w->running, false);
+		pthread_join(w->thread, NULL);
+	}
+	free(w);
+}
+
 // ---- World ----
 
 
@@ -308,34 +341,35 @@ HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode)
 	unmap_f = (LV2_Feature){LV2_URID__unmap, &hw->unmap};
 	log_f = (LV2_Feature){LV2_LOG__log, &log};
 	if (mode != HOST_NO_FEATURES) {
-		hi->worker = calloc(1, sizeof(*hi->worker));
-		hi->worker->threaded = mode == HOST_THREAD_WORKER;
-		hi->worker->schedule = (LV2_Worker_Schedule){hi->worker, schedule_work};
-		static LV2_Feature sched_f[64];
-		static int next_sched;
-		LV2_Feature *sf = &sched_f[next_sched++ % 64];
-		*sf = (LV2_Feature){LV2_WORKER__schedule, &hi->worker->schedule};
+		hi->worker = worker_new(mode == HOST_THREAD_WORKER);
+		hi->sched_feature = (LV2_Feature){LV2_WORKER__schedule, &hi->worker->schedule};
 		hi->features[nf++] = &map_f;
 		hi->features[nf++] = &unmap_f;
 		hi->features[nf++] = &log_f;
-		hi->features[nf++] = sf;
+		hi->features[nf++] = &hi->sched_feature;
 	}
 	hi->features[nf] = NULL;
+	// restore() gets the same features, but a threaded host gives it a worker of its own, as
+	// jalv does: restore may run beside run(), and one worker's queue has one writer.
+	memcpy(hi->state_features, hi->features, sizeof hi->features);
+	if (mode == HOST_THREAD_WORKER) {
+		hi->state_worker = worker_new(true);
+		hi->state_sched_feature =
+			(LV2_Feature){LV2_WORKER__schedule, &hi->state_worker->schedule};
+		hi->state_features[nf - 1] = &hi->state_sched_feature;
+	}
 	hi->instance = lilv_plugin_instantiate(hw->plugin, rate, hi->features);
 	if (!hi->instance) {
-		free(hi->worker);
+		worker_free(hi->worker);
+		worker_free(hi->state_worker);
 		free(hi);
 		return NULL;
 	}
 	lv2_atom_forge_init(&hi->forge, &hw->map);
-	if (hi->worker) {
-		hi->worker->iface = lilv_instance_get_extension_data(hi->instance, LV2_WORKER__interface);
-		hi->worker->handle = lilv_instance_get_handle(hi->instance);
-		if (hi->worker->threaded) {
-			atomic_store(&hi->worker->running, true);
-			pthread_create(&hi->worker->thread, NULL, worker_main, hi->worker);
-		}
-	}
+	if (hi->worker)
+		worker_attach(hi->worker, hi->instance);
+	if (hi->state_worker)
+		worker_attach(hi->state_worker, hi->instance);
 
 	const uint32_t ports = lilv_plugin_get_num_ports(hw->plugin);
 	if (ports > HOST_MAX_PORTS)
@@ -372,13 +406,10 @@ void host_instance_free(HostInstance *hi)
 	if (!hi)
 		return;
 	lilv_instance_deactivate(hi->instance);
-	if (hi->worker && hi->worker->threaded) {
-		host_settle(hi);
-		atomic_store(&hi->worker->running, false);
-		pthread_join(hi->worker->thread, NULL);
-	}
+	host_settle(hi);
+	worker_free(hi->worker);
+	worker_free(hi->state_worker);
 	lilv_instance_free(hi->instance);
-	free(hi->worker);
 	free(hi);
 }
 
@@ -465,22 +496,34 @@ void host_run(HostInstance *hi, const float *in, float *out, uint32_t n)
 	rt_end();
 	if (hi->worker)
 		deliver_responses(hi->worker);
+	if (hi->state_worker)
+		deliver_responses(hi->state_worker);
 	read_notifications(hi);
 	reset_sequences(hi);
 }
 
 void host_settle(HostInstance *hi)
 {
-	HostWorker *w = hi->worker;
-	if (!w || !w->threaded)
-		return;
 	for (int round = 0; round < 100000; round++) {
-		if (atomic_load(&w->done) == atomic_load(&w->scheduled) && !ring_peek(&w->responses))
+		if (worker_idle(hi->worker) && worker_idle(hi->state_worker))
 			return;
-		deliver_responses(w);
+		if (hi->worker)
+			deliver_responses(hi->worker);
+		if (hi->state_worker)
+			deliver_responses(hi->state_worker);
 		nap(100000);
 	}
 	fail("the worker never settled");
+}
+
+uint32_t host_worker_jobs(const HostInstance *hi)
+{
+	return hi->worker && hi->worker->threaded ? atomic_load(&hi->worker->scheduled) : 0;
+}
+
+uint32_t host_state_worker_jobs(const HostInstance *hi)
+{
+	return hi->state_worker ? atomic_load(&hi->state_worker->scheduled) : 0;
 }
 
 // ---- State ----
@@ -526,5 +569,5 @@ LilvState *host_state_save(HostInstance *hi, const char *dir)
 
 void host_state_restore(HostInstance *hi, const LilvState *state)
 {
-	lilv_state_restore(state, hi->instance, set_port_value, hi, 0, hi->features);
+	lilv_state_restore(state, hi->instance, set_port_value, hi, 0, hi->state_features);
 }

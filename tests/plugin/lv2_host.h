@@ -41,7 +41,10 @@ typedef struct {
 	HostMode mode;
 	LilvInstance *instance;
 	HostWorker *worker;
-	const LV2_Feature *features[8];
+	HostWorker *state_worker; // restore()'s own, in HOST_THREAD_WORKER mode
+	LV2_Feature sched_feature, state_sched_feature;
+	const LV2_Feature *features[8];       // instantiate()'s
+	const LV2_Feature *state_features[8]; // restore()'s: the same, with the state worker
 	float controls[HOST_MAX_PORTS];
 	// 8-byte aligned atom sequences for the control and notify ports.
 	uint64_t control_buf[HOST_ATOM_CAPACITY / 8];
@@ -82,6 +85,11 @@ void host_run(HostInstance *hi, const float *in, float *out, uint32_t n);
 // Waits until the threaded worker has nothing queued and delivers its responses (a no-op for
 // the other modes).
 void host_settle(HostInstance *hi);
+
+// Jobs run() and work_response() scheduled so far (HOST_THREAD_WORKER mode; else 0).
+uint32_t host_worker_jobs(const HostInstance *hi);
+// Jobs restore() scheduled on its own worker so far (HOST_THREAD_WORKER mode; else 0).
+uint32_t host_state_worker_jobs(const HostInstance *hi);
 
 // State through lilv: save into dir (a new folder), restore into another instance.
 LilvState *host_state_save(HostInstance *hi, const char *dir);

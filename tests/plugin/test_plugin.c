@@ -25,6 +25,8 @@
 
 #include <assert.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <math.h>
@@ -387,6 +389,137 @@ static void test_state_restore_without_nul(void)
 	host_instance_free(hi);
 }
 
+typedef struct {
+	const LV2_State_Interface *st;
+	LV2_Handle handle;
+	StoredPath path;
+	const LV2_Feature *const *features;
+	_Atomic int status; // -1 until restore() returns
+} RestoreCall;
+
+static void *restore_thread(void *arg)
+{
+	RestoreCall *c = arg;
+	nap_us(2000); // let run() get going first
+	atomic_store(&c->status, (int)c->st->restore(c->handle, retrieve_path, &c->path, 0,
+	                                             c->features));
+	return NULL;
+}
+
+// A session restored while the plugin plays (state:threadSafeRestore), with a model path of
+// more than 3000 bytes: restore() hands the load to the worker the host gave it, whatever the
+// length, and run() crossfades the model in. Nothing is installed, or freed, under run()'s feet
+// (ASan watches the frees in the sanitizer build).
+static void test_state_restore_long_path_while_running(void)
+{
+	char dir[HOST_PATH_MAX] = "/tmp/lstm-long-XXXXXX";
+	assert(mkdtemp(dir));
+	char path[HOST_PATH_MAX];
+	snprintf(path, sizeof path, "%s", dir);
+	while (strlen(path) < 3000) {
+		const size_t at = strlen(path);
+		snprintf(path + at, sizeof path - at, "/%0200d", 0);
+		assert(mkdir(path, 0700) == 0);
+	}
+	strcat(path, "/model.json");
+	assert(symlink(models[2], path) == 0);
+	assert(strlen(path) > 3000);
+
+	HostInstance *hi = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	RestoreCall call = {
+		.st = lilv_instance_get_extension_data(hi->instance, LV2_STATE__interface),
+		.handle = lilv_instance_get_handle(hi->instance),
+		.path = {path, strlen(path) + 1, hw->map.map(hw->map.handle, LSTM__model),
+		         hw->map.map(hw->map.handle, LV2_ATOM__Path)},
+		.features = hi->state_features,
+	};
+	atomic_store(&call.status, -1);
+	assert(call.st && call.st->restore);
+	const uint32_t jobs = host_state_worker_jobs(hi);
+	pthread_t t;
+	assert(pthread_create(&t, NULL, restore_thread, &call) == 0);
+	float buf[64];
+	uint32_t blocks = 0;
+	for (; atomic_load(&call.status) < 0; blocks++) {
+		for (int i = 0; i < 64; i++)
+			buf[i] = noise();
+		host_run(hi, buf, buf, 64);
+		for (int i = 0; i < 64; i++)
+			assert(isfinite(buf[i]));
+	}
+	pthread_join(t, NULL);
+	assert(atomic_load(&call.status) == LV2_STATE_SUCCESS);
+	assert(host_state_worker_jobs(hi) == jobs + 1); // the load went through restore's worker
+	wait_for_model(hi, path);
+	printf("state: a %zu-byte path restored through the worker while run() played (%u blocks "
+	       "beside restore)\n", strlen(path), blocks);
+	host_instance_free(hi);
+	unlink(path);
+	for (char *slash; strlen(path) > strlen(dir) && (slash = strrchr(path, '/'));) {
+		*slash = '\0';
+		rmdir(path);
+	}
+}
+
+// Runs `blocks` blocks of 256 frames of noise (or NaN) and waits for the worker.
+static void run_blocks(HostInstance *hi, int blocks, bool nan_input)
+{
+	float buf[256];
+	for (int b = 0; b < blocks; b++) {
+		for (int i = 0; i < 256; i++)
+			buf[i] = nan_input ? NAN : noise();
+		host_run(hi, buf, buf, 256);
+	}
+	host_settle(hi);
+}
+
+// The rate-mode control rebuilds the model only when the path it plays through changes: at
+// the model's own rate every mode plays it the same, so switching the mode loads nothing;
+// at 96 kHz resample and correct differ, and each switch loads it once.
+static void test_rate_mode_reload(void)
+{
+	const double rates[] = {48000, 96000};
+	const uint32_t want[] = {0, 2};
+	for (int r = 0; r < 2; r++) {
+		HostInstance *hi = host_instance_new(hw, rates[r], HOST_THREAD_WORKER);
+		run_blocks(hi, 4, false);
+		const uint32_t jobs = host_worker_jobs(hi);
+		// Each load is delivered when the worker is done; its 30 ms crossfade then runs in the
+		// next blocks, and the free of the model it replaced is scheduled after it.
+		hi->controls[LSTM_PORT_RATE_MODE] = 2.0f; // correct
+		run_blocks(hi, 20, false);
+		hi->controls[LSTM_PORT_RATE_MODE] = 1.0f; // resample
+		run_blocks(hi, 20, false);
+		run_blocks(hi, 20, false);
+		assert(host_worker_jobs(hi) - jobs == 2 * want[r]);
+		const uint32_t loads = want[r];
+		assert(same_file(hi->notified_model, default_model));
+		printf("rate mode: %u reloads at %.0f Hz for two mode changes\n", loads, rates[r]);
+		host_instance_free(hi);
+	}
+}
+
+// Non-finite input is silenced in run(); the worker, not run(), logs it: once when it starts,
+// then at most once a second while blocks keep being silenced, and not at all once the audio
+// is clean and the last ones were reported.
+static void test_nonfinite_logged_by_worker(void)
+{
+	HostInstance *hi = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	run_blocks(hi, 20, false);
+	const uint32_t w0 = host_log_warnings();
+	run_blocks(hi, 20, true); // 0.1 s of NaN: one line
+	const uint32_t w1 = host_log_warnings();
+	run_blocks(hi, 200, true); // a further 1.07 s: one more, a second after the first
+	const uint32_t w2 = host_log_warnings();
+	run_blocks(hi, 200, false); // clean audio: the blocks since then, once the second is up
+	const uint32_t w3 = host_log_warnings();
+	run_blocks(hi, 400, false); // and then nothing
+	const uint32_t w4 = host_log_warnings();
+	assert(w1 - w0 == 1 && w2 - w1 == 1 && w3 - w2 == 1 && w4 == w3);
+	printf("non-finite input: logged by the worker, %u lines for 1.2 s of NaN\n", w3 - w0);
+	host_instance_free(hi);
+}
+
 // Largest sample-to-sample step of a model alone on the input, after its start; its output.
 static float steady_jump(const char *path, const float *in, float *out, uint32_t n, float *peak)
 {
@@ -610,6 +743,9 @@ int main(int argc, char **argv)
 	printf("(%.1f s)\n", now() - t0);
 	test_state_round_trip();
 	test_state_restore_without_nul();
+	test_state_restore_long_path_while_running();
+	test_rate_mode_reload();
+	test_nonfinite_logged_by_worker();
 	test_no_model_passes_through();
 	printf("(%.1f s)\n", now() - t0);
 	write_small_models();
