@@ -64,11 +64,19 @@ static ModelStatus import_and_check(json_t *root, ModelDesc *out, ModelError *er
 
 ModelStatus model_load_file(const char *path, ModelDesc *out, ModelError *err)
 {
+	return model_load_file_format(path, out, NULL, err);
+}
+
+ModelStatus model_load_file_format(const char *path, ModelDesc *out, ModelFormat *format,
+                                   ModelError *err)
+{
 	json_t *root = NULL;
 	model_desc_init(out);
 	ModelStatus st = json_file_load(path, &root, err);
 	if (st)
 		return st;
+	if (format)
+		*format = model_format_detect(root);
 	st = import_and_check(root, out, err);
 	json_decref(root);
 	json_error_prefix(err, path);

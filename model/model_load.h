@@ -33,6 +33,10 @@ ModelFormat model_format_detect(const json_t *root);
 // difference). On failure out is empty and err says what and where, prefixed by the file name.
 ModelStatus model_load_file(const char *path, ModelDesc *out, ModelError *err);
 
+// The same, also telling which format the file is in (when format is not NULL).
+ModelStatus model_load_file_format(const char *path, ModelDesc *out, ModelFormat *format,
+                                   ModelError *err);
+
 // The same from a buffer in memory (for fuzzing and tests); name is used in messages.
 ModelStatus model_load_buffer(const char *data, size_t size, const char *name, ModelDesc *out,
                               ModelError *err);

@@ -5,6 +5,7 @@
 // (loaded at instantiation) and ignores the atom ports.
 #include "fx_core.h"
 #include "lstm_uris.h"
+#include "model_info.h"
 #include "model_load.h"
 
 #include <lv2/atom/atom.h>
@@ -51,7 +52,9 @@ typedef struct {
 	LV2_URID patch_property;
 	LV2_URID patch_value;
 	LV2_URID atom_String;
+	LV2_URID atom_Float;
 	LV2_URID lstm_model;
+	LV2_URID lstm_model_name, lstm_model_esr, lstm_model_latency;
 	LV2_URID lstm_knob_name[FX_MAX_KNOBS];
 } Urids;
 
@@ -59,6 +62,9 @@ typedef struct {
 typedef struct {
 	FxModel fx;
 	char knob_name[FX_MAX_KNOBS][MODEL_NAME_LEN]; // the model's, "Knob N", or "(unused)"
+	char name[MODEL_NAME_LEN]; // its metadata's, else the file name without extension
+	float esr;                 // held-out ESR its trainer reported, -1 when none
+	float own_latency;         // latency_samples, at the model's rate
 	char path[]; // absolute file name
 } LoadedModel;
 
@@ -155,7 +161,11 @@ static void map_uris(LV2_URID_Map *map, Urids *u)
 	u->patch_property = map->map(map->handle, LV2_PATCH__property);
 	u->patch_value = map->map(map->handle, LV2_PATCH__value);
 	u->atom_String = map->map(map->handle, LV2_ATOM__String);
+	u->atom_Float = map->map(map->handle, LV2_ATOM__Float);
 	u->lstm_model = map->map(map->handle, LSTM__model);
+	u->lstm_model_name = map->map(map->handle, LSTM__modelName);
+	u->lstm_model_esr = map->map(map->handle, LSTM__modelEsr);
+	u->lstm_model_latency = map->map(map->handle, LSTM__modelLatency);
 	u->lstm_knob_name[0] = map->map(map->handle, LSTM__knob1Name);
 	u->lstm_knob_name[1] = map->map(map->handle, LSTM__knob2Name);
 	u->lstm_knob_name[2] = map->map(map->handle, LSTM__knob3Name);
@@ -213,6 +223,16 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 			snprintf(lm->knob_name[k], MODEL_NAME_LEN, "(unused)");
 	}
 	memcpy(lm->path, path, len + 1);
+	ModelSummary summary;
+	model_summary(&desc, &summary);
+	lm->esr = (float)summary.esr;
+	lm->own_latency = desc.latency_samples;
+	if (summary.name[0]) {
+		memcpy(lm->name, summary.name, sizeof lm->name);
+	} else { // "dir/crunch.lstm.json" -> "crunch"
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		snprintf(lm->name, sizeof lm->name, "%.*s", (int)strcspn(base, "."), base);
+	}
 	if (rate_player_path(player) != RATE_PATH_BYPASS)
 		lv2_log_note(&self->logger,
 		             "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; playing "
@@ -463,8 +483,9 @@ static void read_control(Plugin *self)
 	}
 }
 
-// Audio class: one patch:Set of a property to a path or string. Returns 0 when out of room.
-static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char *value)
+// Audio class: one patch:Set of a property to a path, a string or (type atom:Float) the
+// number x. Returns 0 when out of room.
+static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char *value, float x)
 {
 	const Urids *u = &self->uris;
 	LV2_Atom_Forge *forge = &self->forge;
@@ -475,25 +496,31 @@ static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char 
 	lv2_atom_forge_key(forge, u->patch_property);
 	lv2_atom_forge_urid(forge, property);
 	lv2_atom_forge_key(forge, u->patch_value);
-	const uint32_t len = (uint32_t)strlen(value);
-	const LV2_Atom_Forge_Ref ref = type == u->atom_Path ? lv2_atom_forge_path(forge, value, len)
-	                                                    : lv2_atom_forge_string(forge, value, len);
+	const uint32_t len = value ? (uint32_t)strlen(value) : 0;
+	const LV2_Atom_Forge_Ref ref = type == u->atom_Float ? lv2_atom_forge_float(forge, x)
+	                               : type == u->atom_Path ? lv2_atom_forge_path(forge, value, len)
+	                                                      : lv2_atom_forge_string(forge, value, len);
 	lv2_atom_forge_pop(forge, &frame);
 	return ref != 0;
 }
 
-// Audio class: the model that plays (or is about to), and after a patch:Get its knob names, on
-// the notify port.
+// Audio class: the model that plays (or is about to), and after a patch:Get its knob names,
+// name, ESR and latency, on the notify port.
 static void write_notify(Plugin *self)
 {
 	const Urids *u = &self->uris;
 	const LoadedModel *lm = (const LoadedModel *)fx_core_model(&self->fx);
 	if (self->fx.pending)
 		lm = (const LoadedModel *)self->fx.pending;
-	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "");
+	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "", 0.0f);
 	for (int k = 0; k < FX_MAX_KNOBS && ok && self->notify_names; k++)
 		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
-		               lm ? lm->knob_name[k] : "(unused)");
+		               lm ? lm->knob_name[k] : "(unused)", 0.0f);
+	if (ok && self->notify_names)
+		ok = forge_set(self, u->lstm_model_name, u->atom_String, lm ? lm->name : "", 0.0f) &&
+		     forge_set(self, u->lstm_model_esr, u->atom_Float, NULL, lm ? lm->esr : -1.0f) &&
+		     forge_set(self, u->lstm_model_latency, u->atom_Float, NULL,
+		               lm ? lm->own_latency : 0.0f);
 	if (ok)
 		self->notify_model = self->notify_names = false;
 }

@@ -13,6 +13,13 @@
 #define LSTM__knob1Name LSTM_PREFIX "knob1Name"
 #define LSTM__knob2Name LSTM_PREFIX "knob2Name"
 #define LSTM__knob3Name LSTM_PREFIX "knob3Name"
+// What plays, for a host or UI to show, sent with the knob names after a patch:Get: the
+// model's name (its metadata's, else the file name without extension; atom:String), the
+// held-out ESR its trainer reported (atom:Float, -1 when it reported none) and its own latency
+// in samples at its rate (atom:Float; the latency port adds the rate path's).
+#define LSTM__modelName LSTM_PREFIX "modelName"
+#define LSTM__modelEsr LSTM_PREFIX "modelEsr"
+#define LSTM__modelLatency LSTM_PREFIX "modelLatency"
 
 typedef enum {
 	LSTM_PORT_IN = 0,

@@ -4,12 +4,15 @@
 // AIDA-X JSON (with an input_batch/output_batch pair) or as a NAM .nam file. The input's
 // reference pair, if any, is checked on load; the converted document is imported again and its
 // own pair checked before anything is written. Output is written atomically (temporary file,
-// then rename) and an existing file is replaced only with --force.
+// then rename) and an existing file is replaced only with --force. With --info it writes
+// nothing and prints what the file says about itself (model_info.h).
 //
-// Exit status: 0 converted, 1 the input or the conversion failed, 2 bad command line.
+// Exit status: 0 converted (or described), 1 the input or the conversion failed, 2 bad
+// command line.
 #include "lstm_net.h"
 #include "model_export.h"
 #include "model_file.h"
+#include "model_info.h"
 #include "model_load.h"
 #include "model_selftest.h"
 
@@ -24,6 +27,7 @@ typedef enum { TARGET_NONE, TARGET_LSTM, TARGET_AIDAX, TARGET_NAM } Target;
 static void usage(FILE *f)
 {
 	fputs("usage: lstm-convert [--force] [--to aidax|nam|lstm] INPUT OUTPUT\n"
+	      "       lstm-convert --info MODEL\n"
 	      "Converts a model file (lstm-lv2, AIDA-X/RTNeural, GuitarML state_dict or NAM LSTM;\n"
 	      "the format is read from the content) to the project's format (lstm), AIDA-X JSON\n"
 	      "(aidax) or a NAM .nam file (nam).\n"
@@ -33,6 +37,8 @@ static void usage(FILE *f)
 	      "      --nam-skip-unit  for a model that adds its input to its output (NAM has no\n"
 	      "                   skip connection): carry the input in one more LSTM unit per\n"
 	      "                   layer, to within 1e-6 per layer (see docs/interop.md)\n"
+	      "  -i, --info       print the model's format, network, rate, latency, levels,\n"
+	      "                   knobs and every metadata field, after checking it loads\n"
 	      "  -q, --quiet      print nothing but errors\n"
 	      "  -h, --help       show this help\n",
 	      f);
@@ -108,13 +114,14 @@ int main(int argc, char **argv)
 		{"force", no_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"nam-skip-unit", no_argument, NULL, 'S'},
+		{"info", no_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	Target to = TARGET_NONE;
-	int force = 0, quiet = 0, c;
+	int force = 0, quiet = 0, info = 0, c;
 	NamExportOptions nam_opt = {0};
-	while ((c = getopt_long(argc, argv, "t:fqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:fiqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (to != TARGET_NONE) {
@@ -131,9 +138,26 @@ int main(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'S': nam_opt.skip_unit = 1; break;
+		case 'i': info = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (info) {
+		if (to != TARGET_NONE || force || nam_opt.skip_unit || argc - optind != 1) {
+			fprintf(stderr, "lstm-convert: --info takes one MODEL and no other option\n");
+			return 2;
+		}
+		if (!*argv[optind]) {
+			fprintf(stderr, "lstm-convert: MODEL: an empty path\n");
+			return 2;
+		}
+		ModelError err = {MODEL_OK, ""};
+		if (model_info_print(argv[optind], stdout, &err) != MODEL_OK) {
+			fprintf(stderr, "lstm-convert: %s\n", err.message);
+			return 1;
+		}
+		return 0;
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr, "lstm-convert: expected INPUT and OUTPUT, got %d argument(s)\n",

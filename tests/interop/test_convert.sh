@@ -69,6 +69,21 @@ expect 2 "expected INPUT and OUTPUT" "$data/BossLSTM-1x16.nam"
 expect 2 "usage" --bogus a b
 expect 0 "usage" --help
 
+# --info: what each format says about itself, after the same checks as a load.
+expect 0 "format: NAM" --info "$data/nam_core_lstm_1x3.nam"
+expect 0 "name: Test LSTM" --info "$data/nam_core_lstm_1x3.nam"
+expect 0 "  input_level_dbu: 18.3" --info "$data/nam_core_lstm_1x3.nam"
+expect 0 "  training.data.latency.calibration.delays: [-16]" --info "$data/nam_core_lstm_1x3.nam"
+expect 0 "format: AIDA-X/RTNeural Keras JSON" --info "$data/rtneural_lstm_1d.json"
+expect 0 "network: 1 recurrent layer (lstm 8)" --info "$data/rtneural_lstm_1d.json"
+expect 0 "format: GuitarML state_dict JSON" --info "$data/synth_gru_2x6_statedict.json"
+expect 0 "format: lstm-lv2" --info b.lstm.json
+# What the NAM file said survives conversion to AIDA-X (q.aidax, above).
+expect 0 "  gear_model: Microtubes 900 v2" --info q.aidax
+expect 1 "rtneural_bad_lstm.json: layers[0].weights[1]" --info "$data/rtneural_bad_lstm.json"
+expect 2 "--info takes one MODEL" --info "$data/rtneural_lstm_1d.json" x.nam
+expect 2 "--info takes one MODEL" --info --force "$data/rtneural_lstm_1d.json"
+
 # NAM -> lstm-lv2 -> NAM writes the same file again.
 expect 0 "NAM" b3.json a2.nam
 if cmp -s "$work/b.nam" "$work/b2.json"; then

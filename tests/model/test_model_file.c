@@ -5,6 +5,7 @@
 // back 0 (files made before the key existed).
 #undef NDEBUG
 #include "model_file.h"
+#include "model_info.h"
 #include "model_load.h"
 #include "model_selftest.h"
 
@@ -311,6 +312,39 @@ static void test_many_values_bounded(void)
 	remove(p);
 }
 
+// The summary a host shows: the name, and the held-out ESR from whichever trainer wrote it
+// (lstm-train's test figure before its validation one; NAM's; AIDA-X's loose "esr").
+static void test_summary(void)
+{
+	static const struct {
+		const char *meta;
+		const char *name;
+		double esr;
+	} cases[] = {
+		{"{\"name\":\"Crunch\",\"training\":{\"esr_validation\":0.02,\"esr_test\":0.03}}",
+		 "Crunch", 0.03},
+		{"{\"training\":{\"esr_validation\":0.02}}", "", 0.02},
+		{"{\"name\":\"Amp\",\"training\":{\"validation_esr\":0.011}}", "Amp", 0.011},
+		{"{\"training\":{\"validation_esr\":null}}", "", -1.0},
+		{"{\"author\":\"x\",\"esr\":0.05}", "", 0.05},
+		{"{\"name\":7,\"esr\":\"low\"}", "", -1.0},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		ModelDesc m;
+		model_desc_init(&m);
+		m.metadata_json = strdup(cases[k].meta);
+		ModelSummary s;
+		model_summary(&m, &s);
+		assert(!strcmp(s.name, cases[k].name) && s.esr == cases[k].esr);
+		free(m.metadata_json);
+	}
+	ModelDesc none;
+	model_desc_init(&none);
+	ModelSummary s;
+	model_summary(&none, &s);
+	assert(!s.name[0] && s.esr < 0);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/test_model_file.XXXXXX");
@@ -324,6 +358,7 @@ int main(void)
 	test_no_leftovers();
 	test_fifo_refused();
 	test_many_values_bounded();
+	test_summary();
 	char cmd[160];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert(system(cmd) == 0);

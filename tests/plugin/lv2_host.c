@@ -478,6 +478,14 @@ static void read_notifications(HostInstance *hi)
 			if (key == map->map(NULL, names[k]) && value->type == map->map(NULL, LV2_ATOM__String)
 			    && value->size < sizeof(hi->knob_names[k]))
 				memcpy(hi->knob_names[k], LV2_ATOM_BODY_CONST(value), value->size);
+		if (key == map->map(NULL, LSTM__modelName) && value->type == map->map(NULL, LV2_ATOM__String)
+		    && value->size < sizeof(hi->model_name))
+			memcpy(hi->model_name, LV2_ATOM_BODY_CONST(value), value->size);
+		const bool is_float = value->type == map->map(NULL, LV2_ATOM__Float);
+		if (key == map->map(NULL, LSTM__modelEsr) && is_float)
+			hi->model_esr = ((const LV2_Atom_Float *)value)->body;
+		if (key == map->map(NULL, LSTM__modelLatency) && is_float)
+			hi->model_latency = ((const LV2_Atom_Float *)value)->body;
 		if (key == map->map(NULL, LSTM__model) && value->type == map->map(NULL, LV2_ATOM__Path) &&
 		    value->size < HOST_PATH_MAX) {
 			memcpy(hi->notified_model, LV2_ATOM_BODY_CONST(value), value->size);

@@ -52,6 +52,8 @@ typedef struct {
 	LV2_Atom_Forge forge;
 	char notified_model[HOST_PATH_MAX]; // last patch:Set lstm:model seen on notify
 	char knob_names[3][64];             // last patch:Set lstm:knobNName seen
+	char model_name[64];                // and of lstm:modelName, lstm:modelEsr and
+	float model_esr, model_latency;     // lstm:modelLatency (0 until seen)
 	uint32_t notifications;
 } HostInstance;
 

@@ -15,6 +15,7 @@
 #include "lv2_host.h"
 #include "lstm_net.h"
 #include "model_file.h"
+#include "model_info.h"
 #include "model_load.h"
 #include "model_selftest.h"
 #include "rate_player.h"
@@ -313,6 +314,20 @@ static void test_state_round_trip(void)
 		char name[64];
 		expected_knob_name(models[2], k, name, sizeof(name));
 		assert(!strcmp(b->knob_names[k], name));
+	}
+	// And what plays: the name, ESR and latency its file states.
+	{
+		ModelDesc d;
+		ModelError e;
+		assert(model_load_file(models[2], &d, &e) == MODEL_OK);
+		ModelSummary sum;
+		model_summary(&d, &sum);
+		assert(sum.name[0] && sum.esr > 0); // a bundled model names itself and its ESR
+		assert(!strcmp(b->model_name, sum.name) && b->model_esr == (float)sum.esr);
+		assert(b->model_latency == d.latency_samples);
+		printf("state: after a patch:Get the host hears the model's name \"%s\", ESR %g and "
+		       "latency %g\n", b->model_name, (double)b->model_esr, (double)b->model_latency);
+		model_desc_free(&d);
 	}
 	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
 	engine_render(default_model, in, out_default, SIG_LEN);
