@@ -16,7 +16,16 @@ char *training_metadata_json(const TrainingMetadata *t)
 	json_object_set_new(meta, "name", json_string(t->name));
 	json_object_set_new(meta, "description", json_string(t->description));
 	json_object_set_new(meta, "loudness_db", json_real(t->loudness_db));
+	const char *const keys[] = {"author", "gear_make", "gear_model", "gear_type", "tone_type",
+	                            "date"};
+	const char *const values[] = {t->author, t->gear_make, t->gear_model, t->gear_type,
+	                              t->tone_type, t->date};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		if (values[k])
+			json_object_set_new(meta, keys[k], json_string(values[k]));
 	json_object_set_new(tj, "program", json_string(t->program));
+	if (t->command_line)
+		json_object_set_new(tj, "command_line", json_string(t->command_line));
 	json_object_set_new(tj, "cell", json_string(t->cell));
 	json_object_set_new(tj, "hidden", json_integer(t->hidden));
 	json_object_set_new(tj, "layers", json_integer(t->layers));

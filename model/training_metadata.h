@@ -10,6 +10,11 @@
 typedef struct {
 	const char *name;        // the model's name (the output file's base name)
 	const char *description;
+	// NAM's descriptive fields (NULL: not written); an exporter to NAM writes author as
+	// modeled_by and date as NAM's date object.
+	const char *author, *gear_make, *gear_model, *gear_type, *tone_type;
+	const char *date;        // when training ended, ISO 8601 UTC ("2026-12-03T14:05:00Z")
+	const char *command_line; // as run, for training.command_line
 	double loudness_db;      // output RMS over a standard stretch of input, dB
 	const char *program;     // "lstm-train VERSION"
 	const char *cell;        // "lstm", "gru" or "peephole"

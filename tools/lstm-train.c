@@ -54,6 +54,9 @@ typedef struct {
 	double valid_split, test_split; // valid_split < 0: spread blocks (DEFAULT_HOLDOUT)
 	double segment_seconds;
 	TrainConfig cfg;
+	// What the model file says about itself (NAM's metadata fields); NULL when not given.
+	const char *name, *author, *gear_make, *gear_model, *gear_type, *tone_type;
+	char command_line[2048]; // as run, for the metadata (cut to fit)
 } Options;
 
 static volatile sig_atomic_t stop_flag;
@@ -125,6 +128,15 @@ static void usage(FILE *f)
 	"  -s, --seed N            random seed for weights and segment order (1)\n"
 	"  -j, --threads N         worker threads (2); one thread gives bit-identical runs\n"
 	"      --scalar            plain C kernels instead of AVX2\n"
+	, f);
+	fputs(
+	"Description (written into the model's metadata; NAM's fields, kept by lstm-convert):\n"
+	"      --name TEXT         the model's name, as players show it (the output's base name)\n"
+	"      --author TEXT       who captured it (NAM's modeled_by)\n"
+	"      --gear-make TEXT, --gear-model TEXT\n"
+	"                          the device captured\n"
+	"      --gear-type TYPE    amp, pedal, pedal_amp, amp_cab, amp_pedal_cab, preamp, studio\n"
+	"      --tone-type TYPE    clean, overdrive, crunch, hi_gain or fuzz\n"
 	"Output:\n"
 	"  -o, --output FILE       the model file (written atomically)\n"
 	"  -f, --force             replace an existing output file\n"
@@ -223,8 +235,23 @@ enum {
 	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
 	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
 	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
-	OPT_KEEP_LEVELS,
+	OPT_KEEP_LEVELS, OPT_NAME, OPT_AUTHOR, OPT_GEAR_MAKE, OPT_GEAR_MODEL, OPT_GEAR_TYPE,
+	OPT_TONE_TYPE,
 };
+
+// NAM's categories (its trainer's GearType and ToneType), so an exported file's fields mean
+// what NAM's players expect.
+static const char *const gear_types[] = {"amp", "pedal", "pedal_amp", "amp_cab", "amp_pedal_cab",
+                                         "preamp", "studio", NULL};
+static const char *const tone_types[] = {"clean", "overdrive", "crunch", "hi_gain", "fuzz", NULL};
+
+static int one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
 
 static const struct option long_opts[] = {
 	{"input", required_argument, NULL, 'i'},
@@ -270,6 +297,12 @@ static const struct option long_opts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"author", required_argument, NULL, OPT_AUTHOR},
+	{"gear-make", required_argument, NULL, OPT_GEAR_MAKE},
+	{"gear-model", required_argument, NULL, OPT_GEAR_MODEL},
+	{"gear-type", required_argument, NULL, OPT_GEAR_TYPE},
+	{"tone-type", required_argument, NULL, OPT_TONE_TYPE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -478,6 +511,38 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 				return fail_msg("%s", err), -1;
 			break;
 		}
+		case OPT_NAME:
+		case OPT_AUTHOR:
+		case OPT_GEAR_MAKE:
+		case OPT_GEAR_MODEL:
+		case OPT_GEAR_TYPE:
+		case OPT_TONE_TYPE: {
+			const char **slot = c == OPT_NAME ? &o->name : c == OPT_AUTHOR ? &o->author
+			                    : c == OPT_GEAR_MAKE ? &o->gear_make
+			                    : c == OPT_GEAR_MODEL ? &o->gear_model
+			                    : c == OPT_GEAR_TYPE ? &o->gear_type : &o->tone_type;
+			static const char *const names[] = {"--name", "--author", "--gear-make",
+			                                    "--gear-model", "--gear-type", "--tone-type"};
+			const char *opt = names[c - OPT_NAME];
+			char err[512];
+			for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
+				if (*slot == argv[i])
+					*slot = NULL;
+			if (cli_take_value(opt, optarg, "value", slot, err, sizeof err) != 0)
+				return fail_msg("%s", err), -1;
+			if (strlen(optarg) > 200 || !valid_utf8(optarg))
+				return fail_msg("%s: expected valid UTF-8 text of at most 200 bytes", opt), -1;
+			if (c == OPT_NAME && strlen(optarg) >= MODEL_NAME_LEN)
+				return fail_msg("--name: at most %d bytes (players show no more)",
+				                MODEL_NAME_LEN - 1), -1;
+			if (c == OPT_GEAR_TYPE && !one_of(optarg, gear_types))
+				return fail_msg("--gear-type %s: expected amp, pedal, pedal_amp, amp_cab, "
+				                "amp_pedal_cab, preamp or studio (NAM's)", optarg), -1;
+			if (c == OPT_TONE_TYPE && !one_of(optarg, tone_types))
+				return fail_msg("--tone-type %s: expected clean, overdrive, crunch, hi_gain or "
+				                "fuzz (NAM's)", optarg), -1;
+			break;
+		}
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -677,13 +742,25 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 	m.latency_samples = (float)fmin(latency, rate * MODEL_MAX_LATENCY_SECONDS);
 	const char *base = strrchr(o->output, '/') ? strrchr(o->output, '/') + 1 : o->output;
 	char name[MODEL_NAME_LEN];
-	snprintf(name, sizeof name, "%s", base);
-	char *dot = strchr(name, '.');
+	snprintf(name, sizeof name, "%s", o->name ? o->name : base);
+	char *dot = o->name ? NULL : strchr(name, '.');
 	if (dot && dot != name)
 		*dot = 0;
+	char date[32] = "";
+	const time_t now = time(NULL);
+	struct tm utc;
+	if (gmtime_r(&now, &utc))
+		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
 	const TrainingMetadata meta = {
 		.name = name,
 		.description = "trained by lstm-train from a dry/wet pair",
+		.author = o->author,
+		.gear_make = o->gear_make,
+		.gear_model = o->gear_model,
+		.gear_type = o->gear_type,
+		.tone_type = o->tone_type,
+		.date = date[0] ? date : NULL,
+		.command_line = o->command_line,
 		.loudness_db = loud,
 		.program = "lstm-train " LSTM_VERSION,
 		.cell = cell_arg(c->shape.cell),
@@ -897,6 +974,37 @@ static int lock_output(const char *output, char *lock, size_t n)
 	return fd;
 }
 
+// The command line as a shell would take it back: words joined by spaces, a word with
+// anything but plain characters in single quotes. Cut (at a word) when it does not fit.
+static void join_command_line(int argc, char **argv, char *out, size_t len)
+{
+	size_t at = 0;
+	out[0] = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = i == 0 ? "lstm-train" : argv[i];
+		const int plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                               "0123456789-_./=:,+%@") == strlen(a);
+		char word[1024];
+		size_t w = 0;
+		if (!plain)
+			word[w++] = '\'';
+		for (const char *p = a; *p && w + 6 < sizeof word; p++) {
+			if (*p == '\'' && !plain) { // ' -> '\''
+				memcpy(word + w, "'\\''", 4);
+				w += 4;
+			} else {
+				word[w++] = *p;
+			}
+		}
+		if (!plain)
+			word[w++] = '\'';
+		word[w] = 0;
+		if (at + (at > 0) + w + 1 > len)
+			return;
+		at += (size_t)snprintf(out + at, len - at, "%s%s", at > 0 ? " " : "", word);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
@@ -939,6 +1047,7 @@ int main(int argc, char **argv)
 		free(stored);
 		return rc > 0 ? 0 : EXIT_USAGE;
 	}
+	join_command_line(argc, argv, o.command_line, sizeof o.command_line);
 	char ckpt[PATH_MAX];
 	snprintf(ckpt, sizeof ckpt, "%s", o.ckpt_path ? o.ckpt_path : "");
 	if (!o.ckpt_path)

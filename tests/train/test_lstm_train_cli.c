@@ -115,6 +115,40 @@ static const char *memory_args =
 	"--segment 0.1 --warmup 0 --tbptt 800 --batch 16 --lr 0.02 -H 16 -j 2 --no-delay-comp "
 	"--valid-split 0.1 -q";
 
+// What the user says about the capture lands in the metadata, with when and how it was made.
+static void test_description(void)
+{
+	char args[1024];
+	snprintf(args, sizeof args, "%s -e 1 -o desc.json --name 'My Amp' --author 'A. B.' "
+	         "--gear-make Marshall --gear-model 'JCM 800' --gear-type amp --tone-type crunch",
+	         memory_args);
+	int rc = run(args);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+	char p[512];
+	path_of(p, sizeof p, "desc.json");
+	json_error_t je;
+	json_t *root = json_load_file(p, 0, &je);
+	assert(root);
+	const json_t *meta = json_object_get(root, "metadata");
+	static const char *const want[][2] = {{"name", "My Amp"}, {"author", "A. B."},
+	                                      {"gear_make", "Marshall"}, {"gear_model", "JCM 800"},
+	                                      {"gear_type", "amp"}, {"tone_type", "crunch"}};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+		assert(!strcmp(json_string_value(json_object_get(meta, want[k][0])), want[k][1]));
+	const char *date = json_string_value(json_object_get(meta, "date"));
+	int y, mo, d, h, mi, s;
+	assert(date && sscanf(date, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) == 6 &&
+	       y >= 2024);
+	const char *cl = json_string_value(
+		json_object_get(json_object_get(meta, "training"), "command_line"));
+	assert(cl && !strncmp(cl, "lstm-train -i mem_in.wav", 24) && strstr(cl, " --name 'My Amp' ")
+	       && strstr(cl, " --gear-model 'JCM 800' ") && strstr(cl, " -o desc.json "));
+	printf("description: name, author, gear, tone, date %s and the command line written\n", date);
+	json_decref(root);
+}
+
 static void test_memory_task(void)
 {
 	char args[1024];
@@ -202,6 +236,17 @@ static void test_bad_inputs(void)
 		{"lr out of range", "-i a.wav -t b.wav -o o.json --lr 1e300", "--lr", 2},
 		{"knob out of range", "-i a.wav -t b.wav -k G=1e39 -i a.wav -t b.wav -k G=0 -o o.json",
 		 "--knob", 2},
+		{"unknown gear type", "-i a.wav -t b.wav -o o.json --gear-type banana",
+		 "--gear-type banana: expected amp, pedal", 2},
+		{"unknown tone type", "-i a.wav -t b.wav -o o.json --tone-type loud",
+		 "--tone-type loud: expected clean", 2},
+		{"empty author", "-i a.wav -t b.wav -o o.json --author ''", "--author: an empty value",
+		 2},
+		{"name twice", "-i a.wav -t b.wav -o o.json --name A --name B",
+		 "--name given twice: A and B", 2},
+		{"name too long", "-i a.wav -t b.wav -o o.json --name "
+		 "0123456789012345678901234567890123456789012345678901234567890123", "--name: at most 63",
+		 2},
 	};
 	int fails = 0;
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -484,6 +529,7 @@ int main(int argc, char **argv)
 	test_conditioned();
 	test_interrupt_and_resume();
 	test_memory_task();
+	test_description();
 	test_target_leads();
 	test_time_budget_used();
 	char cmd[600];

@@ -48,8 +48,14 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 int cli_take_path(const char *opt, const char *arg, const char **slot, char *err,
                   size_t err_len)
 {
+	return cli_take_value(opt, arg, "path", slot, err, err_len);
+}
+
+int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot,
+                   char *err, size_t err_len)
+{
 	if (!arg || !*arg)
-		return tool_error_set(err, err_len, "%s: an empty path", opt), -1;
+		return tool_error_set(err, err_len, "%s: an empty %s", opt, what), -1;
 	if (*slot)
 		return tool_error_set(err, err_len, "%s given twice: %s and %s", opt, *slot, arg), -1;
 	*slot = arg;

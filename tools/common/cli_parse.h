@@ -26,6 +26,10 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 int cli_take_path(const char *opt, const char *arg, const char **slot, char *err,
                   size_t err_len);
 
+// The same for any text option; what names it in the message ("--author: an empty name").
+int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot,
+                   char *err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif
