@@ -4,6 +4,9 @@
 // synthetic 48 kHz pair, for LSTM hidden sizes 16, 32 and 64. Prints the median of several
 // epochs, per wall-second and per CPU-second of the process (the second is the fair figure
 // when other jobs share the machine). Usage: train_throughput [threads] [epochs] [hidden...]
+// Env TRAIN_BATCH and TRAIN_TBPTT replace the recipe's batch and BPTT length, so that the code's
+// speed can be compared with an older build on that build's recipe (before 2026-12-03 the
+// defaults were 50 and 2048).
 #include "trainer.h"
 
 #include <math.h>
@@ -57,11 +60,17 @@ int main(int argc, char **argv)
 		t[i] = lp;
 	}
 	TrainSeries ser = {x, t, n, n, n, NULL, 0};
-	printf("threads %d, %d epochs of %.0f s audio each, median\n", threads, epochs, n / 48000.0);
+	printf("threads %d, %d epochs of %.0f s audio each, batch %s, BPTT %s, median\n", threads,
+	       epochs, n / 48000.0, getenv("TRAIN_BATCH") ? getenv("TRAIN_BATCH") : "default",
+	       getenv("TRAIN_TBPTT") ? getenv("TRAIN_TBPTT") : "default");
 	for (int k = 0; k < nh; k++) {
 		TrainConfig cfg = train_config_default();
 		cfg.shape.hidden = hs[k];
 		cfg.threads = threads;
+		if (getenv("TRAIN_BATCH"))
+			cfg.batch = atoi(getenv("TRAIN_BATCH"));
+		if (getenv("TRAIN_TBPTT"))
+			cfg.tbptt = atoi(getenv("TRAIN_TBPTT"));
 		char err[256];
 		Trainer *tr = trainer_create(&cfg, &ser, 1, err, sizeof err);
 		if (!tr) {
