@@ -5,11 +5,14 @@
 #include "model_load.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-// The first of the dotted paths that leads to a number in meta, or -1.
-static double first_number(const json_t *meta, const char *const *paths, size_t count)
+// The first of the dotted paths that leads to a number in meta (>= 0 when non_negative), or
+// fallback.
+static double first_number(const json_t *meta, const char *const *paths, size_t count,
+                           int non_negative, double fallback)
 {
 	for (size_t k = 0; k < count; k++) {
 		char path[64];
@@ -17,16 +20,17 @@ static double first_number(const json_t *meta, const char *const *paths, size_t 
 		const json_t *v = meta;
 		for (char *part = strtok(path, "."); part && v; part = strtok(NULL, "."))
 			v = json_is_object(v) ? json_object_get(v, part) : NULL;
-		if (json_is_number(v) && json_number_value(v) >= 0)
+		if (json_is_number(v) && (!non_negative || json_number_value(v) >= 0))
 			return json_number_value(v);
 	}
-	return -1.0;
+	return fallback;
 }
 
 void model_summary(const ModelDesc *m, ModelSummary *s)
 {
 	memset(s, 0, sizeof *s);
 	s->esr = -1.0;
+	s->loudness_db = s->input_level_dbu = s->output_level_dbu = s->nam_loudness_db = NAN;
 	json_t *meta = m->metadata_json ? json_loads(m->metadata_json, 0, NULL) : NULL;
 	if (!json_is_object(meta)) {
 		json_decref(meta);
@@ -37,7 +41,13 @@ void model_summary(const ModelDesc *m, ModelSummary *s)
 		snprintf(s->name, sizeof s->name, "%s", json_string_value(name));
 	static const char *const esr_paths[] = {"training.esr_test", "training.esr_validation",
 	                                        "training.validation_esr", "esr"};
-	s->esr = first_number(meta, esr_paths, sizeof esr_paths / sizeof esr_paths[0]);
+	s->esr = first_number(meta, esr_paths, sizeof esr_paths / sizeof esr_paths[0], 1, -1.0);
+	static const char *const loudness[] = {"loudness_db"}, *const in_level[] = {"input_level_dbu"},
+	                         *const out_level[] = {"output_level_dbu"}, *const nam[] = {"loudness"};
+	s->loudness_db = first_number(meta, loudness, 1, 0, NAN);
+	s->nam_loudness_db = first_number(meta, nam, 1, 0, NAN);
+	s->input_level_dbu = first_number(meta, in_level, 1, 0, NAN);
+	s->output_level_dbu = first_number(meta, out_level, 1, 0, NAN);
 	json_decref(meta);
 }
 

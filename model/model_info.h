@@ -19,9 +19,17 @@ typedef struct {
 	// training.esr_test, else training.esr_validation; NAM's training.validation_esr; the loose
 	// "esr" of an AIDA-X file.
 	double esr;
+	// Level figures, NAN when absent: the raw output's loudness for a standard input
+	// ("loudness_db"; NAM's "loudness" is copied there on import), and the capture's analog
+	// levels at 0 dBFS in dBu (NAM's "input_level_dbu" and "output_level_dbu").
+	double loudness_db, input_level_dbu, output_level_dbu;
+	// NAM's own "loudness" key, NAN when absent. When present, the file's output gain is the
+	// normalisation NAM's player applies, -18 - loudness (docs/interop.md): the NAM importer
+	// sets it so and the NAM exporter writes the key so.
+	double nam_loudness_db;
 } ModelSummary;
 
-// Reads the name and the held-out ESR from m's metadata.
+// Reads the name, the held-out ESR and the level figures from m's metadata.
 void model_summary(const ModelDesc *m, ModelSummary *s);
 
 // Loads path as the plugin would (any format, checked, its reference pair run) and prints to

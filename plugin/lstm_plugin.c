@@ -4,6 +4,7 @@
 // threading class. Every host feature is optional: with none the plugin plays its default model
 // (loaded at instantiation) and ignores the atom ports.
 #include "fx_core.h"
+#include "model_levels.h"
 #include "lstm_uris.h"
 #include "model_info.h"
 #include "model_load.h"
@@ -65,6 +66,9 @@ typedef struct {
 	char name[MODEL_NAME_LEN]; // its metadata's, else the file name without extension
 	float esr;                 // held-out ESR its trainer reported, -1 when none
 	float own_latency;         // latency_samples, at the model's rate
+	ModelLevels levels;        // what its file says about its levels
+	LevelSettings built;       // the level controls it was built for, and the gains they gave
+	float in_db, out_db;
 	char path[]; // absolute file name
 } LoadedModel;
 
@@ -121,6 +125,7 @@ typedef struct {
 	const float *knob[FX_MAX_KNOBS];
 	const float *rate_mode;
 	float *latency;
+	const float *output_mode, *calibrate_input, *interface_dbu;
 
 	// Host features (any may be NULL)
 	LV2_URID_Map *map;
@@ -134,7 +139,13 @@ typedef struct {
 	// The rate mode models are built with (RateMode), read by the worker; and the port value
 	// the audio thread last acted on.
 	atomic_int build_mode;
-	int port_mode;
+	int port_mode; // the rate mode the control asks for (audio thread)
+	// The level controls models are built for (model_levels.h), written by the audio thread
+	// and read by the worker. Each is read on its own: a model built from a mix of old and new
+	// values differs from what the controls say, and run() then loads it again.
+	atomic_int build_output_mode, build_calibrate_input;
+	_Atomic float build_interface_dbu;
+	bool settings_load_in_flight; // a reload for the controls above or the rate mode
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
 	bool notify_names; // and the knob names (only when asked: hosts that do not know these
@@ -227,6 +238,33 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	model_summary(&desc, &summary);
 	lm->esr = (float)summary.esr;
 	lm->own_latency = desc.latency_samples;
+	lm->levels = (ModelLevels){
+		.input_gain_db = desc.input_gain_db,
+		.output_gain_db = desc.output_gain_db,
+		.raw_output_db = isfinite(summary.nam_loudness_db)
+		                 ? desc.output_gain_db - (LEVELS_NORMALIZED_DB
+		                                          - (float)summary.nam_loudness_db)
+		                 : desc.output_gain_db,
+		.loudness_db = (float)summary.loudness_db,
+		.input_level_dbu = (float)summary.input_level_dbu,
+		.output_level_dbu = (float)summary.output_level_dbu,
+	};
+	lm->built = (LevelSettings){atomic_load(&self->build_output_mode),
+	                            atomic_load(&self->build_calibrate_input),
+	                            atomic_load(&self->build_interface_dbu)};
+	const int missing = model_levels_gains(&lm->levels, &lm->built, &lm->in_db, &lm->out_db);
+	lm->fx.level_in = powf(10.0f, lm->in_db / 20.0f);
+	lm->fx.level_out = powf(10.0f, lm->out_db / 20.0f);
+	// Asked for what the file does not say: the gain stays raw, and the user hears why.
+	if (missing & LEVELS_MISSING_LOUDNESS)
+		lv2_log_note(&self->logger, "lstm: %s states no loudness: Normalized plays it raw\n",
+		             path);
+	if (missing & LEVELS_MISSING_OUTPUT_LEVEL)
+		lv2_log_note(&self->logger, "lstm: %s states no output_level_dbu: Calibrated plays it "
+		             "raw\n", path);
+	if (missing & LEVELS_MISSING_INPUT_LEVEL)
+		lv2_log_note(&self->logger, "lstm: %s states no input_level_dbu: its input is not "
+		             "calibrated\n", path);
 	if (summary.name[0]) {
 		memcpy(lm->name, summary.name, sizeof lm->name);
 	} else { // "dir/crunch.lstm.json" -> "crunch"
@@ -322,6 +360,7 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
 	}
 	pthread_mutex_init(&self->free_lock, NULL);
 	self->rate = rate;
+	atomic_store(&self->build_interface_dbu, LEVELS_DEFAULT_INTERFACE_DBU);
 	fx_core_init(&self->fx, rate);
 
 	const size_t blen = strlen(bundle_path);
@@ -362,14 +401,46 @@ static void connect_port(LV2_Handle instance, uint32_t port, void *data)
 	case LSTM_PORT_KNOB3: self->knob[2] = data; break;
 	case LSTM_PORT_RATE_MODE: self->rate_mode = data; break;
 	case LSTM_PORT_LATENCY: self->latency = data; break;
+	case LSTM_PORT_OUTPUT_MODE: self->output_mode = data; break;
+	case LSTM_PORT_CALIBRATE_INPUT: self->calibrate_input = data; break;
+	case LSTM_PORT_INTERFACE_DBU: self->interface_dbu = data; break;
 	case LSTM_NUM_PORTS: break;
 	}
+}
+
+// The level controls as they are now (defaults for unconnected ports). Audio or
+// instantiation class.
+static LevelSettings level_settings(const Plugin *self)
+{
+	return level_settings_from_controls(
+		self->output_mode ? *self->output_mode : (float)LEVELS_OUTPUT_AUTO,
+		self->calibrate_input ? *self->calibrate_input : 0.0f,
+		self->interface_dbu ? *self->interface_dbu : LEVELS_DEFAULT_INTERFACE_DBU);
+}
+
+// Tells the worker which level controls to build models for.
+static void publish_level_settings(Plugin *self, const LevelSettings *s)
+{
+	atomic_store(&self->build_output_mode, s->output_mode);
+	atomic_store(&self->build_calibrate_input, s->calibrate_input);
+	atomic_store(&self->build_interface_dbu, s->interface_dbu);
 }
 
 // Instantiation class: networks back to their initial state, parameters at their targets.
 static void activate(LV2_Handle instance)
 {
 	Plugin *self = instance;
+	// A session or preset sets the level controls before activation: the model plays at them
+	// from the first block, not after a reload.
+	const LevelSettings want = level_settings(self);
+	publish_level_settings(self, &want);
+	LoadedModel *lm = (LoadedModel *)fx_core_model(&self->fx);
+	if (lm && !self->fx.pending && !self->fx.old) {
+		lm->built = want;
+		model_levels_gains(&lm->levels, &want, &lm->in_db, &lm->out_db);
+		lm->fx.level_in = powf(10.0f, lm->in_db / 20.0f);
+		lm->fx.level_out = powf(10.0f, lm->out_db / 20.0f);
+	}
 	fx_core_reset(&self->fx);
 	free_retired_now(self);
 	self->active = true;
@@ -525,28 +596,35 @@ static void write_notify(Plugin *self)
 		self->notify_model = self->notify_names = false;
 }
 
-// Audio class: a new rate mode rebuilds the playing model through the worker (crossfaded in
-// like any model change) when it changes the path the model plays through; a model at the
-// host's rate plays the same in every mode and is left alone. Without a worker the mode
-// applies to the next model loaded.
-static void follow_rate_mode(Plugin *self)
+// Audio class: when the rate-mode or level controls ask for something else than the playing
+// (or next) model was built for, rebuilds it through the worker, crossfaded in like any model
+// change. Only a change that alters how it plays counts: a model at the host's rate plays the
+// same in every rate mode, and the interface level means nothing to a model without levels.
+// One rebuild at a time; a control that keeps moving is caught up with once it lands. Without
+// a worker the controls apply to the next model loaded (or at activation).
+static void follow_settings(Plugin *self)
 {
-	if (!self->rate_mode)
-		return;
-	const float v = *self->rate_mode;
-	const int mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE : RATE_MODE_AUTO;
-	if (mode == self->port_mode)
-		return;
-	self->port_mode = mode;
-	atomic_store(&self->build_mode, mode);
+	if (self->rate_mode) {
+		const float v = *self->rate_mode;
+		self->port_mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE
+		                                                           : RATE_MODE_AUTO;
+		atomic_store(&self->build_mode, self->port_mode);
+	}
+	const LevelSettings want = level_settings(self);
+	publish_level_settings(self, &want);
 	const LoadedModel *lm = (const LoadedModel *)(self->fx.pending ? self->fx.pending
 	                                                                : fx_core_model(&self->fx));
-	if (!lm || !self->schedule)
+	if (!lm || !self->schedule || self->settings_load_in_flight)
 		return;
 	const RatePath now = rate_player_path(lm->fx.player);
-	if (rate_path_choose(lm->fx.sample_rate, self->rate, (RateMode)mode) == now)
-		return;
-	schedule_load(self->schedule, lm->path, strlen(lm->path));
+	const bool rate_differs =
+		rate_path_choose(lm->fx.sample_rate, self->rate, (RateMode)self->port_mode) != now;
+	float in_db, out_db;
+	model_levels_gains(&lm->levels, &want, &in_db, &out_db);
+	const bool levels_differ = fabsf(in_db - lm->in_db) > 1e-4f || fabsf(out_db - lm->out_db) > 1e-4f;
+	if ((rate_differs || levels_differ) &&
+	    schedule_load(self->schedule, lm->path, strlen(lm->path)) == LV2_WORKER_SUCCESS)
+		self->settings_load_in_flight = true;
 }
 
 // Audio class: when the core has silenced blocks of non-finite audio since the last report,
@@ -586,7 +664,7 @@ static void run(LV2_Handle instance, uint32_t n)
 		fx_core_snap_parameters(fx);
 		self->first_run = false;
 	}
-	follow_rate_mode(self);
+	follow_settings(self);
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;
@@ -690,6 +768,7 @@ static LV2_Worker_Status work_response(LV2_Handle instance, uint32_t size, const
 		return LV2_WORKER_ERR_UNKNOWN;
 	memcpy(&r, data, sizeof(r));
 	self->notify_model = true;
+	self->settings_load_in_flight = false; // run() checks again what the controls ask for
 	if (!r.model)
 		return LV2_WORKER_SUCCESS;
 	if (fx_core_offer_model(&self->fx, &r.model->fx) == 0) {

@@ -88,7 +88,10 @@ static void test_ports(HostWorld *hw)
 		lilv_node_free(min);
 		lilv_node_free(max);
 	}
-	check(controls == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1, "expected 8 control input ports", NULL);
+	// in_gain .. rate_mode, then output_mode, calibrate_input and interface_level (the latency
+	// output sits between them).
+	check(controls == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1 + 3,
+	      "expected 11 control input ports", NULL);
 	lilv_node_free(control);
 	lilv_node_free(input);
 }
