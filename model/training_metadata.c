@@ -3,6 +3,7 @@
 #include "training_metadata.h"
 
 #include <jansson.h>
+#include <math.h>
 
 char *training_metadata_json(const TrainingMetadata *t)
 {
@@ -16,6 +17,10 @@ char *training_metadata_json(const TrainingMetadata *t)
 	json_object_set_new(meta, "name", json_string(t->name));
 	json_object_set_new(meta, "description", json_string(t->description));
 	json_object_set_new(meta, "loudness_db", json_real(t->loudness_db));
+	if (isfinite(t->input_level_dbu))
+		json_object_set_new(meta, "input_level_dbu", json_real(t->input_level_dbu));
+	if (isfinite(t->output_level_dbu))
+		json_object_set_new(meta, "output_level_dbu", json_real(t->output_level_dbu));
 	const char *const keys[] = {"author", "gear_make", "gear_model", "gear_type", "tone_type",
 	                            "date"};
 	const char *const values[] = {t->author, t->gear_make, t->gear_model, t->gear_type,

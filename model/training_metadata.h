@@ -15,6 +15,7 @@ typedef struct {
 	const char *author, *gear_make, *gear_model, *gear_type, *tone_type;
 	const char *date;        // when training ended, ISO 8601 UTC ("2026-12-03T14:05:00Z")
 	const char *command_line; // as run, for training.command_line
+	double input_level_dbu, output_level_dbu; // NAM's calibration fields; NAN: not written
 	double loudness_db;      // output RMS over a standard stretch of input, dB
 	const char *program;     // "lstm-train VERSION"
 	const char *cell;        // "lstm", "gru" or "peephole"

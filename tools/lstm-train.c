@@ -15,6 +15,7 @@
 #include "lstm_net.h"
 #include "model_file.h"
 #include "plot.h"
+#include "reamp_signal.h"
 #include "linear_baseline.h"
 #include "model_render.h"
 #include "train_data.h"
@@ -56,6 +57,7 @@ typedef struct {
 	TrainConfig cfg;
 	// What the model file says about itself (NAM's metadata fields); NULL when not given.
 	const char *name, *author, *gear_make, *gear_model, *gear_type, *tone_type;
+	double input_level_dbu, output_level_dbu; // NAN when not given
 	char command_line[2048]; // as run, for the metadata (cut to fit)
 } Options;
 
@@ -137,6 +139,10 @@ static void usage(FILE *f)
 	"                          the device captured\n"
 	"      --gear-type TYPE    amp, pedal, pedal_amp, amp_cab, amp_pedal_cab, preamp, studio\n"
 	"      --tone-type TYPE    clean, overdrive, crunch, hi_gain or fuzz\n"
+	"      --input-level-dbu X, --output-level-dbu X\n"
+	"                          the analog level, in dBu, of the capture's 0 dBFS at the\n"
+	"                          device's input and output (NAM's calibration fields; the\n"
+	"                          plugin's input calibration and Calibrated output use them)\n"
 	"Output:\n"
 	"  -o, --output FILE       the model file (written atomically)\n"
 	"  -f, --force             replace an existing output file\n"
@@ -236,7 +242,7 @@ enum {
 	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
 	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
 	OPT_KEEP_LEVELS, OPT_NAME, OPT_AUTHOR, OPT_GEAR_MAKE, OPT_GEAR_MODEL, OPT_GEAR_TYPE,
-	OPT_TONE_TYPE,
+	OPT_TONE_TYPE, OPT_INPUT_DBU, OPT_OUTPUT_DBU,
 };
 
 // NAM's categories (its trainer's GearType and ToneType), so an exported file's fields mean
@@ -303,8 +309,19 @@ static const struct option long_opts[] = {
 	{"gear-model", required_argument, NULL, OPT_GEAR_MODEL},
 	{"gear-type", required_argument, NULL, OPT_GEAR_TYPE},
 	{"tone-type", required_argument, NULL, OPT_TONE_TYPE},
+	{"input-level-dbu", required_argument, NULL, OPT_INPUT_DBU},
+	{"output-level-dbu", required_argument, NULL, OPT_OUTPUT_DBU},
 	{NULL, 0, NULL, 0},
 };
+
+// Whether argv[1..nstored] (a checkpoint's stored command line) gives option opt.
+static int stored_option(char **argv, int nstored, const char *opt)
+{
+	for (int i = 1; i <= nstored; i++)
+		if (!strcmp(argv[i], opt))
+			return 1;
+	return 0;
+}
 
 // Returns -1 after printing a message on a bad command line, 1 after --help/--version, 2 when
 // --resume is given without the pairs (main then takes them from the checkpoint).
@@ -317,6 +334,7 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 	o->delay_comp = 1;
 	o->valid_split = -1.0;
 	o->segment_seconds = 0.5;
+	o->input_level_dbu = o->output_level_dbu = NAN;
 	int inputs = 0, targets = 0, vin = 0, vtg = 0;
 	int c;
 	double d;
@@ -543,6 +561,18 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 				                "fuzz (NAM's)", optarg), -1;
 			break;
 		}
+		case OPT_INPUT_DBU:
+		case OPT_OUTPUT_DBU: {
+			const int in = c == OPT_INPUT_DBU;
+			double *slot = in ? &o->input_level_dbu : &o->output_level_dbu;
+			const char *opt = in ? "--input-level-dbu" : "--output-level-dbu";
+			// A stored value (from --resume) may be replaced; the user's own given twice not.
+			if (isfinite(*slot) && optind - 1 > nstored && !stored_option(argv, nstored, opt))
+				return fail_msg("%s given twice", opt), -1;
+			if (opt_double(opt, -60, 60, slot))
+				return -1;
+			break;
+		}
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -718,20 +748,39 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		fail_msg("%s", err);
 		return 1;
 	}
-	// Loudness: the engine's output level over the first 5 s of the first pair.
-	const long nl = lp[0].s.n < (long)(5 * rate) ? lp[0].s.n : (long)(5 * rate);
+	// Loudness as NAM's trainer measures it: the model's output level (RMS, dB) for one
+	// standard input at its default settings, so that players can bring every model to one
+	// level. The standard input is the standard capture signal's validation clip (9 s of
+	// notes, strums and chugs, the same for every model at a rate); NAM ships its own file, which
+	// this project does not copy. Feature inputs (several channels) have no standard: their
+	// first 5 s stand in.
+	double loud = -200.0;
+	AudioBuffer std_signal = {0};
+	ReampLayout layout;
+	reamp_signal_layout(rate, &layout);
+	const int standard = channels == 1 && reamp_signal_render(rate, &std_signal) == 0;
+	const float *src = standard ? std_signal.data + layout.clip_a_from : lp[0].s.x;
+	const long nl = standard ? layout.clip_a_to - layout.clip_a_from
+	                : lp[0].s.n < (long)(5 * rate) ? lp[0].s.n : (long)(5 * rate);
 	float *yl = malloc((size_t)nl * sizeof(float));
 	float *xl = malloc((size_t)nl * (size_t)inputs * sizeof(float));
-	double loud = -200.0;
 	if (yl && xl) {
-		memcpy(xl, lp[0].s.x, (size_t)nl * (size_t)inputs * sizeof(float));
-		for (long i = 0; i < nl; i++)
-			xl[i * inputs] /= d->gain_in;
+		for (long i = 0; i < nl; i++) {
+			if (standard) {
+				xl[i * inputs] = src[i];
+				for (int k = 1; k < inputs; k++)
+					xl[i * inputs + k] = m.controls[k - 1].def;
+			} else {
+				memcpy(xl + i * inputs, src + i * inputs, (size_t)inputs * sizeof(float));
+				xl[i * inputs] /= d->gain_in;
+			}
+		}
 		if (engine_run(&m, xl, nl, yl, err, sizeof err) == 0)
 			loud = rms_db(yl, nl);
 	}
 	free(yl);
 	free(xl);
+	audio_buffer_free(&std_signal);
 
 	const double audio_seconds = (double)trainer_train_samples(tr) / rate;
 	double latency = 0.0;
@@ -761,6 +810,8 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		.tone_type = o->tone_type,
 		.date = date[0] ? date : NULL,
 		.command_line = o->command_line,
+		.input_level_dbu = o->input_level_dbu,
+		.output_level_dbu = o->output_level_dbu,
 		.loudness_db = loud,
 		.program = "lstm-train " LSTM_VERSION,
 		.cell = cell_arg(c->shape.cell),
