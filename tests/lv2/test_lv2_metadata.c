@@ -71,6 +71,12 @@ static void test_ports(HostWorld *hw)
 		check(sym != NULL, "a port without lv2:symbol", where);
 		check(name != NULL, "a port without lv2:name", where);
 		lilv_node_free(name);
+		// lv2lint notes a port without a comment; hosts show it as the port's help.
+		LilvNode *comment_uri = lilv_new_uri(hw->world, "http://www.w3.org/2000/01/rdf-schema#comment");
+		LilvNodes *comment = lilv_port_get_value(hw->plugin, port, comment_uri);
+		check(comment && lilv_nodes_size(comment) > 0, "a port without rdfs:comment", where);
+		lilv_nodes_free(comment);
+		lilv_node_free(comment_uri);
 		if (!lilv_port_is_a(hw->plugin, port, control) || !lilv_port_is_a(hw->plugin, port, input))
 			continue;
 		controls++;
@@ -119,6 +125,26 @@ static void check_preset_value(const char *symbol, void *user_data, const void *
 	lilv_node_free(max);
 }
 
+// Every number a host can read or write has a range (lv2lint warns otherwise).
+static void test_parameters(HostWorld *hw)
+{
+	static const char *const numbers[] = {LSTM__modelEsr, LSTM__modelLatency};
+	LilvNode *lo = lilv_new_uri(hw->world, LV2_CORE__minimum);
+	LilvNode *hi = lilv_new_uri(hw->world, LV2_CORE__maximum);
+	for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
+		LilvNode *param = lilv_new_uri(hw->world, numbers[k]);
+		LilvNode *a = lilv_world_get(hw->world, param, lo, NULL);
+		LilvNode *b = lilv_world_get(hw->world, param, hi, NULL);
+		check(a && b && lilv_node_as_float(a) < lilv_node_as_float(b),
+		      "a number parameter without lv2:minimum < lv2:maximum", numbers[k]);
+		lilv_node_free(a);
+		lilv_node_free(b);
+		lilv_node_free(param);
+	}
+	lilv_node_free(lo);
+	lilv_node_free(hi);
+}
+
 static void test_presets(HostWorld *hw)
 {
 	LilvNode *preset_class = lilv_new_uri(hw->world, LV2_PRESETS__Preset);
@@ -151,6 +177,7 @@ int main(int argc, char **argv)
 	HostWorld *hw = host_world_new(argv[1]);
 	test_project(hw);
 	test_ports(hw);
+	test_parameters(hw);
 	test_presets(hw);
 	host_world_free(hw);
 	if (failures) {
