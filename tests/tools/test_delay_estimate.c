@@ -74,7 +74,7 @@ static void test_long_signal_window(void)
 	DelayEstimate de;
 	assert(delay_estimate(x, 1, y, 1, n, 4800, &de) == 0);
 	assert(de.delay == 33);
-	assert(de.correlation < -0.99);
+	assert(de.correlation < -0.99 && de.correlation_at_delay < -0.99);
 	free(x);
 	free(y);
 }
@@ -222,7 +222,9 @@ static void test_onset(void)
 	}
 	DelayEstimate de;
 	assert(delay_estimate(x, 1, y, 1, n, 4800, &de) == 0);
-	if (de.delay != 30 || de.onset != 20 || de.correlation > -0.5) {
+	// The polarity is the sign at the delay: the response's largest lobe is inverted.
+	if (de.delay != 30 || de.onset != 20 || de.correlation > -0.5 ||
+	    de.correlation_at_delay > -0.5) {
 		fprintf(stderr, "onset: got delay %d onset %d corr %.3f\n", de.delay, de.onset,
 		        de.correlation);
 		assert(0);

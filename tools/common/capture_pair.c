@@ -170,7 +170,7 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	out->delay = de.delay;
 	out->correlation = de.correlation;
 	// A slightly negative figure between unrelated files says nothing about polarity.
-	out->polarity_inverted = de.correlation <= -UNRELATED_CORRELATION;
+	out->polarity_inverted = de.correlation_at_delay <= -UNRELATED_CORRELATION;
 	double ms = 1000.0 * de.delay_fine / in->sample_rate;
 	if (fabs(de.correlation) < UNRELATED_CORRELATION) {
 		add_warning(out, "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
@@ -247,8 +247,9 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
 		            "may be larger", de.max_lag);
 	if (out->polarity_inverted && fabs(de.correlation) >= WEAK_CORRELATION)
-		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f): the model "
-		            "will learn the inversion", target_path, input_path, de.correlation);
+		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f at the "
+		            "delay): the model will learn the inversion", target_path, input_path,
+		            de.correlation_at_delay);
 
 	if (shift && labs((long)by) >= in->frames) {
 		tool_error_set(err, err_len, "%s: a shift of %d samples is longer than the recording "

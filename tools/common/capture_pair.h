@@ -41,7 +41,7 @@ typedef struct {
 	AudioBuffer input;     // [frames][input channels]
 	AudioBuffer target;    // [frames][1]
 	int delay;             // samples the target lags the input (found by cross-correlation)
-	int polarity_inverted; // 1 when the best correlation is negative (below -0.05)
+	int polarity_inverted; // 1 when the correlation at the delay is negative (below -0.05)
 	long clipped_input, clipped_target; // samples at or above full scale
 	char warnings[1024];   // newline-separated warnings (clipping, inversion, delay) for the user
 	double correlation;    // normalised correlation at the delay found, -1..1

@@ -200,6 +200,7 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 	// The plain correlation is strongest where the response is, which a device that rings or
 	// filters hard may put a few samples from the whitened peak: take the strongest from the
 	// onset to a sample after the peak, so a related pair is never called unrelated.
+	out->correlation_at_delay = correlation_at(x, x_stride, y, y_stride, start, count, len, best_k);
 	out->correlation = 0.0;
 	for (long k = out->onset; k <= best_k + 1 && k <= maxd; ++k) {
 		const double c = correlation_at(x, x_stride, y, y_stride, start, count, len, k);

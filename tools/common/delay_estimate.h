@@ -34,7 +34,13 @@ typedef struct {
 	                    // weighted correlation already reaches half its peak: where the
 	                    // device's response starts. A causal model must not be aligned past it.
 	double correlation; // the strongest normalised correlation from the onset to a sample
-	                    // after delay, -1..1; < 0 means inverted
+	                    // after delay, -1..1: how related the two are
+	// The normalised correlation at delay, signed: the polarity. Not the strongest one's sign:
+	// a response with lobes of both signs can have its strongest plain correlation in a lobe
+	// of the other sign than the whitened peak (the panel's metal amp: +0.20 in the window,
+	// inverted at its peak; its Chump amp the other way round), and the skip connection chosen
+	// from that sign cost them 0.0171 -> 0.69 and 0.0100 -> 0.0152 in 3 minutes.
+	double correlation_at_delay;
 	double correlation_at_zero; // the same at lag 0, for reports
 	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)
 	int max_lag;        // the largest lag actually searched
