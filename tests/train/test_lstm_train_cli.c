@@ -97,13 +97,29 @@ static void make_memory_task(const char *in_name, const char *tg_name, long n, u
 	free(y);
 }
 
-static double json_esr(const char *name, const char *key)
+// A file of the test folder as JSON (the caller frees it).
+static json_t *load_json(const char *name)
 {
 	char p[512];
 	path_of(p, sizeof p, name);
 	json_error_t je;
 	json_t *root = json_load_file(p, 0, &je);
 	assert(root);
+	return root;
+}
+
+// Runs prog ARGS and asserts it succeeded (printing its output when it did not).
+static void run_ok(const char *args)
+{
+	int rc = run(args);
+	if (rc != 0)
+		fprintf(stderr, "%s", out_text);
+	assert(rc == 0);
+}
+
+static double json_esr(const char *name, const char *key)
+{
+	json_t *root = load_json(name);
 	json_t *v = json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), key);
 	double r = json_is_number(v) ? json_number_value(v) : -1;
 	json_decref(root);
@@ -122,15 +138,8 @@ static void test_description(void)
 	snprintf(args, sizeof args, "%s -e 1 -o desc.json --name 'My Amp' --author 'A. B.' "
 	         "--gear-make Marshall --gear-model 'JCM 800' --gear-type amp --tone-type crunch "
 	         "--input-level-dbu 16.5 --output-level-dbu -3.25", memory_args);
-	int rc = run(args);
-	if (rc != 0)
-		fprintf(stderr, "%s", out_text);
-	assert(rc == 0);
-	char p[512];
-	path_of(p, sizeof p, "desc.json");
-	json_error_t je;
-	json_t *root = json_load_file(p, 0, &je);
-	assert(root);
+	run_ok(args);
+	json_t *root = load_json("desc.json");
 	const json_t *meta = json_object_get(root, "metadata");
 	static const char *const want[][2] = {{"name", "My Amp"}, {"author", "A. B."},
 	                                      {"gear_make", "Marshall"}, {"gear_model", "JCM 800"},
@@ -354,16 +363,9 @@ static void test_conditioned(void)
 	write_wav("c_dry.wav", dry, 24000, 1, 48000);
 	write_wav("c_g0.wav", g0, 24000, 1, 48000);
 	write_wav("c_g1.wav", g1, 24000, 1, 48000);
-	int rc = run("-i c_dry.wav -t c_g0.wav -k Drive=0 -i c_dry.wav -t c_g1.wav -k Drive=10 "
-	             "-o cond.json -e 2 --segment 0.1 -H 8 -q");
-	if (rc != 0)
-		fprintf(stderr, "%s", out_text);
-	assert(rc == 0);
-	char p[512];
-	path_of(p, sizeof p, "cond.json");
-	json_error_t je;
-	json_t *root = json_load_file(p, 0, &je);
-	assert(root);
+	run_ok("-i c_dry.wav -t c_g0.wav -k Drive=0 -i c_dry.wav -t c_g1.wav -k Drive=10 "
+	       "-o cond.json -e 2 --segment 0.1 -H 8 -q");
+	json_t *root = load_json("cond.json");
 	json_t *arch = json_object_get(root, "architecture");
 	assert(json_integer_value(json_object_get(arch, "inputs")) == 2);
 	json_t *ctl = json_array_get(json_object_get(root, "controls"), 0);
@@ -375,11 +377,10 @@ static void test_conditioned(void)
 	json_decref(root);
 	printf("conditioned: 2 inputs, control Drive over 0..10, self-test of 4096 frames\n");
 	// A separate validation pair, a GRU and a test split.
-	rc = run("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav --valid-target c_g0.wav "
-	         "--test-split 0.2 --cell gru -o val.json -e 2 --segment 0.1 -H 8 -q");
-	assert(rc == 0);
+	run_ok("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav --valid-target c_g0.wav "
+	       "--test-split 0.2 --cell gru -o val.json -e 2 --segment 0.1 -H 8 -q");
 	assert(json_esr("val.json", "esr_validation") >= 0 && json_esr("val.json", "esr_test") >= 0);
-	rc = run("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav -o val2.json -q");
+	const int rc = run("-i c_dry.wav -t c_g0.wav --valid-input c_dry.wav -o val2.json -q");
 	assert(rc == 2 && strstr(out_text, "--valid-target") && !exists("val2.json"));
 }
 
@@ -526,10 +527,7 @@ static void test_target_leads(void)
 	for (long i = 11 * 8000; i < 20 * 8000; i++)
 		e += (double)y8[i] * y8[i];
 	const double measured = 10.0 * log10(e / (9 * 8000));
-	path_of(p, sizeof p, "lead.json");
-	json_error_t je;
-	json_t *root = json_load_file(p, 0, &je);
-	assert(root);
+	json_t *root = load_json("lead.json");
 	const double stated =
 		json_number_value(json_object_get(json_object_get(root, "metadata"), "loudness_db"));
 	json_decref(root);
