@@ -146,6 +146,11 @@ typedef struct {
 	atomic_int build_output_mode, build_calibrate_input;
 	_Atomic float build_interface_dbu;
 	bool settings_load_in_flight; // a reload for the controls above or the rate mode
+	// The newest model path a patch:Set asked for while the worker's queue was full: run()
+	// schedules it again each block until the queue takes it, so the last request wins.
+	bool retry_load;
+	uint32_t retry_length; // without the NUL
+	char retry_path[MAX_MESSAGE_PATH];
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
 	bool notify_names; // and the knob names (only when asked: hosts that do not know these
@@ -511,8 +516,13 @@ static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
 		self->notify_model = true;
 		return; // no worker: the model cannot change while running; the host hears which plays
 	}
-	if (schedule_load(self->schedule, path, value->size - 1) != LV2_WORKER_SUCCESS)
+	// A full queue must not lose the user's choice: keep the newest path and retry it.
+	self->retry_load = schedule_load(self->schedule, path, value->size - 1) != LV2_WORKER_SUCCESS;
+	if (self->retry_load) {
+		self->retry_length = value->size - 1;
+		memcpy(self->retry_path, path, self->retry_length);
 		self->notify_model = true;
+	}
 }
 
 // Audio class.
@@ -665,6 +675,9 @@ static void run(LV2_Handle instance, uint32_t n)
 		self->first_run = false;
 	}
 	follow_settings(self);
+	if (self->retry_load && self->schedule)
+		self->retry_load = schedule_load(self->schedule, self->retry_path, self->retry_length) !=
+		                   LV2_WORKER_SUCCESS;
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;

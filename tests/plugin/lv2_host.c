@@ -179,6 +179,7 @@ struct HostWorker {
 	bool threaded;
 	Ring requests, responses;
 	_Atomic uint32_t scheduled, done;
+	_Atomic uint32_t refuse; // schedule_work calls still to refuse as if the queue were full
 	_Atomic bool running;
 	pthread_t thread;
 	LV2_Worker_Schedule schedule;
@@ -207,6 +208,10 @@ static LV2_Worker_Status schedule_work(LV2_Worker_Schedule_Handle handle, uint32
 	HostWorker *w = handle;
 	if (!w->iface)
 		return LV2_WORKER_ERR_UNKNOWN;
+	if (atomic_load(&w->refuse) > 0) {
+		atomic_fetch_sub(&w->refuse, 1);
+		return LV2_WORKER_ERR_NO_SPACE;
+	}
 	if (!w->threaded) {
 		const bool from_run = in_rt_section;
 		if (from_run)
@@ -522,6 +527,12 @@ void host_settle(HostInstance *hi)
 		nap(100000);
 	}
 	fail("the worker never settled");
+}
+
+void host_worker_refuse(HostInstance *hi, uint32_t calls)
+{
+	if (hi->worker)
+		atomic_store(&hi->worker->refuse, calls);
 }
 
 uint32_t host_worker_jobs(const HostInstance *hi)

@@ -88,6 +88,10 @@ void host_run(HostInstance *hi, const float *in, float *out, uint32_t n);
 // the other modes).
 void host_settle(HostInstance *hi);
 
+// The next `calls` schedule_work() calls fail with LV2_WORKER_ERR_NO_SPACE, as a full queue
+// does (Carla's, under a flood of model changes).
+void host_worker_refuse(HostInstance *hi, uint32_t calls);
+
 // Jobs run() and work_response() scheduled so far (HOST_THREAD_WORKER mode; else 0).
 uint32_t host_worker_jobs(const HostInstance *hi);
 // Jobs restore() scheduled on its own worker so far (HOST_THREAD_WORKER mode; else 0).

@@ -488,6 +488,19 @@ static void run_blocks(HostInstance *hi, int blocks, bool nan_input)
 	host_settle(hi);
 }
 
+// A model chosen while the worker's queue is full (Carla's fills under a flood of changes) is
+// not lost: the plugin retries the newest request each block until the queue takes it.
+static void test_load_survives_full_queue(void)
+{
+	HostInstance *hi = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	run_blocks(hi, 4, false);
+	host_worker_refuse(hi, 3); // the patch:Set's own try and two retries
+	host_send_model(hi, models[2], HOST_MSG_PATH);
+	wait_for_model(hi, models[2]);
+	printf("full queue: the model chosen while it refused 3 jobs still loads\n");
+	host_instance_free(hi);
+}
+
 // The rate-mode control rebuilds the model only when the path it plays through changes: at
 // the model's own rate every mode plays it the same, so switching the mode loads nothing;
 // at 96 kHz resample and correct differ, and each switch loads it once.
@@ -760,6 +773,7 @@ int main(int argc, char **argv)
 	test_state_restore_without_nul();
 	test_state_restore_long_path_while_running();
 	test_rate_mode_reload();
+	test_load_survives_full_queue();
 	test_nonfinite_logged_by_worker();
 	test_no_model_passes_through();
 	printf("(%.1f s)\n", now() - t0);
