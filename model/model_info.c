@@ -17,8 +17,10 @@ static double first_number(const json_t *meta, const char *const *paths, size_t 
 	for (size_t k = 0; k < count; k++) {
 		char path[64];
 		snprintf(path, sizeof path, "%s", paths[k]);
+		// strtok_r: several plugin instances' workers may read models at once.
 		const json_t *v = meta;
-		for (char *part = strtok(path, "."); part && v; part = strtok(NULL, "."))
+		char *save = NULL;
+		for (char *part = strtok_r(path, ".", &save); part && v; part = strtok_r(NULL, ".", &save))
 			v = json_is_object(v) ? json_object_get(v, part) : NULL;
 		if (json_is_number(v) && (!non_negative || json_number_value(v) >= 0))
 			return json_number_value(v);

@@ -139,12 +139,12 @@ typedef struct {
 	// The rate mode models are built with (RateMode), read by the worker; and the port value
 	// the audio thread last acted on.
 	atomic_int build_mode;
-	int port_mode; // the rate mode the control asks for (audio thread)
 	// The level controls models are built for (model_levels.h), written by the audio thread
 	// and read by the worker. Each is read on its own: a model built from a mix of old and new
 	// values differs from what the controls say, and run() then loads it again.
 	atomic_int build_output_mode, build_calibrate_input;
 	_Atomic float build_interface_dbu;
+	LevelSettings published; // what was last stored in the three above
 	bool settings_load_in_flight; // a reload for the controls above or the rate mode
 	// The newest model path a patch:Set asked for while the worker's queue was full: run()
 	// schedules it again each block until the queue takes it, so the last request wins.
@@ -185,6 +185,17 @@ static void map_uris(LV2_URID_Map *map, Urids *u)
 	u->lstm_knob_name[0] = map->map(map->handle, LSTM__knob1Name);
 	u->lstm_knob_name[1] = map->map(map->handle, LSTM__knob2Name);
 	u->lstm_knob_name[2] = map->map(map->handle, LSTM__knob3Name);
+}
+
+// Gives a model the gains its levels call for under settings s, and records s. Returns the
+// LEVELS_MISSING_* bits. Not the audio thread (powf), and not while run() plays the model.
+static int set_level_gains(LoadedModel *lm, const LevelSettings *s)
+{
+	lm->built = *s;
+	const int missing = model_levels_gains(&lm->levels, s, &lm->in_db, &lm->out_db);
+	lm->fx.level_in = powf(10.0f, lm->in_db / 20.0f);
+	lm->fx.level_out = powf(10.0f, lm->out_db / 20.0f);
+	return missing;
 }
 
 // Reads, validates, self-tests and builds a model; logs why when it cannot. Worker or
@@ -254,12 +265,10 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		.input_level_dbu = (float)summary.input_level_dbu,
 		.output_level_dbu = (float)summary.output_level_dbu,
 	};
-	lm->built = (LevelSettings){atomic_load(&self->build_output_mode),
-	                            atomic_load(&self->build_calibrate_input),
-	                            atomic_load(&self->build_interface_dbu)};
-	const int missing = model_levels_gains(&lm->levels, &lm->built, &lm->in_db, &lm->out_db);
-	lm->fx.level_in = powf(10.0f, lm->in_db / 20.0f);
-	lm->fx.level_out = powf(10.0f, lm->out_db / 20.0f);
+	const LevelSettings built = {atomic_load(&self->build_output_mode),
+	                             atomic_load(&self->build_calibrate_input),
+	                             atomic_load(&self->build_interface_dbu)};
+	const int missing = set_level_gains(lm, &built);
 	// Asked for what the file does not say: the gain stays raw, and the user hears why.
 	if (missing & LEVELS_MISSING_LOUDNESS)
 		lv2_log_note(&self->logger, "lstm: %s states no loudness: Normalized plays it raw\n",
@@ -365,7 +374,10 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
 	}
 	pthread_mutex_init(&self->free_lock, NULL);
 	self->rate = rate;
-	atomic_store(&self->build_interface_dbu, LEVELS_DEFAULT_INTERFACE_DBU);
+	// The level controls' defaults until run() or activate() reads the ports.
+	self->published = level_settings_from_controls(LEVELS_OUTPUT_AUTO, 0.0f,
+	                                               LEVELS_DEFAULT_INTERFACE_DBU);
+	atomic_store(&self->build_interface_dbu, self->published.interface_dbu);
 	fx_core_init(&self->fx, rate);
 
 	const size_t blen = strlen(bundle_path);
@@ -423,9 +435,13 @@ static LevelSettings level_settings(const Plugin *self)
 		self->interface_dbu ? *self->interface_dbu : LEVELS_DEFAULT_INTERFACE_DBU);
 }
 
-// Tells the worker which level controls to build models for.
+// Tells the worker which level controls to build models for (stores only on a change, which
+// run() checks every block).
 static void publish_level_settings(Plugin *self, const LevelSettings *s)
 {
+	if (!memcmp(&self->published, s, sizeof *s))
+		return;
+	self->published = *s;
 	atomic_store(&self->build_output_mode, s->output_mode);
 	atomic_store(&self->build_calibrate_input, s->calibrate_input);
 	atomic_store(&self->build_interface_dbu, s->interface_dbu);
@@ -440,12 +456,8 @@ static void activate(LV2_Handle instance)
 	const LevelSettings want = level_settings(self);
 	publish_level_settings(self, &want);
 	LoadedModel *lm = (LoadedModel *)fx_core_model(&self->fx);
-	if (lm && !self->fx.pending && !self->fx.old) {
-		lm->built = want;
-		model_levels_gains(&lm->levels, &want, &lm->in_db, &lm->out_db);
-		lm->fx.level_in = powf(10.0f, lm->in_db / 20.0f);
-		lm->fx.level_out = powf(10.0f, lm->out_db / 20.0f);
-	}
+	if (lm && !self->fx.pending && !self->fx.old)
+		set_level_gains(lm, &want);
 	fx_core_reset(&self->fx);
 	free_retired_now(self);
 	self->active = true;
@@ -614,12 +626,11 @@ static void write_notify(Plugin *self)
 // a worker the controls apply to the next model loaded (or at activation).
 static void follow_settings(Plugin *self)
 {
-	if (self->rate_mode) {
-		const float v = *self->rate_mode;
-		self->port_mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE
-		                                                           : RATE_MODE_AUTO;
-		atomic_store(&self->build_mode, self->port_mode);
-	}
+	const float v = self->rate_mode ? *self->rate_mode : 0.0f;
+	const RateMode rate_mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE
+	                                                                    : RATE_MODE_AUTO;
+	if (atomic_load_explicit(&self->build_mode, memory_order_relaxed) != (int)rate_mode)
+		atomic_store(&self->build_mode, rate_mode);
 	const LevelSettings want = level_settings(self);
 	publish_level_settings(self, &want);
 	const LoadedModel *lm = (const LoadedModel *)(self->fx.pending ? self->fx.pending
@@ -628,7 +639,7 @@ static void follow_settings(Plugin *self)
 		return;
 	const RatePath now = rate_player_path(lm->fx.player);
 	const bool rate_differs =
-		rate_path_choose(lm->fx.sample_rate, self->rate, (RateMode)self->port_mode) != now;
+		rate_path_choose(lm->fx.sample_rate, self->rate, rate_mode) != now;
 	float in_db, out_db;
 	model_levels_gains(&lm->levels, &want, &in_db, &out_db);
 	const bool levels_differ = fabsf(in_db - lm->in_db) > 1e-4f || fabsf(out_db - lm->out_db) > 1e-4f;

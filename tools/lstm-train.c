@@ -58,6 +58,7 @@ typedef struct {
 	// What the model file says about itself (NAM's metadata fields); NULL when not given.
 	const char *name, *author, *gear_make, *gear_model, *gear_type, *tone_type;
 	double input_level_dbu, output_level_dbu; // NAN when not given
+	const char *level_dbu_arg[2];             // their text as given (input, output)
 	char command_line[2048]; // as run, for the metadata (cut to fit)
 } Options;
 
@@ -314,12 +315,17 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-// Whether argv[1..nstored] (a checkpoint's stored command line) gives option opt.
-static int stored_option(char **argv, int nstored, const char *opt)
+// Takes optarg into *slot for option opt, once (cli_take_value). A value that came from a
+// checkpoint's stored command line (argv[1..nstored]) gives way to one given after it.
+static int take_once(char **argv, int nstored, const char *opt, const char *what,
+                     const char **slot)
 {
-	for (int i = 1; i <= nstored; i++)
-		if (!strcmp(argv[i], opt))
-			return 1;
+	for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
+		if (*slot == argv[i])
+			*slot = NULL;
+	char err[512];
+	if (cli_take_value(opt, optarg, what, slot, err, sizeof err) != 0)
+		return fail_msg("%s", err), -1;
 	return 0;
 }
 
@@ -521,12 +527,8 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 			                    : &o->resume_path;
 			const char *name = c == 'o' ? "-o" : c == OPT_LOG ? "--log" : c == OPT_PLOT ? "--plot"
 			                   : c == OPT_CKPT ? "--checkpoint" : "--resume";
-			char err[512];
-			for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
-				if (*slot == argv[i])
-					*slot = NULL;
-			if (cli_take_path(name, optarg, slot, err, sizeof err) != 0)
-				return fail_msg("%s", err), -1;
+			if (take_once(argv, nstored, name, "path", slot) != 0)
+				return -1;
 			break;
 		}
 		case OPT_NAME:
@@ -542,12 +544,8 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 			static const char *const names[] = {"--name", "--author", "--gear-make",
 			                                    "--gear-model", "--gear-type", "--tone-type"};
 			const char *opt = names[c - OPT_NAME];
-			char err[512];
-			for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
-				if (*slot == argv[i])
-					*slot = NULL;
-			if (cli_take_value(opt, optarg, "value", slot, err, sizeof err) != 0)
-				return fail_msg("%s", err), -1;
+			if (take_once(argv, nstored, opt, "value", slot) != 0)
+				return -1;
 			if (strlen(optarg) > 200 || !valid_utf8(optarg))
 				return fail_msg("%s: expected valid UTF-8 text of at most 200 bytes", opt), -1;
 			if (c == OPT_NAME && strlen(optarg) >= MODEL_NAME_LEN)
@@ -564,12 +562,9 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 		case OPT_INPUT_DBU:
 		case OPT_OUTPUT_DBU: {
 			const int in = c == OPT_INPUT_DBU;
-			double *slot = in ? &o->input_level_dbu : &o->output_level_dbu;
 			const char *opt = in ? "--input-level-dbu" : "--output-level-dbu";
-			// A stored value (from --resume) may be replaced; the user's own given twice not.
-			if (isfinite(*slot) && optind - 1 > nstored && !stored_option(argv, nstored, opt))
-				return fail_msg("%s given twice", opt), -1;
-			if (opt_double(opt, -60, 60, slot))
+			if (take_once(argv, nstored, opt, "value", &o->level_dbu_arg[!in]) != 0 ||
+			    opt_double(opt, -60, 60, in ? &o->input_level_dbu : &o->output_level_dbu))
 				return -1;
 			break;
 		}
