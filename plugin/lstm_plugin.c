@@ -89,6 +89,7 @@ typedef enum {
 
 typedef struct {
 	uint32_t type;
+	uint32_t choice; // the user's choice it serves (Plugin.choice_requested)
 	uint32_t length; // path bytes including the terminating NUL
 	char path[MAX_MESSAGE_PATH];
 } JobLoad;
@@ -112,7 +113,8 @@ typedef struct {
 
 typedef struct {
 	uint32_t type; // JOB_LOAD
-	LoadedModel *model; // NULL when the load failed (already logged)
+	uint32_t choice; // the job's
+	LoadedModel *model; // NULL when the load failed (already logged) or was superseded
 } Response;
 
 typedef struct {
@@ -146,6 +148,12 @@ typedef struct {
 	_Atomic float build_interface_dbu;
 	LevelSettings published; // what was last stored in the three above
 	bool settings_load_in_flight; // a reload for the controls above or the rate mode
+	// Every model the user chooses (patch:Set, restore) takes the next number. The worker
+	// skips a load whose choice is no longer the newest, and run() drops such a model when
+	// it arrives, so a flood of changes (a host scrolling through files) costs a load or two,
+	// not one per change, and the last choice plays as soon as it is loaded.
+	_Atomic uint32_t choice_requested;
+	uint32_t choice_answered; // audio thread: the newest choice the worker has answered
 	// The newest model path a patch:Set asked for while the worker's queue was full: run()
 	// schedules it again each block until the queue takes it, so the last request wins.
 	bool retry_load;
@@ -336,22 +344,42 @@ static void install_now(Plugin *self, LoadedModel *lm)
 	self->notify_model = true;
 }
 
+// Whether a newer choice than `choice` has been requested (wrap-around safe). Any thread.
+static bool superseded(const Plugin *self, uint32_t choice)
+{
+	return (int32_t)(choice - atomic_load(&self->choice_requested)) < 0;
+}
+
 // The one way a model gets loaded while the plugin runs: a JOB_LOAD of exactly the path's
 // length through a worker, whose response run() crossfades in. From the audio thread (with
 // the plugin's worker) or from restore (with the worker the host passed it). path need not be
 // NUL-terminated; len excludes any NUL.
 static LV2_Worker_Status schedule_load(LV2_Worker_Schedule *schedule, const char *path,
-                                       size_t len)
+                                       size_t len, uint32_t choice)
 {
 	if (len == 0 || len >= MAX_MESSAGE_PATH)
 		return LV2_WORKER_ERR_NO_SPACE;
 	JobLoad job;
 	job.type = JOB_LOAD;
+	job.choice = choice;
 	job.length = (uint32_t)len + 1;
 	memcpy(job.path, path, len);
 	job.path[len] = '\0';
 	return schedule->schedule_work(schedule->handle,
 	                               (uint32_t)(offsetof(JobLoad, path) + len + 1), &job);
+}
+
+// A model the user chose: loaded as the newest choice, superseding any still on its way. Two
+// choices made at once from two threads (run and restore) may share a number; the worker's
+// order then decides, as it would without numbers.
+static LV2_Worker_Status schedule_choice(Plugin *self, LV2_Worker_Schedule *schedule,
+                                         const char *path, size_t len)
+{
+	const uint32_t choice = atomic_load(&self->choice_requested) + 1;
+	const LV2_Worker_Status st = schedule_load(schedule, path, len, choice);
+	if (st == LV2_WORKER_SUCCESS)
+		atomic_store(&self->choice_requested, choice);
+	return st;
 }
 
 // Instantiation class.
@@ -529,7 +557,8 @@ static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
 		return; // no worker: the model cannot change while running; the host hears which plays
 	}
 	// A full queue must not lose the user's choice: keep the newest path and retry it.
-	self->retry_load = schedule_load(self->schedule, path, value->size - 1) != LV2_WORKER_SUCCESS;
+	self->retry_load =
+		schedule_choice(self, self->schedule, path, value->size - 1) != LV2_WORKER_SUCCESS;
 	if (self->retry_load) {
 		self->retry_length = value->size - 1;
 		memcpy(self->retry_path, path, self->retry_length);
@@ -635,7 +664,10 @@ static void follow_settings(Plugin *self)
 	publish_level_settings(self, &want);
 	const LoadedModel *lm = (const LoadedModel *)(self->fx.pending ? self->fx.pending
 	                                                                : fx_core_model(&self->fx));
-	if (!lm || !self->schedule || self->settings_load_in_flight)
+	// While a choice of the user's is on its way, it is built for the settings of its time, and
+	// a rebuild of the model it replaces must not land after it.
+	if (!lm || !self->schedule || self->settings_load_in_flight ||
+	    self->choice_answered != atomic_load(&self->choice_requested))
 		return;
 	const RatePath now = rate_player_path(lm->fx.player);
 	const bool rate_differs =
@@ -644,7 +676,8 @@ static void follow_settings(Plugin *self)
 	model_levels_gains(&lm->levels, &want, &in_db, &out_db);
 	const bool levels_differ = fabsf(in_db - lm->in_db) > 1e-4f || fabsf(out_db - lm->out_db) > 1e-4f;
 	if ((rate_differs || levels_differ) &&
-	    schedule_load(self->schedule, lm->path, strlen(lm->path)) == LV2_WORKER_SUCCESS)
+	    schedule_load(self->schedule, lm->path, strlen(lm->path),
+	                  atomic_load(&self->choice_requested)) == LV2_WORKER_SUCCESS)
 		self->settings_load_in_flight = true;
 }
 
@@ -687,8 +720,8 @@ static void run(LV2_Handle instance, uint32_t n)
 	}
 	follow_settings(self);
 	if (self->retry_load && self->schedule)
-		self->retry_load = schedule_load(self->schedule, self->retry_path, self->retry_length) !=
-		                   LV2_WORKER_SUCCESS;
+		self->retry_load = schedule_choice(self, self->schedule, self->retry_path,
+		                                   self->retry_length) != LV2_WORKER_SUCCESS;
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;
@@ -742,7 +775,9 @@ static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function r
 	} else if (type == JOB_LOAD && size > offsetof(JobLoad, path) &&
 	           ((const char *)data)[size - 1] == '\0') {
 		const JobLoad *job = data;
-		const Response r = {JOB_LOAD, model_open(self, job->path, true)};
+		const Response r = {JOB_LOAD, job->choice,
+		                    superseded(self, job->choice) ? NULL
+		                                                  : model_open(self, job->path, true)};
 		respond(handle, sizeof(r), &r);
 	} else if (type == JOB_NONFINITE && size == sizeof(JobNonFinite)) {
 		JobNonFinite job;
@@ -793,9 +828,13 @@ static LV2_Worker_Status work_response(LV2_Handle instance, uint32_t size, const
 	memcpy(&r, data, sizeof(r));
 	self->notify_model = true;
 	self->settings_load_in_flight = false; // run() checks again what the controls ask for
+	if ((int32_t)(r.choice - self->choice_answered) > 0)
+		self->choice_answered = r.choice;
 	if (!r.model)
 		return LV2_WORKER_SUCCESS;
-	if (fx_core_offer_model(&self->fx, &r.model->fx) == 0) {
+	// A model loaded for a choice the user has since replaced (restore's worker and the
+	// plugin's answer in any order) is freed, not played.
+	if (!superseded(self, r.choice) && fx_core_offer_model(&self->fx, &r.model->fx) == 0) {
 		atomic_store_explicit(&self->playing, r.model, memory_order_release);
 	} else if (self->schedule) {
 		const JobFree job = {JOB_FREE, r.model};
@@ -898,7 +937,7 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	LV2_State_Status st = LV2_STATE_SUCCESS;
 	const size_t len = strlen(path);
 	if (self->active && schedule) {
-		const LV2_Worker_Status ws = schedule_load(schedule, path, len);
+		const LV2_Worker_Status ws = schedule_choice(self, schedule, path, len);
 		if (ws != LV2_WORKER_SUCCESS) {
 			lv2_log_error(&self->logger, "lstm: state: %s: %s; keeping the current model\n",
 			              path, len >= MAX_MESSAGE_PATH ? "the path is longer than the system "
@@ -907,10 +946,13 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 		}
 	} else {
 		LoadedModel *lm = model_open(self, path, false);
-		if (lm)
+		if (lm) {
+			// Loads still queued from before are older choices.
+			self->choice_answered = atomic_fetch_add(&self->choice_requested, 1) + 1;
 			install_now(self, lm);
-		else
+		} else {
 			st = LV2_STATE_ERR_UNKNOWN;
+		}
 	}
 	if (map_path && free_path)
 		free_path->free_path(free_path->handle, path);

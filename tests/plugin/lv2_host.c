@@ -180,6 +180,7 @@ struct HostWorker {
 	Ring requests, responses;
 	_Atomic uint32_t scheduled, done;
 	_Atomic uint32_t refuse; // schedule_work calls still to refuse as if the queue were full
+	_Atomic bool paused;     // the thread takes no job, as a busy worker would not
 	_Atomic bool running;
 	pthread_t thread;
 	LV2_Worker_Schedule schedule;
@@ -231,7 +232,7 @@ static void *worker_main(void *arg)
 {
 	HostWorker *w = arg;
 	while (atomic_load(&w->running)) {
-		const Slot *s = ring_peek(&w->requests);
+		const Slot *s = atomic_load(&w->paused) ? NULL : ring_peek(&w->requests);
 		if (!s) {
 			nap(50000);
 			continue;
@@ -533,6 +534,12 @@ void host_worker_refuse(HostInstance *hi, uint32_t calls)
 {
 	if (hi->worker)
 		atomic_store(&hi->worker->refuse, calls);
+}
+
+void host_worker_pause(HostInstance *hi, bool paused)
+{
+	if (hi->worker)
+		atomic_store(&hi->worker->paused, paused);
 }
 
 uint32_t host_worker_jobs(const HostInstance *hi)

@@ -92,6 +92,9 @@ void host_settle(HostInstance *hi);
 // does (Carla's, under a flood of model changes).
 void host_worker_refuse(HostInstance *hi, uint32_t calls);
 
+// While paused, the threaded worker takes no job (jobs queue up, as behind a slow load).
+void host_worker_pause(HostInstance *hi, bool paused);
+
 // Jobs run() and work_response() scheduled so far (HOST_THREAD_WORKER mode; else 0).
 uint32_t host_worker_jobs(const HostInstance *hi);
 // Jobs restore() scheduled on its own worker so far (HOST_THREAD_WORKER mode; else 0).

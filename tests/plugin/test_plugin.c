@@ -502,6 +502,35 @@ static void test_load_survives_full_queue(void)
 	host_instance_free(hi);
 }
 
+// A flood of model changes while the worker is busy (a host scrolling through files) costs
+// one load, not one per change: the worker skips the loads whose choice was superseded, and
+// the last choice plays. Without the skip, each queued model would load, play for a moment
+// and be freed: a job for each.
+static void test_flood_of_changes(void)
+{
+	enum { CHANGES = 41 }; // the last is models[1], not the default
+	HostInstance *hi = host_instance_new(hw, 48000, HOST_THREAD_WORKER);
+	run_blocks(hi, 4, false);
+	const uint32_t jobs = host_worker_jobs(hi);
+	host_worker_pause(hi, true);
+	float buf[256] = {0};
+	for (int i = 0; i < CHANGES; i++) {
+		host_send_model(hi, models[i % 3], HOST_MSG_PATH);
+		host_run(hi, buf, buf, 256);
+	}
+	host_worker_pause(hi, false);
+	const char *last = models[(CHANGES - 1) % 3];
+	assert(!same_file(last, default_model));
+	wait_for_model(hi, last);
+	run_blocks(hi, 20, false); // the crossfade ends and the replaced model is freed
+	const uint32_t extra = host_worker_jobs(hi) - jobs - CHANGES;
+	printf("flood: %d changes queued behind a busy worker: %u jobs beyond the %d loads, the "
+	       "last choice plays\n", CHANGES, extra, CHANGES);
+	assert(same_file(hi->notified_model, last));
+	assert(extra <= 2);
+	host_instance_free(hi);
+}
+
 // The rate-mode control rebuilds the model only when the path it plays through changes: at
 // the model's own rate every mode plays it the same, so switching the mode loads nothing;
 // at 96 kHz resample and correct differ, and each switch loads it once.
@@ -774,6 +803,7 @@ int main(int argc, char **argv)
 	test_state_restore_without_nul();
 	test_state_restore_long_path_while_running();
 	test_load_survives_full_queue();
+	test_flood_of_changes();
 	// Plugin logic over seconds of audio, checked in the plain and sanitizer builds; under
 	// valgrind (quick mode) they would cost minutes and add no memory check the others lack.
 	if (!quick) {
