@@ -78,120 +78,77 @@ static void gemm_rows(int M, int N, int K, const real *A, long ars, long acs, co
 }
 
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
-// 4x24 register block: 12 accumulators, three B vectors and a broadcast per k; then 4x16,
-// 4x8, and single rows for the edges.
+// A block of C of `rows` (1 to 4) by 8 x `vecs` (1 to 3) columns, kept in registers over all
+// of K: at most 12 accumulators, three B vectors and a broadcast. Called with constants, so
+// the compiler unrolls it into one kernel per shape.
+static inline __attribute__((always_inline)) void avx2_block(const int rows, const int vecs,
+                                                             int K, const float *A, long ars,
+                                                             long acs, const float *B, long ldb,
+                                                             float *C, long ldc)
+{
+	__m256 acc[4][3];
+	for (int i = 0; i < rows; i++)
+		for (int v = 0; v < vecs; v++)
+			acc[i][v] = _mm256_loadu_ps(C + i * ldc + 8 * v);
+	for (int k = 0; k < K; k++, B += ldb) {
+		__m256 b[3];
+		for (int v = 0; v < vecs; v++)
+			b[v] = _mm256_loadu_ps(B + 8 * v);
+		for (int i = 0; i < rows; i++) {
+			const __m256 s = _mm256_broadcast_ss(A + i * ars + (long)k * acs);
+			for (int v = 0; v < vecs; v++)
+				acc[i][v] = _mm256_fmadd_ps(s, b[v], acc[i][v]);
+		}
+	}
+	for (int i = 0; i < rows; i++)
+		for (int v = 0; v < vecs; v++)
+			_mm256_storeu_ps(C + i * ldc + 8 * v, acc[i][v]);
+}
+
+// `rows` rows of C, across: blocks of 24 columns, then 16, 8 and the last few one by one.
+static inline __attribute__((always_inline)) void avx2_rows(const int rows, int N, int K,
+                                                            const float *A, long ars, long acs,
+                                                            const float *B, long ldb, float *C,
+                                                            long ldc)
+{
+	int n = 0;
+	for (; n + 24 <= N; n += 24)
+		avx2_block(rows, 3, K, A, ars, acs, B + n, ldb, C + n, ldc);
+	if (n + 16 <= N) {
+		avx2_block(rows, 2, K, A, ars, acs, B + n, ldb, C + n, ldc);
+		n += 16;
+	}
+	if (n + 8 <= N) {
+		avx2_block(rows, 1, K, A, ars, acs, B + n, ldb, C + n, ldc);
+		n += 8;
+	}
+	if (n < N)
+		gemm_rows(rows, N - n, K, A, ars, acs, B + n, ldb, C + n, ldc);
+}
+
+// Four rows at a time, then the 1 to 3 left over as one block: a batch split into a few rows
+// per thread (16 over two threads, or a last batch of 2 or 3 rows) runs at nearly the
+// four-row speed rather than row by row.
 static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long acs,
                             const float *B, long ldb, float *C, long ldc)
 {
 	int m = 0;
-	for (; m + 4 <= M; m += 4) {
-		const float *a0 = A + (long)m * ars;
-		const float *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars;
-		float *c0 = C + (long)m * ldc;
-		float *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-		int n = 0;
-		for (; n + 24 <= N; n += 24) {
-			__m256 x00 = _mm256_loadu_ps(c0 + n), x01 = _mm256_loadu_ps(c0 + n + 8);
-			__m256 x02 = _mm256_loadu_ps(c0 + n + 16);
-			__m256 x10 = _mm256_loadu_ps(c1 + n), x11 = _mm256_loadu_ps(c1 + n + 8);
-			__m256 x12 = _mm256_loadu_ps(c1 + n + 16);
-			__m256 x20 = _mm256_loadu_ps(c2 + n), x21 = _mm256_loadu_ps(c2 + n + 8);
-			__m256 x22 = _mm256_loadu_ps(c2 + n + 16);
-			__m256 x30 = _mm256_loadu_ps(c3 + n), x31 = _mm256_loadu_ps(c3 + n + 8);
-			__m256 x32 = _mm256_loadu_ps(c3 + n + 16);
-			const float *b = B + n;
-			for (int k = 0; k < K; k++, b += ldb) {
-				const long o = (long)k * acs;
-				__m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-				__m256 b2 = _mm256_loadu_ps(b + 16);
-				__m256 s = _mm256_broadcast_ss(a0 + o);
-				x00 = _mm256_fmadd_ps(s, b0, x00);
-				x01 = _mm256_fmadd_ps(s, b1, x01);
-				x02 = _mm256_fmadd_ps(s, b2, x02);
-				s = _mm256_broadcast_ss(a1 + o);
-				x10 = _mm256_fmadd_ps(s, b0, x10);
-				x11 = _mm256_fmadd_ps(s, b1, x11);
-				x12 = _mm256_fmadd_ps(s, b2, x12);
-				s = _mm256_broadcast_ss(a2 + o);
-				x20 = _mm256_fmadd_ps(s, b0, x20);
-				x21 = _mm256_fmadd_ps(s, b1, x21);
-				x22 = _mm256_fmadd_ps(s, b2, x22);
-				s = _mm256_broadcast_ss(a3 + o);
-				x30 = _mm256_fmadd_ps(s, b0, x30);
-				x31 = _mm256_fmadd_ps(s, b1, x31);
-				x32 = _mm256_fmadd_ps(s, b2, x32);
-			}
-			_mm256_storeu_ps(c0 + n, x00); _mm256_storeu_ps(c0 + n + 8, x01);
-			_mm256_storeu_ps(c0 + n + 16, x02);
-			_mm256_storeu_ps(c1 + n, x10); _mm256_storeu_ps(c1 + n + 8, x11);
-			_mm256_storeu_ps(c1 + n + 16, x12);
-			_mm256_storeu_ps(c2 + n, x20); _mm256_storeu_ps(c2 + n + 8, x21);
-			_mm256_storeu_ps(c2 + n + 16, x22);
-			_mm256_storeu_ps(c3 + n, x30); _mm256_storeu_ps(c3 + n + 8, x31);
-			_mm256_storeu_ps(c3 + n + 16, x32);
-		}
-		for (; n + 16 <= N; n += 16) {
-			__m256 x00 = _mm256_loadu_ps(c0 + n), x01 = _mm256_loadu_ps(c0 + n + 8);
-			__m256 x10 = _mm256_loadu_ps(c1 + n), x11 = _mm256_loadu_ps(c1 + n + 8);
-			__m256 x20 = _mm256_loadu_ps(c2 + n), x21 = _mm256_loadu_ps(c2 + n + 8);
-			__m256 x30 = _mm256_loadu_ps(c3 + n), x31 = _mm256_loadu_ps(c3 + n + 8);
-			const float *b = B + n;
-			for (int k = 0; k < K; k++, b += ldb) {
-				const long o = (long)k * acs;
-				__m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-				__m256 s = _mm256_broadcast_ss(a0 + o);
-				x00 = _mm256_fmadd_ps(s, b0, x00);
-				x01 = _mm256_fmadd_ps(s, b1, x01);
-				s = _mm256_broadcast_ss(a1 + o);
-				x10 = _mm256_fmadd_ps(s, b0, x10);
-				x11 = _mm256_fmadd_ps(s, b1, x11);
-				s = _mm256_broadcast_ss(a2 + o);
-				x20 = _mm256_fmadd_ps(s, b0, x20);
-				x21 = _mm256_fmadd_ps(s, b1, x21);
-				s = _mm256_broadcast_ss(a3 + o);
-				x30 = _mm256_fmadd_ps(s, b0, x30);
-				x31 = _mm256_fmadd_ps(s, b1, x31);
-			}
-			_mm256_storeu_ps(c0 + n, x00); _mm256_storeu_ps(c0 + n + 8, x01);
-			_mm256_storeu_ps(c1 + n, x10); _mm256_storeu_ps(c1 + n + 8, x11);
-			_mm256_storeu_ps(c2 + n, x20); _mm256_storeu_ps(c2 + n + 8, x21);
-			_mm256_storeu_ps(c3 + n, x30); _mm256_storeu_ps(c3 + n + 8, x31);
-		}
-		for (; n + 8 <= N; n += 8) {
-			__m256 x0 = _mm256_loadu_ps(c0 + n), x1 = _mm256_loadu_ps(c1 + n);
-			__m256 x2 = _mm256_loadu_ps(c2 + n), x3 = _mm256_loadu_ps(c3 + n);
-			const float *b = B + n;
-			for (int k = 0; k < K; k++, b += ldb) {
-				const long o = (long)k * acs;
-				__m256 b0 = _mm256_loadu_ps(b);
-				x0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o), b0, x0);
-				x1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a1 + o), b0, x1);
-				x2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a2 + o), b0, x2);
-				x3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3 + o), b0, x3);
-			}
-			_mm256_storeu_ps(c0 + n, x0); _mm256_storeu_ps(c1 + n, x1);
-			_mm256_storeu_ps(c2 + n, x2); _mm256_storeu_ps(c3 + n, x3);
-		}
-		if (n < N)
-			gemm_rows(4, N - n, K, a0, ars, acs, B + n, ldb, c0 + n, ldc);
-	}
-	for (; m < M; m++) {
-		const float *a0 = A + (long)m * ars;
-		float *c0 = C + (long)m * ldc;
-		int n = 0;
-		for (; n + 16 <= N; n += 16) {
-			__m256 x0 = _mm256_loadu_ps(c0 + n), x1 = _mm256_loadu_ps(c0 + n + 8);
-			const float *b = B + n;
-			for (int k = 0; k < K; k++, b += ldb) {
-				__m256 s = _mm256_broadcast_ss(a0 + (long)k * acs);
-				x0 = _mm256_fmadd_ps(s, _mm256_loadu_ps(b), x0);
-				x1 = _mm256_fmadd_ps(s, _mm256_loadu_ps(b + 8), x1);
-			}
-			_mm256_storeu_ps(c0 + n, x0);
-			_mm256_storeu_ps(c0 + n + 8, x1);
-		}
-		if (n < N)
-			gemm_rows(1, N - n, K, a0, ars, acs, B + n, ldb, c0 + n, ldc);
+	for (; m + 4 <= M; m += 4)
+		avx2_rows(4, N, K, A + (long)m * ars, ars, acs, B, ldb, C + (long)m * ldc, ldc);
+	const float *a = A + (long)m * ars;
+	float *c = C + (long)m * ldc;
+	switch (M - m) {
+	case 3:
+		avx2_rows(3, N, K, a, ars, acs, B, ldb, c, ldc);
+		break;
+	case 2:
+		avx2_rows(2, N, K, a, ars, acs, B, ldb, c, ldc);
+		break;
+	case 1:
+		avx2_rows(1, N, K, a, ars, acs, B, ldb, c, ldc);
+		break;
+	default:
+		break;
 	}
 }
 

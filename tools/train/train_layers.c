@@ -31,7 +31,7 @@ static void project(const TrainKernels *K, int R, int G, int I, const real *x, c
 }
 
 // Adds one step's weight gradients: dw [G][I] += dG^T x, with dG [R][G] and x [R][I] hot in
-// cache. Narrow inputs (the audio layer) go as one axpy per row and input.
+// cache (a block of steps' worth). Narrow inputs (the audio layer) go as one axpy per row and input.
 static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *dG,
                         const real *x, real *dw)
 {
@@ -73,23 +73,27 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
                    real *dc, real *dw_ih, real *dw_hh, real *db_ih, real *db_hh, real *dpeep,
                    real *dx)
 {
-	// dgates is only [R][4H]: every use of a step's gate gradients happens within the step.
+	// dgates holds a block of steps: the weight gradients are added once per block.
 	const int G = 4 * H;
 	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	real db[4 * MODEL_MAX_HIDDEN];
 	memset(db, 0, (size_t)G * sizeof *db);
 	memset(dc, 0, (size_t)RH * sizeof *dc);
 	for (int t = T - 1; t >= 0; t--) {
+		real *dg = dgates + (t % TRAIN_GRAD_BLOCK) * RG;
 		K->lstm_cell_backward(R, H, gates + t * RG, c + t * RH, c + (t + 1) * RH, tc + t * RH,
-		                      peep, dh + t * RH, dc, dgates, dpeep);
+		                      peep, dh + t * RH, dc, dg, dpeep);
 		if (t > 0)
-			K->gemm(R, H, G, dgates, G, 1, w_hh, H, dh + (t - 1) * RH, H);
-		K->gemm(G, H, R, dgates, 1, G, h + t * RH, H, dw_hh, H);
-		weight_grad(K, R, G, I, dgates, x + t * RI, dw_ih);
-		sum_rows(R, G, dgates, db);
+			K->gemm(R, H, G, dg, G, 1, w_hh, H, dh + (t - 1) * RH, H);
 		if (dx) {
 			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
-			K->gemm(R, I, G, dgates, G, 1, w_ih, I, dx + t * RI, I);
+			K->gemm(R, I, G, dg, G, 1, w_ih, I, dx + t * RI, I);
+		}
+		if (t % TRAIN_GRAD_BLOCK == 0) {
+			const int rows = (T - t < TRAIN_GRAD_BLOCK ? T - t : TRAIN_GRAD_BLOCK) * R;
+			K->gemm(G, H, rows, dgates, 1, G, h + t * RH, H, dw_hh, H);
+			weight_grad(K, rows, G, I, dgates, x + t * RI, dw_ih);
+			sum_rows(rows, G, dgates, db);
 		}
 	}
 	// b_ih and b_hh enter the gates the same way, so they share one gradient.
@@ -120,25 +124,29 @@ void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real 
                   const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,
                   real *dw_hh, real *db_ih, real *db_hh, real *dx)
 {
-	// dgx, dgh are only [R][3H], used within the step.
+	// dgx, dgh hold a block of steps: the weight gradients are added once per block.
 	const int G = 3 * H;
 	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	for (int t = T - 1; t >= 0; t--) {
-		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH, dgx,
-		                     dgh, dprev);
+		const long slot = (t % TRAIN_GRAD_BLOCK) * RG;
+		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH,
+		                     dgx + slot, dgh + slot, dprev);
 		if (t > 0) {
 			real *d = dh + (t - 1) * RH;
 			for (long j = 0; j < RH; j++)
 				d[j] += dprev[j];
-			K->gemm(R, H, G, dgh, G, 1, w_hh, H, d, H);
+			K->gemm(R, H, G, dgh + slot, G, 1, w_hh, H, d, H);
 		}
-		K->gemm(G, H, R, dgh, 1, G, h + t * RH, H, dw_hh, H);
-		weight_grad(K, R, G, I, dgx, x + t * RI, dw_ih);
-		sum_rows(R, G, dgx, db_ih);
-		sum_rows(R, G, dgh, db_hh);
 		if (dx) {
 			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
-			K->gemm(R, I, G, dgx, G, 1, w_ih, I, dx + t * RI, I);
+			K->gemm(R, I, G, dgx + slot, G, 1, w_ih, I, dx + t * RI, I);
+		}
+		if (t % TRAIN_GRAD_BLOCK == 0) {
+			const int rows = (T - t < TRAIN_GRAD_BLOCK ? T - t : TRAIN_GRAD_BLOCK) * R;
+			K->gemm(G, H, rows, dgh, 1, G, h + t * RH, H, dw_hh, H);
+			weight_grad(K, rows, G, I, dgx, x + t * RI, dw_ih);
+			sum_rows(rows, G, dgx, db_ih);
+			sum_rows(rows, G, dgh, db_hh);
 		}
 	}
 }

@@ -9,6 +9,10 @@
 
 #include "train_kernels.h"
 
+// Steps whose weight gradients backward adds in one product: with a few rows per thread, a
+// product per step spends more time loading and storing the gradient than adding to it.
+enum { TRAIN_GRAD_BLOCK = 16 };
+
 // LSTM (peep == NULL) or peephole LSTM. x [T][R][I]; wt_ih [I][4H] and wt_hh [H][4H] are the
 // transposed weights; bias [4H] = b_ih + b_hh. h, c [T+1][R][H] with the initial state in
 // slot 0; writes gates [T][R][4H] (activations i,f,g,o), tc [T][R][H] = tanh(c_{t+1}).
@@ -16,8 +20,8 @@ void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real 
                   const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
                   real *gates, real *c, real *tc, real *h);
 // dh [T][R][H]: dL/dh_{t+1} from the layer above on entry (used as scratch: the recurrent
-// part is added in place). w_ih [4H][I], w_hh [4H][H]. dgates [R][4H] and dc [R][H] are
-// scratch. Adds into dw_ih, dw_hh, db_ih, db_hh (and dpeep when peep). Writes dx [T][R][I]
+// part is added in place). w_ih [4H][I], w_hh [4H][H]. dgates [TRAIN_GRAD_BLOCK][R][4H] and
+// dc [R][H] are scratch. Adds into dw_ih, dw_hh, db_ih, db_hh (and dpeep when peep). Writes dx [T][R][I]
 // when dx is not NULL.
 void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                    const real *w_ih, const real *w_hh, const real *peep, const real *gates,
@@ -30,7 +34,7 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
 void gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                  const real *wt_ih, const real *wt_hh, const real *b_ih, const real *b_hh,
                  real *gh, real *act, real *h);
-// dgx, dgh [R][3H] and dprev [R][H] are scratch; otherwise as lstm_backward.
+// dgx, dgh [TRAIN_GRAD_BLOCK][R][3H] and dprev [R][H] are scratch; otherwise as lstm_backward.
 void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                   const real *w_ih, const real *w_hh, const real *gh, const real *act,
                   const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,

@@ -74,7 +74,8 @@ int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax,
 	const int lstm = s->cell != CELL_GRU;
 	size_t per_layer = (T + 1) * R * H + T * R * G + 2 * R * H;
 	per_layer += lstm ? (T + 1) * R * H + T * R * H : T * R * G;
-	size_t n = per_layer * (size_t)s->layers + T * R + 2 * R * G + 2 * T * R * H + R * H;
+	const size_t dg = (size_t)TRAIN_GRAD_BLOCK * R * G; // each of dgx, dgh
+	size_t n = per_layer * (size_t)s->layers + T * R + 2 * dg + 2 * T * R * H + R * H;
 	net->mem = calloc(n, sizeof(real));
 	if (!net->mem)
 		return -1;
@@ -101,9 +102,9 @@ int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax,
 	net->y = q;
 	q += T * R;
 	net->dgx = q;
-	q += R * G;
+	q += dg;
 	net->dgh = q;
-	q += R * G;
+	q += dg;
 	net->dh0 = q;
 	q += T * R * H;
 	net->dh1 = q;
