@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-int fixture_failures = 0;
 
 #define L CELL_LSTM
 #define G CELL_GRU

@@ -5,6 +5,7 @@
 #ifndef LSTM_TEST_FIXTURE_H
 #define LSTM_TEST_FIXTURE_H
 
+#include "check.h"
 #include "lstm_net.h"
 
 #include <stddef.h>
@@ -45,16 +46,6 @@ LstmNet *fixture_net(const ModelDesc *m, LstmIsa isa, LstmActivations act);
 double fixture_uniform(uint32_t *state);
 
 // Number of failed CHECKs so far; main returns nonzero when it is.
-extern int fixture_failures;
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                                  \
-		if (!(cond)) {                                                                    \
-			fixture_failures++;                                                           \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);             \
-			fprintf(stderr, __VA_ARGS__);                                                 \
-			fputc('\n', stderr);                                                          \
-		}                                                                                 \
-	} while (0)
 
 #endif

@@ -198,7 +198,5 @@ int main(void)
 	for (int k = 0; k < fixture_num_shapes; k++)
 		test_shape(&fixture_shapes[k], 100u + (uint32_t)k);
 	test_empty_call();
-	if (fixture_failures)
-		fprintf(stderr, "%d checks failed\n", fixture_failures);
-	return fixture_failures ? 1 : 0;
+	return check_result();
 }

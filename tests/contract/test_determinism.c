@@ -163,7 +163,5 @@ int main(void)
 	for (int k = 0; k < fixture_num_shapes; k++)
 		test_shape(&fixture_shapes[k], 500u + (uint32_t)k);
 	test_api_edges();
-	if (fixture_failures)
-		fprintf(stderr, "%d checks failed\n", fixture_failures);
-	return fixture_failures ? 1 : 0;
+	return check_result();
 }

@@ -7,6 +7,7 @@
 // both must fail, model_read_file() with the row's status and message, and both must leave the
 // output description empty: no half-read model escapes.
 #undef NDEBUG
+#include "check.h"
 #include "model_file.h"
 #include "model_load.h"
 #include "model_selftest.h"
@@ -20,17 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int failures;
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                                  \
-		if (!(cond)) {                                                                    \
-			failures++;                                                                   \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);             \
-			fprintf(stderr, __VA_ARGS__);                                                 \
-			fputc('\n', stderr);                                                          \
-		}                                                                                 \
-	} while (0)
 
 enum { MAX_EDITS = 5, HIDDEN = 2, FRAMES = 8 };
 
@@ -458,7 +449,5 @@ int main(void)
 	rmdir(dir);
 	printf("%d malformed files\n", n);
 	CHECK(n >= 15, "only %d rows", n);
-	if (failures)
-		fprintf(stderr, "%d checks failed\n", failures);
-	return failures ? 1 : 0;
+	return check_result();
 }

@@ -153,7 +153,5 @@ int main(void)
 	test_tripwire();
 	for (int k = 0; k < fixture_num_shapes; k++)
 		test_shape(&fixture_shapes[k], 700u + (uint32_t)k);
-	if (fixture_failures)
-		fprintf(stderr, "%d checks failed\n", fixture_failures);
-	return fixture_failures ? 1 : 0;
+	return check_result();
 }

@@ -142,7 +142,5 @@ int main(void)
 {
 	for (int k = 0; k < fixture_num_shapes; k++)
 		test_shape(&fixture_shapes[k], 300u + (uint32_t)k);
-	if (fixture_failures)
-		fprintf(stderr, "%d checks failed\n", fixture_failures);
-	return fixture_failures ? 1 : 0;
+	return check_result();
 }

@@ -22,20 +22,20 @@ const char *test_path(const char *dir, const char *name)
 float *test_read_csv(const char *path, size_t *n)
 {
 	FILE *f = fopen(path, "r");
-	CHECK(f != NULL, "cannot open %s", path);
+	REQUIRE(f != NULL, "cannot open %s", path);
 	size_t cap = 1024, len = 0;
 	float *v = malloc(cap * sizeof(float));
-	CHECK(v != NULL, "out of memory");
+	REQUIRE(v != NULL, "out of memory");
 	double x;
 	while (fscanf(f, "%lf", &x) == 1) {
 		if (len == cap) {
 			cap *= 2;
 			v = realloc(v, cap * sizeof(float));
-			CHECK(v != NULL, "out of memory");
+			REQUIRE(v != NULL, "out of memory");
 		}
 		v[len++] = (float)x;
 	}
-	CHECK(feof(f), "%s: unreadable line after %zu values", path, len);
+	REQUIRE(feof(f), "%s: unreadable line after %zu values", path, len);
 	fclose(f);
 	*n = len;
 	return v;
@@ -47,12 +47,12 @@ void test_run(const ModelDesc *m, const LstmNetOptions *opt, const float *x, con
 	LstmNetOptions exact = {LSTM_ACT_EXACT, LSTM_ISA_SCALAR};
 	ModelError err;
 	LstmNet *net = lstm_net_create(m, opt ? opt : &exact, &err);
-	CHECK(net != NULL, "lstm_net_create: %s", err.message);
+	REQUIRE(net != NULL, "lstm_net_create: %s", err.message);
 	float *k[MODEL_MAX_INPUTS] = {NULL};
 	const float *in[MODEL_MAX_INPUTS] = {x};
 	for (int c = 1; c < m->inputs; c++) {
 		k[c] = malloc((size_t)n * sizeof(float));
-		CHECK(k[c] != NULL, "out of memory");
+		REQUIRE(k[c] != NULL, "out of memory");
 		for (int t = 0; t < n; t++)
 			k[c][t] = knob ? knob[c - 1] : 0.0f;
 		in[c] = k[c];
@@ -70,7 +70,7 @@ double test_selftest_error(const ModelDesc *m)
 	LstmNetOptions exact = {LSTM_ACT_EXACT, LSTM_ISA_SCALAR};
 	ModelError err;
 	LstmNet *net = lstm_net_create(m, &exact, &err);
-	CHECK(net != NULL, "lstm_net_create: %s", err.message);
+	REQUIRE(net != NULL, "lstm_net_create: %s", err.message);
 	double worst = 0.0;
 	for (int t = 0; t < m->selftest_frames; t++) {
 		float y = lstm_net_process_frame(net, m->selftest_input + (size_t)t * (size_t)m->inputs);

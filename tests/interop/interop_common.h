@@ -4,6 +4,7 @@
 #ifndef LSTM_TEST_INTEROP_COMMON_H
 #define LSTM_TEST_INTEROP_COMMON_H
 
+#include "check.h"
 #include "lstm_net.h"
 #include "model_desc.h"
 
@@ -12,15 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                                   \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);       \
-			fprintf(stderr, __VA_ARGS__);                                                  \
-			fprintf(stderr, "\n");                                                         \
-			exit(1);                                                                       \
-		}                                                                                  \
-	} while (0)
 
 // Exit status that meson counts as a skipped test.
 enum { TEST_SKIP = 77 };

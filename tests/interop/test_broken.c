@@ -19,7 +19,7 @@ static json_t *load_doc(const char *name)
 {
 	json_error_t je;
 	json_t *root = json_load_file(test_path(data_dir, name), 0, &je);
-	CHECK(root != NULL, "%s: %s", name, je.text);
+	REQUIRE(root != NULL, "%s: %s", name, je.text);
 	return root;
 }
 
@@ -32,7 +32,7 @@ static json_t *at(json_t *root, const char *path)
 	for (char *tok = strtok(buf, "/"); tok && v; tok = strtok(NULL, "/"))
 		v = isdigit((unsigned char)tok[0]) ? json_array_get(v, (size_t)atoi(tok))
 		                                   : json_object_get(v, tok);
-	CHECK(v != NULL, "no value at %s", path);
+	REQUIRE(v != NULL, "no value at %s", path);
 	return v;
 }
 
@@ -40,9 +40,9 @@ static void set(json_t *root, const char *path, const char *key, json_t *value)
 {
 	json_t *parent = path[0] ? at(root, path) : root;
 	if (json_is_array(parent))
-		CHECK(json_array_set_new(parent, (size_t)atoi(key), value) == 0, "set %s/%s", path, key);
+		REQUIRE(json_array_set_new(parent, (size_t)atoi(key), value) == 0, "set %s/%s", path, key);
 	else
-		CHECK(json_object_set_new(parent, key, value) == 0, "set %s/%s", path, key);
+		REQUIRE(json_object_set_new(parent, key, value) == 0, "set %s/%s", path, key);
 }
 
 static void expect_refused(const char *label, ImportFn fn, json_t *doc, ModelStatus status,
@@ -53,12 +53,12 @@ static void expect_refused(const char *label, ImportFn fn, json_t *doc, ModelSta
 	memset(&m, 0x5a, sizeof m); // the importer must not read what was there
 	ModelStatus st = fn(doc, &m, &err);
 	printf("%-44s -> %s: %s\n", label, model_status_name(st), err.message);
-	CHECK(st == status, "%s: status %s, expected %s (%s)", label, model_status_name(st),
+	REQUIRE(st == status, "%s: status %s, expected %s (%s)", label, model_status_name(st),
 	      model_status_name(status), err.message);
-	CHECK(err.status == status, "%s: err.status", label);
-	CHECK(strstr(err.message, needle) != NULL, "%s: message \"%s\" lacks \"%s\"", label,
+	REQUIRE(err.status == status, "%s: err.status", label);
+	REQUIRE(strstr(err.message, needle) != NULL, "%s: message \"%s\" lacks \"%s\"", label,
 	      err.message, needle);
-	CHECK(m.num_layers == 0 && m.metadata_json == NULL && m.layers[0].w_ih == NULL,
+	REQUIRE(m.num_layers == 0 && m.metadata_json == NULL && m.layers[0].w_ih == NULL,
 	      "%s: out is not left empty", label);
 	json_decref(doc);
 }
@@ -70,15 +70,15 @@ static void test_truncated(void)
 	static const char *const files[] = {"rtneural_lstm_1d.json", "BossLSTM-2x8.nam"};
 	for (size_t k = 0; k < 2; k++) {
 		FILE *f = fopen(test_path(data_dir, files[k]), "rb");
-		CHECK(f != NULL, "%s", files[k]);
+		REQUIRE(f != NULL, "%s", files[k]);
 		char *buf = malloc(1 << 20);
 		size_t n = fread(buf, 1, 1 << 20, f);
 		fclose(f);
 		for (size_t cut = 1; cut < n - 2; cut += n / 7) {
 			json_error_t je;
 			json_t *root = json_loadb(buf, cut, 0, &je);
-			CHECK(root == NULL, "%s cut at %zu parsed", files[k], cut);
-			CHECK(je.line >= 1 && je.text[0], "%s: no position", files[k]);
+			REQUIRE(root == NULL, "%s cut at %zu parsed", files[k], cut);
+			REQUIRE(je.line >= 1 && je.text[0], "%s: no position", files[k]);
 		}
 		free(buf);
 	}
@@ -189,7 +189,7 @@ static void test_keras_table(void)
 
 	// The good files still load after all that (the table's mutations were on copies).
 	d = load_doc("rtneural_lstm_1d.json");
-	CHECK(model_import_keras(d, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(model_import_keras(d, &m, &err) == MODEL_OK, "%s", err.message);
 	model_desc_free(&m);
 	json_decref(d);
 }
@@ -285,13 +285,13 @@ static void test_statedict_table(void)
 	ModelDesc m;
 	ModelError err;
 	json_t *d = statedict_doc("LSTM", 1, 4, 4);
-	CHECK(model_import_statedict(d, &m, &err) == MODEL_OK, "%s", err.message);
-	CHECK(m.skip == 1 && m.layers[0].hidden == 4 && m.dense[0].w[1] == 0.2f, "good document");
+	REQUIRE(model_import_statedict(d, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(m.skip == 1 && m.layers[0].hidden == 4 && m.dense[0].w[1] == 0.2f, "good document");
 	model_desc_free(&m);
 	json_decref(d);
 	d = statedict_doc("GRU", 2, 3, 3);
-	CHECK(model_import_statedict(d, &m, &err) == MODEL_OK, "%s", err.message);
-	CHECK(m.layers[0].cell == CELL_GRU && m.inputs == 2, "GRU document");
+	REQUIRE(model_import_statedict(d, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(m.layers[0].cell == CELL_GRU && m.inputs == 2, "GRU document");
 	model_desc_free(&m);
 	json_decref(d);
 
@@ -346,7 +346,7 @@ static void test_statedict_table(void)
 
 int main(int argc, char **argv)
 {
-	CHECK(argc == 2, "usage: %s DATA_DIR", argv[0]);
+	REQUIRE(argc == 2, "usage: %s DATA_DIR", argv[0]);
 	data_dir = argv[1];
 	test_truncated();
 	test_keras_table();

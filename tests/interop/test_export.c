@@ -46,7 +46,7 @@ static void synth(ModelDesc *m, CellType cell, int inputs, int layers, int hidde
 		l->cell = cell;
 		l->inputs = width;
 		l->hidden = hidden;
-		CHECK(model_desc_alloc_layer(l) == 0, "alloc");
+		REQUIRE(model_desc_alloc_layer(l) == 0, "alloc");
 		size_t gh = (size_t)model_cell_gates(cell) * (size_t)hidden;
 		fill(l->w_ih, gh * (size_t)width, 0.8f);
 		fill(l->w_hh, gh * (size_t)hidden, 0.4f);
@@ -62,13 +62,13 @@ static void synth(ModelDesc *m, CellType cell, int inputs, int layers, int hidde
 		d->inputs = width;
 		d->outputs = k == m->num_dense - 1 ? 1 : hidden_dense;
 		d->activation = k == m->num_dense - 1 ? ACT_LINEAR : act;
-		CHECK(model_desc_alloc_dense(d) == 0, "alloc");
+		REQUIRE(model_desc_alloc_dense(d) == 0, "alloc");
 		fill(d->w, (size_t)d->inputs * (size_t)d->outputs, 0.5f);
 		fill(d->b, (size_t)d->outputs, 0.1f);
 		width = d->outputs;
 	}
 	m->metadata_json = strdup("{\"name\":\"synthetic\",\"author\":\"test\",\"date\":\"2024-06-11T10:20:30Z\"}");
-	CHECK(model_desc_validate(m, NULL) == MODEL_OK, "synthetic model invalid");
+	REQUIRE(model_desc_validate(m, NULL) == MODEL_OK, "synthetic model invalid");
 }
 
 static void drop_state(ModelDesc *m)
@@ -90,7 +90,7 @@ static void same_output(const char *label, const ModelDesc *a, const ModelDesc *
 	for (int pass = 0; pass < 2; pass++) {
 		test_run(a, pass ? &def : NULL, x, knobs, ya, FRAMES);
 		test_run(b, pass ? &def : NULL, x, knobs, yb, FRAMES);
-		CHECK(memcmp(ya, yb, sizeof ya) == 0, "%s: output differs (largest %g, %s path)", label,
+		REQUIRE(memcmp(ya, yb, sizeof ya) == 0, "%s: output differs (largest %g, %s path)", label,
 		      test_max_diff(ya, yb, FRAMES), pass ? "default" : "exact");
 	}
 }
@@ -102,11 +102,11 @@ static void check_latency(const char *label, const ModelDesc *m, const json_t *d
 {
 	const json_t *lat = json_object_get(json_object_get(doc, "metadata"), "latency_samples");
 	if (m->latency_samples != 0.0f)
-		CHECK(json_is_number(lat) && (float)json_number_value(lat) == m->latency_samples,
+		REQUIRE(json_is_number(lat) && (float)json_number_value(lat) == m->latency_samples,
 		      "%s: metadata.latency_samples not %g", label, (double)m->latency_samples);
 	else
-		CHECK(lat == NULL, "%s: metadata.latency_samples written for a latency of 0", label);
-	CHECK(back->latency_samples == 0.0f, "%s: import set latency %g", label,
+		REQUIRE(lat == NULL, "%s: metadata.latency_samples written for a latency of 0", label);
+	REQUIRE(back->latency_samples == 0.0f, "%s: import set latency %g", label,
 	      (double)back->latency_samples);
 }
 
@@ -114,10 +114,10 @@ static void check_latency(const char *label, const ModelDesc *m, const json_t *d
 static json_t *through_text(json_t *doc)
 {
 	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(9)); // as the file writer
-	CHECK(text != NULL, "json_dumps");
+	REQUIRE(text != NULL, "json_dumps");
 	json_error_t je;
 	json_t *back = json_loads(text, 0, &je);
-	CHECK(back != NULL, "exported text does not parse: %s", je.text);
+	REQUIRE(back != NULL, "exported text does not parse: %s", je.text);
 	free(text);
 	json_decref(doc);
 	return back;
@@ -128,24 +128,24 @@ static void roundtrip_keras(const char *label, const ModelDesc *m)
 	json_t *doc;
 	ModelDesc back, ref;
 	ModelError err;
-	CHECK(model_export_keras(m, &doc, &err) == MODEL_OK, "%s: export: %s", label, err.message);
+	REQUIRE(model_export_keras(m, &doc, &err) == MODEL_OK, "%s: export: %s", label, err.message);
 	doc = through_text(doc);
 	json_t *in = json_object_get(doc, "input_batch");
-	CHECK(json_array_size(in) == MODEL_EXPORT_BATCH_FRAMES && json_is_number(json_array_get(in, 0)),
+	REQUIRE(json_array_size(in) == MODEL_EXPORT_BATCH_FRAMES && json_is_number(json_array_get(in, 0)),
 	      "%s: input_batch is a flat array of %d", label, MODEL_EXPORT_BATCH_FRAMES);
-	CHECK(json_is_number(json_object_get(json_object_get(doc, "metadata"), "samplerate")),
+	REQUIRE(json_is_number(json_object_get(json_object_get(doc, "metadata"), "samplerate")),
 	      "%s: metadata.samplerate is a number", label);
-	CHECK(model_import_keras(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
+	REQUIRE(model_import_keras(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
 	check_latency(label, m, doc, &back);
 	json_decref(doc);
-	CHECK(back.inputs == m->inputs && back.skip == m->skip && back.sample_rate == m->sample_rate,
+	REQUIRE(back.inputs == m->inputs && back.skip == m->skip && back.sample_rate == m->sample_rate,
 	      "%s: inputs, skip, rate", label);
-	CHECK(back.input_gain_db == m->input_gain_db && back.output_gain_db == m->output_gain_db,
+	REQUIRE(back.input_gain_db == m->input_gain_db && back.output_gain_db == m->output_gain_db,
 	      "%s: levels", label);
 	// The file's own check, as AIDA-X runs it (threshold 1e-5): here it is exact.
 	double e = test_selftest_error(&back);
-	CHECK(e == 0.0, "%s: input_batch/output_batch check, largest error %g", label, e);
-	CHECK(model_desc_copy(&ref, m) == 0, "copy");
+	REQUIRE(e == 0.0, "%s: input_batch/output_batch check, largest error %g", label, e);
+	REQUIRE(model_desc_copy(&ref, m) == 0, "copy");
 	drop_state(&ref); // the Keras format has no initial state
 	same_output(label, &ref, &back);
 	printf("%s: AIDA-X export and import bit-identical, batch check error %g\n", label, e);
@@ -158,13 +158,13 @@ static void roundtrip_nam(const char *label, const ModelDesc *m)
 	json_t *doc;
 	ModelDesc back;
 	ModelError err;
-	CHECK(model_export_nam(m, &doc, &err) == MODEL_OK, "%s: export: %s", label, err.message);
+	REQUIRE(model_export_nam(m, &doc, &err) == MODEL_OK, "%s: export: %s", label, err.message);
 	doc = through_text(doc);
-	CHECK(!strcmp(json_string_value(json_object_get(doc, "architecture")), "LSTM"), "%s", label);
-	CHECK(model_import_nam(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
+	REQUIRE(!strcmp(json_string_value(json_object_get(doc, "architecture")), "LSTM"), "%s", label);
+	REQUIRE(model_import_nam(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
 	check_latency(label, m, doc, &back);
 	json_decref(doc);
-	CHECK(back.output_gain_db == m->output_gain_db && back.sample_rate == m->sample_rate,
+	REQUIRE(back.output_gain_db == m->output_gain_db && back.sample_rate == m->sample_rate,
 	      "%s: output gain %g, expected %g", label, (double)back.output_gain_db,
 	      (double)m->output_gain_db);
 	same_output(label, m, &back);
@@ -181,7 +181,7 @@ static void test_files(void)
 	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
 		ModelDesc m;
 		ModelError err;
-		CHECK(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s", err.message);
+		REQUIRE(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s", err.message);
 		roundtrip_keras(files[k], &m);
 		if (m.layers[0].cell == CELL_LSTM && m.num_dense == 1)
 			roundtrip_nam(files[k], &m);
@@ -201,9 +201,9 @@ static void test_synthetic(void)
 	m.input_gain_db = -3.5f;
 	m.output_gain_db = 4.25f;
 	roundtrip_keras("lstm 1x16, knob, skip 1, levels", &m);
-	CHECK(model_export_keras_notes(&m, notes, sizeof notes) == 0, "no notes: %s", notes);
-	CHECK(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE && doc == NULL, "nam refuses skip");
-	CHECK(strstr(err.message, "architecture.skip: 1, NAM's LSTM has no skip connection"), "%s",
+	REQUIRE(model_export_keras_notes(&m, notes, sizeof notes) == 0, "no notes: %s", notes);
+	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE && doc == NULL, "nam refuses skip");
+	REQUIRE(strstr(err.message, "architecture.skip: 1, NAM's LSTM has no skip connection"), "%s",
 	      err.message);
 	model_desc_free(&m);
 
@@ -213,13 +213,13 @@ static void test_synthetic(void)
 	m.latency_samples = 1.5f;
 	roundtrip_keras("lstm 2x12", &m);
 	roundtrip_nam("lstm 2x12", &m);
-	CHECK(model_export_keras_notes(&m, notes, sizeof notes) == 1 && strstr(notes, "AIDA-X's player"),
+	REQUIRE(model_export_keras_notes(&m, notes, sizeof notes) == 1 && strstr(notes, "AIDA-X's player"),
 	      "player note: %s", notes);
-	CHECK(model_export_nam(&m, &doc, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_OK, "%s", err.message);
 	json_t *meta = json_object_get(doc, "metadata");
-	CHECK(json_real_value(json_object_get(meta, "loudness")) == -12.0, "loudness = -18 - gain");
-	CHECK(!strcmp(json_string_value(json_object_get(meta, "modeled_by")), "test"), "modeled_by");
-	CHECK(json_integer_value(json_object_get(json_object_get(meta, "date"), "minute")) == 20,
+	REQUIRE(json_real_value(json_object_get(meta, "loudness")) == -12.0, "loudness = -18 - gain");
+	REQUIRE(!strcmp(json_string_value(json_object_get(meta, "modeled_by")), "test"), "modeled_by");
+	REQUIRE(json_integer_value(json_object_get(json_object_get(meta, "date"), "minute")) == 20,
 	      "date object");
 	json_decref(doc);
 	model_desc_free(&m);
@@ -227,14 +227,14 @@ static void test_synthetic(void)
 	// GRU, three layers, three inputs, a tanh dense layer before the head.
 	synth(&m, CELL_GRU, 3, 3, 10, 1, 6, ACT_TANH);
 	roundtrip_keras("gru 3x10, 2 knobs, dense tanh", &m);
-	CHECK(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE, "nam refuses GRU");
-	CHECK(strstr(err.message, "layers[0].type: gru"), "%s", err.message);
+	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE, "nam refuses GRU");
+	REQUIRE(strstr(err.message, "layers[0].type: gru"), "%s", err.message);
 	model_desc_free(&m);
 
 	synth(&m, CELL_LSTM, 1, 1, 8, 0, 4, ACT_SIGMOID);
 	roundtrip_keras("lstm 8, dense sigmoid", &m);
-	CHECK(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE, "nam refuses dense layers");
-	CHECK(strstr(err.message, "dense: 2 layers"), "%s", err.message);
+	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE, "nam refuses dense layers");
+	REQUIRE(strstr(err.message, "dense: 2 layers"), "%s", err.message);
 	model_desc_free(&m);
 
 	synth(&m, CELL_LSTM, 1, 1, 8, 0, 4, ACT_RELU);
@@ -242,22 +242,22 @@ static void test_synthetic(void)
 	model_desc_free(&m);
 
 	synth(&m, CELL_LSTM_PEEPHOLE, 1, 1, 8, 0, 0, ACT_LINEAR);
-	CHECK(model_export_keras(&m, &doc, &err) == MODEL_ERR_VALUE && doc == NULL, "peephole");
-	CHECK(strstr(err.message, "layers[0].type: lstm_peephole"), "%s", err.message);
+	REQUIRE(model_export_keras(&m, &doc, &err) == MODEL_ERR_VALUE && doc == NULL, "peephole");
+	REQUIRE(strstr(err.message, "layers[0].type: lstm_peephole"), "%s", err.message);
 	model_desc_free(&m);
 
 	synth(&m, CELL_LSTM, 3, 1, 8, 2, 0, ACT_LINEAR);
-	CHECK(model_export_keras(&m, &doc, &err) == MODEL_ERR_VALUE, "skip 2");
-	CHECK(strstr(err.message, "architecture.skip: 2"), "%s", err.message);
+	REQUIRE(model_export_keras(&m, &doc, &err) == MODEL_ERR_VALUE, "skip 2");
+	REQUIRE(strstr(err.message, "architecture.skip: 2"), "%s", err.message);
 	model_desc_free(&m);
 
 	// The same model exports to the same text twice.
 	synth(&m, CELL_LSTM, 1, 1, 8, 0, 0, ACT_LINEAR);
 	json_t *a, *b;
-	CHECK(model_export_keras(&m, &a, &err) == MODEL_OK && model_export_keras(&m, &b, &err) == MODEL_OK,
+	REQUIRE(model_export_keras(&m, &a, &err) == MODEL_OK && model_export_keras(&m, &b, &err) == MODEL_OK,
 	      "%s", err.message);
 	char *ta = json_dumps(a, JSON_SORT_KEYS), *tb = json_dumps(b, JSON_SORT_KEYS);
-	CHECK(ta && tb && !strcmp(ta, tb), "export is deterministic");
+	REQUIRE(ta && tb && !strcmp(ta, tb), "export is deterministic");
 	free(ta);
 	free(tb);
 	json_decref(a);
@@ -278,13 +278,13 @@ static void test_nam_skip_unit(void)
 	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
 		ModelDesc m, back;
 		synth(&m, CELL_LSTM, 1, shapes[k][0], shapes[k][1], 1, 0, ACT_LINEAR);
-		CHECK(model_export_nam_notes(&m, &opt, notes, sizeof notes) == 1
+		REQUIRE(model_export_nam_notes(&m, &opt, notes, sizeof notes) == 1
 		      && strstr(notes, "one more unit per layer"), "note: %s", notes);
-		CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_OK, "%s", err.message);
+		REQUIRE(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_OK, "%s", err.message);
 		doc = through_text(doc);
-		CHECK(model_import_nam(doc, &back, &err) == MODEL_OK, "%s", err.message);
+		REQUIRE(model_import_nam(doc, &back, &err) == MODEL_OK, "%s", err.message);
 		json_decref(doc);
-		CHECK(back.layers[0].hidden == shapes[k][1] + 1 && back.skip == 0, "one more unit");
+		REQUIRE(back.layers[0].hidden == shapes[k][1] + 1 && back.skip == 0, "one more unit");
 		for (int amp = 0; amp < 2; amp++) {
 			test_signal(x, FRAMES, 99u, amp ? 1.0f : 0.1f);
 			test_run(&m, NULL, x, NULL, ya, FRAMES);
@@ -293,19 +293,19 @@ static void test_nam_skip_unit(void)
 			printf("NAM skip unit, %d x %d, input peak %s: largest difference %.3g\n",
 			       shapes[k][0], shapes[k][1], amp ? "0 dBFS" : "-20 dBFS", e);
 			// (2L/3) 2^-20 x^3 for L layers: under 1e-6 per layer at 0 dBFS.
-			CHECK(e <= (amp ? 1e-6 * shapes[k][0] : 1e-7), "skip unit error %g", e);
+			REQUIRE(e <= (amp ? 1e-6 * shapes[k][0] : 1e-7), "skip unit error %g", e);
 		}
 		model_desc_free(&back);
 		model_desc_free(&m);
 	}
 	ModelDesc m;
 	synth(&m, CELL_GRU, 1, 1, 8, 1, 0, ACT_LINEAR);
-	CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_VALUE, "GRU refused");
-	CHECK(strstr(err.message, "layers[0].type: gru"), "%s", err.message);
+	REQUIRE(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_VALUE, "GRU refused");
+	REQUIRE(strstr(err.message, "layers[0].type: gru"), "%s", err.message);
 	model_desc_free(&m);
 	synth(&m, CELL_LSTM, 1, 1, 128, 1, 0, ACT_LINEAR);
-	CHECK(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_RANGE, "128 + 1 units");
-	CHECK(strstr(err.message, "needs one more unit"), "%s", err.message);
+	REQUIRE(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_ERR_RANGE, "128 + 1 units");
+	REQUIRE(strstr(err.message, "needs one more unit"), "%s", err.message);
 	model_desc_free(&m);
 }
 
@@ -317,9 +317,9 @@ static void test_pair_checked_at_load(void)
 	ModelError err;
 	json_t *doc;
 	synth(&m, CELL_GRU, 2, 1, 12, 1, 0, ACT_LINEAR);
-	CHECK(model_export_keras(&m, &doc, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(model_export_keras(&m, &doc, &err) == MODEL_OK, "%s", err.message);
 	char *text = json_dumps(doc, JSON_REAL_PRECISION(9));
-	CHECK(model_load_buffer(text, strlen(text), "good.aidax", &back, &err) == MODEL_OK, "%s",
+	REQUIRE(model_load_buffer(text, strlen(text), "good.aidax", &back, &err) == MODEL_OK, "%s",
 	      err.message);
 	model_desc_free(&back);
 	free(text);
@@ -328,10 +328,10 @@ static void test_pair_checked_at_load(void)
 	text = json_dumps(doc, JSON_REAL_PRECISION(9));
 	ModelStatus st = model_load_buffer(text, strlen(text), "tampered.aidax", &back, &err);
 	printf("tampered output_batch: %s\n", err.message);
-	CHECK(st == MODEL_ERR_SELFTEST, "tampered pair accepted: %s", model_status_name(st));
-	CHECK(strstr(err.message, "tampered.aidax") && strstr(err.message, "by 0.01")
+	REQUIRE(st == MODEL_ERR_SELFTEST, "tampered pair accepted: %s", model_status_name(st));
+	REQUIRE(strstr(err.message, "tampered.aidax") && strstr(err.message, "by 0.01")
 	      && strstr(err.message, "frame 100"), "message: %s", err.message);
-	CHECK(back.num_layers == 0, "refused model left in out");
+	REQUIRE(back.num_layers == 0, "refused model left in out");
 	free(text);
 	json_decref(doc);
 	model_desc_free(&m);
@@ -339,7 +339,7 @@ static void test_pair_checked_at_load(void)
 
 int main(int argc, char **argv)
 {
-	CHECK(argc == 2, "usage: %s DATA_DIR", argv[0]);
+	REQUIRE(argc == 2, "usage: %s DATA_DIR", argv[0]);
 	data_dir = argv[1];
 	test_files();
 	test_synthetic();

@@ -24,23 +24,23 @@ static void test_rtneural_pairs(void)
 		ModelError err;
 		size_t nx, ny;
 		snprintf(file, sizeof file, "%s.json", names[k]);
-		CHECK(test_load(test_path(data_dir, file), &m, &err) == MODEL_OK, "%s", err.message);
+		REQUIRE(test_load(test_path(data_dir, file), &m, &err) == MODEL_OK, "%s", err.message);
 		snprintf(file, sizeof file, "%s_x.csv", names[k]);
 		float *x = test_read_csv(test_path(data_dir, file), &nx);
 		snprintf(file, sizeof file, "%s_y.csv", names[k]);
 		float *y = test_read_csv(test_path(data_dir, file), &ny);
-		CHECK(nx == ny && nx > 50, "%s: %zu inputs, %zu outputs", names[k], nx, ny);
+		REQUIRE(nx == ny && nx > 50, "%s: %zu inputs, %zu outputs", names[k], nx, ny);
 		float *out = malloc(nx * sizeof(float));
 		test_run(&m, NULL, x, NULL, out, (int)nx);
 		double e = test_max_diff(out, y, nx);
 		printf("%s: %zu samples, largest error %.3g (exact path)\n", names[k], nx, e);
-		CHECK(e <= 1e-5, "%s: largest error %g over 1e-5", names[k], e);
+		REQUIRE(e <= 1e-5, "%s: largest error %g over 1e-5", names[k], e);
 		// The fast activations stay close too (their bound is in dsp/fast_math.h).
 		LstmNetOptions fast = lstm_net_default_options();
 		test_run(&m, &fast, x, NULL, out, (int)nx);
 		e = test_max_diff(out, y, nx);
 		printf("%s: largest error %.3g (default path)\n", names[k], e);
-		CHECK(e <= 1e-3, "%s: fast path error %g", names[k], e);
+		REQUIRE(e <= 1e-3, "%s: fast path error %g", names[k], e);
 		free(out);
 		free(x);
 		free(y);
@@ -52,14 +52,14 @@ static void test_rtneural_shapes(void)
 {
 	ModelDesc m;
 	ModelError err;
-	CHECK(test_load(test_path(data_dir, "rtneural_gru_1d.json"), &m, &err) == MODEL_OK, "%s",
+	REQUIRE(test_load(test_path(data_dir, "rtneural_gru_1d.json"), &m, &err) == MODEL_OK, "%s",
 	      err.message);
-	CHECK(m.num_layers == 1 && m.layers[0].cell == CELL_GRU && m.layers[0].hidden == 8, "gru 8");
-	CHECK(m.num_dense == 2 && m.dense[0].outputs == 8 && m.dense[0].activation == ACT_SIGMOID,
+	REQUIRE(m.num_layers == 1 && m.layers[0].cell == CELL_GRU && m.layers[0].hidden == 8, "gru 8");
+	REQUIRE(m.num_dense == 2 && m.dense[0].outputs == 8 && m.dense[0].activation == ACT_SIGMOID,
 	      "GRU-8 -> Dense(8, sigmoid) -> Dense(1)");
-	CHECK(m.dense[1].outputs == 1 && m.dense[1].activation == ACT_LINEAR, "linear head");
-	CHECK(m.skip == 0 && m.inputs == 1 && m.sample_rate == 48000.0, "defaults");
-	CHECK(m.input_gain_db == 0.0f && m.output_gain_db == 0.0f, "no levels in the file");
+	REQUIRE(m.dense[1].outputs == 1 && m.dense[1].activation == ACT_LINEAR, "linear head");
+	REQUIRE(m.skip == 0 && m.inputs == 1 && m.sample_rate == 48000.0, "defaults");
+	REQUIRE(m.input_gain_db == 0.0f && m.output_gain_db == 0.0f, "no levels in the file");
 	model_desc_free(&m);
 }
 
@@ -80,25 +80,25 @@ static void test_nam_files(void)
 		ModelDesc m;
 		ModelError err;
 		size_t ny;
-		CHECK(test_load(test_path(data_dir, cases[k].file), &m, &err) == MODEL_OK, "%s: %s",
+		REQUIRE(test_load(test_path(data_dir, cases[k].file), &m, &err) == MODEL_OK, "%s: %s",
 		      cases[k].file, err.message);
-		CHECK(m.num_layers == cases[k].layers && m.layers[0].hidden == cases[k].hidden,
+		REQUIRE(m.num_layers == cases[k].layers && m.layers[0].hidden == cases[k].hidden,
 		      "%s: %d x %d", cases[k].file, m.num_layers, m.layers[0].hidden);
-		CHECK(m.skip == 0 && m.num_dense == 1 && m.sample_rate == 48000.0, "%s", cases[k].file);
-		CHECK(m.layers[0].h0 && m.layers[0].c0, "%s: h0/c0 kept", cases[k].file);
+		REQUIRE(m.skip == 0 && m.num_dense == 1 && m.sample_rate == 48000.0, "%s", cases[k].file);
+		REQUIRE(m.layers[0].h0 && m.layers[0].c0, "%s: h0/c0 kept", cases[k].file);
 		// NAM's player normalises to -18 dB by default: that is the output gain.
-		CHECK(fabs(m.output_gain_db - (-18.0 - cases[k].loudness)) < 1e-5, "%s: gain %g",
+		REQUIRE(fabs(m.output_gain_db - (-18.0 - cases[k].loudness)) < 1e-5, "%s: gain %g",
 		      cases[k].file, (double)m.output_gain_db);
-		CHECK(m.input_gain_db == 0.0f, "%s: no input gain", cases[k].file);
-		CHECK(m.metadata_json && strstr(m.metadata_json, "\"loudness_db\""), "%s: metadata",
+		REQUIRE(m.input_gain_db == 0.0f, "%s: no input gain", cases[k].file);
+		REQUIRE(m.metadata_json && strstr(m.metadata_json, "\"loudness_db\""), "%s: metadata",
 		      cases[k].file);
 		float *ref = test_read_csv(test_path(data_dir, cases[k].ref), &ny);
-		CHECK(ny == nx, "%s: %zu reference samples, %zu inputs", cases[k].ref, ny, nx);
+		REQUIRE(ny == nx, "%s: %zu reference samples, %zu inputs", cases[k].ref, ny, nx);
 		float *out = malloc(nx * sizeof(float));
 		test_run(&m, NULL, x, NULL, out, (int)nx);
 		double e = test_max_diff(out, ref, nx);
 		printf("%s: %zu samples, largest error against PyTorch %.3g\n", cases[k].file, nx, e);
-		CHECK(e <= 2e-5, "%s: error %g against PyTorch", cases[k].file, e);
+		REQUIRE(e <= 2e-5, "%s: error %g against PyTorch", cases[k].file, e);
 		free(out);
 		free(ref);
 		model_desc_free(&m);
@@ -119,16 +119,16 @@ static void test_synthetic_references(void)
 	for (size_t k = 0; k < 2; k++) {
 		ModelDesc m;
 		ModelError err;
-		CHECK(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s: %s", files[k],
+		REQUIRE(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s: %s", files[k],
 		      err.message);
-		CHECK(m.num_layers == 2 && m.inputs == 2 && m.skip == 1, "%s: shape", files[k]);
+		REQUIRE(m.num_layers == 2 && m.inputs == 2 && m.skip == 1, "%s: shape", files[k]);
 		float *ref = test_read_csv(test_path(data_dir, refs[k]), &ny);
-		CHECK(ny == nx, "%s: %zu samples", refs[k], ny);
+		REQUIRE(ny == nx, "%s: %zu samples", refs[k], ny);
 		float *out = malloc(nx * sizeof(float));
 		test_run(&m, NULL, x, &knob, out, (int)nx);
 		double e = test_max_diff(out, ref, nx);
 		printf("%s: largest error against PyTorch %.3g\n", files[k], e);
-		CHECK(e <= 2e-5, "%s: error %g against PyTorch", files[k], e);
+		REQUIRE(e <= 2e-5, "%s: error %g against PyTorch", files[k], e);
 		free(out);
 		free(ref);
 		model_desc_free(&m);
@@ -140,7 +140,7 @@ static json_t *parse(const char *text)
 {
 	json_error_t je;
 	json_t *root = json_loads(text, 0, &je);
-	CHECK(root != NULL, "bad test JSON: %s (line %d)", je.text, je.line);
+	REQUIRE(root != NULL, "bad test JSON: %s (line %d)", je.text, je.line);
 	return root;
 }
 
@@ -164,29 +164,29 @@ static void test_keras_details(void)
 	json_t *root = parse(text);
 	ModelDesc m;
 	ModelError err;
-	CHECK(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
-	CHECK(m.inputs == 3 && m.skip == 1 && m.sample_rate == 44100.0, "inputs, skip, rate");
-	CHECK(m.input_gain_db == -6.5f && m.output_gain_db == 3.0f, "levels");
+	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(m.inputs == 3 && m.skip == 1 && m.sample_rate == 44100.0, "inputs, skip, rate");
+	REQUIRE(m.input_gain_db == -6.5f && m.output_gain_db == 3.0f, "levels");
 	// GRU: Keras z, r, h -> PyTorch r, z, n; W is transposed.
 	const RecurrentLayerDesc *l = &m.layers[0];
-	CHECK(l->cell == CELL_GRU && l->hidden == 2 && l->inputs == 3, "gru shape");
-	CHECK(l->w_ih[0 * 3 + 0] == 0.3f && l->w_ih[1 * 3 + 0] == 0.4f, "r block from Keras r");
-	CHECK(l->w_ih[2 * 3 + 0] == 0.1f && l->w_ih[3 * 3 + 0] == 0.2f, "z block from Keras z");
-	CHECK(l->w_ih[5 * 3 + 2] == 0.2f && l->w_ih[4 * 3 + 1] == 0.0f, "n block, transposed");
-	CHECK(l->w_hh[0 * 2 + 1] == 0.4f && l->w_hh[2 * 2 + 1] == 0.6f, "U transposed");
-	CHECK(l->b_ih[0] == 3.0f && l->b_ih[2] == 1.0f && l->b_hh[0] == 4.0f && l->b_hh[5] == 1.0f,
+	REQUIRE(l->cell == CELL_GRU && l->hidden == 2 && l->inputs == 3, "gru shape");
+	REQUIRE(l->w_ih[0 * 3 + 0] == 0.3f && l->w_ih[1 * 3 + 0] == 0.4f, "r block from Keras r");
+	REQUIRE(l->w_ih[2 * 3 + 0] == 0.1f && l->w_ih[3 * 3 + 0] == 0.2f, "z block from Keras z");
+	REQUIRE(l->w_ih[5 * 3 + 2] == 0.2f && l->w_ih[4 * 3 + 1] == 0.0f, "n block, transposed");
+	REQUIRE(l->w_hh[0 * 2 + 1] == 0.4f && l->w_hh[2 * 2 + 1] == 0.6f, "U transposed");
+	REQUIRE(l->b_ih[0] == 3.0f && l->b_ih[2] == 1.0f && l->b_hh[0] == 4.0f && l->b_hh[5] == 1.0f,
 	      "biases: input side, recurrent side");
 	// Dense(2) + relu, Dense(1, tanh) + an exact identity head.
-	CHECK(m.num_dense == 3, "%d dense layers", m.num_dense);
-	CHECK(m.dense[0].activation == ACT_RELU && m.dense[0].w[1] == 3.0f, "dense W transposed");
-	CHECK(m.dense[1].activation == ACT_TANH && m.dense[2].w[0] == 1.0f && m.dense[2].b[0] == 0.0f,
+	REQUIRE(m.num_dense == 3, "%d dense layers", m.num_dense);
+	REQUIRE(m.dense[0].activation == ACT_RELU && m.dense[0].w[1] == 3.0f, "dense W transposed");
+	REQUIRE(m.dense[1].activation == ACT_TANH && m.dense[2].w[0] == 1.0f && m.dense[2].b[0] == 0.0f,
 	      "identity head after a tanh output");
-	CHECK(m.selftest_frames == 3, "pair");
-	CHECK(m.selftest_input[0] == 0.5f && m.selftest_input[1] == 0.0f && m.selftest_input[3] == 0.25f,
+	REQUIRE(m.selftest_frames == 3, "pair");
+	REQUIRE(m.selftest_input[0] == 0.5f && m.selftest_input[1] == 0.0f && m.selftest_input[3] == 0.25f,
 	      "flat frames put knobs at 0");
-	CHECK(m.selftest_input[6] == 0.1f && m.selftest_input[8] == 0.3f, "full frames");
-	CHECK(m.selftest_output[1] == 2.0f, "nested output");
-	CHECK(m.metadata_json && strstr(m.metadata_json, "\"name\""), "metadata kept");
+	REQUIRE(m.selftest_input[6] == 0.1f && m.selftest_input[8] == 0.3f, "full frames");
+	REQUIRE(m.selftest_output[1] == 2.0f, "nested output");
+	REQUIRE(m.metadata_json && strstr(m.metadata_json, "\"name\""), "metadata kept");
 	model_desc_free(&m);
 	json_decref(root);
 
@@ -195,9 +195,9 @@ static void test_keras_details(void)
 	             " \"layers\": [{\"type\": \"lstm\", \"shape\": [1], \"weights\": [[[1,2,3,4]],"
 	             " [[1,2,3,4]], [0,0,0,0]]}, {\"type\": \"dense\", \"shape\": [1],"
 	             " \"weights\": [[[1]]]}]}");
-	CHECK(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
-	CHECK(m.sample_rate == 96000.0 && m.dense[0].b[0] == 0.0f, "rate, dense without bias");
-	CHECK(m.metadata_json && strstr(m.metadata_json, "\"author\""), "loose metadata");
+	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(m.sample_rate == 96000.0 && m.dense[0].b[0] == 0.0f, "rate, dense without bias");
+	REQUIRE(m.metadata_json && strstr(m.metadata_json, "\"author\""), "loose metadata");
 	model_desc_free(&m);
 	json_decref(root);
 
@@ -205,7 +205,7 @@ static void test_keras_details(void)
 	root = parse("{\"in_shape\": [1], \"layers\": [{\"type\": \"lstm\", \"shape\": [1],"
 	             " \"weights\": [[[1,2,3,4]], [[1,2,3,4]], [0,0,0,0]]}, {\"type\": \"dense\","
 	             " \"shape\": [1], \"weights\": [[[1]]]}], \"input_batch\": [], \"output_batch\": []}");
-	CHECK(model_import_keras(root, &m, &err) == MODEL_OK && m.selftest_frames == 0, "empty pair");
+	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK && m.selftest_frames == 0, "empty pair");
 	model_desc_free(&m);
 	json_t *in = json_array(), *out = json_array();
 	for (int t = 0; t < MODEL_MAX_SELFTEST_FRAMES + 10; t++) {
@@ -214,15 +214,15 @@ static void test_keras_details(void)
 	}
 	json_object_set_new(root, "input_batch", in);
 	json_object_set_new(root, "output_batch", out);
-	CHECK(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
-	CHECK(m.selftest_frames == MODEL_MAX_SELFTEST_FRAMES, "long pair: %d frames", m.selftest_frames);
+	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
+	REQUIRE(m.selftest_frames == MODEL_MAX_SELFTEST_FRAMES, "long pair: %d frames", m.selftest_frames);
 	model_desc_free(&m);
 	json_decref(root);
 }
 
 int main(int argc, char **argv)
 {
-	CHECK(argc == 2, "usage: %s DATA_DIR", argv[0]);
+	REQUIRE(argc == 2, "usage: %s DATA_DIR", argv[0]);
 	data_dir = argv[1];
 	test_rtneural_pairs();
 	test_rtneural_shapes();

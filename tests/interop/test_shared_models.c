@@ -20,7 +20,7 @@ static int ends_with(const char *s, const char *tail)
 static int load_all(const char *dir)
 {
 	DIR *d = opendir(dir);
-	CHECK(d != NULL, "%s", dir);
+	REQUIRE(d != NULL, "%s", dir);
 	int loaded = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
@@ -31,13 +31,13 @@ static int load_all(const char *dir)
 		ModelError err;
 		ModelStatus st = test_load(test_path(dir, name), &m, &err);
 		if (!strcmp(name, "rtneural_bad_lstm.json")) {
-			CHECK(st == MODEL_ERR_SHAPE, "%s must be refused, got %s", name, model_status_name(st));
+			REQUIRE(st == MODEL_ERR_SHAPE, "%s must be refused, got %s", name, model_status_name(st));
 			printf("%s: refused as expected: %s\n", name, err.message);
 			continue;
 		}
-		CHECK(st == MODEL_OK, "%s: %s", name, err.message);
+		REQUIRE(st == MODEL_OK, "%s: %s", name, err.message);
 		double e2 = test_selftest_error(&m);
-		CHECK(e2 < 0.0 || e2 <= m.selftest_tolerance, "%s: reference pair error %g", name, e2);
+		REQUIRE(e2 < 0.0 || e2 <= m.selftest_tolerance, "%s: reference pair error %g", name, e2);
 		printf("%s: %s x %d, %d dense, skip %d, %g Hz\n", name,
 		       model_cell_name(m.layers[0].cell), m.layers[0].hidden, m.num_dense, m.skip,
 		       m.sample_rate);
@@ -53,17 +53,17 @@ static void test_statedict(const char *dir, const char *data)
 	ModelDesc m;
 	ModelError err;
 	size_t nx, ny;
-	CHECK(test_load(test_path(dir, "wright_ht1_lstm32_statedict.json"), &m, &err) == MODEL_OK,
+	REQUIRE(test_load(test_path(dir, "wright_ht1_lstm32_statedict.json"), &m, &err) == MODEL_OK,
 	      "%s", err.message);
-	CHECK(m.skip == 1 && m.layers[0].hidden == 32 && m.layers[0].cell == CELL_LSTM, "LSTM-32 skip 1");
+	REQUIRE(m.skip == 1 && m.layers[0].hidden == 32 && m.layers[0].cell == CELL_LSTM, "LSTM-32 skip 1");
 	float *x = test_read_csv(test_path(data, "ref_input.csv"), &nx);
 	float *ref = test_read_csv(test_path(data, "ref_wright_ht1_lstm32_statedict.csv"), &ny);
-	CHECK(nx == ny, "%zu inputs, %zu reference outputs", nx, ny);
+	REQUIRE(nx == ny, "%zu inputs, %zu reference outputs", nx, ny);
 	float *y = malloc(nx * sizeof(float));
 	test_run(&m, NULL, x, NULL, y, (int)nx);
 	double e = test_max_diff(y, ref, nx);
 	printf("wright_ht1_lstm32_statedict.json: largest error against PyTorch %.3g\n", e);
-	CHECK(e <= 2e-5, "error %g against PyTorch", e);
+	REQUIRE(e <= 2e-5, "error %g against PyTorch", e);
 	free(x);
 	free(ref);
 	free(y);
@@ -72,7 +72,7 @@ static void test_statedict(const char *dir, const char *data)
 
 int main(int argc, char **argv)
 {
-	CHECK(argc == 3, "usage: %s SHARED_MODELS_DIR DATA_DIR", argv[0]);
+	REQUIRE(argc == 3, "usage: %s SHARED_MODELS_DIR DATA_DIR", argv[0]);
 	const char *dir = getenv("LSTM_SHARED_MODELS") ? getenv("LSTM_SHARED_MODELS") : argv[1];
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	}
 	closedir(d);
 	int n = load_all(dir);
-	CHECK(n >= 6, "only %d model files loaded from %s", n, dir);
+	REQUIRE(n >= 6, "only %d model files loaded from %s", n, dir);
 	test_statedict(dir, argv[2]);
 	printf("test_shared_models: all checks passed\n");
 	return 0;

@@ -10,6 +10,7 @@
 //
 //   test_plugin_latency BUNDLE_DIR
 #undef NDEBUG
+#include "check.h"
 #include "lstm_uris.h"
 #include "lv2_host.h"
 #include "model_file.h"
@@ -24,17 +25,7 @@
 
 enum { BLOCK = 256, HIDDEN = 4, FRAMES = 8192 };
 static const float LATENCY = 1.5f;
-static int failures;
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                                  \
-		if (!(cond)) {                                                                    \
-			failures++;                                                                   \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);             \
-			fprintf(stderr, __VA_ARGS__);                                                 \
-			fputc('\n', stderr);                                                          \
-		}                                                                                 \
-	} while (0)
 
 static uint32_t rng_state = 777u;
 
@@ -179,5 +170,5 @@ int main(int argc, char **argv)
 	unlink(with);
 	unlink(without);
 	rmdir(dir);
-	return failures ? 1 : 0;
+	return check_result();
 }

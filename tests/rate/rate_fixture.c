@@ -11,7 +11,6 @@
 static const double PI = 3.14159265358979323846;
 
 const char *rate_fixture_data_dir = ".";
-int rate_fixture_failures;
 
 static void data_path(char *buf, size_t len, const char *name)
 {

@@ -6,6 +6,7 @@
 #ifndef LSTM_RATE_FIXTURE_H
 #define LSTM_RATE_FIXTURE_H
 
+#include "check.h"
 #include "rate_player.h"
 
 #include <stddef.h>
@@ -40,16 +41,6 @@ double rate_fixture_esr(const float *y, const float *ref, size_t n);
 // Renders frames of x through p in blocks of `block` frames into y. Single input channel.
 void rate_fixture_render(RatePlayer *p, const float *x, float *y, size_t frames, size_t block);
 
-extern int rate_fixture_failures;
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                                  \
-		if (!(cond)) {                                                                    \
-			rate_fixture_failures++;                                                      \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);             \
-			fprintf(stderr, __VA_ARGS__);                                                 \
-			fputc('\n', stderr);                                                          \
-		}                                                                                 \
-	} while (0)
 
 #endif

@@ -149,5 +149,5 @@ int main(int argc, char **argv)
 	test_render_at_rate();
 	test_refusals();
 	rmdir(tmp_dir);
-	return rate_fixture_failures ? 1 : 0;
+	return check_result();
 }

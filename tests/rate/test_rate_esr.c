@@ -112,5 +112,5 @@ int main(int argc, char **argv)
 		rate_fixture_data_dir = argv[1];
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
 		test_esr_table(&cases[k]);
-	return rate_fixture_failures ? 1 : 0;
+	return check_result();
 }

@@ -111,5 +111,5 @@ int main(int argc, char **argv)
 		rate_fixture_data_dir = argv[1];
 	test_click_delay();
 	test_control_channel();
-	return rate_fixture_failures ? 1 : 0;
+	return check_result();
 }

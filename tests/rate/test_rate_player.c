@@ -161,5 +161,5 @@ int main(int argc, char **argv)
 	test_block_independence_and_reset();
 	test_recreate();
 	test_choice_and_errors();
-	return rate_fixture_failures ? 1 : 0;
+	return check_result();
 }

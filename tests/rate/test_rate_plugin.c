@@ -14,6 +14,7 @@
 //
 //   test_rate_plugin BUNDLE_DIR MODEL
 #undef NDEBUG
+#include "check.h"
 #include "lstm_uris.h"
 #include "lv2_host.h"
 
@@ -25,17 +26,7 @@
 
 static const double PI = 3.14159265358979323846;
 enum { FRAMES = 16384, CLICK = 12000, BLOCK = 256 };
-static int failures;
 
-#define CHECK(cond, ...)                                                                  \
-	do {                                                                                  \
-		if (!(cond)) {                                                                    \
-			failures++;                                                                   \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);             \
-			fprintf(stderr, __VA_ARGS__);                                                 \
-			fputc('\n', stderr);                                                          \
-		}                                                                                 \
-	} while (0)
 
 static void render(HostInstance *hi, const float *in, float *out)
 {
@@ -128,5 +119,5 @@ int main(int argc, char **argv)
 	HostWorld *hw = host_world_new(argv[1]);
 	test_latency_port(hw, argv[2]);
 	host_world_free(hw);
-	return failures ? 1 : 0;
+	return check_result();
 }

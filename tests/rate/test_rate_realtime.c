@@ -106,5 +106,5 @@ int main(int argc, char **argv)
 		rate_fixture_data_dir = argv[1];
 	test_tripwire();
 	test_paths();
-	return rate_fixture_failures ? 1 : 0;
+	return check_result();
 }
