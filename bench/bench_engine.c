@@ -174,14 +174,38 @@ static size_t frames_for(double ns_est, size_t n)
 	return f < MIN_FRAMES ? (n < MIN_FRAMES ? n : MIN_FRAMES) : f;
 }
 
-static void run_net(LstmNet *net, const float *x, float *y, size_t n)
+static void run_blocks(LstmNet *net, const float *x, float *y, size_t n, size_t block)
 {
 	lstm_net_reset(net);
-	for (size_t t = 0; t < n; t += BLOCK) {
+	for (size_t t = 0; t < n; t += block) {
 		const float *in[1] = {x + t};
-		uint32_t len = (uint32_t)(n - t < BLOCK ? n - t : BLOCK);
+		uint32_t len = (uint32_t)(n - t < block ? n - t : block);
 		lstm_net_process(net, in, y + t, len);
 	}
+}
+
+static void run_net(LstmNet *net, const float *x, float *y, size_t n)
+{
+	run_blocks(net, x, y, n, BLOCK);
+}
+
+// The cost of a call: ns/sample of the automatic choice in calls of one frame (as the rate
+// correction and odd host blocks make them) and in blocks of 64, runs interleaved.
+static double one_frame_ratio(LstmNet *net, const float *x, float *y, size_t n, int runs,
+                              double *t1, double *t64)
+{
+	const size_t nf = n < MIN_FRAMES ? n : MIN_FRAMES;
+	run_blocks(net, x, y, nf, 1); // warm up
+	for (int r = 0; r < runs; r++) {
+		double t0 = now();
+		run_blocks(net, x, y, nf, 1);
+		t1[r] = (now() - t0) / (double)nf * 1e9;
+		t0 = now();
+		run_blocks(net, x, y, nf, 64);
+		t64[r] = (now() - t0) / (double)nf * 1e9;
+	}
+	const double a = median(t1, runs), b = median(t64, runs);
+	return a / b;
 }
 
 typedef struct {
@@ -221,12 +245,13 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 	printf("%4s %8s", "H", "naive ");
 	for (int k = 0; k < nc; k++)
 		printf(" %16s", configs[k].name);
-	printf("  %-6s %9s %9s\n", "auto", "err.fast", "err.exact");
+	printf("  %-6s %9s %9s %16s\n", "auto", "err.fast", "err.exact", "1-frame/64 (ns)");
 
 	float *y = malloc(n * sizeof(float));
 	float *ref = malloc(ERR_FRAMES * sizeof(float));
 	double *t = malloc((size_t)runs * sizeof(double));
-	if (!y || !ref || !t)
+	double *t64 = malloc((size_t)runs * sizeof(double));
+	if (!y || !ref || !t || !t64)
 		abort();
 	const size_t nerr = n < ERR_FRAMES ? n : ERR_FRAMES;
 	for (int s = 0; s < nsizes; s++) {
@@ -277,14 +302,20 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 			lstm_net_destroy(net);
 		}
 		LstmNet *net = lstm_net_create(&m, NULL, NULL);
-		printf("  %-6s %9.2g %9.2g\n", net ? lstm_isa_name(lstm_net_isa(net)) : "-", err_fast,
+		printf("  %-6s %9.2g %9.2g", net ? lstm_isa_name(lstm_net_isa(net)) : "-", err_fast,
 		       err_exact);
+		if (net) {
+			const double ratio = one_frame_ratio(net, x, y, n, runs, t, t64);
+			printf("  %5.2fx (%.1f/%.1f)", ratio, median(t, runs), median(t64, runs));
+		}
+		printf("\n");
 		lstm_net_destroy(net);
 		model_desc_free(&m);
 	}
 	free(y);
 	free(ref);
 	free(t);
+	free(t64);
 }
 
 static void pin_to_one_core(void)

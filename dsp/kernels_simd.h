@@ -428,14 +428,16 @@ KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *
 		return;
 	}
 	if (L->hp != VW) {
-		// The state alternates between h and the scratch gx: no copy per frame.
+		// The state alternates between h and the scratch gx: no copy per frame. The block order
+		// carries on from the last call, so calls of one frame alternate it too.
 		float *hin = L->h, *hout = L->gx;
 		for (uint32_t t = 0; t < n; t++) {
 			const float xt = x[t];
 			if (gru)
-				ks_gru_io(L, &xt, 1, fast, hin, hout, (int)(t & 1));
+				ks_gru_io(L, &xt, 1, fast, hin, hout, L->sweep);
 			else
-				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, (int)(t & 1));
+				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, L->sweep);
+			L->sweep ^= 1;
 			y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
 			float *tmp = hin;
 			hin = hout;

@@ -3,16 +3,12 @@
 // kernel set for this CPU, and runs frames through the layers.
 #include "lstm_net.h"
 
+#include "denormals.h"
 #include "net_layout.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <xmmintrin.h>
-#define LSTM_HAVE_MXCSR 1
-#endif
 
 struct LstmNet {
 	int inputs;
@@ -299,17 +295,9 @@ static float run_frame(LstmNet *net, const float *x)
 	return y;
 }
 
-#ifdef LSTM_HAVE_MXCSR
-// Flush-to-zero (bit 15) and denormals-are-zero (bit 6).
-enum { MXCSR_FTZ_DAZ = 0x8040 };
-#endif
-
 void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
 {
-#ifdef LSTM_HAVE_MXCSR
-	const unsigned int saved_csr = _mm_getcsr();
-	_mm_setcsr(saved_csr | MXCSR_FTZ_DAZ);
-#endif
+	const DenormalGuard guard = denormals_flush_begin();
 	if (net->run1) {
 		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
 	} else {
@@ -321,9 +309,7 @@ void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, u
 			output[t] = run_frame(net, x);
 		}
 	}
-#ifdef LSTM_HAVE_MXCSR
-	_mm_setcsr(saved_csr);
-#endif
+	denormals_flush_end(guard);
 }
 
 float lstm_net_process_frame(LstmNet *net, const float *x)

@@ -59,7 +59,8 @@ void lstm_net_reset(LstmNet *net);
 // Runs n frames. inputs[c][t] is input channel c (audio first, then conditioning) at frame t;
 // there are lstm_net_inputs() channel pointers. output may alias inputs[0]. Any n from 0 up;
 // splitting a signal into blocks of any sizes gives bit-identical output. Flush-to-zero and
-// denormals-are-zero are set for the duration of the call and restored after. Audio thread.
+// denormals-are-zero are set for the duration of the call when the caller has not set them,
+// and the caller's modes are restored after (denormals.h). Audio thread.
 void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n);
 
 // Same for a single frame: x[c] for each input channel. Audio thread.

@@ -3,15 +3,11 @@
 // the scratch buffers stay small; the engine gives the same bits however a signal is split.
 #include "fx_core.h"
 
+#include "denormals.h"
+
 #include <math.h>
 #include <string.h>
 
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#define FX_HAVE_MXCSR 1
-// Flush-to-zero (bit 15) and denormals-are-zero (bit 6).
-enum { FX_MXCSR_FTZ_DAZ = 0x8040 };
-#endif
 
 enum {
 	FX_GAIN_DB_MIN = -24,
@@ -301,10 +297,7 @@ static void silence(FxCore *fx, float *out, uint32_t n)
 
 void fx_core_process(FxCore *fx, const float *in, float *out, uint32_t n)
 {
-#ifdef FX_HAVE_MXCSR
-	const unsigned int saved_csr = _mm_getcsr();
-	_mm_setcsr(saved_csr | FX_MXCSR_FTZ_DAZ);
-#endif
+	const DenormalGuard guard = denormals_flush_begin();
 	if (!all_finite(in, n)) {
 		silence(fx, out, n);
 	} else {
@@ -318,9 +311,7 @@ void fx_core_process(FxCore *fx, const float *in, float *out, uint32_t n)
 		if (!state_ok || !all_finite(out, n))
 			silence(fx, out, n);
 	}
-#ifdef FX_HAVE_MXCSR
-	_mm_setcsr(saved_csr);
-#endif
+	denormals_flush_end(guard);
 }
 
 void fx_model_init(FxModel *fm, LstmNet *net, const ModelDesc *m)

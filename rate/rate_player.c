@@ -4,6 +4,7 @@
 // does inside its own, because the resamplers' filter memories decay into them after a note.
 #include "rate_player.h"
 
+#include "denormals.h"
 #include "rate_correct.h"
 #include "rate_resample.h"
 
@@ -11,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#define RATE_HAVE_MXCSR 1
-#endif
 
 enum { RATE_MAX_CHUNK = 4096 };
 
@@ -152,10 +149,7 @@ void rate_player_process(RatePlayer *p, const float *const *inputs, float *out, 
 		lstm_net_process(p->net, inputs, out, n);
 		return;
 	}
-#ifdef RATE_HAVE_MXCSR
-	const unsigned int csr = _mm_getcsr();
-	_mm_setcsr(csr | 0x8040); // flush-to-zero and denormals-are-zero
-#endif
+	const DenormalGuard guard = denormals_flush_begin();
 	const int inputs_n = rate_player_inputs(p);
 	const float *chunk_in[MODEL_MAX_INPUTS];
 	for (uint32_t done = 0; done < n;) {
@@ -170,9 +164,7 @@ void rate_player_process(RatePlayer *p, const float *const *inputs, float *out, 
 			rate_corrector_process(p->rc, chunk_in, out + done, k);
 		done += k;
 	}
-#ifdef RATE_HAVE_MXCSR
-	_mm_setcsr(csr);
-#endif
+	denormals_flush_end(guard);
 }
 
 void rate_player_reset(RatePlayer *p)
