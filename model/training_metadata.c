@@ -59,7 +59,6 @@ char *training_metadata_json(const TrainingMetadata *t)
 	json_object_set_new(tj, "preemph", json_string(t->preemph));
 	json_object_set_new(tj, "preemph_coef", json_real(t->preemph_coef));
 	json_object_set_new(tj, "esr_weight", json_real(t->esr_weight));
-	json_object_set_new(tj, "plain_weight", json_real(t->plain_weight));
 	json_object_set_new(tj, "dc_weight", json_real(t->dc_weight));
 	json_object_set_new(tj, "seed", json_integer((json_int_t)t->seed));
 	json_object_set_new(tj, "threads", json_integer(t->threads));

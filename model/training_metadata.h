@@ -35,7 +35,7 @@ typedef struct {
 	int segment_samples, batch, warmup, tbptt;
 	double lr;
 	const char *preemph;
-	double preemph_coef, esr_weight, plain_weight, dc_weight;
+	double preemph_coef, esr_weight, dc_weight;
 	uint64_t seed;
 	int threads;
 } TrainingMetadata;

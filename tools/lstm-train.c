@@ -126,7 +126,6 @@ static void usage(FILE *f)
 	"      --preemph KIND      first (1 - a z^-1), aweight (A-weighting + low-pass) or none\n"
 	"      --preemph-coef A    coefficient of the first-order filter (0.85)\n"
 	"      --esr-weight X      weight of the pre-emphasised ESR in the loss (0.75)\n"
-	"      --plain-weight X    weight of the ESR without pre-emphasis (0)\n"
 	"      --dc-weight X       weight of the DC loss (0.25)\n"
 	"      --forget-bias X     initial forget-gate bias (1.0)\n"
 	"  -s, --seed N            random seed for weights and segment order (1)\n"
@@ -242,8 +241,8 @@ enum {
 	OPT_VALID_INPUT = 256, OPT_VALID_TARGET, OPT_VALID_SPLIT, OPT_TEST_SPLIT, OPT_TRIM,
 	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
 	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
-	OPT_DC_W, OPT_PLAIN_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME,
-	OPT_TARGET_ESR, OPT_KEEP_LEVELS, OPT_NAME, OPT_AUTHOR, OPT_GEAR_MAKE, OPT_GEAR_MODEL, OPT_GEAR_TYPE,
+	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
+	OPT_KEEP_LEVELS, OPT_NAME, OPT_AUTHOR, OPT_GEAR_MAKE, OPT_GEAR_MODEL, OPT_GEAR_TYPE,
 	OPT_TONE_TYPE, OPT_INPUT_DBU, OPT_OUTPUT_DBU,
 };
 
@@ -292,7 +291,6 @@ static const struct option long_opts[] = {
 	{"preemph-coef", required_argument, NULL, OPT_PREEMPH_COEF},
 	{"esr-weight", required_argument, NULL, OPT_ESR_W},
 	{"dc-weight", required_argument, NULL, OPT_DC_W},
-	{"plain-weight", required_argument, NULL, OPT_PLAIN_W},
 	{"forget-bias", required_argument, NULL, OPT_FORGET},
 	{"seed", required_argument, NULL, 's'},
 	{"threads", required_argument, NULL, 'j'},
@@ -499,10 +497,6 @@ static int parse_args(int argc, char **argv, int nstored, Options *o)
 			break;
 		case OPT_DC_W:
 			if (opt_double("--dc-weight", 0, 100, &o->cfg.dc_weight))
-				return -1;
-			break;
-		case OPT_PLAIN_W:
-			if (opt_double("--plain-weight", 0, 100, &o->cfg.plain_weight))
 				return -1;
 			break;
 		case OPT_FORGET:
@@ -839,7 +833,6 @@ static int write_model(const Options *o, Trainer *tr, const TrainData *d, double
 		.preemph = preemph_name(c->preemph),
 		.preemph_coef = c->preemph_coef,
 		.esr_weight = c->esr_weight,
-		.plain_weight = c->plain_weight,
 		.dc_weight = c->dc_weight,
 		.seed = c->seed,
 		.threads = c->threads,

@@ -91,7 +91,7 @@ static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphas
 	preemph_design(&c.pe, pk, 0.85, pk == PREEMPH_AWEIGHT ? 2000.0 : 48000.0);
 	LossSums sums = {0};
 	train_loss_target_sums(&c.pe, c.t, T, R, &sums);
-	train_loss_norm(&sums, T, 0.75, 0.5, 0.25, &c.norm);
+	train_loss_norm(&sums, T, 0.75, 0.25, &c.norm);
 
 	warm_up(&c);
 	double l0 = loss_of(&c);

@@ -37,7 +37,7 @@ static double step_loss(TrainNet *net, const TrainParams *P, const TrainForwardW
 	LossSums sums = {0};
 	train_loss_target_sums(pe, t, T, B, &sums);
 	LossNorm norm;
-	train_loss_norm(&sums, T, 0.75, 0.0, 0.25, &norm);
+	train_loss_norm(&sums, T, 0.75, 0.25, &norm);
 	double loss = loss_esr_dc_forward(pe, &norm, net->y, t, B, NULL);
 	loss_esr_dc_backward(pe, &norm, net->y, t, B, e, dy);
 	train_net_backward(net, P, x, dy, G);

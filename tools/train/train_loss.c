@@ -121,16 +121,14 @@ void train_loss_target_sums(const PreEmphasis *pe, const real *t, int T, int R, 
 	s->columns += R;
 }
 
-void train_loss_norm(const LossSums *s, int T, double esr_weight, double plain_weight,
-                     double dc_weight, LossNorm *n)
+void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight,
+                     LossNorm *n)
 {
 	n->esr_weight = esr_weight;
-	n->plain_weight = plain_weight;
 	n->dc_weight = dc_weight;
 	n->eps = 1e-5;
 	n->T = T;
 	n->inv_esr = s->count_p > 0 ? 1.0 / (s->count_p * (s->sum_tp2 / s->count_p + n->eps)) : 0.0;
-	n->inv_plain = s->count > 0 ? 1.0 / (s->count * (s->sum_t2 / s->count + n->eps)) : 0.0;
 	n->inv_dc = s->columns > 0 ? 1.0 / (s->columns * (s->sum_t2 / s->count + n->eps)) : 0.0;
 }
 
@@ -146,16 +144,12 @@ double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real 
                            const real *t, int R, double *esr)
 {
 	const int T = n->T;
-	double se = 0.0, sp = 0.0, sd = 0.0;
+	double se = 0.0, sd = 0.0;
 	real *tmp = malloc((size_t)T * sizeof *tmp);
 	for (int r = 0; r < R && tmp; r++) {
 		pe_apply(pe, y + r, t + r, T, R, tmp, 1);
 		for (int k = pe->taps - 1; k < T; k++)
 			se += (double)tmp[k] * tmp[k];
-		for (int k = 0; k < T; k++) {
-			const double d = (double)y[(long)k * R + r] - (double)t[(long)k * R + r];
-			sp += d * d;
-		}
 		double d = column_dc(y + r, t + r, T, R);
 		sd += d * d;
 	}
@@ -163,15 +157,14 @@ double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real 
 	double e_part = se * n->inv_esr;
 	if (esr)
 		*esr = e_part;
-	return n->esr_weight * e_part + n->plain_weight * sp * n->inv_plain +
-	       n->dc_weight * sd * n->inv_dc;
+	return n->esr_weight * e_part + n->dc_weight * sd * n->inv_dc;
 }
 
 void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *y,
                           const real *t, int R, real *e, real *dy)
 {
 	const int T = n->T;
-	const double ge = 2.0 * n->esr_weight * n->inv_esr, gp = 2.0 * n->plain_weight * n->inv_plain;
+	const double ge = 2.0 * n->esr_weight * n->inv_esr;
 	for (int r = 0; r < R; r++) {
 		// dL/d(filtered error)[k] = ge * e[k] over the scored samples, then the adjoint.
 		pe_apply(pe, y + r, t + r, T, R, e + r, R);
@@ -181,10 +174,8 @@ void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *
 		}
 		pe_adjoint(pe, e + r, T, R, dy + r);
 		const double gd = 2.0 * n->dc_weight * n->inv_dc * column_dc(y + r, t + r, T, R) / T;
-		for (int k = 0; k < T; k++) {
-			const long o = (long)k * R + r;
-			dy[o] = (real)((double)dy[o] + gd + gp * ((double)y[o] - (double)t[o]));
-		}
+		for (int k = 0; k < T; k++)
+			dy[(long)k * R + r] = (real)((double)dy[(long)k * R + r] + gd);
 	}
 }
 

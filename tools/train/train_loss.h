@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: ISC
-// The training loss: w_esr * ESR of pre-emphasised signals + w_plain * ESR of the signals as
-// they are + w_dc * DC loss, over a chunk of
+// The training loss: w_esr * ESR of pre-emphasised signals + w_dc * DC loss, over a chunk of
 // B sequences of T samples, time-major ([T][B]). Because the normalisers depend only on the
 // target, they are summed first over the whole batch (train_loss_target_sums, then
 // train_loss_norm); each thread can then compute its own columns' loss and dL/dy alone.
 //
 //   ESR = mean over valid (t,b) of (p*(y-t))^2 / (mean of (p*t)^2 + eps), p the filter,
 //         valid t from taps-1 to T-1 (no padding, as in Wright and Valimaki's code)
-//   plain ESR = mean over (t,b) of (y-t)^2 / (mean of t^2 + eps)
 //   DC  = mean over b of (mean over t of (y-t))^2 / (mean over (t,b) of t^2 + eps)
 #ifndef TRAIN_LOSS_H
 #define TRAIN_LOSS_H
@@ -48,20 +46,19 @@ typedef struct {
 } LossSums;
 
 typedef struct {
-	double esr_weight, plain_weight, dc_weight, eps;
+	double esr_weight, dc_weight, eps;
 	double inv_esr;  // 1 / (count_p * (mean tp^2 + eps))
-	double inv_plain; // 1 / (count * (mean t^2 + eps))
 	double inv_dc;   // 1 / (B * (mean t^2 + eps))
 	int T;
 } LossNorm;
 
 // Adds the target's sums of R columns (t [T][R]) into s. Any thread.
 void train_loss_target_sums(const PreEmphasis *pe, const real *t, int T, int R, LossSums *s);
-void train_loss_norm(const LossSums *s, int T, double esr_weight, double plain_weight,
-                     double dc_weight, LossNorm *n);
+void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight,
+                     LossNorm *n);
 
 // This thread's share of the loss (summing all shares gives the batch loss); y, t [T][R].
-// Also returns the share of the pre-emphasised ESR alone in *esr when esr is not NULL.
+// Also returns the share of the ESR term alone in *esr when esr is not NULL.
 double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
                            const real *t, int R, double *esr);
 // dL/dy into dy [T][R]. e [T][R] is scratch. The filter's adjoint (the same filter run

@@ -48,7 +48,6 @@ TrainConfig train_config_default(void)
 	c.preemph_coef = 0.85;
 	c.esr_weight = 0.75;
 	c.dc_weight = 0.25;
-	c.plain_weight = 0.0;
 	c.forget_bias = 1.0;
 	c.sample_rate = 48000.0;
 	return c;
@@ -327,8 +326,7 @@ static double train_chunk(Trainer *tr, long off, int T)
 		if (tr->rows[s] > 0)
 			train_loss_target_sums(&tr->pe, tr->st[s] + off * tr->rows[s], T, tr->rows[s], &sums);
 	LossNorm norm;
-	train_loss_norm(&sums, T, tr->cfg.esr_weight, tr->cfg.plain_weight, tr->cfg.dc_weight,
-	                &norm);
+	train_loss_norm(&sums, T, tr->cfg.esr_weight, tr->cfg.dc_weight, &norm);
 	ShardJob proto = {0}, jobs[MAX_THREADS];
 	proto.kind = JOB_TRAIN;
 	proto.off = off;

@@ -36,7 +36,6 @@ typedef struct {
 	PreEmphasisKind preemph;
 	double preemph_coef; // a of 1 - a z^-1 (0.85)
 	double esr_weight, dc_weight; // 0.75, 0.25
-	double plain_weight; // of the ESR without pre-emphasis, the figure reported
 	double forget_bias; // 1.0
 	int force_scalar;   // 1: plain C kernels (for comparisons)
 	double sample_rate; // of the data, for the A-weighting filter

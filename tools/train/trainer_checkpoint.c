@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char ckpt_magic[16] = "LSTMTRAINCKPT05";
+static const char ckpt_magic[16] = "LSTMTRAINCKPT04";
 
 typedef struct {
 	char magic[16];
