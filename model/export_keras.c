@@ -93,7 +93,7 @@ static json_t *recurrent_json(const RecurrentLayerDesc *l)
 			}
 		}
 	}
-	json_t *bias = l->cell == CELL_GRU ? import_float_matrix(B, 2, gh, 0) : import_float_array(B, gh);
+	json_t *bias = l->cell == CELL_GRU ? import_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
 	layer = json_pack("{s:s, s:s, s:o, s:[o o o]}", "type", model_cell_name(l->cell),
 	                  "activation", "tanh", "shape", shape_of(H), "weights",
 	                  import_float_matrix(W, (size_t)I, gh, 0),
@@ -112,7 +112,7 @@ static json_t *dense_json(const DenseLayerDesc *d)
 	return json_pack("{s:s, s:s, s:o, s:[o o]}", "type", "dense", "activation", act, "shape",
 	                 shape_of(d->outputs), "weights",
 	                 import_float_matrix(d->w, (size_t)d->outputs, (size_t)d->inputs, 1),
-	                 import_float_array(d->b, (size_t)d->outputs));
+	                 json_float_array(d->b, (size_t)d->outputs));
 }
 
 // A fixed, deterministic test signal: a rising sine sweep whose level grows from -26 dBFS to
@@ -218,8 +218,8 @@ ModelStatus model_export_keras(const ModelDesc *m, json_t **out, ModelError *err
 	                 "in_shape", shape_of(m->inputs), "in_skip", m->skip,
 	                 "in_gain", (double)m->input_gain_db, "out_gain", (double)m->output_gain_db,
 	                 "layers", layers, "metadata", metadata_json(m),
-	                 "input_batch", import_float_array(x, (size_t)n),
-	                 "output_batch", import_float_array(y, (size_t)n));
+	                 "input_batch", json_float_array(x, (size_t)n),
+	                 "output_batch", json_float_array(y, (size_t)n));
 	layers = NULL; // json_pack's "o" took the reference, even on failure
 	if (!root)
 		goto nomem;

@@ -238,7 +238,7 @@ static ModelStatus export_nam(const ModelDesc *m, json_t **out, ModelError *err)
 	                         "version", NAM_FILE_VERSION, "metadata", nam_metadata(m),
 	                         "architecture", "LSTM", "config", "input_size", m->inputs,
 	                         "hidden_size", (int)H, "num_layers", m->num_layers,
-	                         "weights", import_float_array(w, total),
+	                         "weights", json_float_array(w, total),
 	                         "sample_rate", m->sample_rate);
 	free(w);
 	if (!root)

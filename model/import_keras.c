@@ -29,7 +29,7 @@ static ModelStatus layer_units(const json_t *layer, const char *path, int lo, in
 	ModelStatus st = import_member(layer, path, "shape", &shape, err);
 	if (st)
 		return st;
-	import_path_key(p, path, "shape");
+	json_path_join(p, IMPORT_PATH_LEN, path, "shape");
 	if (!json_is_array(shape) || json_array_size(shape) == 0)
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a non-empty array", p);
 	size_t last = json_array_size(shape) - 1;
@@ -45,7 +45,7 @@ static ModelStatus layer_weights(const json_t *layer, const char *path, size_t l
 	ModelStatus st = import_member(layer, path, "weights", weights, err);
 	if (st)
 		return st;
-	import_path_key(p, path, "weights");
+	json_path_join(p, IMPORT_PATH_LEN, path, "weights");
 	if (!json_is_array(*weights))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array", p);
 	size_t n = json_array_size(*weights);
@@ -101,15 +101,15 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 	// U first: its row count is the layer's true width, the clearest thing to report when it
 	// disagrees with "shape".
 	snprintf(why, sizeof why, "the %d units in %s.shape", H, path);
-	import_path_key(p, path, "weights[1]");
+	json_path_join(p, IMPORT_PATH_LEN, path, "weights[1]");
 	st = read_kernel(json_array_get(weights, 1), p, (size_t)H, gh, why, &U, err);
 	if (!st) {
 		snprintf(why, sizeof why, "the layer's %d inputs", inputs);
-		import_path_key(p, path, "weights[0]");
+		json_path_join(p, IMPORT_PATH_LEN, path, "weights[0]");
 		st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, gh, why, &W, err);
 	}
 	if (!st) {
-		import_path_key(p, path, "weights[2]");
+		json_path_join(p, IMPORT_PATH_LEN, path, "weights[2]");
 		const json_t *b = json_array_get(weights, 2);
 		if (cell == CELL_GRU) {
 			if (json_is_array(b) && json_array_size(b) > 0 && !json_is_array(json_array_get(b, 0)))
@@ -158,7 +158,7 @@ static ModelStatus read_activation(const json_t *layer, const char *path, Activa
 	*act = ACT_LINEAR;
 	if (!a || json_is_null(a))
 		return MODEL_OK;
-	import_path_key(p, path, "activation");
+	json_path_join(p, IMPORT_PATH_LEN, path, "activation");
 	if (!json_is_string(a))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string", p);
 	const char *s = json_string_value(a);
@@ -195,14 +195,14 @@ static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
 	if (model_desc_alloc_dense(d) != 0)
 		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
 	snprintf(why, sizeof why, "the width of the layer before");
-	import_path_key(p, path, "weights[0]");
+	json_path_join(p, IMPORT_PATH_LEN, path, "weights[0]");
 	st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, (size_t)outputs, why, &W, err);
 	if (!st) {
 		for (int o = 0; o < outputs; o++)
 			for (int i = 0; i < inputs; i++)
 				d->w[(size_t)o * (size_t)inputs + (size_t)i] = W[(size_t)i * (size_t)outputs + (size_t)o];
 		if (json_array_size(weights) == 2) {
-			import_path_key(p, path, "weights[1]");
+			json_path_join(p, IMPORT_PATH_LEN, path, "weights[1]");
 			st = import_floats(json_array_get(weights, 1), p, (size_t)outputs, d->b, err);
 		}
 	}
@@ -356,7 +356,7 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 			return st;
 		if (!json_is_string(type))
 			return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string",
-			                       import_path_key(q, p, "type"));
+			                       json_path_join(q, IMPORT_PATH_LEN, p, "type"));
 		const char *t = json_string_value(type);
 		if (!strcmp(t, "lstm") || !strcmp(t, "gru")) {
 			if (m->num_dense > 0)
@@ -396,7 +396,7 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 		} else {
 			return model_error_set(err, MODEL_ERR_VALUE,
 			                       "%s: \"%s\" is not supported (lstm, gru, dense, activation)",
-			                       import_path_key(q, p, "type"), t);
+			                       json_path_join(q, IMPORT_PATH_LEN, p, "type"), t);
 		}
 	}
 	if (m->num_layers == 0)

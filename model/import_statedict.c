@@ -24,7 +24,7 @@ static ModelStatus read_tensor_1d(const json_t *sd, const char *key, size_t n, f
 	ModelStatus st = import_member(sd, "state_dict", key, &v, err);
 	if (st)
 		return st;
-	import_path_key(p, "state_dict", key);
+	json_path_join(p, IMPORT_PATH_LEN, "state_dict", key);
 	// nn.Linear(H, 1).weight is [1][H]; accept it flattened as well.
 	if (json_is_array(v) && json_array_size(v) == 1 && json_is_array(json_array_get(v, 0)) && n > 1)
 		return import_matrix(v, p, 1, n, out, err);
@@ -39,7 +39,7 @@ static ModelStatus read_tensor_2d(const json_t *sd, const char *key, size_t rows
 	ModelStatus st = import_member(sd, "state_dict", key, &v, err);
 	if (st)
 		return st;
-	return import_matrix(v, import_path_key(p, "state_dict", key), rows, cols, out, err);
+	return import_matrix(v, json_path_join(p, IMPORT_PATH_LEN, "state_dict", key), rows, cols, out, err);
 }
 
 static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *err)

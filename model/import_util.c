@@ -3,22 +3,11 @@
 // number arrays from jansson values, with messages that name the key path.
 #include "import_util.h"
 
-#include "json_get.h"
-
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *import_path_key(char *buf, const char *path, const char *key)
-{
-	if (path && path[0])
-		snprintf(buf, IMPORT_PATH_LEN, "%s.%s", path, key);
-	else
-		snprintf(buf, IMPORT_PATH_LEN, "%s", key);
-	return buf;
-}
 
 const char *import_path_index(char *buf, const char *path, size_t k)
 {
@@ -80,7 +69,7 @@ ModelStatus import_member(const json_t *obj, const char *path, const char *key,
 	const json_t *v = json_object_get(obj, key);
 	if (!v)
 		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing",
-		                       import_path_key(buf, path, key));
+		                       json_path_join(buf, IMPORT_PATH_LEN, path, key));
 	*out = v;
 	return MODEL_OK;
 }
@@ -148,20 +137,6 @@ ModelStatus import_matrix(const json_t *arr, const char *path, size_t rows, size
 			return st;
 	}
 	return MODEL_OK;
-}
-
-json_t *import_float_array(const float *v, size_t n)
-{
-	json_t *arr = json_array();
-	if (!arr)
-		return NULL;
-	for (size_t k = 0; k < n; k++) {
-		if (json_array_append_new(arr, json_real((double)v[k])) != 0) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
 }
 
 json_t *import_float_matrix(const float *v, size_t rows, size_t cols, int transpose)

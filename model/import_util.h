@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: ISC
 // Internal to the importers and exporters of other projects' formats (model/import_*.c,
-// model/export_*.c): reading numbers and nested number arrays out of jansson values with
-// errors that name the key path ("layers[0].weights[1]: 20 rows, expected 16"), and writing
-// float arrays back with enough digits to read every float32 back exactly. Worker thread or
-// tools only; these allocate.
+// model/export_*.c), on top of json_get.h: reading numbers and nested number arrays out of
+// jansson values with errors that name the key path ("layers[0].weights[1]: 20 rows, expected
+// 16"), and writing float matrices back. Worker thread or tools only; these allocate.
 #ifndef LSTM_IMPORT_UTIL_H
 #define LSTM_IMPORT_UTIL_H
 
+#include "json_get.h"
 #include "model_desc.h"
 
 #include <jansson.h>
@@ -42,14 +42,8 @@ ModelStatus import_matrix(const json_t *arr, const char *path, size_t rows, size
 // use it to say "20 rows, expected 16" before anything else.
 ModelStatus import_rows(const json_t *arr, const char *path, size_t *rows, ModelError *err);
 
-// path + "." + key, or path + "[k]", into buf (truncated to IMPORT_PATH_LEN).
-const char *import_path_key(char *buf, const char *path, const char *key);
+// path + "[k]" into buf (truncated to IMPORT_PATH_LEN); path + "." + key is json_path_join.
 const char *import_path_index(char *buf, const char *path, size_t k);
-
-// A JSON array of n floats written as reals that read back to the same float32 (jansson
-// prints doubles with 17 significant digits, so converting float -> double is exact), or NULL
-// when out of memory.
-json_t *import_float_array(const float *v, size_t n);
 
 // A [rows][cols] nested array from row-major data; with transpose, the [cols][rows] array of
 // the transposed matrix instead. NULL when out of memory.

@@ -37,7 +37,9 @@ ModelStatus json_floats(const json_t *arr, const char *what, size_t n, float **o
 ModelStatus json_get_floats(const json_t *obj, const char *path, const char *key, size_t n,
                             float **out, ModelError *err);
 
-// A JSON array holding n floats, or NULL when out of memory.
+// A JSON array of n floats written as reals that read back to the same float32 (jansson
+// prints doubles with 17 significant digits, so converting float -> double is exact), or NULL
+// when out of memory.
 json_t *json_float_array(const float *v, size_t n);
 
 // Joins path and key into buf as "path.key" (or "key" at the root) and returns buf.
