@@ -42,21 +42,20 @@ void fx_core_init(FxCore *fx, double rate)
 		fx->fade_len = 1;
 }
 
-// A model's network through its rate player when it has one. Audio thread.
+// A model's network through its rate player. Audio thread.
 static void model_reset(FxModel *m)
 {
-	if (m->player)
-		rate_player_reset(m->player);
-	else
-		lstm_net_reset(m->net);
+	rate_player_reset(m->player);
 }
 
 static void model_process(FxModel *m, const float *const *inputs, float *out, uint32_t n)
 {
-	if (m->player)
-		rate_player_process(m->player, inputs, out, n);
-	else
-		lstm_net_process(m->net, inputs, out, n);
+	rate_player_process(m->player, inputs, out, n);
+}
+
+static int model_state_is_finite(FxModel *m)
+{
+	return lstm_net_state_is_finite(rate_player_net(m->player));
 }
 
 static void retire(FxCore *fx, FxModel *m)
@@ -306,18 +305,18 @@ void fx_core_process(FxCore *fx, const float *in, float *out, uint32_t n)
 			process_chunk(fx, in + done, out + done, len);
 			done += len;
 		}
-		const int state_ok = (!fx->cur || lstm_net_state_is_finite(fx->cur->net)) &&
-		                     (!fx->old || lstm_net_state_is_finite(fx->old->net));
+		const int state_ok = (!fx->cur || model_state_is_finite(fx->cur)) &&
+		                     (!fx->old || model_state_is_finite(fx->old));
 		if (!state_ok || !all_finite(out, n))
 			silence(fx, out, n);
 	}
 	denormals_flush_end(guard);
 }
 
-void fx_model_init(FxModel *fm, LstmNet *net, const ModelDesc *m)
+void fx_model_init(FxModel *fm, RatePlayer *player, const ModelDesc *m)
 {
 	memset(fm, 0, sizeof(*fm));
-	fm->net = net;
+	fm->player = player;
 	fm->knobs = m->inputs - 1;
 	if (fm->knobs > FX_MAX_KNOBS)
 		fm->knobs = FX_MAX_KNOBS;
@@ -345,6 +344,6 @@ void fx_model_prewarm(FxModel *fm, uint32_t frames, const ModelDesc *m)
 	}
 	for (uint32_t done = 0; done < frames; done += FX_CHUNK)
 		model_process(fm, inputs, out, FX_CHUNK);
-	if (!lstm_net_state_is_finite(fm->net))
+	if (!model_state_is_finite(fm))
 		model_reset(fm);
 }

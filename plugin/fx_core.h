@@ -30,9 +30,8 @@ enum {
 
 // A built network and what the plugin needs to drive it. Built and freed on the worker.
 typedef struct {
-	LstmNet *net;
-	// When set, the network is played through it (host rate != model rate; it owns net, which
-	// is then only read for its state).
+	// The network, played through its rate path: bit-exact bypass at the model's own rate,
+	// resampling or state correction at another. It owns the network.
 	RatePlayer *player;
 	// Frames the output lags the device the model captured: the player's delay plus the
 	// model's own latency_samples in host frames. Reported to the host; the dry path follows.
@@ -118,9 +117,9 @@ static inline float fx_knob_value(float v01, float lo, float def, float hi)
 	                   : def + (v01 - 0.5f) * 2.0f * (hi - def);
 }
 
-// Fills an FxModel around a network: knob ranges and levels from the description. The caller
-// owns both. Any thread; no allocation.
-void fx_model_init(FxModel *fm, LstmNet *net, const ModelDesc *m);
+// Fills an FxModel around a rate player (which owns the network): knob ranges and levels from
+// the description. The caller owns the player. Any thread; no allocation.
+void fx_model_init(FxModel *fm, RatePlayer *player, const ModelDesc *m);
 
 // Runs silence through the network (knobs at their defaults) so that a model switched in
 // mid-stream starts from its resting state rather than h0. Worker thread.

@@ -225,7 +225,6 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		              err.message);
 		goto done;
 	}
-	LstmNet *net = rate_player_net(player);
 	const size_t len = strlen(path);
 	lm = malloc(sizeof(*lm) + len + 1);
 	if (!lm) {
@@ -233,8 +232,7 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		rate_player_destroy(player);
 		goto done;
 	}
-	fx_model_init(&lm->fx, net, &desc);
-	lm->fx.player = player;
+	fx_model_init(&lm->fx, player, &desc);
 	// What the host must compensate: the rate path's delay and the model's own (its output
 	// lags the captured device's), both in host frames. Computed here so run() only reads it.
 	const uint32_t rate_latency = rate_player_latency(player);

@@ -77,7 +77,7 @@ static void inst_init(Inst *in, const char *bundle, const char *model_path)
 	for (uint32_t p = 0; p < NUM_PORTS_CTL; p++)
 		d->connect_port(in->h, LSTM_PORT_IN_GAIN + p, &in->controls[p]);
 	d->connect_port(in->h, LSTM_PORT_LATENCY, &in->latency);
-	in->state_size = lstm_net_state_size(self->fx.cur->net);
+	in->state_size = lstm_net_state_size(rate_player_net(self->fx.cur->player));
 	in->state = malloc(in->state_size * sizeof(float));
 	assert(in->state);
 	d->activate(in->h);
@@ -117,7 +117,7 @@ static double timed_run(Inst *in)
 static uint32_t subnormals(Inst *in)
 {
 	Plugin *self = in->h;
-	lstm_net_get_state(self->fx.cur->net, in->state);
+	lstm_net_get_state(rate_player_net(self->fx.cur->player), in->state);
 	uint32_t n = 0;
 	for (size_t k = 0; k < in->state_size; k++)
 		n += fpclassify(in->state[k]) == FP_SUBNORMAL;

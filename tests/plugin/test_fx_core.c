@@ -47,15 +47,17 @@ static TestModel *load(const char *path)
 		fprintf(stderr, "cannot load %s: %s\n", path, err.message);
 		exit(1);
 	}
-	LstmNet *net = lstm_net_create(&tm->desc, NULL, &err);
-	assert(net);
-	fx_model_init(&tm->fx, net, &tm->desc);
+	// At the model's own rate: the rate player's bit-exact bypass.
+	RatePlayer *player = rate_player_create(&tm->desc, tm->desc.sample_rate, RATE_MODE_AUTO,
+	                                        FX_CHUNK, &err);
+	assert(player);
+	fx_model_init(&tm->fx, player, &tm->desc);
 	return tm;
 }
 
 static void unload(TestModel *tm)
 {
-	lstm_net_destroy(tm->fx.net);
+	rate_player_destroy(tm->fx.player);
 	model_desc_free(&tm->desc);
 	free(tm);
 }
@@ -73,7 +75,7 @@ static void reference(const char *path, const float *in, float *out, uint32_t n)
 			cond[k][t] = def;
 		inputs[1 + k] = cond[k];
 	}
-	lstm_net_process(tm->fx.net, inputs, out, n);
+	lstm_net_process(rate_player_net(tm->fx.player), inputs, out, n);
 	unload(tm);
 }
 

@@ -197,22 +197,20 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		return -1;
 
 	ModelError merr;
-	LstmNet *net = NULL;
-	RatePlayer *player = NULL;
-	if (convert)
-		player = rate_player_create_opt(m, in->sample_rate, (RateMode)(opt->rate_mode - 1),
-		                                RENDER_BLOCK, &opt->net, &merr);
-	else
-		net = lstm_net_create(m, &opt->net, &merr);
-	if (!net && !player) {
+	// Played through the rate path: converted to the file's rate, or the bit-exact bypass when
+	// the file plays at the model's rate (or as if it were).
+	RatePlayer *player = rate_player_create_opt(
+		m, convert ? in->sample_rate : m->sample_rate,
+		convert ? (RateMode)(opt->rate_mode - 1) : RATE_MODE_AUTO, RENDER_BLOCK, &opt->net, &merr);
+	if (!player) {
 		tool_error_set(err, err_len, "cannot build the network: %s", merr.message);
 		return -1;
 	}
 	// The rate player delays its output, and so, when asked, does the model itself: run
-	// `latency` frames of silence past the end and drop as many from the start. Without a
-	// player the file plays at the model's rate (or as if it were), so its latency is in
+	// `latency` frames of silence past the end and drop as many from the start. Without
+	// conversion the file plays at the model's rate (or as if it were), so its latency is in
 	// frames of that rate.
-	long latency = player ? (long)rate_player_latency(player) : 0;
+	long latency = (long)rate_player_latency(player);
 	if (opt->remove_latency)
 		latency += (long)model_latency_frames(m, convert ? in->sample_rate : m->sample_rate);
 	const long total = in->frames + latency;
@@ -222,7 +220,6 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		tool_error_set(err, err_len, "%s: out of memory for %ld frames", in_name, in->frames);
 		free(chan);
 		free(raw);
-		lstm_net_destroy(net);
 		rate_player_destroy(player);
 		return -1;
 	}
@@ -243,10 +240,7 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 				chan[(size_t)c * RENDER_BLOCK + (size_t)t] =
 					from_file == inputs && src ? src[c] : knob[c - 1];
 		}
-		if (player)
-			rate_player_process(player, ptr, raw + s, (uint32_t)n);
-		else
-			lstm_net_process(net, ptr, raw + s, (uint32_t)n);
+		rate_player_process(player, ptr, raw + s, (uint32_t)n);
 	}
 	for (long t = 0; t < in->frames; ++t) {
 		float *y = out->data + t;
@@ -261,7 +255,6 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	free(raw);
 	rate_player_destroy(player);
 	free(chan);
-	lstm_net_destroy(net);
 	if (rc != 0)
 		audio_buffer_free(out);
 	return rc;
