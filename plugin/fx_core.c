@@ -180,6 +180,12 @@ int fx_core_install_model(FxCore *fx, FxModel *m)
 
 FxModel *fx_core_model(const FxCore *fx) { return fx->cur; }
 
+FxModel *fx_core_next_model(const FxCore *fx) { return fx->pending ? fx->pending : fx->cur; }
+
+int fx_core_changing(const FxCore *fx) { return fx->old != NULL || fx->pending != NULL; }
+
+uint32_t fx_core_nonfinite_blocks(const FxCore *fx) { return fx->nonfinite_blocks; }
+
 int fx_core_retire(FxCore *fx, FxModel *m)
 {
 	if (fx->num_retired >= FX_RETIRE_MAX)

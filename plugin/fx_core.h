@@ -99,6 +99,18 @@ int fx_core_install_model(FxCore *fx, FxModel *m);
 // The model playing (or fading in), NULL in pass-through. Any thread that owns the core.
 FxModel *fx_core_model(const FxCore *fx);
 
+// The model that plays once the changes under way are done: the one waiting for the fade to
+// end, else fx_core_model(). Any thread that owns the core.
+FxModel *fx_core_next_model(const FxCore *fx);
+
+// Whether a model change is under way (a fade, or a model waiting for one). Any thread that
+// owns the core.
+int fx_core_changing(const FxCore *fx);
+
+// Blocks the core has silenced for non-finite audio since it was made. Any thread that owns
+// the core.
+uint32_t fx_core_nonfinite_blocks(const FxCore *fx);
+
 // One retired model to free, or NULL. Audio thread (the caller sends it to a worker).
 FxModel *fx_core_take_retired(FxCore *fx);
 

@@ -330,12 +330,14 @@ static void free_retired_now(Plugin *self)
 		model_close(self, (LoadedModel *)m);
 }
 
-// Installs a model with no fade and frees what it replaces. Instantiation class (no run).
+// Installs a model (or none) with no fade and frees what it replaces. Instantiation class (no
+// run).
 static void install_now(Plugin *self, LoadedModel *lm)
 {
-	if (fx_core_install_model(&self->fx, &lm->fx) != 0) {
+	FxModel *m = lm ? &lm->fx : NULL;
+	if (fx_core_install_model(&self->fx, m) != 0) {
 		free_retired_now(self);
-		fx_core_install_model(&self->fx, &lm->fx);
+		fx_core_install_model(&self->fx, m);
 	}
 	atomic_store(&self->playing, lm);
 	free_retired_now(self);
@@ -482,7 +484,7 @@ static void activate(LV2_Handle instance)
 	const LevelSettings want = level_settings(self);
 	publish_level_settings(self, &want);
 	LoadedModel *lm = (LoadedModel *)fx_core_model(&self->fx);
-	if (lm && !self->fx.pending && !self->fx.old)
+	if (lm && !fx_core_changing(&self->fx))
 		set_level_gains(lm, &want);
 	fx_core_reset(&self->fx);
 	free_retired_now(self);
@@ -629,9 +631,7 @@ static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char 
 static void write_notify(Plugin *self)
 {
 	const Urids *u = &self->uris;
-	const LoadedModel *lm = (const LoadedModel *)fx_core_model(&self->fx);
-	if (self->fx.pending)
-		lm = (const LoadedModel *)self->fx.pending;
+	const LoadedModel *lm = (const LoadedModel *)fx_core_next_model(&self->fx);
 	int ok = forge_set(self, u->lstm_model, u->atom_Path, lm ? lm->path : "", 0.0f);
 	for (int k = 0; k < FX_MAX_KNOBS && ok && self->notify_names; k++)
 		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
@@ -660,8 +660,7 @@ static void follow_settings(Plugin *self)
 		atomic_store(&self->build_mode, rate_mode);
 	const LevelSettings want = level_settings(self);
 	publish_level_settings(self, &want);
-	const LoadedModel *lm = (const LoadedModel *)(self->fx.pending ? self->fx.pending
-	                                                                : fx_core_model(&self->fx));
+	const LoadedModel *lm = (const LoadedModel *)fx_core_next_model(&self->fx);
 	// While a choice of the user's is on its way, it is built for the settings of its time, and
 	// a rebuild of the model it replaces must not land after it.
 	if (!lm || !self->schedule || self->settings_load_in_flight ||
@@ -684,7 +683,7 @@ static void follow_settings(Plugin *self)
 static void report_nonfinite(Plugin *self, uint32_t n)
 {
 	self->frames_since_nonfinite_report += n;
-	const uint32_t blocks = self->fx.nonfinite_blocks;
+	const uint32_t blocks = fx_core_nonfinite_blocks(&self->fx);
 	if (blocks == self->nonfinite_reported || !self->schedule ||
 	    (self->nonfinite_reported != 0 && self->frames_since_nonfinite_report < self->rate))
 		return;
@@ -852,12 +851,7 @@ static void deactivate(LV2_Handle instance)
 static void cleanup(LV2_Handle instance)
 {
 	Plugin *self = instance;
-	FxCore *fx = &self->fx;
-	fx_core_retire(fx, fx->old);
-	fx_core_retire(fx, fx->pending);
-	fx_core_retire(fx, fx->cur);
-	fx->old = fx->pending = fx->cur = NULL;
-	free_retired_now(self);
+	install_now(self, NULL); // retires every model the core holds, and frees them
 	pthread_mutex_destroy(&self->free_lock);
 	free(self);
 }
