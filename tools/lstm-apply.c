@@ -16,10 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef LSTM_VERSION
-#define LSTM_VERSION "unknown"
-#endif
-
 enum { EXIT_USAGE = 2, ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-apply";

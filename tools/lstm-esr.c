@@ -17,10 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef LSTM_VERSION
-#define LSTM_VERSION "unknown"
-#endif
-
 enum { EXIT_USAGE = 2, ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-esr";

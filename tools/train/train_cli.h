@@ -10,10 +10,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#ifndef LSTM_VERSION
-#define LSTM_VERSION "unknown"
-#endif
-
 enum { EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_OUTPUT = 4 };
 enum { MAX_PAIRS = 64, MAX_KNOBS = MODEL_MAX_CONTROLS };
 
