@@ -19,6 +19,10 @@ ModelStatus model_import_statedict(const json_t *root, ModelDesc *out, ModelErro
 // Neural Amp Modeler .nam with architecture "LSTM".
 ModelStatus model_import_nam(const json_t *root, ModelDesc *out, ModelError *err);
 
+// Any of the formats model_load.h reads (the project's own included), detected from the
+// document's keys; the reference pair is not run.
+ModelStatus model_import_json(const json_t *root, ModelDesc *out, ModelError *err);
+
 #ifdef __cplusplus
 }
 #endif

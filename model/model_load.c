@@ -21,7 +21,7 @@ const char *model_format_name(ModelFormat f)
 	return "unknown";
 }
 
-ModelFormat model_format_detect(const json_t *root)
+static ModelFormat model_format_detect(const json_t *root)
 {
 	if (!json_is_object(root))
 		return MODEL_FORMAT_UNKNOWN;

@@ -7,7 +7,6 @@
 
 #include "model_desc.h"
 
-#include <jansson.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -24,9 +23,6 @@ typedef enum {
 
 const char *model_format_name(ModelFormat f);
 
-// Which format a parsed document is in, from its keys.
-ModelFormat model_format_detect(const json_t *root);
-
 // Reads path (refusing directories, empty files and files over MODEL_MAX_FILE_BYTES), parses
 // it, detects the format, imports it into out and validates it. When the file carries a
 // reference pair, it is run and a mismatch is an error (MODEL_ERR_SELFTEST naming the largest
@@ -40,9 +36,6 @@ ModelStatus model_load_file_format(const char *path, ModelDesc *out, ModelFormat
 // The same from a buffer in memory (for fuzzing and tests); name is used in messages.
 ModelStatus model_load_buffer(const char *data, size_t size, const char *name, ModelDesc *out,
                               ModelError *err);
-
-// Parses and imports without running the reference pair.
-ModelStatus model_import_json(const json_t *root, ModelDesc *out, ModelError *err);
 
 #ifdef __cplusplus
 }

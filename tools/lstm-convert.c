@@ -13,6 +13,7 @@
 #include "model_export.h"
 #include "model_file.h"
 #include "model_info.h"
+#include "model_import.h"
 #include "model_load.h"
 #include "model_selftest.h"
 
