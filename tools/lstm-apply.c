@@ -159,21 +159,12 @@ int main(int argc, char **argv)
 		}
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
-		case ':':
-			snprintf(err, sizeof err, "%s needs a value", argv[optind - 1]);
-			return fail_usage(err);
 		default:
-			if (optopt)
-				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
-			else
-				snprintf(err, sizeof err, "unknown option '%s'", argv[optind - 1]);
-			return fail_usage(err);
+			return fail_usage(cli_option_error(c, argv, err, sizeof err));
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+	if (cli_extra_argument(argc, argv, err, sizeof err))
 		return fail_usage(err);
-	}
 	if (!model_path)
 		return fail_usage("no model given (-m MODEL)");
 	if (!in_path)

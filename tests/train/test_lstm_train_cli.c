@@ -245,6 +245,8 @@ static void test_bad_inputs(void)
 		{"plot twice", "-i a.wav -t b.wav -o o.json --plot a.png --plot b.png",
 		 "--plot given twice", 2},
 		{"lr out of range", "-i a.wav -t b.wav -o o.json --lr 1e300", "--lr", 2},
+		{"unknown option", "-i a.wav -t b.wav -o o.json --bogus", "unknown option '--bogus'", 2},
+		{"stray word", "-i a.wav -t b.wav -o o.json extra", "unexpected argument 'extra'", 2},
 		{"knob out of range", "-i a.wav -t b.wav -k G=1e39 -i a.wav -t b.wav -k G=0 -o o.json",
 		 "--knob", 2},
 		{"unknown gear type", "-i a.wav -t b.wav -o o.json --gear-type banana",

@@ -4,6 +4,7 @@
 #include "tool_error.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,4 +61,23 @@ int cli_take_value(const char *opt, const char *arg, const char *what, const cha
 		return tool_error_set(err, err_len, "%s given twice: %s and %s", opt, *slot, arg), -1;
 	*slot = arg;
 	return 0;
+}
+
+const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len)
+{
+	if (c == ':')
+		snprintf(err, err_len, "%s needs a value", argv[optind - 1]);
+	else if (optopt)
+		snprintf(err, err_len, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, err_len, "unknown option '%s'", argv[optind - 1]);
+	return err;
+}
+
+const char *cli_extra_argument(int argc, char *const *argv, char *err, size_t err_len)
+{
+	if (optind >= argc)
+		return NULL;
+	snprintf(err, err_len, "unexpected argument '%s'", argv[optind]);
+	return err;
 }

@@ -30,6 +30,15 @@ int cli_take_path(const char *opt, const char *arg, const char **slot, char *err
 int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot,
                    char *err, size_t err_len);
 
+// What getopt_long refused, right after it returned ':' or '?' (it prints nothing when its
+// optstring starts with ':'): "-m needs a value", "unknown option '-x'" or "unknown option
+// '--bogus'". Returns err.
+const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len);
+
+// "unexpected argument 'extra.wav'" when words are left after the options (argv[optind]
+// onwards), else NULL.
+const char *cli_extra_argument(int argc, char *const *argv, char *err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -286,6 +286,7 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 // replaces theirs instead of being refused as given twice.
 int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 {
+	char err[512]; // getopt's refusals
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
 	o->delay_comp = 1;
@@ -332,7 +333,6 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 				return train_fail("--knob %s before any --input", optarg), -1;
 			TrainPairSpec *p = &o->pairs[o->npairs - 1];
 			KnobSetting ks;
-			char err[256];
 			if (render_knob_parse(optarg, &ks, err, sizeof err) != 0)
 				return train_fail("%s", err), -1;
 			// A knob's value becomes an input of the network: keep it where float arithmetic
@@ -523,12 +523,12 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("lstm-train %s\n", LSTM_VERSION); return 1;
-		case ':': return train_fail("%s needs a value (see --help)", argv[optind - 1]), -1;
-		default: return train_fail("unknown option %s (see --help)", argv[optind - 1]), -1;
+		default:
+			return train_fail("%s (see --help)", cli_option_error(c, argv, err, sizeof err)), -1;
 		}
 	}
-	if (optind < argc)
-		return train_fail("unexpected argument %s (see --help)", argv[optind]), -1;
+	if (cli_extra_argument(argc, argv, err, sizeof err))
+		return train_fail("%s (see --help)", err), -1;
 	if (inputs == 0 && o->resume_path)
 		return 2; // the pairs and settings come from the checkpoint
 	if (inputs == 0)
