@@ -55,7 +55,7 @@ static double loss_of(Case *c)
 		memcpy(c->net.state_c[k], saved_c[k], sizeof saved_c[k]);
 	}
 	train_net_forward(&c->net, &c->P, &c->fw, c->x + 4 * R * c->s.inputs, T);
-	return loss_esr_dc_forward(&c->pe, &c->norm, c->net.y, c->t, R, NULL);
+	return train_loss_esr_dc_forward(&c->pe, &c->norm, c->net.y, c->t, R, NULL);
 }
 
 static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphasisKind pk)
@@ -95,7 +95,7 @@ static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphas
 
 	warm_up(&c);
 	double l0 = loss_of(&c);
-	loss_esr_dc_backward(&c.pe, &c.norm, c.net.y, c.t, R, c.e, c.dy);
+	train_loss_esr_dc_backward(&c.pe, &c.norm, c.net.y, c.t, R, c.e, c.dy);
 	train_params_bind(&c.s, c.grad, &c.G);
 	train_net_backward(&c.net, &c.P, c.x + 4 * R * inputs, c.dy, &c.G);
 

@@ -58,8 +58,8 @@ static void test_perfect_output(void)
 	train_loss_target_sums(&pe, t, 20, 2, &s);
 	LossNorm n;
 	train_loss_norm(&s, 20, 0.75, 0.25, &n);
-	assert(loss_esr_dc_forward(&pe, &n, t, t, 2, NULL) == 0.0);
-	loss_esr_dc_backward(&pe, &n, t, t, 2, e, dy);
+	assert(train_loss_esr_dc_forward(&pe, &n, t, t, 2, NULL) == 0.0);
+	train_loss_esr_dc_backward(&pe, &n, t, t, 2, e, dy);
 	for (int i = 0; i < 40; i++)
 		assert(dy[i] == 0.0f);
 }

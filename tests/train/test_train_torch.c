@@ -38,8 +38,8 @@ static double step_loss(TrainNet *net, const TrainParams *P, const TrainForwardW
 	train_loss_target_sums(pe, t, T, B, &sums);
 	LossNorm norm;
 	train_loss_norm(&sums, T, 0.75, 0.25, &norm);
-	double loss = loss_esr_dc_forward(pe, &norm, net->y, t, B, NULL);
-	loss_esr_dc_backward(pe, &norm, net->y, t, B, e, dy);
+	double loss = train_loss_esr_dc_forward(pe, &norm, net->y, t, B, NULL);
+	train_loss_esr_dc_backward(pe, &norm, net->y, t, B, e, dy);
 	train_net_backward(net, P, x, dy, G);
 	return loss;
 }
@@ -91,7 +91,7 @@ static int check_case(json_t *c)
 		memset(grad, 0, np * sizeof(float));
 		const size_t off = (size_t)k * (size_t)T * (size_t)B;
 		double l = step_loss(&net, &P, &fw, &pe, x + off, t + off, T, B, &G, e, dy);
-		adam_update(params, grad, m, v, np, 5e-3, 0.9, 0.999, 1e-8, k + 1);
+		train_adam_update(params, grad, m, v, np, 5e-3, 0.9, 0.999, 1e-8, k + 1);
 		train_forward_weights_update(&fw, &P);
 		lerr = fmax(lerr, fabs(l - losses_ref[k]) / fabs(losses_ref[k]));
 		printf("  step %2d loss %.7f torch %.7f\n", k + 1, l, (double)losses_ref[k]);

@@ -52,9 +52,9 @@ static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *
 	}
 }
 
-void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
-                  const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
-                  real *gates, real *c, real *tc, real *h)
+void train_lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
+                        const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
+                        real *gates, real *c, real *tc, real *h)
 {
 	const int G = 4 * H;
 	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
@@ -67,11 +67,11 @@ void lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real 
 	}
 }
 
-void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
-                   const real *w_ih, const real *w_hh, const real *peep, const real *gates,
-                   const real *c, const real *tc, const real *h, real *dh, real *dgates,
-                   real *dc, real *dw_ih, real *dw_hh, real *db_ih, real *db_hh, real *dpeep,
-                   real *dx)
+void train_lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
+                         const real *w_ih, const real *w_hh, const real *peep, const real *gates,
+                         const real *c, const real *tc, const real *h, real *dh, real *dgates,
+                         real *dc, real *dw_ih, real *dw_hh, real *db_ih, real *db_hh, real *dpeep,
+                         real *dx)
 {
 	// dgates holds a block of steps: the weight gradients are added once per block.
 	const int G = 4 * H;
@@ -103,9 +103,9 @@ void lstm_backward(const TrainKernels *K, int T, int R, int I, int H, const real
 	}
 }
 
-void gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
-                 const real *wt_ih, const real *wt_hh, const real *b_ih, const real *b_hh,
-                 real *gh, real *act, real *h)
+void train_gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
+                       const real *wt_ih, const real *wt_hh, const real *b_ih, const real *b_hh,
+                       real *gh, real *act, real *h)
 {
 	// act doubles as the input pre-activations: each step reads gx_t before writing act_t.
 	const int G = 3 * H;
@@ -119,10 +119,10 @@ void gru_forward(const TrainKernels *K, int T, int R, int I, int H, const real *
 	}
 }
 
-void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
-                  const real *w_ih, const real *w_hh, const real *gh, const real *act,
-                  const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,
-                  real *dw_hh, real *db_ih, real *db_hh, real *dx)
+void train_gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
+                        const real *w_ih, const real *w_hh, const real *gh, const real *act,
+                        const real *h, real *dh, real *dgx, real *dgh, real *dprev, real *dw_ih,
+                        real *dw_hh, real *db_ih, real *db_hh, real *dx)
 {
 	// dgx, dgh hold a block of steps: the weight gradients are added once per block.
 	const int G = 3 * H;
@@ -151,8 +151,8 @@ void gru_backward(const TrainKernels *K, int T, int R, int I, int H, const real 
 	}
 }
 
-void dense_forward(long N, int H, const real *h, const real *w, const real *b, const real *x,
-                   long xs, int skip, real *y)
+void train_dense_forward(long N, int H, const real *h, const real *w, const real *b, const real *x,
+                         long xs, int skip, real *y)
 {
 	for (long n = 0; n < N; n++) {
 		const real *hn = h + n * H;
@@ -164,8 +164,8 @@ void dense_forward(long N, int H, const real *h, const real *w, const real *b, c
 	}
 }
 
-void dense_backward(long N, int H, const real *h, const real *w, const real *dy, real *dh,
-                    real *dw, real *db)
+void train_dense_backward(long N, int H, const real *h, const real *w, const real *dy, real *dh,
+                          real *dw, real *db)
 {
 	real sb = 0;
 	for (long n = 0; n < N; n++) {

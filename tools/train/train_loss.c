@@ -140,8 +140,8 @@ static double column_dc(const real *y, const real *t, int T, int R)
 	return d / T;
 }
 
-double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
-                           const real *t, int R, double *esr)
+double train_loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
+                                 const real *t, int R, double *esr)
 {
 	const int T = n->T;
 	double se = 0.0, sd = 0.0;
@@ -160,8 +160,8 @@ double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real 
 	return n->esr_weight * e_part + n->dc_weight * sd * n->inv_dc;
 }
 
-void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *y,
-                          const real *t, int R, real *e, real *dy)
+void train_loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *y,
+                                const real *t, int R, real *e, real *dy)
 {
 	const int T = n->T;
 	const double ge = 2.0 * n->esr_weight * n->inv_esr;
@@ -179,8 +179,8 @@ void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *
 	}
 }
 
-void adam_update(real *p, const real *g, real *m, real *v, size_t n, double lr, double beta1,
-                 double beta2, double eps, long step)
+void train_adam_update(real *p, const real *g, real *m, real *v, size_t n, double lr, double beta1,
+                       double beta2, double eps, long step)
 {
 	const double bc1 = 1.0 - pow(beta1, (double)step);
 	const double bc2 = 1.0 - pow(beta2, (double)step);

@@ -59,16 +59,16 @@ void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weig
 
 // This thread's share of the loss (summing all shares gives the batch loss); y, t [T][R].
 // Also returns the share of the ESR term alone in *esr when esr is not NULL.
-double loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
-                           const real *t, int R, double *esr);
+double train_loss_esr_dc_forward(const PreEmphasis *pe, const LossNorm *n, const real *y,
+                                 const real *t, int R, double *esr);
 // dL/dy into dy [T][R]. e [T][R] is scratch. The filter's adjoint (the same filter run
 // backwards in time) carries the ESR gradient back to y.
-void loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *y,
-                          const real *t, int R, real *e, real *dy);
+void train_loss_esr_dc_backward(const PreEmphasis *pe, const LossNorm *n, const real *y,
+                                const real *t, int R, real *e, real *dy);
 
 // Adam with PyTorch's update rule and bias correction. p, g, m, v have n reals; step counts
 // from 1. Any thread; no allocation.
-void adam_update(real *p, const real *g, real *m, real *v, size_t n, double lr, double beta1,
-                 double beta2, double eps, long step);
+void train_adam_update(real *p, const real *g, real *m, real *v, size_t n, double lr, double beta1,
+                       double beta2, double eps, long step);
 
 #endif

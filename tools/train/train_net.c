@@ -141,19 +141,22 @@ void train_net_forward(TrainNet *net, const TrainParams *p, const TrainForwardWe
 	for (int k = 0; k < s->layers; k++) {
 		memcpy(net->h[k], net->state_h[k], rh);
 		if (s->cell == CELL_GRU) {
-			gru_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k], fw->bias[k],
-			            p->b_hh[k], net->gh[k], net->gates[k], net->h[k]);
+			train_gru_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k],
+			                  fw->bias[k], p->b_hh[k], net->gh[k], net->gates[k],
+			                  net->h[k]);
 		} else {
 			memcpy(net->c[k], net->state_c[k], rh);
-			lstm_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k], fw->bias[k],
-			             p->peep[k], net->gates[k], net->c[k], net->tc[k], net->h[k]);
+			train_lstm_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k],
+			                   fw->bias[k], p->peep[k], net->gates[k], net->c[k],
+			                   net->tc[k], net->h[k]);
 			memcpy(net->state_c[k], net->c[k] + T * RH, rh);
 		}
 		memcpy(net->state_h[k], net->h[k] + T * RH, rh);
 		in = net->h[k] + RH;
 		I = H;
 	}
-	dense_forward((long)T * R, H, in, p->head_w, p->head_b, x, s->inputs, s->skip, net->y);
+	train_dense_forward((long)T * R, H, in, p->head_w, p->head_b, x, s->inputs, s->skip,
+	                    net->y);
 }
 
 void train_net_backward(TrainNet *net, const TrainParams *p, const real *x, const real *dy,
@@ -164,21 +167,23 @@ void train_net_backward(TrainNet *net, const TrainParams *p, const real *x, cons
 	const long RH = (long)R * H;
 	const int top = s->layers - 1;
 	real *dh = net->dh0, *dnext = net->dh1;
-	dense_backward((long)T * R, H, net->h[top] + RH, p->head_w, dy, dh, grad->head_w,
-	               grad->head_b);
+	train_dense_backward((long)T * R, H, net->h[top] + RH, p->head_w, dy, dh, grad->head_w,
+	                     grad->head_b);
 	for (int k = top; k >= 0; k--) {
 		const int I = train_shape_layer_inputs(s, k);
 		const real *in = k == 0 ? x : net->h[k - 1] + RH;
 		real *dx = k == 0 ? NULL : dnext;
 		if (s->cell == CELL_GRU)
-			gru_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k], net->gh[k],
-			             net->gates[k], net->h[k], dh, net->dgx, net->dgh, net->dc,
-			             grad->w_ih[k], grad->w_hh[k], grad->b_ih[k], grad->b_hh[k], dx);
+			train_gru_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k],
+			                   net->gh[k], net->gates[k], net->h[k], dh, net->dgx,
+			                   net->dgh, net->dc, grad->w_ih[k], grad->w_hh[k],
+			                   grad->b_ih[k], grad->b_hh[k], dx);
 		else
-			lstm_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k], p->peep[k],
-			              net->gates[k], net->c[k], net->tc[k], net->h[k], dh, net->dgx,
-			              net->dc, grad->w_ih[k], grad->w_hh[k], grad->b_ih[k],
-			              grad->b_hh[k], grad->peep[k], dx);
+			train_lstm_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k],
+			                    p->peep[k], net->gates[k], net->c[k], net->tc[k],
+			                    net->h[k], dh, net->dgx, net->dc, grad->w_ih[k],
+			                    grad->w_hh[k], grad->b_ih[k], grad->b_hh[k],
+			                    grad->peep[k], dx);
 		real *t = dh;
 		dh = dnext;
 		dnext = t;

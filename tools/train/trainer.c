@@ -247,8 +247,8 @@ static void shard_run(ShardJob *j)
 	memset(g, 0, tr->np * sizeof(real));
 	TrainParams gv;
 	train_params_bind(&tr->cfg.shape, g, &gv);
-	j->loss = loss_esr_dc_forward(&tr->pe, j->norm, net->y, t, R, NULL);
-	loss_esr_dc_backward(&tr->pe, j->norm, net->y, t, R, tr->se[s], tr->sdy[s]);
+	j->loss = train_loss_esr_dc_forward(&tr->pe, j->norm, net->y, t, R, NULL);
+	train_loss_esr_dc_backward(&tr->pe, j->norm, net->y, t, R, tr->se[s], tr->sdy[s]);
 	train_net_backward(net, &tr->P, x, tr->sdy[s], &gv);
 }
 
@@ -364,7 +364,8 @@ static double train_chunk(Trainer *tr, long off, int T)
 	const double applied = clip ? limit : gnorm;
 	tr->grad_norm_avg = tr->grad_norm_avg == 0.0 ? applied : 0.99 * tr->grad_norm_avg + 0.01 * applied;
 	tr->step++;
-	adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8, tr->step);
+	train_adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8,
+	                  tr->step);
 	train_forward_weights_update(&tr->fw, &tr->P);
 	return loss;
 }
