@@ -28,8 +28,8 @@ ModelStatus import_number(const json_t *v, const char *path, double lo, double h
 		if (end == s || *end != '\0')
 			return model_error_set(err, MODEL_ERR_TYPE, "%s: \"%s\" is not a number", path, s);
 	} else {
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected a number", path,
-		                       v ? json_type_name(v) : "missing");
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a number, found %s", path,
+		                       v ? json_type_name(v) : "nothing");
 	}
 	if (!isfinite(x))
 		return model_error_set(err, MODEL_ERR_VALUE, "%s: not a finite number", path);
@@ -44,11 +44,11 @@ ModelStatus import_int(const json_t *v, const char *path, int lo, int hi, int *o
 {
 	double x;
 	if (!json_is_number(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an integer", path,
-		                       v ? json_type_name(v) : "missing");
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", path,
+		                       v ? json_type_name(v) : "nothing");
 	x = json_number_value(v);
 	if (!isfinite(x) || x != floor(x))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %g, expected an integer", path, x);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %g", path, x);
 	if (x < lo || x > hi) {
 		if (lo == hi)
 			return model_error_set(err, MODEL_ERR_RANGE, "%s: %g, expected %d", path, x, lo);
@@ -64,7 +64,7 @@ ModelStatus import_member(const json_t *obj, const char *path, const char *key,
 	char buf[IMPORT_PATH_LEN];
 	*out = NULL;
 	if (!json_is_object(obj))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an object",
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s",
 		                       path && path[0] ? path : "document", json_type_name(obj));
 	const json_t *v = json_object_get(obj, key);
 	if (!v)
@@ -77,8 +77,8 @@ ModelStatus import_member(const json_t *obj, const char *path, const char *key,
 ModelStatus import_float(const json_t *v, const char *path, float *out, ModelError *err)
 {
 	if (!json_is_number(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected a number", path,
-		                       v ? json_type_name(v) : "missing");
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a number, found %s", path,
+		                       v ? json_type_name(v) : "nothing");
 	double x = json_number_value(v);
 	if (!isfinite(x) || fabs(x) > FLT_MAX)
 		return model_error_set(err, MODEL_ERR_VALUE, "%s: %g is not a finite float", path, x);
@@ -90,8 +90,9 @@ ModelStatus import_floats(const json_t *arr, const char *path, size_t n, float *
                           ModelError *err)
 {
 	if (!json_is_array(arr))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an array of %zu numbers",
-		                       path, arr ? json_type_name(arr) : "missing", n);
+		return model_error_set(err, MODEL_ERR_TYPE,
+		                       "%s: expected an array of %zu numbers, found %s", path, n,
+		                       arr ? json_type_name(arr) : "nothing");
 	size_t got = json_array_size(arr);
 	if (got != n)
 		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu values, expected %zu", path, got, n);
@@ -109,8 +110,8 @@ ModelStatus import_rows(const json_t *arr, const char *path, size_t *rows, Model
 {
 	*rows = 0;
 	if (!json_is_array(arr))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: %s, expected an array", path,
-		                       arr ? json_type_name(arr) : "missing");
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array, found %s", path,
+		                       arr ? json_type_name(arr) : "nothing");
 	*rows = json_array_size(arr);
 	return MODEL_OK;
 }

@@ -137,7 +137,7 @@ static void test_keras_table(void)
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "layers/1/weights/1", "0", json_string("nan"));
 	expect_refused("keras: weight as a string", model_import_keras, d, MODEL_ERR_TYPE,
-	               "layers[1].weights[1][0]: a string, expected a number");
+	               "layers[1].weights[1][0]: expected a number, found a string");
 	d = load_doc("rtneural_lstm_1d.json");
 	json_object_del(d, "in_shape");
 	expect_refused("keras: no in_shape", model_import_keras, d, MODEL_ERR_MISSING,
@@ -153,15 +153,15 @@ static void test_keras_table(void)
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "in_gain", json_string("6 dB"));
 	expect_refused("keras: in_gain a string", model_import_keras, d, MODEL_ERR_TYPE,
-	               "in_gain: a string, expected a number");
+	               "in_gain: expected a number, found a string");
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "in_gain", json_null());
 	expect_refused("keras: in_gain null", model_import_keras, d, MODEL_ERR_TYPE,
-	               "in_gain: null, expected a number");
+	               "in_gain: expected a number, found null");
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "out_gain", json_null());
 	expect_refused("keras: out_gain null", model_import_keras, d, MODEL_ERR_TYPE,
-	               "out_gain: null, expected a number");
+	               "out_gain: expected a number, found null");
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "samplerate", json_string("fast"));
 	expect_refused("keras: samplerate not a number", model_import_keras, d, MODEL_ERR_TYPE,
@@ -224,7 +224,7 @@ static void test_nam_table(void)
 	d = load_doc("BossLSTM-2x8.nam");
 	set(d, "weights", "904", json_null());
 	expect_refused("nam: null weight", model_import_nam, d, MODEL_ERR_TYPE,
-	               "weights[904]: null, expected a number");
+	               "weights[904]: expected a number, found null");
 	d = load_doc("BossLSTM-2x8.nam");
 	set(d, "", "version", json_string("0.9.0"));
 	expect_refused("nam: unknown version", model_import_nam, d, MODEL_ERR_VERSION,
@@ -247,7 +247,7 @@ static void test_nam_table(void)
 	d = load_doc("BossLSTM-2x8.nam");
 	set(d, "metadata", "loudness", json_string("loud"));
 	expect_refused("nam: loudness not a number", model_import_nam, d, MODEL_ERR_TYPE,
-	               "metadata.loudness: a string, expected a number");
+	               "metadata.loudness: expected a number, found a string");
 }
 
 // A small state_dict document made here (the real one is GPL and stays in shared/).
@@ -341,7 +341,8 @@ static void test_statedict_table(void)
 	d = statedict_doc("LSTM", 1, 4, 4);
 	set(d, "state_dict/rec.weight_ih_l0", "3", json_string("0.5"));
 	expect_refused("statedict: a row that is a string", model_import_statedict, d,
-	               MODEL_ERR_TYPE, "state_dict.rec.weight_ih_l0[3]: a string, expected an array");
+	               MODEL_ERR_TYPE,
+	               "state_dict.rec.weight_ih_l0[3]: expected an array of 1 numbers, found a string");
 }
 
 int main(int argc, char **argv)
