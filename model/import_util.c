@@ -44,11 +44,12 @@ ModelStatus import_int(const json_t *v, const char *path, int lo, int hi, int *o
 {
 	double x;
 	if (!json_is_number(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", path,
-		                       v ? json_type_name(v) : "nothing");
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s",
+		                       path, v ? json_type_name(v) : "nothing");
 	x = json_number_value(v);
 	if (!isfinite(x) || x != floor(x))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %g", path, x);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %g", path,
+		                       x);
 	if (x < lo || x > hi) {
 		if (lo == hi)
 			return model_error_set(err, MODEL_ERR_RANGE, "%s: %g, expected %d", path, x, lo);

@@ -342,7 +342,8 @@ static void test_statedict_table(void)
 	set(d, "state_dict/rec.weight_ih_l0", "3", json_string("0.5"));
 	expect_refused("statedict: a row that is a string", model_import_statedict, d,
 	               MODEL_ERR_TYPE,
-	               "state_dict.rec.weight_ih_l0[3]: expected an array of 1 numbers, found a string");
+	               "state_dict.rec.weight_ih_l0[3]: expected an array of 1 numbers, "
+	               "found a string");
 }
 
 int main(int argc, char **argv)
