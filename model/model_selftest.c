@@ -10,14 +10,14 @@
 #include <string.h>
 
 // Runs input [frames][inputs] through a fresh exact-activation scalar network into out.
-static ModelStatus render(const ModelDesc *m, const float *input, int frames, float *out,
-                          ModelError *err)
+ModelStatus model_render_exact(const ModelDesc *m, const float *input, long frames, float *out,
+                               ModelError *err)
 {
 	LstmNetOptions opt = {LSTM_ACT_EXACT, LSTM_ISA_SCALAR};
 	LstmNet *net = lstm_net_create(m, &opt, err);
 	if (!net)
 		return err ? err->status : MODEL_ERR_VALUE;
-	for (int t = 0; t < frames; t++)
+	for (long t = 0; t < frames; t++)
 		out[t] = lstm_net_process_frame(net, input + (size_t)t * (size_t)m->inputs);
 	lstm_net_destroy(net);
 	return MODEL_OK;
@@ -48,7 +48,7 @@ static ModelStatus probe(const ModelDesc *m, ModelError *err)
 		for (int k = 1; k < m->inputs; k++)
 			x[k] = k - 1 < m->num_controls ? m->controls[k - 1].def : 0.5f;
 	}
-	st = render(m, in, PROBE_FRAMES, out, err);
+	st = model_render_exact(m, in, PROBE_FRAMES, out, err);
 	for (int t = 0; !st && t < PROBE_FRAMES; t++) {
 		if (!isfinite(out[t]))
 			st = model_error_set(err, MODEL_ERR_SELFTEST, "the output is not finite (NaN or "
@@ -77,7 +77,7 @@ ModelStatus model_selftest_run(const ModelDesc *m, double *max_error, ModelError
 	float *out = malloc((size_t)m->selftest_frames * sizeof(float));
 	if (!out)
 		return model_error_set(err, MODEL_ERR_NOMEM, "selftest: out of memory");
-	ModelStatus st = render(m, m->selftest_input, m->selftest_frames, out, err);
+	ModelStatus st = model_render_exact(m, m->selftest_input, m->selftest_frames, out, err);
 	if (st) {
 		free(out);
 		return st;
@@ -121,7 +121,7 @@ ModelStatus model_selftest_fill(ModelDesc *m, const float *input, int frames, Mo
 	// Validate with no pair attached, so a stale pair does not get in the way.
 	ModelDesc bare = *m;
 	bare.selftest_frames = 0;
-	ModelStatus st = render(&bare, in, frames, out, err);
+	ModelStatus st = model_render_exact(&bare, in, frames, out, err);
 	if (st) {
 		free(in);
 		free(out);

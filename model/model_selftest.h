@@ -18,6 +18,12 @@ extern "C" {
 // NULL) receives the largest absolute difference.
 ModelStatus model_selftest_run(const ModelDesc *m, double *max_error, ModelError *err);
 
+// Runs the engine as the self-test does (exact activations, plain C: the same bits on every
+// CPU) over input [frames][inputs] from the initial state, into out [frames]. The one way the
+// project renders a model for a reference.
+ModelStatus model_render_exact(const ModelDesc *m, const float *input, long frames, float *out,
+                               ModelError *err);
+
 // Fills m's selftest pair by running the engine (exact activations) on input [frames][inputs].
 // Returns MODEL_OK or an error (memory, invalid model).
 ModelStatus model_selftest_fill(ModelDesc *m, const float *input, int frames, ModelError *err);

@@ -3,7 +3,7 @@
 #include "train_report.h"
 
 #include "linear_baseline.h"
-#include "lstm_net.h"
+#include "model_selftest.h"
 #include "model_file.h"
 #include "model_render.h"
 #include "plot.h"
@@ -52,24 +52,6 @@ static const char *preemph_name(PreEmphasisKind k)
 	return k == PREEMPH_AWEIGHT ? "aweight" : k == PREEMPH_NONE ? "none" : "first";
 }
 
-// Runs the engine with exact activations over frames of series 0 from zero state.
-static int engine_run(const ModelDesc *m, const float *x, long n, float *out, char *err,
-                      size_t err_len)
-{
-	LstmNetOptions no = lstm_net_default_options();
-	no.activations = LSTM_ACT_EXACT;
-	ModelError me;
-	LstmNet *net = lstm_net_create(m, &no, &me);
-	if (!net) {
-		snprintf(err, err_len, "the trained model does not build: %s", me.message);
-		return -1;
-	}
-	for (long i = 0; i < n; i++)
-		out[i] = lstm_net_process_frame(net, x + i * m->inputs);
-	lstm_net_destroy(net);
-	return 0;
-}
-
 static double rms_db(const float *y, long n)
 {
 	double s = 0;
@@ -109,15 +91,11 @@ int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, do
 			cd->def = 0.5f * (cd->min + cd->max);
 		}
 	}
-	// Self-test pair: the engine's exact output on the start of the first pair. The pair is
-	// attached only after the run, as lstm_net_create validates whatever the model holds.
+	// Self-test pair: the engine's exact output on the start of the first pair
+	// (model_selftest_fill).
 	const long nst = lp[0].s.n < SELFTEST_FRAMES ? lp[0].s.n : SELFTEST_FRAMES;
 	float *st_in = malloc((size_t)nst * (size_t)inputs * sizeof(float));
-	float *st_out = malloc((size_t)nst * sizeof(float));
-	char err[512];
-	if (!st_in || !st_out) {
-		free(st_in);
-		free(st_out);
+	if (!st_in) {
 		model_desc_free(&m);
 		train_fail("out of memory");
 		return 1;
@@ -126,13 +104,15 @@ int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, do
 	memcpy(st_in, lp[0].s.x, (size_t)nst * (size_t)inputs * sizeof(float));
 	for (long i = 0; i < nst; i++)
 		st_in[i * inputs] /= d->gain_in;
-	if (engine_run(&m, st_in, nst, st_out, err, sizeof err) != 0) {
-		free(st_in);
-		free(st_out);
+	ModelError me;
+	const ModelStatus filled = model_selftest_fill(&m, st_in, (int)nst, &me);
+	free(st_in);
+	if (filled != MODEL_OK) {
 		model_desc_free(&m);
-		train_fail("%s", err);
+		train_fail("the trained model does not build: %s", me.message);
 		return 1;
 	}
+	m.selftest_tolerance = 1e-4f;
 	// Loudness as NAM's trainer measures it: the model's output level (RMS, dB) for one
 	// standard input at its default settings, so that players can bring every model to one
 	// level. The standard input is the standard capture signal's validation clip (9 s of
@@ -160,7 +140,7 @@ int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, do
 				xl[i * inputs] /= d->gain_in;
 			}
 		}
-		if (engine_run(&m, xl, nl, yl, err, sizeof err) == 0)
+		if (model_render_exact(&m, xl, nl, yl, &me) == MODEL_OK)
 			loud = rms_db(yl, nl);
 	}
 	free(yl);
@@ -228,12 +208,6 @@ int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, do
 		.threads = c->threads,
 	};
 	m.metadata_json = training_metadata_json(&meta);
-	m.selftest_frames = (int)nst;
-	m.selftest_input = st_in;
-	m.selftest_output = st_out;
-	m.selftest_tolerance = 1e-4f;
-
-	ModelError me;
 	ModelStatus st = model_write_file(o->output, &m, o->force, &me);
 	model_desc_free(&m);
 	if (st != MODEL_OK) {
