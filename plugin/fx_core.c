@@ -8,7 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-
 enum {
 	FX_GAIN_DB_MIN = -24,
 	FX_GAIN_DB_MAX = 24,

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: ISC
 // lstm-train's command line (train_cli.h).
-#define _DEFAULT_SOURCE 1
 #include "train_cli.h"
 
 #include "cli_parse.h"
@@ -9,17 +8,11 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 void train_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

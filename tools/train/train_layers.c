@@ -52,6 +52,16 @@ static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *
 	}
 }
 
+// Backward runs t from T-1 down and keeps the gate gradients of a block of steps: at a block's
+// first step t (a multiple of TRAIN_GRAD_BLOCK) the rows of steps t.. of the block are all
+// there, and their count is returned; elsewhere 0.
+static int grad_block_rows(int T, int t, int R)
+{
+	if (t % TRAIN_GRAD_BLOCK != 0)
+		return 0;
+	return (T - t < TRAIN_GRAD_BLOCK ? T - t : TRAIN_GRAD_BLOCK) * R;
+}
+
 void train_lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const real *x,
                         const real *wt_ih, const real *wt_hh, const real *bias, const real *peep,
                         real *gates, real *c, real *tc, real *h)
@@ -89,8 +99,8 @@ void train_lstm_backward(const TrainKernels *K, int T, int R, int I, int H, cons
 			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
 			K->gemm(R, I, G, dg, G, 1, w_ih, I, dx + t * RI, I);
 		}
-		if (t % TRAIN_GRAD_BLOCK == 0) {
-			const int rows = (T - t < TRAIN_GRAD_BLOCK ? T - t : TRAIN_GRAD_BLOCK) * R;
+		const int rows = grad_block_rows(T, t, R);
+		if (rows > 0) {
 			K->gemm(G, H, rows, dgates, 1, G, h + t * RH, H, dw_hh, H);
 			weight_grad(K, rows, G, I, dgates, x + t * RI, dw_ih);
 			sum_rows(rows, G, dgates, db);
@@ -141,8 +151,8 @@ void train_gru_backward(const TrainKernels *K, int T, int R, int I, int H, const
 			memset(dx + t * RI, 0, (size_t)RI * sizeof *dx);
 			K->gemm(R, I, G, dgx + slot, G, 1, w_ih, I, dx + t * RI, I);
 		}
-		if (t % TRAIN_GRAD_BLOCK == 0) {
-			const int rows = (T - t < TRAIN_GRAD_BLOCK ? T - t : TRAIN_GRAD_BLOCK) * R;
+		const int rows = grad_block_rows(T, t, R);
+		if (rows > 0) {
 			K->gemm(G, H, rows, dgh, 1, G, h + t * RH, H, dw_hh, H);
 			weight_grad(K, rows, G, I, dgx, x + t * RI, dw_ih);
 			sum_rows(rows, G, dgx, db_ih);

@@ -4,17 +4,13 @@
 #include "train_outputs.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static int file_exists(const char *path)

@@ -12,19 +12,11 @@
 
 enum { SELFTEST_FRAMES = 4096 };
 
-#include <errno.h>
-#include <getopt.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 // --- output --------------------------------------------------------------------------------
 
