@@ -5,7 +5,7 @@
 //
 // exp(y): y = n ln2 + r with n = round(y / ln2), |r| <= ln2/2; exp(r) ~ 1 + r + r^2 q(r) with q
 // of degree 4 (near-minimax, relative error 3e-9 in float64; coefficients from
-// tests/engine/fit_fast_math.py), evaluated in Estrin form for a short dependency chain;
+// tests/dsp/fit_fast_math.py), evaluated in Estrin form for a short dependency chain;
 // 2^n is built in the exponent bits. The scalar code splits ln2 in two (Cody-Waite) because it
 // has no fused multiply-add; the vector code uses one FMA with ln2 rounded to float.
 //
@@ -20,7 +20,7 @@
 // NaN in gives NaN out: every comparison that selects another branch is false for NaN.
 //
 // Measured maximum absolute error against float64 libm over a sweep of the whole float range
-// (tests/engine/test_fast_math.c, which asserts FAST_MATH_MAX_ABS_ERR):
+// (tests/dsp/test_fast_math.c, which asserts FAST_MATH_MAX_ABS_ERR):
 //   scalar: sigmoid 8.9e-8, tanh 1.3e-7; AVX2: sigmoid 8.9e-8, tanh 1.3e-7; AVX-512:
 //   sigmoid 9.8e-8, tanh 1.4e-7 (it takes reciprocals by a 14-bit estimate and a Newton
 //   step, shorter than a 512-bit division). Vector and scalar differ by <= 2.4e-7 (FMA or
@@ -42,7 +42,7 @@
 #define FAST_ROUND_MAGIC 12582912.0f     // 1.5 * 2^23: adding it rounds to an integer
 #define FAST_SIG_CLAMP 87.0f
 // The same polynomial in f = r / ln2 (2^f = exp(r)), for the AVX-512 code: FAST_EXP_Ck ln2^k
-// (also printed by tests/engine/fit_fast_math.py).
+// (also printed by tests/dsp/fit_fast_math.py).
 #define FAST_EXP2_C2 0.24022648f
 #define FAST_EXP2_C3 0.055503625f
 #define FAST_EXP2_C4 0.009618526f

@@ -26,7 +26,7 @@ static void fail(const char *what)
 	exit(1);
 }
 
-// Weak fallbacks for the real-time interposer (tests/contract/rt_interposer.c).
+// Weak fallbacks for the real-time interposer (tests/common/rt_interposer.c).
 void rt_section_begin(void) __attribute__((weak));
 void rt_section_end(void) __attribute__((weak));
 unsigned long rt_violations(void) __attribute__((weak));

@@ -4,7 +4,7 @@
 // schedule_work, patch messages in, notifications out, and state through lilv.
 //
 // Real-time check: run() and work_response() are bracketed by rt_section_begin() and
-// rt_section_end(). Linking tests/contract/rt_interposer.c into the test makes those the
+// rt_section_end(). Linking tests/common/rt_interposer.c into the test makes those the
 // interposer's (which then counts allocations, locks, waits and syscalls inside); without it
 // the weak no-op fallbacks here are used and host_rt_violations() returns 0. A synchronous
 // worker's job, which runs inside run() but is worker work, is left out of the section.

@@ -8,7 +8,7 @@
 // more than the stated bound.
 // Usage: test_plugin <bundle-dir> <default-model> <model-a> <model-b> <model-c>
 //   (models as file names inside the bundle)
-// LSTM_TEST_QUICK=1 (for valgrind, tests/lv2): 48 kHz only, blocks of random sizes only,
+// LSTM_TEST_QUICK=1 (lv2_valgrind, under valgrind): 48 kHz only, blocks of random sizes only,
 // 60 switches with a bad request every 8th, which still sends every kind of bad request, and
 // without the rate-control and non-finite-log tests (seconds of audio each).
 #undef NDEBUG

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: ISC
-// Both paths are real-time safe at mismatched rates. The tripwire of tests/contract
+// Both paths are real-time safe at mismatched rates. The tripwire of tests/common
 // (rt_interposer.h, linked in) counts every allocation, lock, wait, I/O call, sleep or syscall
 // made inside a real-time section. Players are built outside the section; process() with
 // blocks from 1 frame to more than max_block, reset() and the getters run inside it, for the
