@@ -10,6 +10,7 @@
 //   --quick  hidden 8, 16, 32, 64 only and 1 s of audio (a smoke run, not for quoting)
 // Times are this thread's CPU time (see now()), medians of N runs (default 5).
 #define _GNU_SOURCE
+#include "bench_util.h"
 #include "denormals.h"
 #include "lstm_net.h"
 
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { BLOCK = 128, ERR_FRAMES = 48000, MIN_FRAMES = 48000, MAX_CONFIGS = 6 };
 
@@ -68,30 +68,16 @@ static void fill(float *v, size_t n, double scale)
 
 static void build(ModelDesc *m, CellType cell, int hidden)
 {
-	model_desc_init(m);
-	m->inputs = 1;
-	m->skip = 1;
-	m->sample_rate = 48000.0;
-	m->num_layers = 1;
-	RecurrentLayerDesc *l = &m->layers[0];
-	l->cell = cell;
-	l->inputs = 1;
-	l->hidden = hidden;
-	if (model_desc_alloc_layer(l) != 0)
+	if (bench_model_shape(m, cell, hidden) != 0)
 		abort();
+	RecurrentLayerDesc *l = &m->layers[0];
+	DenseLayerDesc *d = &m->dense[0];
 	const size_t gh = (size_t)model_cell_gates(cell) * (size_t)hidden;
 	const double scale = 1.0 / sqrt((double)hidden);
 	fill(l->w_ih, gh, 1.0);
 	fill(l->w_hh, gh * (size_t)hidden, scale);
 	fill(l->b_ih, gh, scale);
 	fill(l->b_hh, gh, scale);
-	m->num_dense = 1;
-	DenseLayerDesc *d = &m->dense[0];
-	d->inputs = hidden;
-	d->outputs = 1;
-	d->activation = ACT_LINEAR;
-	if (model_desc_alloc_dense(d) != 0)
-		abort();
 	fill(d->w, (size_t)hidden, scale);
 	fill(d->b, 1, 0.1);
 }
@@ -150,21 +136,7 @@ DEFINE_NAIVE(double_run, double, exp, tanh)
 // figures match what one dedicated core would take (cache disturbance by others still shows).
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof v[0], cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+	return bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 }
 
 // Samples per run for a path that took ns_est ns a sample in its warm-up.
@@ -209,7 +181,7 @@ static double one_frame_ratio(LstmNet *net, const float *x, float *y, size_t n, 
 		t64[r] = (now() - t0) / (double)nf * 1e9;
 	}
 	denormals_flush_end(guard);
-	const double a = median(t1, runs), b = median(t64, runs);
+	const double a = bench_median(t1, runs), b = bench_median(t64, runs);
 	return a / b;
 }
 
@@ -272,7 +244,7 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 			naive_run(&m, x, y, nf);
 			t[r] = (now() - t0) / (double)nf * 1e9;
 		}
-		const double naive_ns = median(t, runs);
+		const double naive_ns = bench_median(t, runs);
 		printf("%4d %7.1f%s", sizes[s], naive_ns, nf < n ? "*" : " ");
 		fflush(stdout);
 
@@ -293,7 +265,7 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 				run_net(net, x, y, nf);
 				t[r] = (now() - t0) / (double)nf * 1e9;
 			}
-			const double ns = median(t, runs);
+			const double ns = bench_median(t, runs);
 			const double e = max_err(y, ref, nerr);
 			if (configs[k].act == LSTM_ACT_FAST)
 				err_fast = fmax(err_fast, e);
@@ -311,7 +283,7 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 		       err_exact);
 		if (net) {
 			const double ratio = one_frame_ratio(net, x, y, n, runs, t, t64);
-			printf("  %5.2fx (%.1f/%.1f)", ratio, median(t, runs), median(t64, runs));
+			printf("  %5.2fx (%.1f/%.1f)", ratio, bench_median(t, runs), bench_median(t64, runs));
 		}
 		printf("\n");
 		lstm_net_destroy(net);

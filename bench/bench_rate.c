@@ -9,12 +9,12 @@
 // than wall-clock time would.
 //
 //   build/bench/bench_rate [runs]
+#include "bench_util.h"
 #include "rate_player.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { BLOCK = 128, DEFAULT_RUNS = 7, MAX_RUNS = 99 };
 
@@ -36,21 +36,9 @@ static void fill(float *a, size_t n, float scale)
 
 static int make_model(ModelDesc *m, int hidden)
 {
-	model_desc_init(m);
-	m->inputs = 1;
-	m->skip = 1;
-	m->sample_rate = 48000;
-	m->num_layers = 1;
-	RecurrentLayerDesc *L = &m->layers[0];
-	L->cell = CELL_LSTM;
-	L->inputs = 1;
-	L->hidden = hidden;
-	m->num_dense = 1;
-	m->dense[0].inputs = hidden;
-	m->dense[0].outputs = 1;
-	m->dense[0].activation = ACT_LINEAR;
-	if (model_desc_alloc_layer(L) != 0 || model_desc_alloc_dense(&m->dense[0]) != 0)
+	if (bench_model_shape(m, CELL_LSTM, hidden) != 0)
 		return -1;
+	RecurrentLayerDesc *L = &m->layers[0];
 	const size_t g = 4 * (size_t)hidden;
 	fill(L->w_ih, g, 2.0f);
 	fill(L->w_hh, g * (size_t)hidden, 1.0f / (float)hidden);
@@ -62,15 +50,7 @@ static int make_model(ModelDesc *m, int hidden)
 
 static double now(void)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	return bench_seconds(CLOCK_THREAD_CPUTIME_ID);
 }
 
 // Median ns per host sample, or a negative value when the player cannot be built.
@@ -103,11 +83,10 @@ static double time_player(const ModelDesc *m, double rate, RateMode mode, RatePa
 		}
 		t[r] = (now() - t0) / (double)frames * 1e9;
 	}
-	qsort(t, (size_t)runs, sizeof t[0], cmp_double);
 	free(x);
 	free(y);
 	rate_player_destroy(p);
-	return t[runs / 2];
+	return bench_median(t, runs);
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 // hidden size H in the project's format (no self-test: timing only). "engine FILE" times
 // lstm_net_process alone on 10 s of noise at 48 kHz in 512-frame blocks, the same work
 // lv2bench gives the plugin, and prints the median of 5 runs in seconds.
+#include "bench_util.h"
 #include "lstm_net.h"
 #include "model_file.h"
 #include "model_load.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { FRAMES = 480000, BLOCK = 512, RUNS = 5 };
 
@@ -31,20 +31,12 @@ static void fill(float *v, size_t n, float scale)
 static int write_model(const char *path, int hidden)
 {
 	ModelDesc m;
-	model_desc_init(&m);
-	m.inputs = 1;
-	m.skip = 1;
-	m.sample_rate = 48000.0;
-	m.num_layers = 1;
-	RecurrentLayerDesc *l = &m.layers[0];
-	*l = (RecurrentLayerDesc){.cell = CELL_LSTM, .inputs = 1, .hidden = hidden};
-	m.num_dense = 1;
-	DenseLayerDesc *d = &m.dense[0];
-	*d = (DenseLayerDesc){.inputs = hidden, .outputs = 1, .activation = ACT_LINEAR};
-	if (model_desc_alloc_layer(l) || model_desc_alloc_dense(d)) {
+	if (bench_model_shape(&m, CELL_LSTM, hidden) != 0) {
 		fprintf(stderr, "plugin_bench_model: out of memory\n");
 		return 1;
 	}
+	RecurrentLayerDesc *l = &m.layers[0];
+	DenseLayerDesc *d = &m.dense[0];
 	const size_t g = 4 * (size_t)hidden;
 	fill(l->w_ih, g, 1.0f);
 	fill(l->w_hh, g * (size_t)hidden, 1.0f / (float)hidden);
@@ -63,15 +55,7 @@ static int write_model(const char *path, int hidden)
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	return bench_seconds(CLOCK_MONOTONIC);
 }
 
 static int time_engine(const char *path)
@@ -101,8 +85,7 @@ static int time_engine(const char *path)
 		}
 		t[r] = now() - t0;
 	}
-	qsort(t, RUNS, sizeof(double), cmp_double);
-	printf("%.6f\n", t[RUNS / 2]);
+	printf("%.6f\n", bench_median(t, RUNS));
 	free(in);
 	free(out);
 	lstm_net_destroy(net);

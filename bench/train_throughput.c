@@ -7,33 +7,13 @@
 // Env TRAIN_BATCH and TRAIN_TBPTT replace the recipe's batch and BPTT length, so that the code's
 // speed can be compared with an older build on that build's recipe (before 2026-12-03 the
 // defaults were 50 and 2048).
+#include "bench_util.h"
 #include "trainer.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -82,18 +62,18 @@ int main(int argc, char **argv)
 		double loss = 0;
 		for (int e = 0; e < ne; e++) {
 			TrainEpochReport rep;
-			double t0 = wall(), c0 = cpu();
+			const double t0 = bench_seconds(CLOCK_MONOTONIC);
+			const double c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 			trainer_run_epoch(tr, NULL, NULL, NULL, &rep);
-			double dt = wall() - t0, dc = cpu() - c0;
+			double dt = bench_seconds(CLOCK_MONOTONIC) - t0;
+			double dc = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
 			rates[e] = (double)trainer_train_samples(tr) / 48000.0 / dt;
 			cpu_rates[e] = (double)trainer_train_samples(tr) / 48000.0 / dc;
 			loss = rep.train_loss;
 		}
-		qsort(rates, (size_t)ne, sizeof *rates, cmp);
-		qsort(cpu_rates, (size_t)ne, sizeof *cpu_rates, cmp);
 		printf("lstm hidden %3d: %7.2f audio-s per wall-s, %7.2f per CPU-s (%s kernels, last "
-		       "loss %.4f)\n", hs[k], rates[ne / 2], cpu_rates[ne / 2], trainer_kernels_name(tr),
-		       loss);
+		       "loss %.4f)\n", hs[k], bench_median(rates, ne), bench_median(cpu_rates, ne),
+		       trainer_kernels_name(tr), loss);
 		trainer_free(tr);
 	}
 	free(x);

@@ -13,11 +13,17 @@
 import copy
 import argparse
 import json
+import os
 import sys
 import time
 
 import numpy as np
 import torch
+
+# The loss, shared with the other PyTorch script (tools/train/train_loss.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'tools', 'train'))
+from train_loss import loss_fn  # noqa: E402
 
 
 class Net(torch.nn.Module):
@@ -34,14 +40,6 @@ class Net(torch.nn.Module):
         h, state = self.rec(x, state)
         y = self.head(h)
         return (y + x[..., :1] if self.skip else y), state
-
-
-def loss_fn(y, t, a=0.85, eps=1e-5):
-    yp = y[1:] - a * y[:-1]
-    tp = t[1:] - a * t[:-1]
-    esr = torch.mean((yp - tp) ** 2) / (torch.mean(tp ** 2) + eps)
-    dc = torch.mean((torch.mean(y, 0) - torch.mean(t, 0)) ** 2) / (torch.mean(t ** 2) + eps)
-    return 0.75 * esr + 0.25 * dc
 
 
 def validate(net, x, t, skip, chunk=48000):

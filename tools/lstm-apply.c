@@ -6,8 +6,9 @@
 #include "audio_file.h"
 #include "cli_parse.h"
 #include "model_load.h"
-#include "model_render.h"
 #include "rate_player.h"
+#include "render_cli.h"
+#include "tool_error.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -16,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { EXIT_USAGE = 2, ERR_LEN = 512 };
+enum { ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-apply";
 
@@ -61,18 +62,6 @@ static void usage(FILE *f)
 	        PROG, PROG, PROG, PROG, PROG);
 }
 
-static int fail_usage(const char *msg)
-{
-	fprintf(stderr, "%s: %s (see --help)\n", PROG, msg);
-	return EXIT_USAGE;
-}
-
-static int fail(const char *msg)
-{
-	fprintf(stderr, "%s: %s\n", PROG, msg);
-	return EXIT_FAILURE;
-}
-
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -85,17 +74,11 @@ int main(int argc, char **argv)
 	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
 	// like a full disk, instead of the signal killing the tool and leaving temporary files.
 	signal(SIGXFSZ, SIG_IGN);
-	enum { OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_RATE_MODE, OPT_REMOVE_LATENCY };
+	enum { OPT_RATE_MODE = RENDER_OPT_NEXT, OPT_REMOVE_LATENCY };
 	static const struct option longopts[] = {
-		{"model", required_argument, NULL, 'm'},
-		{"input", required_argument, NULL, 'i'},
+		RENDER_CLI_LONGOPTS,
 		{"output", required_argument, NULL, 'o'},
 		{"force", no_argument, NULL, 'f'},
-		{"knob", required_argument, NULL, 'k'},
-		{"exact", no_argument, NULL, OPT_EXACT},
-		{"fast", no_argument, NULL, OPT_FAST},
-		{"isa", required_argument, NULL, OPT_ISA},
-		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
 		{"rate-mode", required_argument, NULL, OPT_RATE_MODE},
 		{"remove-latency", no_argument, NULL, OPT_REMOVE_LATENCY},
 		{"quiet", no_argument, NULL, 'q'},
@@ -103,110 +86,89 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *model_path = NULL, *in_path = NULL, *out_path = NULL;
-	int force = 0, quiet = 0, act_set = 0;
-	KnobSetting knobs[RENDER_MAX_KNOBS];
-	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0, 0};
-	ro.net.activations = LSTM_ACT_EXACT;
+	const char *out_path = NULL;
+	int force = 0, quiet = 0;
+	RenderCli cli;
+	render_cli_init(&cli);
+	RenderOptions *const ro = &cli.ro;
 	char err[ERR_LEN];
 
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":m:i:o:fk:qhV", longopts, NULL)) != -1) {
+		const int taken = render_cli_option(&cli, c, optarg, err, sizeof err);
+		if (taken < 0)
+			return tool_fail_usage(PROG, err);
+		if (taken)
+			continue;
 		switch (c) {
-		case 'm':
-			if (cli_take_path("-m", optarg, &model_path, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
-		case 'i':
-			if (cli_take_path("-i", optarg, &in_path, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
 		case 'o':
 			if (cli_take_path("-o", optarg, &out_path, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'k':
-			if (render_knob_add(optarg, knobs, &ro.num_knobs, RENDER_MAX_KNOBS, err, sizeof err))
-				return fail_usage(err);
-			break;
-		case OPT_EXACT:
-		case OPT_FAST: {
-			LstmActivations a = c == OPT_EXACT ? LSTM_ACT_EXACT : LSTM_ACT_FAST;
-			if (act_set && ro.net.activations != a)
-				return fail_usage("--exact and --fast exclude each other");
-			ro.net.activations = a;
-			act_set = 1;
-			break;
-		}
-		case OPT_ISA:
-			if (render_isa_parse(optarg, &ro.net.isa, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
-		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
-		case OPT_REMOVE_LATENCY: ro.remove_latency = 1; break;
+		case OPT_REMOVE_LATENCY: ro->remove_latency = 1; break;
 		case OPT_RATE_MODE: {
 			RateMode mode;
 			if (rate_mode_parse(optarg, &mode) != 0) {
 				snprintf(err, sizeof err, "--rate-mode %s: unknown (use auto, resample or correct)",
 				         optarg);
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			}
-			ro.rate_mode = 1 + (int)mode;
+			ro->rate_mode = 1 + (int)mode;
 			break;
 		}
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
 		default:
-			return fail_usage(cli_option_error(c, argv, err, sizeof err));
+			return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
 	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return fail_usage(err);
-	if (!model_path)
-		return fail_usage("no model given (-m MODEL)");
-	if (!in_path)
-		return fail_usage("no input file given (-i INPUT)");
+		return tool_fail_usage(PROG, err);
+	if (!cli.model_path)
+		return tool_fail_usage(PROG, "no model given (-m MODEL)");
+	if (!cli.in_path)
+		return tool_fail_usage(PROG, "no input file given (-i INPUT)");
 	if (!out_path)
-		return fail_usage("no output file given (-o OUTPUT)");
-	if (ro.rate_mode && ro.ignore_rate)
-		return fail_usage("--rate-mode and --ignore-rate exclude each other");
+		return tool_fail_usage(PROG, "no output file given (-o OUTPUT)");
+	if (ro->rate_mode && ro->ignore_rate)
+		return tool_fail_usage(PROG, "--rate-mode and --ignore-rate exclude each other");
 
 	// Check the destination before spending time on the rendering.
 	AtomicFile *probe = atomic_file_open(out_path, force, err, sizeof err);
 	if (!probe)
-		return fail(err);
+		return tool_fail(PROG, err);
 	atomic_file_abort(probe);
 
 	ModelDesc model;
 	ModelError merr;
 	model_desc_init(&model);
-	if (model_load_file(model_path, &model, &merr) != MODEL_OK)
-		return fail(merr.message);
+	if (model_load_file(cli.model_path, &model, &merr) != MODEL_OK)
+		return tool_fail(PROG, merr.message);
 
 	int rc = EXIT_FAILURE;
 	AudioBuffer in = {0}, out = {0};
-	if (audio_file_read(in_path, &in, err, sizeof err) != 0) {
-		fail(err);
+	if (audio_file_read(cli.in_path, &in, err, sizeof err) != 0) {
+		tool_fail(PROG, err);
 		goto done;
 	}
 	double t0 = now_seconds();
-	if (model_render(&model, &ro, &in, in_path, &out, err, sizeof err) != 0) {
-		fail(err);
+	if (model_render(&model, ro, &in, cli.in_path, &out, err, sizeof err) != 0) {
+		tool_fail(PROG, err);
 		goto done;
 	}
 	double secs = now_seconds() - t0;
 	if (audio_file_write(out_path, &out, force, err, sizeof err) != 0) {
-		fail(err);
+		tool_fail(PROG, err);
 		goto done;
 	}
 	if (!quiet) {
 		double dur = (double)out.frames / out.sample_rate;
 		fprintf(stderr, "%s: wrote %s: %ld frames (%.2f s) in %.2f s, %.0fx real time (%s, %s)\n",
 		        PROG, out_path, out.frames, dur, secs, secs > 0.0 ? dur / secs : 0.0,
-		        ro.net.activations == LSTM_ACT_EXACT ? "exact" : "fast", lstm_isa_name(ro.net.isa));
+		        ro->net.activations == LSTM_ACT_EXACT ? "exact" : "fast", lstm_isa_name(ro->net.isa));
 	}
 	rc = EXIT_SUCCESS;
 done:

@@ -16,6 +16,7 @@
 #include "model_import.h"
 #include "model_load.h"
 #include "model_selftest.h"
+#include "tool_error.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -71,18 +72,6 @@ static Target target_from_path(const char *path)
 	if (ends_with(path, ".lstm.json"))
 		return TARGET_LSTM;
 	return TARGET_NONE;
-}
-
-// Prints each line of notes as "lstm-convert: note: ...".
-static void print_notes(const char *notes)
-{
-	const char *p = notes;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(stderr, "lstm-convert: note: %.*s\n", len, p);
-		p += len + (nl ? 1 : 0);
-	}
 }
 
 // Builds the exported document and checks that it imports back and passes its own pair.
@@ -218,7 +207,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!quiet) {
-		print_notes(notes);
+		tool_print_lines("lstm-convert", "note", notes);
 		printf("%s -> %s: %s, %d %s layer(s) of %d, %d input(s), skip %d, %g Hz\n", in, out,
 		       to == TARGET_NAM ? "NAM" : to == TARGET_AIDAX ? "AIDA-X" : "lstm-lv2",
 		       m.num_layers, model_cell_name(m.layers[0].cell), m.layers[0].hidden, m.inputs,

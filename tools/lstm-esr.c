@@ -8,7 +8,8 @@
 #include "cli_parse.h"
 #include "esr.h"
 #include "model_load.h"
-#include "model_render.h"
+#include "render_cli.h"
+#include "tool_error.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USAGE = 2, ERR_LEN = 512 };
+enum { ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-esr";
 
@@ -64,41 +65,16 @@ static void usage(FILE *f)
 	        PROG, PROG, PROG);
 }
 
-static int fail_usage(const char *msg)
-{
-	fprintf(stderr, "%s: %s (see --help)\n", PROG, msg);
-	return EXIT_USAGE;
-}
-
-static int fail(const char *msg)
-{
-	fprintf(stderr, "%s: %s\n", PROG, msg);
-	return EXIT_FAILURE;
-}
-
-// Prints each line of a newline-separated warning list with the program's prefix.
-static void print_warnings(const char *w)
-{
-	while (*w) {
-		const char *nl = strchr(w, '\n');
-		int len = nl ? (int)(nl - w) : (int)strlen(w);
-		fprintf(stderr, "%s: warning: %.*s\n", PROG, len, w);
-		w += len + (nl ? 1 : 0);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
 	// like a full disk, instead of the signal killing the tool and leaving temporary files.
 	signal(SIGXFSZ, SIG_IGN);
 	enum {
-		OPT_EXACT = 256, OPT_FAST, OPT_ISA, OPT_IGNORE_RATE, OPT_TRIM, OPT_NO_DELAY,
-		OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH, OPT_SHIFT,
+		OPT_TRIM = RENDER_OPT_NEXT, OPT_NO_DELAY, OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH, OPT_SHIFT,
 	};
 	static const struct option longopts[] = {
-		{"model", required_argument, NULL, 'm'},
-		{"input", required_argument, NULL, 'i'},
+		RENDER_CLI_LONGOPTS,
 		{"target", required_argument, NULL, 't'},
 		{"trim", no_argument, NULL, OPT_TRIM},
 		{"no-delay-comp", no_argument, NULL, OPT_NO_DELAY},
@@ -106,22 +82,15 @@ int main(int argc, char **argv)
 		{"shift", required_argument, NULL, OPT_SHIFT},
 		{"skip", required_argument, NULL, OPT_SKIP},
 		{"preemph", required_argument, NULL, OPT_PREEMPH},
-		{"knob", required_argument, NULL, 'k'},
-		{"exact", no_argument, NULL, OPT_EXACT},
-		{"fast", no_argument, NULL, OPT_FAST},
-		{"isa", required_argument, NULL, OPT_ISA},
-		{"ignore-rate", no_argument, NULL, OPT_IGNORE_RATE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *model_path = NULL, *in_path = NULL, *tg_path = NULL;
-	int act_set = 0;
+	const char *tg_path = NULL;
 	long skip = 0, max_delay = 4800;
 	double preemph = ESR_PREEMPH_DEFAULT;
-	KnobSetting knobs[RENDER_MAX_KNOBS];
-	RenderOptions ro = {lstm_net_default_options(), knobs, 0, 0, 0, 0};
-	ro.net.activations = LSTM_ACT_EXACT;
+	RenderCli cli;
+	render_cli_init(&cli);
 	CapturePairOptions po = capture_pair_default_options();
 	po.input_channels = 0; // model_render() checks the channels against the model
 	char err[ERR_LEN];
@@ -129,93 +98,72 @@ int main(int argc, char **argv)
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":m:i:t:k:hV", longopts, NULL)) != -1) {
+		const int taken = render_cli_option(&cli, c, optarg, err, sizeof err);
+		if (taken < 0)
+			return tool_fail_usage(PROG, err);
+		if (taken)
+			continue;
 		switch (c) {
-		case 'm':
-			if (cli_take_path("-m", optarg, &model_path, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
-		case 'i':
-			if (cli_take_path("-i", optarg, &in_path, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
 		case 't':
 			if (cli_take_path("-t", optarg, &tg_path, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			break;
 		case OPT_TRIM: po.trim = 1; break;
 		case OPT_NO_DELAY: po.compensate_delay = 0; break;
 		case OPT_MAX_DELAY:
 			if (cli_parse_long("--max-delay", optarg, 0, 480000, &max_delay, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			break;
 		case OPT_SHIFT: {
 			long v;
 			if (cli_parse_long("--shift", optarg, -480000, 480000, &v, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			po.use_shift = 1;
 			po.shift = (int)v;
 			break;
 		}
 		case OPT_SKIP:
 			if (cli_parse_long("--skip", optarg, 0, 1L << 30, &skip, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			break;
 		case OPT_PREEMPH:
 			if (cli_parse_double("--preemph", optarg, -1.0, 1.0, &preemph, err, sizeof err) != 0)
-				return fail_usage(err);
+				return tool_fail_usage(PROG, err);
 			break;
-		case 'k':
-			if (render_knob_add(optarg, knobs, &ro.num_knobs, RENDER_MAX_KNOBS, err, sizeof err))
-				return fail_usage(err);
-			break;
-		case OPT_EXACT:
-		case OPT_FAST: {
-			LstmActivations a = c == OPT_EXACT ? LSTM_ACT_EXACT : LSTM_ACT_FAST;
-			if (act_set && ro.net.activations != a)
-				return fail_usage("--exact and --fast exclude each other");
-			ro.net.activations = a;
-			act_set = 1;
-			break;
-		}
-		case OPT_ISA:
-			if (render_isa_parse(optarg, &ro.net.isa, err, sizeof err) != 0)
-				return fail_usage(err);
-			break;
-		case OPT_IGNORE_RATE: ro.ignore_rate = 1; break;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
 		default:
-			return fail_usage(cli_option_error(c, argv, err, sizeof err));
+			return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
 	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return fail_usage(err);
-	if (!model_path)
-		return fail_usage("no model given (-m MODEL)");
-	if (!in_path)
-		return fail_usage("no dry file given (-i DRY)");
+		return tool_fail_usage(PROG, err);
+	if (!cli.model_path)
+		return tool_fail_usage(PROG, "no model given (-m MODEL)");
+	if (!cli.in_path)
+		return tool_fail_usage(PROG, "no dry file given (-i DRY)");
 	if (!tg_path)
-		return fail_usage("no wet file given (-t WET)");
+		return tool_fail_usage(PROG, "no wet file given (-t WET)");
 	po.max_delay = (int)max_delay;
 
 	ModelDesc model;
 	ModelError merr;
 	model_desc_init(&model);
-	if (model_load_file(model_path, &model, &merr) != MODEL_OK)
-		return fail(merr.message);
+	if (model_load_file(cli.model_path, &model, &merr) != MODEL_OK)
+		return tool_fail(PROG, merr.message);
 
 	int rc = EXIT_FAILURE;
 	CapturePair pair;
 	AudioBuffer out = {0};
 	memset(&pair, 0, sizeof pair);
 	po.min_frames = skip + 2;
-	if (capture_pair_load(in_path, tg_path, &po, &pair, err, sizeof err) != 0) {
-		fail(err);
+	if (capture_pair_load(cli.in_path, tg_path, &po, &pair, err, sizeof err) != 0) {
+		tool_fail(PROG, err);
 		goto done;
 	}
-	print_warnings(pair.warnings);
-	if (model_render(&model, &ro, &pair.input, in_path, &out, err, sizeof err) != 0) {
-		fail(err);
+	tool_print_lines(PROG, "warning", pair.warnings);
+	if (model_render(&model, &cli.ro, &pair.input, cli.in_path, &out, err, sizeof err) != 0) {
+		tool_fail(PROG, err);
 		goto done;
 	}
 	long n = out.frames - skip;
@@ -224,7 +172,7 @@ int main(int argc, char **argv)
 	if (!isfinite(esr)) {
 		snprintf(err, sizeof err, "%s: the target has no energy after frame %ld: ESR is undefined",
 		         tg_path, skip);
-		fail(err);
+		tool_fail(PROG, err);
 		goto done;
 	}
 	printf("frames %ld\n", n);
@@ -233,7 +181,7 @@ int main(int argc, char **argv)
 	printf("esr %.6g\n", esr);
 	printf("esr_preemph %.6g\n", esr_pre);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fail("cannot write to standard output");
+		tool_fail(PROG, "cannot write to standard output");
 		goto done;
 	}
 	rc = EXIT_SUCCESS;

@@ -5,20 +5,19 @@
 # 1 - 0.85 z^-1 pre-emphasised signals + 0.25 DC, eps 1e-5) and Adam (lr 5e-3).
 # Seeded; run with Debian's python3-torch: /usr/bin/python3 gen_torch_reference.py
 import json
+import os
 import re
+import sys
 
 import torch
 
+# The loss, shared with the other PyTorch script (tools/train/train_loss.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'tools', 'train'))
+from train_loss import loss_fn  # noqa: E402
+
 torch.manual_seed(2024)
 T, B, H, STEPS = 32, 3, 8, 10
-
-
-def loss_fn(y, t, a=0.85, eps=1e-5):
-    yp = y[1:] - a * y[:-1]
-    tp = t[1:] - a * t[:-1]
-    esr = torch.mean((yp - tp) ** 2) / (torch.mean(tp ** 2) + eps)
-    dc = torch.mean((torch.mean(y, 0) - torch.mean(t, 0)) ** 2) / (torch.mean(t ** 2) + eps)
-    return 0.75 * esr + 0.25 * dc
 
 
 def flat(ts):

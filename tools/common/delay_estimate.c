@@ -57,6 +57,20 @@ static int pick_stretches(const float *x, int stride, long n, long len, long *st
 	return used;
 }
 
+// The means of x and y over the stretch of len frames from s, in double: removed before the
+// two are correlated, so a DC offset does not count as likeness.
+static void stretch_means(const float *x, int xs, const float *y, int ys, long s, long len,
+                          double *mx, double *my)
+{
+	double sx = 0.0, sy = 0.0;
+	for (long t = 0; t < len; ++t) {
+		sx += x[(s + t) * xs];
+		sy += y[(s + t) * ys];
+	}
+	*mx = sx / (double)len;
+	*my = sy / (double)len;
+}
+
 // Normalised correlation sum x[t] y[t + k] / sqrt(sum x^2 sum y^2) over the overlapping parts
 // of every stretch, means removed, in double.
 static double correlation_at(const float *x, int xs, const float *y, int ys, const long *start,
@@ -65,13 +79,8 @@ static double correlation_at(const float *x, int xs, const float *y, int ys, con
 	double sxy = 0.0, sxx = 0.0, syy = 0.0;
 	for (int w = 0; w < count; ++w) {
 		const long s = start[w];
-		double mx = 0.0, my = 0.0;
-		for (long t = 0; t < len; ++t) {
-			mx += x[(s + t) * xs];
-			my += y[(s + t) * ys];
-		}
-		mx /= (double)len;
-		my /= (double)len;
+		double mx, my;
+		stretch_means(x, xs, y, ys, s, len, &mx, &my);
 		long t0 = k >= 0 ? 0 : -k, t1 = k >= 0 ? len - k : len;
 		for (long t = t0; t < t1; ++t) {
 			double a = x[(s + t) * xs] - mx, b = y[(s + t + k) * ys] - my;
@@ -143,13 +152,8 @@ int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, l
 	memset(acc, 0, (size_t)bins * 2 * sizeof *acc);
 	for (int w = 0; w < count; ++w) {
 		const long s = start[w];
-		double mx = 0.0, my = 0.0;
-		for (long t = 0; t < len; ++t) {
-			mx += x[(s + t) * x_stride];
-			my += y[(s + t) * y_stride];
-		}
-		mx /= (double)len;
-		my /= (double)len;
+		double mx, my;
+		stretch_means(x, x_stride, y, y_stride, s, len, &mx, &my);
 		for (long t = 0; t < len; ++t) {
 			xa[t] = (float)(x[(s + t) * x_stride] - mx);
 			ya[t] = (float)(y[(s + t) * y_stride] - my);

@@ -190,6 +190,15 @@ static void panel_message(cairo_t *cr, const Panel *p, const char *msg)
 	text_at(cr, p->x0 + p->w / 2, p->y0 + p->h / 2, 0.5, 0.5, msg);
 }
 
+// Saves the cairo state and clips to the plot area, so that curves beyond the axes' range
+// stop at the frame; the caller's cairo_restore ends it.
+static void panel_clip(cairo_t *cr, const Panel *p)
+{
+	cairo_save(cr);
+	cairo_rectangle(cr, p->x0, p->y0, p->w, p->h);
+	cairo_clip(cr);
+}
+
 typedef struct {
 	const char *label;
 	Rgb color;
@@ -281,9 +290,7 @@ static void draw_losses(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 		panel_message(cr, p, "no loss values yet");
 		return;
 	}
-	cairo_save(cr);
-	cairo_rectangle(cr, p->x0, p->y0, p->w, p->h);
-	cairo_clip(cr);
+	panel_clip(cr, p);
 	LegendEntry e[2];
 	int ne = 0;
 	if (tp->train_loss) {
@@ -356,9 +363,7 @@ static void draw_waveforms(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 		panel_message(cr, p, "no audio given");
 		return;
 	}
-	cairo_save(cr);
-	cairo_rectangle(cr, p->x0, p->y0, p->w, p->h);
-	cairo_clip(cr);
+	panel_clip(cr, p);
 	waveform(cr, p, tp->target, tp->n, tp->sample_rate, C_TARGET, 2.5, 0.85);
 	waveform(cr, p, tp->output, tp->n, tp->sample_rate, C_OUTPUT, 1.5, 0.85);
 	cairo_restore(cr);
@@ -506,9 +511,7 @@ static int draw_spectra(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 		panel_message(cr, p, "not enough audio for a spectrum");
 		return 0;
 	}
-	cairo_save(cr);
-	cairo_rectangle(cr, p->x0, p->y0, p->w, p->h);
-	cairo_clip(cr);
+	panel_clip(cr, p);
 	spectrum_curve(cr, p, spec + 2 * bins, bins, df, C_ERROR, 1.8, 1);
 	spectrum_curve(cr, p, spec, bins, df, C_TARGET, 2.5, 0);
 	spectrum_curve(cr, p, spec + bins, bins, df, C_OUTPUT, 1.5, 0);

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: ISC
-// tool_error_set(): the shared error-message writer of tools/common.
+// tool_error_set(): the shared error-message writer of tools/common; tool_fail*(): the tools'
+// one way to print a failure and choose the exit status.
 #include "tool_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXIT_USAGE = 2 };
 
 void tool_error_set(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -13,4 +18,27 @@ void tool_error_set(char *err, size_t err_len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, err_len, fmt, ap);
 	va_end(ap);
+}
+
+int tool_fail(const char *prog, const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", prog, msg);
+	return EXIT_FAILURE;
+}
+
+int tool_fail_usage(const char *prog, const char *msg)
+{
+	fprintf(stderr, "%s: %s (see --help)\n", prog, msg);
+	return EXIT_USAGE;
+}
+
+void tool_print_lines(const char *prog, const char *label, const char *lines)
+{
+	const char *p = lines;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(stderr, "%s: %s: %.*s\n", prog, label, len, p);
+		p += len + (nl ? 1 : 0);
+	}
 }

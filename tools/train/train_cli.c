@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,59 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+// The options that set one number within a range, one row each: the option, its name in
+// messages, the range, and the field it sets (an int or a double, as the field's type says,
+// so that a row cannot write the wrong type).
+typedef struct {
+	int c;
+	const char *name;
+	double lo, hi;
+	size_t offset;
+	int is_int;
+} NumberOption;
+
+#define NUMBER_OPTION(c, name, lo, hi, field)                                                   \
+	{c, name, lo, hi, offsetof(TrainOptions, field),                                            \
+	 _Generic(((TrainOptions *)0)->field, int: 1, double: 0)}
+
+static const NumberOption number_options[] = {
+	NUMBER_OPTION(OPT_VALID_SPLIT, "--valid-split", 0, 0.9, valid_split),
+	NUMBER_OPTION(OPT_TEST_SPLIT, "--test-split", 0, 0.9, test_split),
+	NUMBER_OPTION('H', "--hidden", 1, MODEL_MAX_HIDDEN, cfg.shape.hidden),
+	NUMBER_OPTION('L', "--layers", 1, MODEL_MAX_LAYERS, cfg.shape.layers),
+	NUMBER_OPTION('e', "--epochs", 1, 1000000, cfg.max_epochs),
+	NUMBER_OPTION(OPT_TARGET_ESR, "--target-esr", 1e-9, 10, cfg.target_esr),
+	NUMBER_OPTION(OPT_SEGMENT, "--segment", 0.01, 60, segment_seconds),
+	NUMBER_OPTION(OPT_BATCH, "--batch", 1, 100000, cfg.batch),
+	NUMBER_OPTION(OPT_WARMUP, "--warmup", 0, 10000000, cfg.warmup),
+	NUMBER_OPTION(OPT_TBPTT, "--tbptt", 1, 10000000, cfg.tbptt),
+	NUMBER_OPTION(OPT_LR, "--lr", 1e-7, 1, cfg.lr),
+	NUMBER_OPTION(OPT_LR_FACTOR, "--lr-factor", 0.01, 1, cfg.lr_factor),
+	NUMBER_OPTION(OPT_LR_PATIENCE, "--lr-patience", 1, 1000000, cfg.lr_patience),
+	NUMBER_OPTION(OPT_PATIENCE, "--patience", 1, 1000000, cfg.patience),
+	NUMBER_OPTION(OPT_PREEMPH_COEF, "--preemph-coef", -0.999, 0.999, cfg.preemph_coef),
+	NUMBER_OPTION(OPT_ESR_W, "--esr-weight", 0, 100, cfg.esr_weight),
+	NUMBER_OPTION(OPT_DC_W, "--dc-weight", 0, 100, cfg.dc_weight),
+	NUMBER_OPTION(OPT_FORGET, "--forget-bias", -20, 20, cfg.forget_bias),
+	NUMBER_OPTION('j', "--threads", 1, 64, cfg.threads),
+};
+
+// Takes option c's value into o when c is one of number_options. Returns 1 when taken, 0 when
+// c is not one of them, -1 after printing a message.
+static int number_option(int c, TrainOptions *o)
+{
+	for (size_t k = 0; k < sizeof number_options / sizeof number_options[0]; k++) {
+		const NumberOption *n = &number_options[k];
+		if (n->c != c)
+			continue;
+		char *field = (char *)o + n->offset;
+		const int bad = n->is_int ? opt_int(n->name, (long)n->lo, (long)n->hi, (int *)field)
+		                          : opt_double(n->name, n->lo, n->hi, (double *)field);
+		return bad ? -1 : 1;
+	}
+	return 0;
+}
+
 // Takes optarg into *slot for option opt, once (cli_take_value). A value that came from a
 // checkpoint's stored command line (argv[1..nstored]) gives way to one given after it.
 static int take_once(char **argv, int nstored, const char *opt, const char *what,
@@ -292,6 +346,11 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 	opterr = 0;
 	optind = 0; // glibc: start afresh (the command line may be parsed twice, see main)
 	while ((c = getopt_long(argc, argv, ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, NULL)) != -1) {
+		const int taken = number_option(c, o);
+		if (taken < 0)
+			return -1;
+		if (taken)
+			continue;
 		switch (c) {
 		case 'i':
 		case OPT_VALID_INPUT:
@@ -346,24 +405,8 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			p->knob_value[p->knobs++] = (float)d;
 			break;
 		}
-		case OPT_VALID_SPLIT:
-			if (opt_double("--valid-split", 0, 0.9, &o->valid_split))
-				return -1;
-			break;
-		case OPT_TEST_SPLIT:
-			if (opt_double("--test-split", 0, 0.9, &o->test_split))
-				return -1;
-			break;
 		case OPT_TRIM: o->trim = 1; break;
 		case OPT_NO_DELAY: o->delay_comp = 0; break;
-		case 'H':
-			if (opt_int("--hidden", 1, MODEL_MAX_HIDDEN, &o->cfg.shape.hidden))
-				return -1;
-			break;
-		case 'L':
-			if (opt_int("--layers", 1, MODEL_MAX_LAYERS, &o->cfg.shape.layers))
-				return -1;
-			break;
 		case 'c':
 			if (!strcmp(optarg, "lstm"))
 				o->cfg.shape.cell = CELL_LSTM;
@@ -377,49 +420,9 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		case OPT_KEEP_LEVELS: o->keep_levels = 1; break;
 		case OPT_SKIP: o->cfg.shape.skip = 1; o->skip_given = 1; break;
 		case OPT_NO_SKIP: o->cfg.shape.skip = 0; o->skip_given = 1; break;
-		case 'e':
-			if (opt_int("--epochs", 1, 1000000, &o->cfg.max_epochs))
-				return -1;
-			break;
 		case 'T':
 			if (parse_duration(optarg, &o->cfg.max_seconds))
 				return train_fail("--time %s: expected a duration such as 90s, 10m or 1h", optarg), -1;
-			break;
-		case OPT_TARGET_ESR:
-			if (opt_double("--target-esr", 1e-9, 10, &o->cfg.target_esr))
-				return -1;
-			break;
-		case OPT_SEGMENT:
-			if (opt_double("--segment", 0.01, 60, &o->segment_seconds))
-				return -1;
-			break;
-		case OPT_BATCH:
-			if (opt_int("--batch", 1, 100000, &o->cfg.batch))
-				return -1;
-			break;
-		case OPT_WARMUP:
-			if (opt_int("--warmup", 0, 10000000, &o->cfg.warmup))
-				return -1;
-			break;
-		case OPT_TBPTT:
-			if (opt_int("--tbptt", 1, 10000000, &o->cfg.tbptt))
-				return -1;
-			break;
-		case OPT_LR:
-			if (opt_double("--lr", 1e-7, 1, &o->cfg.lr))
-				return -1;
-			break;
-		case OPT_LR_FACTOR:
-			if (opt_double("--lr-factor", 0.01, 1, &o->cfg.lr_factor))
-				return -1;
-			break;
-		case OPT_LR_PATIENCE:
-			if (opt_int("--lr-patience", 1, 1000000, &o->cfg.lr_patience))
-				return -1;
-			break;
-		case OPT_PATIENCE:
-			if (opt_int("--patience", 1, 1000000, &o->cfg.patience))
-				return -1;
 			break;
 		case OPT_PREEMPH:
 			if (!strcmp(optarg, "first"))
@@ -431,22 +434,6 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			else
 				return train_fail("--preemph %s: expected first, aweight or none", optarg), -1;
 			break;
-		case OPT_PREEMPH_COEF:
-			if (opt_double("--preemph-coef", -0.999, 0.999, &o->cfg.preemph_coef))
-				return -1;
-			break;
-		case OPT_ESR_W:
-			if (opt_double("--esr-weight", 0, 100, &o->cfg.esr_weight))
-				return -1;
-			break;
-		case OPT_DC_W:
-			if (opt_double("--dc-weight", 0, 100, &o->cfg.dc_weight))
-				return -1;
-			break;
-		case OPT_FORGET:
-			if (opt_double("--forget-bias", -20, 20, &o->cfg.forget_bias))
-				return -1;
-			break;
 		case 's': {
 			char *end;
 			errno = 0;
@@ -456,10 +443,6 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			o->cfg.seed = v;
 			break;
 		}
-		case 'j':
-			if (opt_int("--threads", 1, 64, &o->cfg.threads))
-				return -1;
-			break;
 		case OPT_SCALAR: o->cfg.force_scalar = 1; break;
 		case 'o':
 		case OPT_LOG:
