@@ -20,7 +20,9 @@ for h in 16 32 64; do
 	b=$tmp/h$h/lstm.lv2
 	mkdir -p "$b"
 	for f in "$bundle"/*.ttl "$bundle"/lstm.so; do ln -s "$f" "$b/"; done
-	for f in "$bundle"/*.json; do [ "$(basename "$f")" = "$default_model" ] || ln -s "$f" "$b/"; done
+	for f in "$bundle"/*.json; do
+		[ "$(basename "$f")" = "$default_model" ] || ln -s "$f" "$b/"
+	done
 	"$helper" write "$b/$default_model" "$h"
 	plugin=$(for r in 1 2 3 4 5; do
 		LV2_PATH=$tmp/h$h lv2bench -b 512 -n $((48000 * audio_seconds)) "$uri" 2>/dev/null |

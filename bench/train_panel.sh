@@ -20,7 +20,8 @@ out=${OUT:-$(mktemp -d)}
 py=/usr/bin/python3
 mkdir -p "$out"
 if [ $# -eq 0 ]; then
-	[ -f "$panel/panel.tsv" ] || { echo "no panel at $panel (run data/captures/make_panel.sh)"; exit 1; }
+	[ -f "$panel/panel.tsv" ] ||
+		{ echo "no panel at $panel (run data/captures/make_panel.sh)"; exit 1; }
 	set -- $(tail -n +2 "$panel/panel.tsv" | cut -f1)
 fi
 torch=1
@@ -31,29 +32,34 @@ fi
 echo "load at start: $(uptime)"
 echo "lstm-train: $build/tools/lstm-train, $minutes min per capture; panel $panel; logs in $out"
 tsv=$out/panel.tsv
-printf 'capture\tlinear_esr\tlstm_esr\tlstm_epochs\tlstm_seconds\ttorch_esr\ttorch_epochs\ttorch_seconds\n' > "$tsv"
+tsvfmt='%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n'
+printf "$tsvfmt" capture linear_esr lstm_esr lstm_epochs lstm_seconds \
+	torch_esr torch_epochs torch_seconds > "$tsv"
 fmt='%-18s %10s %10s %7s %8s %10s %7s %8s\n'
 printf "$fmt" capture linear_ESR lstm_ESR epochs seconds torch_ESR epochs seconds
 for name in "$@"; do
 	d=$panel/$name o=$out/$name
 	mkdir -p "$o"
-	lin=$($py "$here/linear_baseline.py" "$d/train_dry.wav" "$d/train_wet.wav" "$d/test_dry.wav" "$d/test_wet.wav" \
+	lin=$($py "$here/linear_baseline.py" "$d/train_dry.wav" "$d/train_wet.wav" \
+		"$d/test_dry.wav" "$d/test_wet.wav" \
 		2> "$o/linear.err" | tee "$o/linear.txt" | awk '$1 == "esr_test" { print $2 }') || true
-	"$build/tools/lstm-train" -i "$d/train_dry.wav" -t "$d/train_wet.wav" -o "$o/model.json" --force \
-		--time "${minutes}m" -q > "$o/lstm-train.txt" 2>&1 || true
+	"$build/tools/lstm-train" -i "$d/train_dry.wav" -t "$d/train_wet.wav" -o "$o/model.json" \
+		--force --time "${minutes}m" -q > "$o/lstm-train.txt" 2>&1 || true
 	esr=- ep=- secs=-
 	if [ -f "$o/model.json" ]; then
 		# The test take is a second take through the same device and chain: aligned as the
 		# training take was (the model's training.shift_samples), not by a fresh estimate, which
 		# a device with two paths (a dry leak and a delayed wet) can put elsewhere.
 		shift=$($py -c 'import json, sys
-print(json.load(open(sys.argv[1]))["metadata"]["training"]["shift_samples"])' "$o/model.json" 2>/dev/null) || shift=
+print(json.load(open(sys.argv[1]))["metadata"]["training"]["shift_samples"])' \
+			"$o/model.json" 2>/dev/null) || shift=
 		"$build/tools/lstm-esr" -m "$o/model.json" -i "$d/test_dry.wav" -t "$d/test_wet.wav" \
 			${shift:+--shift "$shift"} > "$o/lstm-esr.txt" 2> "$o/lstm-esr.err" || true
 		esr=$(awk '$1 == "esr" { print $2 }' "$o/lstm-esr.txt")
 		$py -c 'import json, sys
 t = json.load(open(sys.argv[1])).get("metadata", {}).get("training", {})
-print(t.get("epochs", "-"), round(t["seconds"]) if "seconds" in t else "-")' "$o/model.json" > "$o/meta.txt" || echo "- -" > "$o/meta.txt"
+print(t.get("epochs", "-"), round(t["seconds"]) if "seconds" in t else "-")' \
+			"$o/model.json" > "$o/meta.txt" || echo "- -" > "$o/meta.txt"
 		read -r ep secs < "$o/meta.txt"
 	fi
 	tesr=- tep=- tsecs=-
@@ -74,18 +80,21 @@ print(t.get("epochs", "-"), round(t["seconds"]) if "seconds" in t else "-")' "$o
 				sox "$d/${p}_wet.wav" -t f32 "$o/${p}_tg.f32"
 			fi
 		done
-		$py "$here/train_torch.py" --input "$o/train_in.f32" --target "$o/train_tg.f32" --valid-split 0.1 \
-			--threads 2 --time $((minutes * 60)) --test-input "$o/test_in.f32" --test-target "$o/test_tg.f32" \
+		$py "$here/train_torch.py" --input "$o/train_in.f32" --target "$o/train_tg.f32" \
+			--valid-split 0.1 --threads 2 --time $((minutes * 60)) \
+			--test-input "$o/test_in.f32" --test-target "$o/test_tg.f32" \
 			> "$o/torch.jsonl" 2> "$o/torch.err" || true
 		rm -f "$o"/*.f32
 		$py -c 'import json, sys
 r = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 r = [x for x in r if "test_esr" in x]
-print(*(["%.5g" % r[0]["test_esr"], r[0]["epochs"], round(r[0]["seconds"])] if r else ["-", "-", "-"]))' "$o/torch.jsonl" > "$o/torch.txt" || echo "- - -" > "$o/torch.txt"
+print(*(["%.5g" % r[0]["test_esr"], r[0]["epochs"], round(r[0]["seconds"])] if r
+        else ["-", "-", "-"]))' \
+			"$o/torch.jsonl" > "$o/torch.txt" || echo "- - -" > "$o/torch.txt"
 		read -r tesr tep tsecs < "$o/torch.txt"
 	fi
 	printf "$fmt" "$name" "${lin:--}" "${esr:--}" "$ep" "$secs" "$tesr" "$tep" "$tsecs"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${lin:--}" "${esr:--}" "$ep" "$secs" "$tesr" "$tep" "$tsecs" >> "$tsv"
+	printf "$tsvfmt" "$name" "${lin:--}" "${esr:--}" "$ep" "$secs" "$tesr" "$tep" "$tsecs" >> "$tsv"
 done
 echo "load at end: $(uptime)"
 echo "table: $tsv"

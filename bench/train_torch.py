@@ -7,7 +7,8 @@
 #
 #   train_torch.py --input in.f32 --target tg.f32 --valid-split 0.15 --time 600
 #   train_torch.py --synthetic 50 --epochs 3 --hidden 32      (throughput on synthetic data)
-#   train_torch.py --input in.f32 --target tg.f32 --time 180 --test-input ti.f32 --test-target tt.f32
+#   train_torch.py --input in.f32 --target tg.f32 --time 180 \
+#       --test-input ti.f32 --test-target tt.f32
 #       (bench/train_panel.sh: a last JSON line with the plain ESR of the best-validation
 #        weights on the test pair)
 import copy

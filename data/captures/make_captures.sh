@@ -31,4 +31,5 @@ for drive in 0 0.5 1; do
 	capture "ds1_drive$drive" "$ds1" DRIVE "$drive" TONE 0.5 LEVEL -6 BYPASS 1
 done
 capture fuzzface http://guitarix.sourceforge.net/plugins/gx_fuzzface_#_fuzzface_ FUZZ 0.6 LEVEL 0.3
-capture jcm800pre http://guitarix.sourceforge.net/plugins/gx_jcm800pre_#_jcm800pre_ GAIN 0 WET_DRY 100
+capture jcm800pre http://guitarix.sourceforge.net/plugins/gx_jcm800pre_#_jcm800pre_ \
+	GAIN 0 WET_DRY 100

@@ -25,7 +25,8 @@ for t in lv2apply:lilv-utils lv2info:lilv-utils sox:sox fluidsynth:fluidsynth bc
 done
 [ -f "$sf2" ] || missing+=(fluid-soundfont-gm)
 $py -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
-lv2info 'http://guitarix.sourceforge.net/plugins/gxts9#ts9sim' >/dev/null 2>&1 || missing+=(guitarix-lv2)
+lv2info 'http://guitarix.sourceforge.net/plugins/gxts9#ts9sim' >/dev/null 2>&1 ||
+	missing+=(guitarix-lv2)
 lv2info 'urn:ardour:a-comp' >/dev/null 2>&1 || missing+=(x42-plugins)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "make_panel.sh: missing tools; install them with:" >&2
@@ -34,11 +35,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 reamp=${LSTM_REAMP:-$here/../../build/tools/lstm-reamp}
 if [ ! -x "$reamp" ]; then
-	echo "make_panel.sh: no lstm-reamp at $reamp (build the project first, or set LSTM_REAMP=...)" >&2
+	echo "make_panel.sh: no lstm-reamp at $reamp" \
+		"(build the project first, or set LSTM_REAMP=...)" >&2
 	exit 1
 fi
 if [ ! -f "$gen_midi" ]; then
-	echo "make_panel.sh: no gen_midi.py at $gen_midi (it is in ../shared/data; set GEN_MIDI=...)" >&2
+	echo "make_panel.sh: no gen_midi.py at $gen_midi" \
+		"(it is in ../shared/data; set GEN_MIDI=...)" >&2
 	exit 1
 fi
 
@@ -67,8 +70,10 @@ render() {
 			"$w"/c04_20.wav "$w"/c04_12.wav "$w"/c05.wav "$w"/c06.wav "$w"/c07.wav "$w"/c08.wav)
 	fi
 	while read -r mid peak gap secs; do
-		fluidsynth -ni -q -R 0 -C 0 -g 0.5 -r $sr -O float -T wav -F "$w/r$i.wav" "$sf2" "$w/midi/$mid" >/dev/null 2>&1
-		sox -R "$w/r$i.wav" $F "$w/s$i.wav" remix 1 trim 0 "$(echo "$secs + 1.8" | bc)" fade t 0 -0 0.3 gain -n "$peak" 2>/dev/null
+		fluidsynth -ni -q -R 0 -C 0 -g 0.5 -r $sr -O float -T wav -F "$w/r$i.wav" \
+			"$sf2" "$w/midi/$mid" >/dev/null 2>&1
+		sox -R "$w/r$i.wav" $F "$w/s$i.wav" remix 1 trim 0 "$(echo "$secs + 1.8" | bc)" \
+			fade t 0 -0 0.3 gain -n "$peak" 2>/dev/null
 		sox -R -n $F "$w/g$i.wav" trim 0 "$gap"
 		parts+=("$w/s$i.wav" "$w/g$i.wav")
 		i=$((i + 1))
@@ -95,7 +100,8 @@ done
 # manifest.
 # ONLY="name ..." records just those captures again and replaces their rows of the manifest.
 if [ -n "${ONLY:-}" ] && [ -f "$out/panel.tsv" ]; then
-	awk -F'\t' -v only=" $ONLY " 'NR == 1 || index(only, " " $1 " ") == 0' "$out/panel.tsv" > "$work/keep.tsv"
+	awk -F'\t' -v only=" $ONLY " 'NR == 1 || index(only, " " $1 " ") == 0' "$out/panel.tsv" \
+		> "$work/keep.tsv"
 	cp "$work/keep.tsv" "$out/panel.tsv"
 else
 	printf 'name\turi\tcontrols\tawkward\ttrain_s\ttest_s\tinput_peak_db\n' > "$out/panel.tsv"
@@ -113,15 +119,21 @@ capture() {
 	[ "$len" != - ] && n=$((len * sr))
 	IFS=, read -r -a cs <<< "$cases"
 	# the sox chain for the target, in the order a real interface would add them
-	for c in "${cs[@]}"; do [ "$c" = inv ] && { post+=(vol -1); desc+=("inverted polarity (sox)"); }; done
+	for c in "${cs[@]}"; do
+		[ "$c" = inv ] && { post+=(vol -1); desc+=("inverted polarity (sox)"); }
+	done
 	for c in "${cs[@]}"; do
 		case $c in
 		tail) tail=1; desc+=("quiet tail (last 15% of train at -60 dBFS rms)") ;;
-		ahead=*) post+=(trim "${c#*=}s" pad 0 "${c#*=}s"); desc+=("target ahead by ${c#*=} samples") ;;
+		ahead=*)
+			post+=(trim "${c#*=}s" pad 0 "${c#*=}s")
+			desc+=("target ahead by ${c#*=} samples") ;;
 		delay=*) post+=(pad "${c#*=}s"); desc+=("target delayed by ${c#*=} samples") ;;
 		esac
 	done
-	for c in "${cs[@]}"; do case $c in dc=*) post+=(dcshift "${c#*=}"); desc+=("DC offset ${c#*=}") ;; esac; done
+	for c in "${cs[@]}"; do
+		case $c in dc=*) post+=(dcshift "${c#*=}"); desc+=("DC offset ${c#*=}") ;; esac
+	done
 	[ -n "${NOTE:-}" ] && desc+=("$NOTE")
 	desc+=("input peak $peak dBFS")
 	if [ "$trs" = reamp ]; then
@@ -133,7 +145,8 @@ capture() {
 		len=$(printf %.0f "$(soxi -D "$d/train_dry.wav")")
 	else
 		sox -R "$out/_src/$trs.wav" "$work/tr.wav" trim 0 "${n}s"
-		$py "$here/panel_tool.py" prep "$work/tr.wav" "$out/_src/$tes.wav" "$d/train_dry.wav" "$d/test_dry.wav" "$peak" $tail > "$work/gain.txt"
+		$py "$here/panel_tool.py" prep "$work/tr.wav" "$out/_src/$tes.wav" \
+			"$d/train_dry.wav" "$d/test_dry.wav" "$peak" $tail > "$work/gain.txt"
 	fi
 	local part
 	for part in train test; do
@@ -141,13 +154,15 @@ capture() {
 		m=$(soxi -s "$d/${part}_dry.wav")
 		# one second of silent pre-roll, cut away again, so plugin start-up transients are gone
 		sox -R "$d/${part}_dry.wav" "$work/pad.wav" pad 1 0
-		lv2apply -i "$work/pad.wav" -o "$work/raw.wav" "${ctl[@]}" "$uri" > "$d/lv2apply_$part.log" 2>&1
+		lv2apply -i "$work/pad.wav" -o "$work/raw.wav" "${ctl[@]}" "$uri" \
+			> "$d/lv2apply_$part.log" 2>&1
 		sox -R -V1 "$work/raw.wav" $F "$d/${part}_wet.wav" trim "${sr}s" "${post[@]}" trim 0 "${m}s"
 	done
 	local ts
 	ts=$(soxi -D "$d/test_dry.wav")
 	local IFS=';'
-	printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\n' "$name" "$uri" "${ctltxt% }" "${desc[*]}" "$len" "$ts" "$peak" >> "$out/panel.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%.1f\t%s\n' "$name" "$uri" "${ctltxt% }" "${desc[*]}" "$len" \
+		"$ts" "$peak" >> "$out/panel.tsv"
 	echo "captured $name ($(cat "$work/gain.txt"))"
 }
 gx=http://guitarix.sourceforge.net/plugins
@@ -184,7 +199,8 @@ capture comp_acomp urn:ardour:a-comp panelC ptestB 180 -3 tail \
 	att 5 rel 300 kn 2 rat 6 thr -30 mak 4 enable 1
 # Pure EQ: x42 a-eq
 capture eq_aeq urn:ardour:a-eq panelA ptestC 160 -21 ahead=1,dc=0.003 \
-	freql 120 gl -6 freq1 400 g1 -4 bw1 1 freq2 1200 g2 6 bw2 0.7 freq3 3000 g3 3 bw3 1 freqh 6000 gh -9 master 0 enable 1
+	freql 120 gl -6 freq1 400 g1 -4 bw1 1 freq2 1200 g2 6 bw2 0.7 freq3 3000 g3 3 bw3 1 \
+	freqh 6000 gh -9 master 0 enable 1
 # High-gain amp (the plugin inverts; sox vol -1 would undo it)
 NOTE="plugin inverts polarity, latency ~170 samples (measured)" \
 capture amp_metal_inv "$gx/gxmetal_head#metal_head" panelB ptestA 185 -12 delay=64,dc=0.01 \

@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import linear_baseline as lb  # noqa: E402
 
 def write(path, x):
-    subprocess.run(['sox', '-t', 'f32', '-r', '48000', '-c', '1', '-', '-b', '32', '-e', 'floating-point', path],
+    subprocess.run(['sox', '-t', 'f32', '-r', '48000', '-c', '1', '-', '-b', '32', '-e',
+                    'floating-point', path],
                    input=np.asarray(x, dtype=np.float32).tobytes(), check=True)
 
 def db(v):
@@ -40,20 +41,24 @@ def prep(train_in, test_in, train_out, test_out, peak_db, tail):
 def qc(out):
     rows = [l.rstrip('\n').split('\t') for l in open(os.path.join(out, 'panel.tsv'))]
     head, rows = rows[0], rows[1:]
-    print(f"{'name':18s} {'dry pk':>7s} {'dry rms':>7s} {'wet pk':>7s} {'wet rms':>7s} {'wet DC':>8s} "
-          f"{'lag':>4s} {'corr':>6s} {'linESR tr':>9s} {'linESR te':>9s} {'tail rms':>8s}  ok")
+    print(f"{'name':18s} {'dry pk':>7s} {'dry rms':>7s} {'wet pk':>7s} {'wet rms':>7s} "
+          f"{'wet DC':>8s} {'lag':>4s} {'corr':>6s} {'linESR tr':>9s} {'linESR te':>9s} "
+          f"{'tail rms':>8s}  ok")
     bad = 0
     for r in rows:
         name = r[0]; d = os.path.join(out, name)
         x, y = lb.read(f'{d}/train_dry.wav'), lb.read(f'{d}/train_wet.wav')
-        b = lb.baseline(f'{d}/train_dry.wav', f'{d}/train_wet.wav', f'{d}/test_dry.wav', f'{d}/test_wet.wav')
+        b = lb.baseline(f'{d}/train_dry.wav', f'{d}/train_wet.wav',
+                        f'{d}/test_dry.wav', f'{d}/test_wet.wav')
         s = int(len(x) * 0.85)
         wet_rms = db(np.sqrt(np.mean((y - y.mean()) ** 2)))
-        ok = wet_rms > -60 and abs(b['corr']) > 0.1 and b['esr_test'] < 0.99 and np.max(np.abs(y)) < 1.0
+        ok = (wet_rms > -60 and abs(b['corr']) > 0.1 and b['esr_test'] < 0.99
+              and np.max(np.abs(y)) < 1.0)
         bad += not ok
         print(f"{name:18s} {db(np.max(np.abs(x))):7.1f} {db(np.sqrt(np.mean(x * x))):7.1f} "
-              f"{db(np.max(np.abs(y))):7.1f} {wet_rms:7.1f} {y.mean():+8.4f} {b['lag']:4d} {b['corr']:+6.2f} "
-              f"{b['esr_train']:9.4f} {b['esr_test']:9.4f} {db(np.sqrt(np.mean(x[s:] ** 2))):8.1f}  {'yes' if ok else 'NO'}")
+              f"{db(np.max(np.abs(y))):7.1f} {wet_rms:7.1f} {y.mean():+8.4f} {b['lag']:4d} "
+              f"{b['corr']:+6.2f} {b['esr_train']:9.4f} {b['esr_test']:9.4f} "
+              f"{db(np.sqrt(np.mean(x[s:] ** 2))):8.1f}  {'yes' if ok else 'NO'}")
     sys.exit(1 if bad else 0)
 
 if __name__ == '__main__':

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: ISC
 # Fits the polynomial coefficients used by dsp/fast_math.h: exp(r) on [-ln2/2, ln2/2] (tanh is
 # built on the same exponential), and prints the same polynomial in base 2 (2^f = exp(f ln2), the
-# coefficients times ln2^k) for the AVX-512 code. Deterministic (no randomness); float64 numpy only. Run with
-# Debian's /usr/bin/python3; prints C constants. Lawson's iteratively reweighted least squares
-# turns the least-squares fit into a near-minimax one.
+# coefficients times ln2^k) for the AVX-512 code. Deterministic (no randomness); float64 numpy
+# only. Run with Debian's /usr/bin/python3; prints C constants. Lawson's iteratively reweighted
+# least squares turns the least-squares fit into a near-minimax one.
 import numpy as np
 
 

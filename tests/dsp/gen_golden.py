@@ -289,7 +289,8 @@ def emit(obj, indent=0):
         items = [pad + json.dumps(k) + ": " + emit(v, indent + 1) for k, v in obj.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * indent + "}"
     if isinstance(obj, list):
-        return "[\n" + ",\n".join(pad + emit(v, indent + 1) for v in obj) + "\n" + "  " * indent + "]"
+        return ("[\n" + ",\n".join(pad + emit(v, indent + 1) for v in obj) + "\n"
+                + "  " * indent + "]")
     return json.dumps(obj)
 
 

@@ -48,7 +48,8 @@ seeds = {
     'set_drive': event(set_model(path('drive.lstm.json'))),
     'set_clean': event(set_model(path('clean.lstm.json'))),
     'set_blank_crunch': event(set_model(path('crunch.lstm.json'), BLANK)),
-    'set_twice': event(set_model(path('drive.lstm.json'))) + event(set_model(path('clean.lstm.json')), 10),
+    'set_twice': (event(set_model(path('drive.lstm.json')))
+                  + event(set_model(path('clean.lstm.json')), 10)),
     'set_missing': event(set_model(path('/nonexistent/none.lstm.json'))),
     'set_binary_file': event(set_model(path('lstm.so'))),
     'set_turtle_file': event(set_model(path('manifest.ttl'))),
@@ -66,7 +67,8 @@ seeds = {
     'not_object': event(atom(INT, struct.pack('<i', 1))),
     'unknown_type': event(atom(UNKNOWN, b'abcdefgh')),
     'truncated_event': struct.pack('<q', 0) + struct.pack('<II', 0x7fffffff, OBJECT) + b'\0' * 8,
-    'huge_property': event(obj(SET, [struct.pack('<II', PROPERTY, 0) + struct.pack('<II', 0xffffff00, URID)])),
+    'huge_property': event(obj(SET, [struct.pack('<II', PROPERTY, 0)
+                                     + struct.pack('<II', 0xffffff00, URID)])),
     'short_object': event(atom(OBJECT, b'\0\0\0')),
     'object_size_lies': event(set_model(path('drive.lstm.json')))[:-8],
 }

@@ -9,8 +9,9 @@ shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dict=$(dirname "$0")/${FUZZ_DICT:-json.dict}
-"$fuzzer" -dict="$dict" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
-	-artifact_prefix="$work/" "$work" "$@" 2>&1 | grep -E 'stat::number_of_executed_units|DONE|ERROR|SUMMARY|crash|leak' || true
+"$fuzzer" -dict="$dict" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 \
+	-print_final_stats=1 -artifact_prefix="$work/" "$work" "$@" 2>&1 |
+	grep -E 'stat::number_of_executed_units|DONE|ERROR|SUMMARY|crash|leak' || true
 # libFuzzer exits non-zero on a crash; the pipe above hides that, so look for an artifact.
 if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >/dev/null 2>&1; then
 	echo "run_fuzzer: $fuzzer found a failing input:"

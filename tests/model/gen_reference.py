@@ -162,7 +162,8 @@ def run_synth_statedict(doc, x):
     lin = torch.nn.Linear(md["hidden_size"], 1)
     for name, tensor in sd.items():
         mod, param = name.split(".", 1)
-        getattr(rec if mod == "rec" else lin, param).data = torch.tensor(tensor, dtype=torch.float32)
+        getattr(rec if mod == "rec" else lin, param).data = torch.tensor(
+            tensor, dtype=torch.float32)
     inp = torch.from_numpy(np.stack([x, np.full_like(x, KNOB)], axis=1)).reshape(1, -1, 2)
     with torch.no_grad():
         out, _ = rec(inp)

@@ -8,7 +8,8 @@
 # Usage: test_ardour.sh <lv2-path> <lua-script>
 set -euo pipefail
 if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host (runs in the plain build)"
+	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
+		"(runs in the plain build)"
 	exit 77
 fi
 lv2_path=$1 script=$2

@@ -6,12 +6,15 @@
 # Usage: test_jalv.sh <lv2-path>
 set -euo pipefail
 if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host (runs in the plain build)"
+	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
+		"(runs in the plain build)"
 	exit 77
 fi
 uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
+drive_preset='https://github.com/lstm-lv2/lstm-lv2#preset-drive'
 for tool in jalv jackd; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (packages jalv, jackd2)"; exit 77; }
+	command -v "$tool" >/dev/null ||
+		{ echo "SKIP: $tool is not installed (packages jalv, jackd2)"; exit 77; }
 done
 tmp=$(mktemp -d)
 server=lstm-lv2-test-$$
@@ -25,12 +28,13 @@ else
 	sleep 2
 fi
 status=0
-(sleep 1; printf 'presets\npreset %s\n' 'https://github.com/lstm-lv2/lstm-lv2#preset-drive'; sleep 2) |
+(sleep 1; printf 'presets\npreset %s\n' "$drive_preset"; sleep 2) |
 	timeout 20 jalv -t -n lstm-test "$uri" >"$tmp/jalv.log" 2>&1 || status=$?
 cat "$tmp/jalv.log"
 [ "$status" -eq 0 ] || { echo "FAIL: jalv exited with status $status"; exit 1; }
 for preset in Crunch Drive Fuzz; do
-	grep -q "#preset-${preset,,} ($preset)" "$tmp/jalv.log" || { echo "FAIL: preset $preset not listed"; exit 1; }
+	grep -q "#preset-${preset,,} ($preset)" "$tmp/jalv.log" ||
+		{ echo "FAIL: preset $preset not listed"; exit 1; }
 done
 grep -q '^knob3 = ' "$tmp/jalv.log" || { echo "FAIL: jalv did not show the controls"; exit 1; }
 # Traces (jalv -t shows them) are routine, such as a model's own latency; anything else the

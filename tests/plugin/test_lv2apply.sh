@@ -7,7 +7,8 @@
 # Usage: test_lv2apply.sh <lv2-path> <bundle-dir> <default-model> <wav_cmp> [lstm-apply]
 set -euo pipefail
 if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host (runs in the plain build)"
+	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
+		"(runs in the plain build)"
 	exit 77
 fi
 lv2_path=$1 bundle=$2 model=$3 wav_cmp=$4 lstm_apply=${5:-}
@@ -24,7 +25,8 @@ sox -n -r 48000 -c 1 -b 32 -e floating-point "$tmp/in.wav" synth 1.5 pluck 110 p
 	pluck 220 whitenoise vol 0.1 remix - fade 0 1.5 0.2 vol 0.8 2>/dev/null
 
 lv2apply -i "$tmp/in.wav" -o "$tmp/out.wav" "$uri"
-[ "$(soxi -s "$tmp/out.wav")" = "$(soxi -s "$tmp/in.wav")" ] || { echo "FAIL: length differs"; exit 1; }
+[ "$(soxi -s "$tmp/out.wav")" = "$(soxi -s "$tmp/in.wav")" ] ||
+	{ echo "FAIL: length differs"; exit 1; }
 stats=$(sox "$tmp/out.wav" -n stat 2>&1)
 rms=$(awk '/RMS +amplitude/ {print $3}' <<<"$stats")
 echo "lv2apply render: RMS $rms"
@@ -44,5 +46,6 @@ if [ -n "$lstm_apply" ]; then
 	"$wav_cmp" "$tmp/ref.wav" "$tmp/out.wav"
 	echo "lv2apply output equals lstm-apply --fast bit for bit"
 else
-	echo "lstm-apply not built here: the bit-for-bit comparison runs against the engine in test_plugin"
+	echo "lstm-apply not built here:" \
+		"the bit-for-bit comparison runs against the engine in test_plugin"
 fi

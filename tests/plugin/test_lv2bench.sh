@@ -5,7 +5,8 @@
 # Usage: test_lv2bench.sh <lv2-path>
 set -euo pipefail
 if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host (runs in the plain build)"
+	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
+		"(runs in the plain build)"
 	exit 77
 fi
 uri='https://github.com/lstm-lv2/lstm-lv2#lstm'

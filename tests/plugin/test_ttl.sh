@@ -11,8 +11,11 @@ for tool in sord_validate lv2ls lv2info; do
 done
 mapfile -t schemas < <(dpkg -L lv2-dev 2>/dev/null | grep '\.ttl$' | grep '^/usr/lib/lv2/' || true)
 if [ ${#schemas[@]} -eq 0 ]; then
+	schema_re='/(atom|buf-size|core|data-access|dynmanifest|event|instance-access|log|midi|morph'
+	schema_re+='|options|parameters|patch|port-groups|port-props|presets|resize-port|schemas|state'
+	schema_re+='|time|ui|units|uri-map|urid|worker)\.lv2/'
 	mapfile -t schemas < <(find /usr/lib/lv2 -path '*schemas.lv2*' -name '*.ttl' -o \
-		\( -path '/usr/lib/lv2/*.lv2/*' -name '*.ttl' \) | grep -E '/(atom|buf-size|core|data-access|dynmanifest|event|instance-access|log|midi|morph|options|parameters|patch|port-groups|port-props|presets|resize-port|schemas|state|time|ui|units|uri-map|urid|worker)\.lv2/')
+		\( -path '/usr/lib/lv2/*.lv2/*' -name '*.ttl' \) | grep -E "$schema_re")
 fi
 echo "validating against ${#schemas[@]} schema files"
 out=$(sord_validate -l "${schemas[@]}" "$bundle"/*.ttl 2>&1) || true
