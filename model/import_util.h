@@ -7,7 +7,6 @@
 #define LSTM_IMPORT_UTIL_H
 
 #include "json_get.h"
-#include "model_desc.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
 #ifndef LSTM_JSON_GET_H
 #define LSTM_JSON_GET_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -342,7 +342,7 @@ ModelStatus model_read_file(const char *path, ModelDesc *out, ModelError *err)
 		return st; // the message already names the file
 	st = model_read_json(root, out, err);
 	json_decref(root);
-	json_error_prefix(err, path);
+	model_error_prefix(err, path);
 	return st;
 }
 
@@ -473,7 +473,7 @@ ModelStatus model_write_file(const char *path, const ModelDesc *m, int force, Mo
 	json_t *doc = model_to_json(m, err);
 	if (!doc)
 		return err ? err->status : MODEL_ERR_VALUE;
-	ModelStatus st = model_write_json_file(path, doc, force, err);
+	ModelStatus st = json_file_write(path, doc, force, err);
 	json_decref(doc);
 	return st;
 }
