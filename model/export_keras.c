@@ -5,7 +5,7 @@
 // re-import runs bit for bit the same), and a reference pair made by running the engine.
 #include "model_export.h"
 
-#include "import_util.h"
+#include "json_value.h"
 #include "lstm_net.h"
 
 #include <math.h>
@@ -93,11 +93,11 @@ static json_t *recurrent_json(const RecurrentLayerDesc *l)
 			}
 		}
 	}
-	json_t *bias = l->cell == CELL_GRU ? import_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
+	json_t *bias = l->cell == CELL_GRU ? json_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
 	layer = json_pack("{s:s, s:s, s:o, s:[o o o]}", "type", model_cell_name(l->cell),
 	                  "activation", "tanh", "shape", shape_of(H), "weights",
-	                  import_float_matrix(W, (size_t)I, gh, 0),
-	                  import_float_matrix(U, (size_t)H, gh, 0), bias);
+	                  json_float_matrix(W, (size_t)I, gh, 0),
+	                  json_float_matrix(U, (size_t)H, gh, 0), bias);
 done:
 	free(W);
 	free(U);
@@ -111,7 +111,7 @@ static json_t *dense_json(const DenseLayerDesc *d)
 	// Keras's kernel is [inputs][outputs]: the transpose of nn.Linear's weight.
 	return json_pack("{s:s, s:s, s:o, s:[o o]}", "type", "dense", "activation", act, "shape",
 	                 shape_of(d->outputs), "weights",
-	                 import_float_matrix(d->w, (size_t)d->outputs, (size_t)d->inputs, 1),
+	                 json_float_matrix(d->w, (size_t)d->outputs, (size_t)d->inputs, 1),
 	                 json_float_array(d->b, (size_t)d->outputs));
 }
 
