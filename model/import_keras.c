@@ -13,13 +13,10 @@
 
 #include "import_util.h"
 #include "json_value.h"
+#include "keras_layout.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-// Keras gate block -> PyTorch gate block. LSTM: identity. GRU: z, r, h -> r, z, n.
-static const int lstm_perm[4] = {0, 1, 2, 3};
-static const int gru_perm[3] = {1, 0, 2};
 
 // The units a layer declares in "shape": its last entry.
 static ModelStatus layer_units(const json_t *layer, const char *path, int lo, int hi, int *units,
@@ -59,22 +56,16 @@ static ModelStatus layer_weights(const json_t *layer, const char *path, size_t l
 	return MODEL_OK;
 }
 
-// A Keras kernel [rows][cols] whose row count is checked first so that a layer whose units
-// disagree with its "shape" is reported as such.
+// A Keras kernel [rows][cols] into a new allocation (freed by the caller, also on failure).
+// rows_are explains the row count, so that a layer whose units disagree with its "shape" is
+// reported as such.
 static ModelStatus read_kernel(const json_t *arr, const char *path, size_t rows, size_t cols,
                                const char *rows_are, float **out, ModelError *err)
 {
-	size_t got;
-	ModelStatus st = json_read_rows(arr, path, &got, err);
-	if (st)
-		return st;
-	if (got != rows)
-		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu (%s)", path, got,
-		                       rows, rows_are);
 	*out = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof(float));
 	if (!*out)
 		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
-	return json_read_matrix(arr, path, rows, cols, *out, err);
+	return json_read_matrix(arr, path, rows, cols, rows_are, *out, err);
 }
 
 static ModelStatus read_recurrent(const json_t *layer, const char *path, CellType cell,
@@ -90,7 +81,6 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 	if (st)
 		return st;
 	const int G = model_cell_gates(cell);
-	const int *perm = cell == CELL_GRU ? gru_perm : lstm_perm;
 	const size_t gh = (size_t)G * (size_t)H;
 
 	l->cell = cell;
@@ -125,26 +115,8 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 			       : model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", p);
 		}
 	}
-	if (!st) {
-		for (int kb = 0; kb < G; kb++) {
-			const size_t tb = (size_t)perm[kb];
-			for (int u = 0; u < H; u++) {
-				const size_t kcol = (size_t)kb * (size_t)H + (size_t)u;
-				const size_t trow = tb * (size_t)H + (size_t)u;
-				for (int i = 0; i < inputs; i++)
-					l->w_ih[trow * (size_t)inputs + (size_t)i] = W[(size_t)i * gh + kcol];
-				for (int j = 0; j < H; j++)
-					l->w_hh[trow * (size_t)H + (size_t)j] = U[(size_t)j * gh + kcol];
-				if (cell == CELL_GRU) {
-					l->b_ih[trow] = B[kcol];
-					l->b_hh[trow] = B[gh + kcol];
-				} else {
-					l->b_ih[trow] = B[kcol];
-					l->b_hh[trow] = 0.0f;
-				}
-			}
-		}
-	}
+	if (!st)
+		keras_layout_to_layer(W, U, B, l);
 	free(W);
 	free(U);
 	free(B);

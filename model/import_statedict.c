@@ -28,7 +28,7 @@ static ModelStatus read_tensor_1d(const json_t *sd, const char *key, size_t n, f
 	json_path_join(p, sizeof p, "state_dict", key);
 	// nn.Linear(H, 1).weight is [1][H]; accept it flattened as well.
 	if (json_is_array(v) && json_array_size(v) == 1 && json_is_array(json_array_get(v, 0)) && n > 1)
-		return json_read_matrix(v, p, 1, n, out, err);
+		return json_read_matrix(v, p, 1, n, NULL, out, err);
 	return json_read_floats(v, p, n, out, err);
 }
 
@@ -40,8 +40,8 @@ static ModelStatus read_tensor_2d(const json_t *sd, const char *key, size_t rows
 	ModelStatus st = json_get_member(sd, "state_dict", key, &v, err);
 	if (st)
 		return st;
-	return json_read_matrix(v, json_path_join(p, sizeof p, "state_dict", key), rows, cols, out,
-	                        err);
+	return json_read_matrix(v, json_path_join(p, sizeof p, "state_dict", key), rows, cols, NULL,
+	                        out, err);
 }
 
 static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *err)

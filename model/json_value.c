@@ -116,27 +116,21 @@ ModelStatus json_read_floats(const json_t *arr, const char *path, size_t n, floa
 	return MODEL_OK;
 }
 
-ModelStatus json_read_rows(const json_t *arr, const char *path, size_t *rows, ModelError *err)
+ModelStatus json_read_matrix(const json_t *arr, const char *path, size_t rows, size_t cols,
+                             const char *rows_are, float *out, ModelError *err)
 {
-	*rows = 0;
+	char buf[JSON_PATH_LEN];
 	if (!json_is_array(arr))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array, found %s", path,
 		                       json_type_name(arr));
-	*rows = json_array_size(arr);
-	return MODEL_OK;
-}
-
-ModelStatus json_read_matrix(const json_t *arr, const char *path, size_t rows, size_t cols,
-                             float *out, ModelError *err)
-{
-	char buf[JSON_PATH_LEN];
-	size_t got;
-	ModelStatus st = json_read_rows(arr, path, &got, err);
-	if (st)
-		return st;
+	size_t got = json_array_size(arr);
+	if (got != rows && rows_are)
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu (%s)", path, got,
+		                       rows, rows_are);
 	if (got != rows)
 		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu", path, got,
 		                       rows);
+	ModelStatus st = MODEL_OK;
 	for (size_t r = 0; r < rows && !st; r++)
 		st = json_read_floats(json_array_get(arr, r), json_path_index(buf, sizeof buf, path, r),
 		                      cols, out + r * cols, err);

@@ -42,13 +42,11 @@ ModelStatus json_read_float(const json_t *v, const char *path, float *out, Model
 ModelStatus json_read_floats(const json_t *arr, const char *path, size_t n, float *out,
                              ModelError *err);
 
-// Number of rows of a nested array (0 with an error when arr is not an array). The importers
-// use it to say "20 rows, expected 16" before anything else.
-ModelStatus json_read_rows(const json_t *arr, const char *path, size_t *rows, ModelError *err);
-
-// A nested array of exactly rows arrays of cols numbers, row-major into out[rows][cols].
+// A nested array of exactly rows arrays of cols numbers, row-major into out[rows][cols]. The
+// row count is checked first, and a wrong one is explained by rows_are when not NULL ("20
+// rows, expected 16 (the 16 units in layers[0].shape)"): it is usually a layer's width.
 ModelStatus json_read_matrix(const json_t *arr, const char *path, size_t rows, size_t cols,
-                             float *out, ModelError *err);
+                             const char *rows_are, float *out, ModelError *err);
 
 // Members of an object. path names the object ("" for the root); messages name path.key.
 
