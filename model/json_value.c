@@ -152,19 +152,24 @@ ModelStatus json_get_member(const json_t *obj, const char *path, const char *key
 	return MODEL_OK;
 }
 
+// json_get_member(), also writing the member's path ("path.key") into where for messages.
+static ModelStatus member_at(const json_t *obj, const char *path, const char *key,
+                             char where[JSON_PATH_LEN], const json_t **v, ModelError *err)
+{
+	json_path_join(where, JSON_PATH_LEN, path, key);
+	return json_get_member(obj, path, key, v, err);
+}
+
 ModelStatus json_get_int(const json_t *obj, const char *path, const char *key, int min, int max,
                          int *out, ModelError *err)
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = json_get_member(obj, path, key, &v, err);
-	if (st)
-		return st;
-	json_path_join(where, sizeof where, path, key);
-	if (!json_is_integer(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", where,
-		                       json_type_name(v));
-	return json_read_int(v, where, min, max, out, err);
+	ModelStatus st = member_at(obj, path, key, where, &v, err);
+	if (!st && !json_is_integer(v))
+		st = model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", where,
+		                     json_type_name(v));
+	return st ? st : json_read_int(v, where, min, max, out, err);
 }
 
 ModelStatus json_get_number(const json_t *obj, const char *path, const char *key, double min,
@@ -172,11 +177,8 @@ ModelStatus json_get_number(const json_t *obj, const char *path, const char *key
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = json_get_member(obj, path, key, &v, err);
-	if (st)
-		return st;
-	return json_read_number(v, json_path_join(where, sizeof where, path, key), min, max, 0, out,
-	                        err);
+	ModelStatus st = member_at(obj, path, key, where, &v, err);
+	return st ? st : json_read_number(v, where, min, max, 0, out, err);
 }
 
 ModelStatus json_get_string(const json_t *obj, const char *path, const char *key,
@@ -184,14 +186,13 @@ ModelStatus json_get_string(const json_t *obj, const char *path, const char *key
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = json_get_member(obj, path, key, &v, err);
-	if (st)
-		return st;
-	if (!json_is_string(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string, found %s",
-		                       json_path_join(where, sizeof where, path, key), json_type_name(v));
-	*out = json_string_value(v);
-	return MODEL_OK;
+	ModelStatus st = member_at(obj, path, key, where, &v, err);
+	if (!st && !json_is_string(v))
+		st = model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string, found %s", where,
+		                     json_type_name(v));
+	if (!st)
+		*out = json_string_value(v);
+	return st;
 }
 
 ModelStatus json_get_floats(const json_t *obj, const char *path, const char *key, size_t n,
@@ -200,10 +201,9 @@ ModelStatus json_get_floats(const json_t *obj, const char *path, const char *key
 	char where[JSON_PATH_LEN];
 	const json_t *v;
 	*out = NULL;
-	ModelStatus st = json_get_member(obj, path, key, &v, err);
+	ModelStatus st = member_at(obj, path, key, where, &v, err);
 	if (st)
 		return st;
-	json_path_join(where, sizeof where, path, key);
 	float *f = malloc((n ? n : 1) * sizeof(float));
 	if (!f)
 		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", where);
