@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: ISC
 // Export of a ModelDesc to the AIDA-X / RTNeural Keras JSON, the inverse of import_keras.c:
-// kernels transposed to [I][G*H], GRU gate blocks reordered from PyTorch's r, z, n to Keras's
-// z, r, h, the two LSTM biases summed (in float, as the engine itself sums them, so that a
-// re-import runs bit for bit the same), and a reference pair made by running the engine.
+// the recurrent weights in Keras's layout (keras_layout.h) and a reference pair made by
+// running the engine.
 #include "model_export.h"
 
 #include "json_value.h"

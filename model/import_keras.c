@@ -3,12 +3,10 @@
 //
 // The file lists layers in order: one to MODEL_MAX_LAYERS recurrent layers ("lstm", "gru"),
 // then dense layers, each with an optional activation (a separate "activation" layer folds into
-// the dense layer before it). Keras stores kernels transposed against PyTorch: W is
-// [I][G*H], U is [H][G*H]. LSTM gate blocks are i, f, c, o (PyTorch's i, f, g, o) with one bias
-// (the two PyTorch biases summed). GRU blocks are z, r, h, reordered here to PyTorch's r, z, n;
-// the GRU bias is [2][3H] (input side, recurrent side) and RTNeural's cell is the "reset
-// after" variant, n = tanh(W_n x + b_in + r * (U_n h + b_hn)), which is PyTorch's, so both
-// biases map across unchanged. Levels and the reference pair are described in docs/interop.md.
+// the dense layer before it). The recurrent weights' layout (kernels transposed, GRU blocks
+// z, r, h, one LSTM bias) is keras_layout.h's. RTNeural's GRU cell is the "reset after"
+// variant, n = tanh(W_n x + b_in + r * (U_n h + b_hn)), which is PyTorch's, so both GRU biases
+// map across unchanged. Levels and the reference pair are described in docs/interop.md.
 #include "model_import.h"
 
 #include "import_util.h"

@@ -24,7 +24,7 @@ enum {
 	JSON_MAX_VALUES = 1 << 21, // separators: one less than the values in each container
 };
 
-// Counts objects, arrays and separators outside strings. Returns 0, or -1 with a message.
+// Counts objects, arrays and separators outside strings; refuses too many (MODEL_ERR_TOO_BIG).
 static ModelStatus json_check_counts(const char *data, size_t size, ModelError *err)
 {
 	size_t objects = 0, arrays = 0, values = 0;
