@@ -34,12 +34,10 @@ const char *model_activation_name(Activation act)
 	return "unknown";
 }
 
-const char *model_status_name(ModelStatus status)
+const char *model_desc_status_name(ModelStatus status)
 {
-	static const char *const names[] = {
-		"ok", "I/O error", "syntax error", "missing key", "type error", "shape error",
-		"range error", "bad value", "unknown version", "too big", "self-test failed",
-		"out of memory", "unknown format",
+	static const char *const names[MODEL_STATUS_DESC_END] = {
+		"ok", "missing key", "shape error", "range error", "bad value", "out of memory",
 	};
 	if ((unsigned)status < sizeof names / sizeof names[0])
 		return names[status];
@@ -96,7 +94,7 @@ static float *zeros(size_t n)
 	return calloc(n ? n : 1, sizeof(float));
 }
 
-int model_desc_alloc_layer(RecurrentLayerDesc *l)
+ModelStatus model_desc_alloc_layer(RecurrentLayerDesc *l)
 {
 	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
 	free_layer(l);
@@ -109,17 +107,17 @@ int model_desc_alloc_layer(RecurrentLayerDesc *l)
 	l->c0 = NULL;
 	if (!l->w_ih || !l->w_hh || !l->b_ih || !l->b_hh
 	    || (l->cell == CELL_LSTM_PEEPHOLE && !l->peephole))
-		return -1;
-	return 0;
+		return MODEL_ERR_NOMEM;
+	return MODEL_OK;
 }
 
-int model_desc_alloc_dense(DenseLayerDesc *d)
+ModelStatus model_desc_alloc_dense(DenseLayerDesc *d)
 {
 	free(d->w);
 	free(d->b);
 	d->w = zeros((size_t)d->outputs * (size_t)d->inputs);
 	d->b = zeros((size_t)d->outputs);
-	return d->w && d->b ? 0 : -1;
+	return d->w && d->b ? MODEL_OK : MODEL_ERR_NOMEM;
 }
 
 static int dup_floats(float **dst, const float *src, size_t n)
@@ -134,7 +132,7 @@ static int dup_floats(float **dst, const float *src, size_t n)
 	return 0;
 }
 
-int model_desc_copy(ModelDesc *dst, const ModelDesc *src)
+ModelStatus model_desc_copy(ModelDesc *dst, const ModelDesc *src)
 {
 	*dst = *src;
 	int fail = 0;
@@ -165,9 +163,9 @@ int model_desc_copy(ModelDesc *dst, const ModelDesc *src)
 	fail |= dup_floats(&dst->selftest_output, src->selftest_output, frames);
 	if (fail) {
 		model_desc_free(dst);
-		return -1;
+		return MODEL_ERR_NOMEM;
 	}
-	return 0;
+	return MODEL_OK;
 }
 
 // Returns the index of the first non-finite value, or -1.

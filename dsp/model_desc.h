@@ -46,20 +46,17 @@ typedef enum {
 	ACT_RELU = 3,
 } Activation;
 
+// What went wrong with a description or a network. The engine knows nothing of files: model/
+// numbers its statuses for reading and writing them on from MODEL_STATUS_DESC_END
+// (model_status.h), so that one ModelStatus and one ModelError carry either.
 typedef enum {
 	MODEL_OK = 0,
-	MODEL_ERR_IO,       // cannot open or read the file, or it is a directory
-	MODEL_ERR_SYNTAX,   // not JSON, empty, bad encoding
-	MODEL_ERR_MISSING,  // a required key is absent
-	MODEL_ERR_TYPE,     // a value has the wrong JSON type
-	MODEL_ERR_SHAPE,    // an array has the wrong length or a size is inconsistent
-	MODEL_ERR_RANGE,    // a size or number is out of its allowed range
-	MODEL_ERR_VALUE,    // a non-finite weight or an impossible value
-	MODEL_ERR_VERSION,  // unknown format or version
-	MODEL_ERR_TOO_BIG,  // file or array over a limit
-	MODEL_ERR_SELFTEST, // the network does not reproduce the file's reference output
-	MODEL_ERR_NOMEM,    // allocation failed
-	MODEL_ERR_FORMAT,   // content is not a model format that can be read
+	MODEL_ERR_MISSING, // a required part (key, array) is absent
+	MODEL_ERR_SHAPE,   // an array has the wrong length or a size is inconsistent
+	MODEL_ERR_RANGE,   // a size or number is out of its allowed range
+	MODEL_ERR_VALUE,   // a non-finite weight or an impossible value
+	MODEL_ERR_NOMEM,   // allocation failed
+	MODEL_STATUS_DESC_END, // not a status: the first number model/ uses
 } ModelStatus;
 
 // Status plus a message that names what was wrong and where.
@@ -134,12 +131,13 @@ void model_desc_init(ModelDesc *m);
 void model_desc_free(ModelDesc *m);
 
 // Allocates zeroed arrays for layer k (w_ih, w_hh, b_ih, b_hh, and peephole for that cell) from
-// its cell, inputs and hidden fields. Returns 0, or -1 when out of memory. Worker thread.
-int model_desc_alloc_layer(RecurrentLayerDesc *layer);
-int model_desc_alloc_dense(DenseLayerDesc *dense);
+// its cell, inputs and hidden fields. Returns MODEL_OK, or MODEL_ERR_NOMEM (leaving err to the
+// caller, who knows which part it was). Worker thread.
+ModelStatus model_desc_alloc_layer(RecurrentLayerDesc *layer);
+ModelStatus model_desc_alloc_dense(DenseLayerDesc *dense);
 
-// Deep copy. Returns 0, or -1 when out of memory (dst is then empty). Worker thread.
-int model_desc_copy(ModelDesc *dst, const ModelDesc *src);
+// Deep copy. Returns MODEL_OK, or MODEL_ERR_NOMEM (dst is then empty). Worker thread.
+ModelStatus model_desc_copy(ModelDesc *dst, const ModelDesc *src);
 
 // The model's latency_samples in whole frames at rate (a host's or a file's): scaled by
 // rate / sample_rate and rounded to the nearest frame, halves up, because hosts and files move
@@ -155,8 +153,9 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err);
 ModelStatus model_error_set(ModelError *err, ModelStatus status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-// A short name for a status ("shape error"). Any thread.
-const char *model_status_name(ModelStatus status);
+// A short name for one of the statuses above ("shape error"); model_status_name() in
+// model/model_status.h names model/'s too. Any thread.
+const char *model_desc_status_name(ModelStatus status);
 
 const char *model_cell_name(CellType cell);
 const char *model_activation_name(Activation act);

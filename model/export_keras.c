@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: ISC
 // Export of a ModelDesc to the AIDA-X / RTNeural Keras JSON, the inverse of import_keras.c:
-// kernels transposed to [I][G*H], GRU gate blocks reordered from PyTorch's r, z, n to Keras's
-// z, r, h, the two LSTM biases summed (in float, as the engine itself sums them, so that a
-// re-import runs bit for bit the same), and a reference pair made by running the engine.
+// the recurrent weights in Keras's layout (keras_layout.h) and a reference pair made by
+// running the engine.
 #include "model_export.h"
 
-#include "import_util.h"
+#include "json_value.h"
+#include "keras_layout.h"
 #include "lstm_net.h"
 
 #include <math.h>
@@ -13,10 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-// PyTorch gate block -> Keras gate block (import_keras.c holds the inverse).
-static const int lstm_perm[4] = {0, 1, 2, 3};
-static const int gru_perm[3] = {1, 0, 2};
 
 static const double two_pi = 6.283185307179586;
 
@@ -68,7 +64,6 @@ static json_t *shape_of(int units)
 static json_t *recurrent_json(const RecurrentLayerDesc *l)
 {
 	const int G = model_cell_gates(l->cell), H = l->hidden, I = l->inputs;
-	const int *perm = l->cell == CELL_GRU ? gru_perm : lstm_perm;
 	const size_t gh = (size_t)G * (size_t)H;
 	float *W = malloc((size_t)I * gh * sizeof(float));
 	float *U = malloc((size_t)H * gh * sizeof(float));
@@ -76,28 +71,12 @@ static json_t *recurrent_json(const RecurrentLayerDesc *l)
 	json_t *layer = NULL;
 	if (!W || !U || !B)
 		goto done;
-	for (int tb = 0; tb < G; tb++) {
-		const size_t kb = (size_t)perm[tb];
-		for (int u = 0; u < H; u++) {
-			const size_t trow = (size_t)tb * (size_t)H + (size_t)u;
-			const size_t kcol = kb * (size_t)H + (size_t)u;
-			for (int i = 0; i < I; i++)
-				W[(size_t)i * gh + kcol] = l->w_ih[trow * (size_t)I + (size_t)i];
-			for (int j = 0; j < H; j++)
-				U[(size_t)j * gh + kcol] = l->w_hh[trow * (size_t)H + (size_t)j];
-			if (l->cell == CELL_GRU) {
-				B[kcol] = l->b_ih[trow];
-				B[gh + kcol] = l->b_hh[trow];
-			} else {
-				B[kcol] = l->b_ih[trow] + l->b_hh[trow];
-			}
-		}
-	}
-	json_t *bias = l->cell == CELL_GRU ? import_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
+	keras_layout_from_layer(l, W, U, B);
+	json_t *bias = l->cell == CELL_GRU ? json_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
 	layer = json_pack("{s:s, s:s, s:o, s:[o o o]}", "type", model_cell_name(l->cell),
 	                  "activation", "tanh", "shape", shape_of(H), "weights",
-	                  import_float_matrix(W, (size_t)I, gh, 0),
-	                  import_float_matrix(U, (size_t)H, gh, 0), bias);
+	                  json_float_matrix(W, (size_t)I, gh, 0),
+	                  json_float_matrix(U, (size_t)H, gh, 0), bias);
 done:
 	free(W);
 	free(U);
@@ -111,7 +90,7 @@ static json_t *dense_json(const DenseLayerDesc *d)
 	// Keras's kernel is [inputs][outputs]: the transpose of nn.Linear's weight.
 	return json_pack("{s:s, s:s, s:o, s:[o o]}", "type", "dense", "activation", act, "shape",
 	                 shape_of(d->outputs), "weights",
-	                 import_float_matrix(d->w, (size_t)d->outputs, (size_t)d->inputs, 1),
+	                 json_float_matrix(d->w, (size_t)d->outputs, (size_t)d->inputs, 1),
 	                 json_float_array(d->b, (size_t)d->outputs));
 }
 

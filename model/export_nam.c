@@ -5,7 +5,7 @@
 // Levels follow docs/interop.md: the output gain becomes metadata.loudness.
 #include "model_export.h"
 
-#include "import_util.h"
+#include "json_value.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,49 +3,45 @@
 //
 // The file lists layers in order: one to MODEL_MAX_LAYERS recurrent layers ("lstm", "gru"),
 // then dense layers, each with an optional activation (a separate "activation" layer folds into
-// the dense layer before it). Keras stores kernels transposed against PyTorch: W is
-// [I][G*H], U is [H][G*H]. LSTM gate blocks are i, f, c, o (PyTorch's i, f, g, o) with one bias
-// (the two PyTorch biases summed). GRU blocks are z, r, h, reordered here to PyTorch's r, z, n;
-// the GRU bias is [2][3H] (input side, recurrent side) and RTNeural's cell is the "reset
-// after" variant, n = tanh(W_n x + b_in + r * (U_n h + b_hn)), which is PyTorch's, so both
-// biases map across unchanged. Levels and the reference pair are described in docs/interop.md.
+// the dense layer before it). The recurrent weights' layout (kernels transposed, GRU blocks
+// z, r, h, one LSTM bias) is keras_layout.h's. RTNeural's GRU cell is the "reset after"
+// variant, n = tanh(W_n x + b_in + r * (U_n h + b_hn)), which is PyTorch's, so both GRU biases
+// map across unchanged. Levels and the reference pair are described in docs/interop.md.
 #include "model_import.h"
 
 #include "import_util.h"
+#include "json_value.h"
+#include "keras_layout.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-// Keras gate block -> PyTorch gate block. LSTM: identity. GRU: z, r, h -> r, z, n.
-static const int lstm_perm[4] = {0, 1, 2, 3};
-static const int gru_perm[3] = {1, 0, 2};
 
 // The units a layer declares in "shape": its last entry.
 static ModelStatus layer_units(const json_t *layer, const char *path, int lo, int hi, int *units,
                                ModelError *err)
 {
-	char p[IMPORT_PATH_LEN], q[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN], q[JSON_PATH_LEN];
 	const json_t *shape;
-	ModelStatus st = import_member(layer, path, "shape", &shape, err);
+	ModelStatus st = json_get_member(layer, path, "shape", &shape, err);
 	if (st)
 		return st;
-	json_path_join(p, IMPORT_PATH_LEN, path, "shape");
+	json_path_join(p, sizeof p, path, "shape");
 	if (!json_is_array(shape) || json_array_size(shape) == 0)
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a non-empty array", p);
 	size_t last = json_array_size(shape) - 1;
-	return import_int(json_array_get(shape, last), import_path_index(q, p, last), lo, hi, units,
-	                  err);
+	return json_read_int(json_array_get(shape, last), json_path_index(q, sizeof q, p, last), lo,
+	                     hi, units, err);
 }
 
 // weights[k] of a layer, which must hold exactly n entries.
 static ModelStatus layer_weights(const json_t *layer, const char *path, size_t lo, size_t hi,
                                  const json_t **weights, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN];
-	ModelStatus st = import_member(layer, path, "weights", weights, err);
+	char p[JSON_PATH_LEN];
+	ModelStatus st = json_get_member(layer, path, "weights", weights, err);
 	if (st)
 		return st;
-	json_path_join(p, IMPORT_PATH_LEN, path, "weights");
+	json_path_join(p, sizeof p, path, "weights");
 	if (!json_is_array(*weights))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array", p);
 	size_t n = json_array_size(*weights);
@@ -58,28 +54,22 @@ static ModelStatus layer_weights(const json_t *layer, const char *path, size_t l
 	return MODEL_OK;
 }
 
-// A Keras kernel [rows][cols] whose row count is checked first so that a layer whose units
-// disagree with its "shape" is reported as such.
+// A Keras kernel [rows][cols] into a new allocation (freed by the caller, also on failure).
+// rows_are explains the row count, so that a layer whose units disagree with its "shape" is
+// reported as such.
 static ModelStatus read_kernel(const json_t *arr, const char *path, size_t rows, size_t cols,
                                const char *rows_are, float **out, ModelError *err)
 {
-	size_t got;
-	ModelStatus st = import_rows(arr, path, &got, err);
-	if (st)
-		return st;
-	if (got != rows)
-		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu (%s)", path, got,
-		                       rows, rows_are);
 	*out = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof(float));
 	if (!*out)
 		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
-	return import_matrix(arr, path, rows, cols, *out, err);
+	return json_read_matrix(arr, path, rows, cols, rows_are, *out, err);
 }
 
 static ModelStatus read_recurrent(const json_t *layer, const char *path, CellType cell,
                                   int inputs, RecurrentLayerDesc *l, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN], why[IMPORT_PATH_LEN + 32];
+	char p[JSON_PATH_LEN], why[JSON_PATH_LEN + 32];
 	const json_t *weights;
 	float *W = NULL, *U = NULL, *B = NULL;
 	int H;
@@ -89,7 +79,6 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 	if (st)
 		return st;
 	const int G = model_cell_gates(cell);
-	const int *perm = cell == CELL_GRU ? gru_perm : lstm_perm;
 	const size_t gh = (size_t)G * (size_t)H;
 
 	l->cell = cell;
@@ -101,15 +90,15 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 	// U first: its row count is the layer's true width, the clearest thing to report when it
 	// disagrees with "shape".
 	snprintf(why, sizeof why, "the %d units in %s.shape", H, path);
-	json_path_join(p, IMPORT_PATH_LEN, path, "weights[1]");
+	json_path_join(p, sizeof p, path, "weights[1]");
 	st = read_kernel(json_array_get(weights, 1), p, (size_t)H, gh, why, &U, err);
 	if (!st) {
 		snprintf(why, sizeof why, "the layer's %d inputs", inputs);
-		json_path_join(p, IMPORT_PATH_LEN, path, "weights[0]");
+		json_path_join(p, sizeof p, path, "weights[0]");
 		st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, gh, why, &W, err);
 	}
 	if (!st) {
-		json_path_join(p, IMPORT_PATH_LEN, path, "weights[2]");
+		json_path_join(p, sizeof p, path, "weights[2]");
 		const json_t *b = json_array_get(weights, 2);
 		if (cell == CELL_GRU) {
 			if (json_is_array(b) && json_array_size(b) > 0 && !json_is_array(json_array_get(b, 0)))
@@ -120,30 +109,12 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 				st = read_kernel(b, p, 2, gh, "input and recurrent biases", &B, err);
 		} else {
 			B = malloc(gh * sizeof(float));
-			st = B ? import_floats(b, p, gh, B, err)
+			st = B ? json_read_floats(b, p, gh, B, err)
 			       : model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", p);
 		}
 	}
-	if (!st) {
-		for (int kb = 0; kb < G; kb++) {
-			const size_t tb = (size_t)perm[kb];
-			for (int u = 0; u < H; u++) {
-				const size_t kcol = (size_t)kb * (size_t)H + (size_t)u;
-				const size_t trow = tb * (size_t)H + (size_t)u;
-				for (int i = 0; i < inputs; i++)
-					l->w_ih[trow * (size_t)inputs + (size_t)i] = W[(size_t)i * gh + kcol];
-				for (int j = 0; j < H; j++)
-					l->w_hh[trow * (size_t)H + (size_t)j] = U[(size_t)j * gh + kcol];
-				if (cell == CELL_GRU) {
-					l->b_ih[trow] = B[kcol];
-					l->b_hh[trow] = B[gh + kcol];
-				} else {
-					l->b_ih[trow] = B[kcol];
-					l->b_hh[trow] = 0.0f;
-				}
-			}
-		}
-	}
+	if (!st)
+		keras_layout_to_layer(W, U, B, l);
 	free(W);
 	free(U);
 	free(B);
@@ -153,12 +124,12 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 static ModelStatus read_activation(const json_t *layer, const char *path, Activation *act,
                                    ModelError *err)
 {
-	char p[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN];
 	const json_t *a = json_object_get(layer, "activation");
 	*act = ACT_LINEAR;
 	if (!a || json_is_null(a))
 		return MODEL_OK;
-	json_path_join(p, IMPORT_PATH_LEN, path, "activation");
+	json_path_join(p, sizeof p, path, "activation");
 	if (!json_is_string(a))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string", p);
 	const char *s = json_string_value(a);
@@ -179,7 +150,7 @@ static ModelStatus read_activation(const json_t *layer, const char *path, Activa
 static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
                               DenseLayerDesc *d, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN], why[96];
+	char p[JSON_PATH_LEN], why[96];
 	const json_t *weights;
 	float *W = NULL;
 	int outputs;
@@ -195,15 +166,15 @@ static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
 	if (model_desc_alloc_dense(d) != 0)
 		return model_error_set(err, MODEL_ERR_NOMEM, "%s: out of memory", path);
 	snprintf(why, sizeof why, "the width of the layer before");
-	json_path_join(p, IMPORT_PATH_LEN, path, "weights[0]");
+	json_path_join(p, sizeof p, path, "weights[0]");
 	st = read_kernel(json_array_get(weights, 0), p, (size_t)inputs, (size_t)outputs, why, &W, err);
 	if (!st) {
 		for (int o = 0; o < outputs; o++)
 			for (int i = 0; i < inputs; i++)
 				d->w[(size_t)o * (size_t)inputs + (size_t)i] = W[(size_t)i * (size_t)outputs + (size_t)o];
 		if (json_array_size(weights) == 2) {
-			json_path_join(p, IMPORT_PATH_LEN, path, "weights[1]");
-			st = import_floats(json_array_get(weights, 1), p, (size_t)outputs, d->b, err);
+			json_path_join(p, sizeof p, path, "weights[1]");
+			st = json_read_floats(json_array_get(weights, 1), p, (size_t)outputs, d->b, err);
 		}
 	}
 	free(W);
@@ -214,7 +185,7 @@ static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
 // then 0, as aidadsp-lv2's check runs them) or an array of 1 or `inputs` numbers.
 static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN];
 	const json_t *in = json_object_get(root, "input_batch");
 	const json_t *out = json_object_get(root, "output_batch");
 	if (!in && !out)
@@ -245,17 +216,17 @@ static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *er
 		const json_t *f = json_array_get(in, t);
 		const json_t *y = json_array_get(out, t);
 		ModelStatus st;
-		import_path_index(p, "input_batch", t);
+		json_path_index(p, sizeof p, "input_batch", t);
 		if (json_is_array(f))
-			st = import_floats(f, p, json_array_size(f) == I ? I : 1, m->selftest_input + t * I,
-			                   err);
+			st = json_read_floats(f, p, json_array_size(f) == I ? I : 1,
+			                      m->selftest_input + t * I, err);
 		else
-			st = import_float(f, p, m->selftest_input + t * I, err);
+			st = json_read_float(f, p, m->selftest_input + t * I, err);
 		if (st)
 			return st;
-		import_path_index(p, "output_batch", t);
-		st = json_is_array(y) ? import_floats(y, p, 1, m->selftest_output + t, err)
-		                      : import_float(y, p, m->selftest_output + t, err);
+		json_path_index(p, sizeof p, "output_batch", t);
+		st = json_is_array(y) ? json_read_floats(y, p, 1, m->selftest_output + t, err)
+		                      : json_read_float(y, p, m->selftest_output + t, err);
 		if (st)
 			return st;
 	}
@@ -297,17 +268,17 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 		int skip;
 		if (json_is_boolean(v))
 			skip = json_is_true(v);
-		else if ((st = import_int(v, "in_skip", 0, 1, &skip, err)))
+		else if ((st = json_read_int(v, "in_skip", 0, 1, &skip, err)))
 			return st;
 		m->skip = skip;
 	}
 	if ((v = json_object_get(root, "in_gain"))) { // null is no number: a gain lost in silence
-		if ((st = import_number(v, "in_gain", -100.0, 100.0, 0, &x, err)))
+		if ((st = json_read_number(v, "in_gain", -100.0, 100.0, 0, &x, err)))
 			return st;
 		m->input_gain_db = (float)x;
 	}
 	if ((v = json_object_get(root, "out_gain"))) { // null is no number: a gain lost in silence
-		if ((st = import_number(v, "out_gain", -100.0, 100.0, 0, &x, err)))
+		if ((st = json_read_number(v, "out_gain", -100.0, 100.0, 0, &x, err)))
 			return st;
 		m->output_gain_db = (float)x;
 	}
@@ -321,7 +292,8 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 		where = "samplerate";
 	}
 	if (v && !json_is_null(v)) {
-		if ((st = import_number(v, where, MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE, 1, &x, err)))
+		if ((st = json_read_number(v, where, MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE, 1, &x,
+		                           err)))
 			return st;
 		m->sample_rate = x;
 	}
@@ -330,19 +302,18 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 
 static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN], q[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN], q[JSON_PATH_LEN];
 	const json_t *shape, *layers;
 	ModelStatus st;
-	if (!json_is_object(root))
-		return model_error_set(err, MODEL_ERR_TYPE, "document: expected a JSON object");
-	if ((st = import_member(root, "", "in_shape", &shape, err))
-	    || (st = import_member(root, "", "layers", &layers, err)))
+	if ((st = json_get_member(root, "", "in_shape", &shape, err))
+	    || (st = json_get_member(root, "", "layers", &layers, err)))
 		return st;
 	if (!json_is_array(shape) || json_array_size(shape) == 0)
 		return model_error_set(err, MODEL_ERR_TYPE, "in_shape: expected a non-empty array");
 	size_t last = json_array_size(shape) - 1;
-	if ((st = import_int(json_array_get(shape, last), import_path_index(p, "in_shape", last), 1,
-	                     MODEL_MAX_INPUTS, &m->inputs, err)))
+	if ((st = json_read_int(json_array_get(shape, last),
+	                        json_path_index(p, sizeof p, "in_shape", last), 1, MODEL_MAX_INPUTS,
+	                        &m->inputs, err)))
 		return st;
 	if (!json_is_array(layers) || json_array_size(layers) == 0)
 		return model_error_set(err, MODEL_ERR_TYPE, "layers: expected a non-empty array");
@@ -351,12 +322,12 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 	for (size_t k = 0; k < json_array_size(layers); k++) {
 		const json_t *layer = json_array_get(layers, k);
 		const json_t *type;
-		import_path_index(p, "layers", k);
-		if ((st = import_member(layer, p, "type", &type, err)))
+		json_path_index(p, sizeof p, "layers", k);
+		if ((st = json_get_member(layer, p, "type", &type, err)))
 			return st;
 		if (!json_is_string(type))
 			return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string",
-			                       json_path_join(q, IMPORT_PATH_LEN, p, "type"));
+			                       json_path_join(q, sizeof q, p, "type"));
 		const char *t = json_string_value(type);
 		if (!strcmp(t, "lstm") || !strcmp(t, "gru")) {
 			if (m->num_dense > 0)
@@ -396,7 +367,7 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 		} else {
 			return model_error_set(err, MODEL_ERR_VALUE,
 			                       "%s: \"%s\" is not supported (lstm, gru, dense, activation)",
-			                       json_path_join(q, IMPORT_PATH_LEN, p, "type"), t);
+			                       json_path_join(q, sizeof q, p, "type"), t);
 		}
 	}
 	if (m->num_layers == 0)

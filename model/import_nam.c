@@ -11,6 +11,7 @@
 #include "model_import.h"
 
 #include "import_util.h"
+#include "json_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +51,9 @@ static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *e
 	const json_t *loud = json_object_get(meta, "loudness");
 	if (loud && !json_is_null(loud)) {
 		double db;
-		ModelStatus st = import_number(loud, "metadata.loudness", -100.0 + NAM_TARGET_LOUDNESS_DB,
-		                               100.0 + NAM_TARGET_LOUDNESS_DB, 0, &db, err);
+		ModelStatus st = json_read_number(loud, "metadata.loudness",
+		                                  -100.0 + NAM_TARGET_LOUDNESS_DB,
+		                                  100.0 + NAM_TARGET_LOUDNESS_DB, 0, &db, err);
 		if (st)
 			return st;
 		m->output_gain_db = (float)(NAM_TARGET_LOUDNESS_DB - db);
@@ -71,9 +73,7 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 	const json_t *arch, *config, *weights, *v;
 	int hidden, num_layers;
 	ModelStatus st;
-	if (!json_is_object(root))
-		return model_error_set(err, MODEL_ERR_TYPE, "document: expected a JSON object");
-	if ((st = import_member(root, "", "architecture", &arch, err)))
+	if ((st = json_get_member(root, "", "architecture", &arch, err)))
 		return st;
 	if (!json_is_string(arch))
 		return model_error_set(err, MODEL_ERR_TYPE, "architecture: expected a string");
@@ -83,18 +83,19 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 		                       json_string_value(arch));
 	if ((st = check_version(root, err)))
 		return st;
-	if ((st = import_member(root, "", "config", &config, err))
-	    || (st = import_member(config, "config", "input_size", &v, err))
-	    || (st = import_int(v, "config.input_size", 1, MODEL_MAX_INPUTS, &m->inputs, err))
-	    || (st = import_member(config, "config", "hidden_size", &v, err))
-	    || (st = import_int(v, "config.hidden_size", 1, MODEL_MAX_HIDDEN, &hidden, err))
-	    || (st = import_member(config, "config", "num_layers", &v, err))
-	    || (st = import_int(v, "config.num_layers", 1, MODEL_MAX_LAYERS, &num_layers, err)))
+	if ((st = json_get_member(root, "", "config", &config, err))
+	    || (st = json_get_member(config, "config", "input_size", &v, err))
+	    || (st = json_read_int(v, "config.input_size", 1, MODEL_MAX_INPUTS, &m->inputs, err))
+	    || (st = json_get_member(config, "config", "hidden_size", &v, err))
+	    || (st = json_read_int(v, "config.hidden_size", 1, MODEL_MAX_HIDDEN, &hidden, err))
+	    || (st = json_get_member(config, "config", "num_layers", &v, err))
+	    || (st = json_read_int(v, "config.num_layers", 1, MODEL_MAX_LAYERS, &num_layers, err)))
 		return st;
 	m->sample_rate = 48000.0;
 	if ((v = json_object_get(root, "sample_rate")) && !json_is_null(v)) {
 		double sr;
-		if ((st = import_number(v, "sample_rate", MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE, 0, &sr, err)))
+		if ((st = json_read_number(v, "sample_rate", MODEL_MIN_SAMPLE_RATE,
+		                           MODEL_MAX_SAMPLE_RATE, 0, &sr, err)))
 			return st;
 		m->sample_rate = sr;
 	}
@@ -105,7 +106,7 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 		size_t I = k == 0 ? (size_t)m->inputs : H;
 		expect += 4 * H * (I + H) + 4 * H + 2 * H;
 	}
-	if ((st = import_member(root, "", "weights", &weights, err)))
+	if ((st = json_get_member(root, "", "weights", &weights, err)))
 		return st;
 	if (!json_is_array(weights))
 		return model_error_set(err, MODEL_ERR_TYPE, "weights: expected an array of numbers");
@@ -117,7 +118,7 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 	float *w = malloc(expect * sizeof(float));
 	if (!w)
 		return model_error_set(err, MODEL_ERR_NOMEM, "weights: out of memory");
-	st = import_floats(weights, "weights", expect, w, err);
+	st = json_read_floats(weights, "weights", expect, w, err);
 
 	const float *it = w;
 	m->num_layers = num_layers;

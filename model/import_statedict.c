@@ -10,6 +10,7 @@
 #include "model_import.h"
 
 #include "import_util.h"
+#include "json_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,27 +20,28 @@
 static ModelStatus read_tensor_1d(const json_t *sd, const char *key, size_t n, float *out,
                                   ModelError *err)
 {
-	char p[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = import_member(sd, "state_dict", key, &v, err);
+	ModelStatus st = json_get_member(sd, "state_dict", key, &v, err);
 	if (st)
 		return st;
-	json_path_join(p, IMPORT_PATH_LEN, "state_dict", key);
+	json_path_join(p, sizeof p, "state_dict", key);
 	// nn.Linear(H, 1).weight is [1][H]; accept it flattened as well.
 	if (json_is_array(v) && json_array_size(v) == 1 && json_is_array(json_array_get(v, 0)) && n > 1)
-		return import_matrix(v, p, 1, n, out, err);
-	return import_floats(v, p, n, out, err);
+		return json_read_matrix(v, p, 1, n, NULL, out, err);
+	return json_read_floats(v, p, n, out, err);
 }
 
 static ModelStatus read_tensor_2d(const json_t *sd, const char *key, size_t rows, size_t cols,
                                   float *out, ModelError *err)
 {
-	char p[IMPORT_PATH_LEN];
+	char p[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = import_member(sd, "state_dict", key, &v, err);
+	ModelStatus st = json_get_member(sd, "state_dict", key, &v, err);
 	if (st)
 		return st;
-	return import_matrix(v, json_path_join(p, IMPORT_PATH_LEN, "state_dict", key), rows, cols, out, err);
+	return json_read_matrix(v, json_path_join(p, sizeof p, "state_dict", key), rows, cols, NULL,
+	                        out, err);
 }
 
 static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *err)
@@ -50,10 +52,8 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 	int hidden, num_layers = 1, outputs = 1, skip = 1, bias_fl = 1;
 	CellType cell;
 
-	if (!json_is_object(root))
-		return model_error_set(err, MODEL_ERR_TYPE, "document: expected a JSON object");
-	if ((st = import_member(root, "", "model_data", &md, err))
-	    || (st = import_member(root, "", "state_dict", &sd, err)))
+	if ((st = json_get_member(root, "", "model_data", &md, err))
+	    || (st = json_get_member(root, "", "state_dict", &sd, err)))
 		return st;
 	if (!json_is_object(md) || !json_is_object(sd))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object",
@@ -63,7 +63,7 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 		return model_error_set(err, MODEL_ERR_FORMAT,
 		                       "model_data.model: \"%s\" is not supported (only SimpleRNN)",
 		                       json_string_value(v));
-	if ((st = import_member(md, "model_data", "unit_type", &v, err)))
+	if ((st = json_get_member(md, "model_data", "unit_type", &v, err)))
 		return st;
 	if (!json_is_string(v))
 		return model_error_set(err, MODEL_ERR_TYPE, "model_data.unit_type: expected a string");
@@ -75,20 +75,20 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 		return model_error_set(err, MODEL_ERR_VALUE,
 		                       "model_data.unit_type: \"%s\" is not supported (LSTM or GRU)",
 		                       json_string_value(v));
-	if ((st = import_member(md, "model_data", "input_size", &v, err))
-	    || (st = import_int(v, "model_data.input_size", 1, MODEL_MAX_INPUTS, &m->inputs, err))
-	    || (st = import_member(md, "model_data", "hidden_size", &v, err))
-	    || (st = import_int(v, "model_data.hidden_size", 1, MODEL_MAX_HIDDEN, &hidden, err)))
+	if ((st = json_get_member(md, "model_data", "input_size", &v, err))
+	    || (st = json_read_int(v, "model_data.input_size", 1, MODEL_MAX_INPUTS, &m->inputs, err))
+	    || (st = json_get_member(md, "model_data", "hidden_size", &v, err))
+	    || (st = json_read_int(v, "model_data.hidden_size", 1, MODEL_MAX_HIDDEN, &hidden, err)))
 		return st;
 	if ((v = json_object_get(md, "num_layers"))
-	    && (st = import_int(v, "model_data.num_layers", 1, MODEL_MAX_LAYERS, &num_layers, err)))
+	    && (st = json_read_int(v, "model_data.num_layers", 1, MODEL_MAX_LAYERS, &num_layers, err)))
 		return st;
 	if ((v = json_object_get(md, "output_size"))
-	    && (st = import_int(v, "model_data.output_size", 1, 1, &outputs, err)))
+	    && (st = json_read_int(v, "model_data.output_size", 1, 1, &outputs, err)))
 		return st;
 	// SimpleRNN's constructor default is skip=1, which is what a file without the key meant.
 	if ((v = json_object_get(md, "skip"))
-	    && (st = import_int(v, "model_data.skip", 0, m->inputs, &skip, err)))
+	    && (st = json_read_int(v, "model_data.skip", 0, m->inputs, &skip, err)))
 		return st;
 	if ((v = json_object_get(md, "bias_fl")) && json_is_boolean(v))
 		bias_fl = json_is_true(v);
@@ -97,7 +97,7 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 	if ((v = json_object_get(md, "sample_rate"))
 	    || (v = json_object_get(md, "samplerate"))) {
 		double sr;
-		if ((st = import_number(v, "model_data.sample_rate", 8000.0, 384000.0, 1, &sr, err)))
+		if ((st = json_read_number(v, "model_data.sample_rate", 8000.0, 384000.0, 1, &sr, err)))
 			return st;
 		m->sample_rate = sr;
 	}

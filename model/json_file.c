@@ -13,15 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void json_error_prefix(ModelError *err, const char *name)
-{
-	if (!err || err->status == MODEL_OK || !name)
-		return;
-	char msg[MODEL_ERROR_LEN];
-	snprintf(msg, sizeof msg, "%s", err->message);
-	model_error_set(err, err->status, "%s: %s", name, msg);
-}
-
 // What the largest legal model needs, with room to spare: 4 layers of 128 units, dense layers
 // and a 65536-frame self-test come to about a million numbers in a few hundred arrays and tens
 // of objects, in any of the formats. The parser keeps each value as a separate allocation (an
@@ -33,7 +24,7 @@ enum {
 	JSON_MAX_VALUES = 1 << 21, // separators: one less than the values in each container
 };
 
-// Counts objects, arrays and separators outside strings. Returns 0, or -1 with a message.
+// Counts objects, arrays and separators outside strings; refuses too many (MODEL_ERR_TOO_BIG).
 static ModelStatus json_check_counts(const char *data, size_t size, ModelError *err)
 {
 	size_t objects = 0, arrays = 0, values = 0;
@@ -59,7 +50,7 @@ static ModelStatus json_check_counts(const char *data, size_t size, ModelError *
 	return MODEL_OK;
 }
 
-ModelStatus json_buffer_load(const char *data, size_t size, json_t **root, ModelError *err)
+ModelStatus json_file_parse(const char *data, size_t size, json_t **root, ModelError *err)
 {
 	*root = NULL;
 	if (size == 0)
@@ -142,10 +133,10 @@ ModelStatus json_file_load(const char *path, json_t **root, ModelError *err)
 	if (st == MODEL_ERR_NOMEM)
 		model_error_set(err, st, "out of memory");
 	if (!st)
-		st = json_buffer_load(buf, size, root, err);
+		st = json_file_parse(buf, size, root, err);
 	free(buf);
 	if (st && st != MODEL_ERR_IO)
-		json_error_prefix(err, path);
+		model_error_prefix(err, path);
 	return st;
 }
 
@@ -177,7 +168,7 @@ static int dump_to_fd(const char *text, int fd)
 	return fsync(fd);
 }
 
-ModelStatus model_write_json_file(const char *path, const json_t *doc, int force, ModelError *err)
+ModelStatus json_file_write(const char *path, const json_t *doc, int force, ModelError *err)
 {
 	struct stat sb;
 	mode_t mode = 0644; // mkstemp makes 0600; a model file is for sharing

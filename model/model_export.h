@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: ISC
 // Exporters from ModelDesc to other projects' players: AIDA-X / RTNeural Keras JSON and Neural
 // Amp Modeler .nam (LSTM). Each builds a jansson document the caller writes (atomically, with
-// model_write_json_file()) and owns. Worker thread or tools only: they allocate, and the
-// Keras exporter runs the engine to make its reference pair.
+// json_file_write()) and owns. Worker thread or tools only: they allocate, and the Keras
+// exporter runs the engine to make its reference pair.
 #ifndef LSTM_MODEL_EXPORT_H
 #define LSTM_MODEL_EXPORT_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <jansson.h>
 #include <stddef.h>

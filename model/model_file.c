@@ -4,7 +4,7 @@
 #include "model_file.h"
 
 #include "json_file.h"
-#include "json_get.h"
+#include "json_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,21 +12,38 @@
 
 static const char FORMAT_NAME[] = "lstm-lv2";
 
-static ModelStatus read_cell(const json_t *layer, const char *path, CellType *cell, ModelError *err)
+// The string member key of obj, which must be one of name(0) to name(count - 1): *out is its
+// index. Cells and activations are both read this way, so both refusals list the choices alike.
+static ModelStatus read_choice(const json_t *obj, const char *path, const char *key,
+                               const char *(*name)(int), int count, int *out, ModelError *err)
 {
-	const char *type;
-	ModelStatus st = json_get_string(layer, path, "type", &type, err);
+	const char *s;
+	ModelStatus st = json_get_string(obj, path, key, &s, err);
 	if (st)
 		return st;
-	for (int c = CELL_LSTM; c <= CELL_LSTM_PEEPHOLE; c++) {
-		if (strcmp(type, model_cell_name((CellType)c)) == 0) {
-			*cell = (CellType)c;
+	for (int k = 0; k < count; k++) {
+		if (strcmp(s, name(k)) == 0) {
+			*out = k;
 			return MODEL_OK;
 		}
 	}
-	return model_error_set(err, MODEL_ERR_VALUE,
-	                       "%s.type: \"%s\", expected \"lstm\", \"gru\" or \"lstm_peephole\"", path,
-	                       type);
+	char list[160] = "", where[JSON_PATH_LEN];
+	size_t used = 0;
+	for (int k = 0; k < count && used < sizeof list; k++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s\"%s\"",
+		                         k == 0 ? "" : k == count - 1 ? " or " : ", ", name(k));
+	return model_error_set(err, MODEL_ERR_VALUE, "%s: \"%s\", expected %s",
+	                       json_path_join(where, sizeof where, path, key), s, list);
+}
+
+static const char *cell_name(int c)
+{
+	return model_cell_name((CellType)c);
+}
+
+static const char *activation_name(int a)
+{
+	return model_activation_name((Activation)a);
 }
 
 static ModelStatus read_optional_floats(const json_t *obj, const char *path, const char *key,
@@ -44,8 +61,12 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 	char path[32];
 	snprintf(path, sizeof path, "layers[%d]", k);
 	if (!json_is_object(layer))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object", path);
-	ModelStatus st = read_cell(layer, path, &l->cell, err);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
+		                       json_type_name(layer));
+	int cell = CELL_LSTM;
+	ModelStatus st = read_choice(layer, path, "type", cell_name, CELL_LSTM_PEEPHOLE + 1, &cell,
+	                             err);
+	l->cell = (CellType)cell;
 	if (!st)
 		st = json_get_int(layer, path, "hidden", 1, MODEL_MAX_HIDDEN, &l->hidden, err);
 	if (!st)
@@ -73,39 +94,24 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 	return st;
 }
 
-static ModelStatus read_activation(const json_t *d, const char *path, Activation *act,
-                                   ModelError *err)
-{
-	const char *name;
-	ModelStatus st = json_get_string(d, path, "activation", &name, err);
-	if (st)
-		return st;
-	for (int a = ACT_LINEAR; a <= ACT_RELU; a++) {
-		if (strcmp(name, model_activation_name((Activation)a)) == 0) {
-			*act = (Activation)a;
-			return MODEL_OK;
-		}
-	}
-	return model_error_set(err, MODEL_ERR_VALUE,
-	                       "%s.activation: \"%s\", expected linear, tanh, sigmoid or relu", path,
-	                       name);
-}
-
 static ModelStatus read_dense(const json_t *obj, int k, int expect_inputs, DenseLayerDesc *d,
                               ModelError *err)
 {
 	char path[32];
 	snprintf(path, sizeof path, "dense[%d]", k);
 	if (!json_is_object(obj))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object", path);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
+		                       json_type_name(obj));
 	ModelStatus st = json_get_int(obj, path, "inputs", 1, MODEL_MAX_DENSE_WIDTH, &d->inputs, err);
 	if (!st && d->inputs != expect_inputs)
 		st = model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, d->inputs,
 		                     expect_inputs);
 	if (!st)
 		st = json_get_int(obj, path, "outputs", 1, MODEL_MAX_DENSE_WIDTH, &d->outputs, err);
+	int act = ACT_LINEAR;
 	if (!st)
-		st = read_activation(obj, path, &d->activation, err);
+		st = read_choice(obj, path, "activation", activation_name, ACT_RELU + 1, &act, err);
+	d->activation = (Activation)act;
 	if (!st)
 		st = json_get_floats(obj, path, "W", (size_t)d->outputs * (size_t)d->inputs, &d->w, err);
 	if (!st)
@@ -114,13 +120,14 @@ static ModelStatus read_dense(const json_t *obj, int k, int expect_inputs, Dense
 }
 
 static ModelStatus read_array(const json_t *root, const char *key, int min, int max,
-                              json_t **arr, ModelError *err)
+                              const json_t **arr, ModelError *err)
 {
 	ModelStatus st = json_get_member(root, "", key, arr, err);
 	if (st)
 		return st;
 	if (!json_is_array(*arr))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array", key);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array, found %s", key,
+		                       json_type_name(*arr));
 	size_t n = json_array_size(*arr);
 	if (n < (size_t)min || n > (size_t)max)
 		return model_error_set(err, MODEL_ERR_RANGE, "%s: %zu entries, expected %d to %d", key, n,
@@ -134,7 +141,8 @@ static ModelStatus read_controls(const json_t *root, ModelDesc *m, ModelError *e
 	if (!arr)
 		return MODEL_OK;
 	if (!json_is_array(arr))
-		return model_error_set(err, MODEL_ERR_TYPE, "controls: expected an array");
+		return model_error_set(err, MODEL_ERR_TYPE, "controls: expected an array, found %s",
+		                       json_type_name(arr));
 	size_t n = json_array_size(arr);
 	if (n != (size_t)(m->inputs - 1))
 		return model_error_set(err, MODEL_ERR_SHAPE, "controls: %zu entries, expected %d", n,
@@ -200,12 +208,13 @@ static ModelStatus read_selftest(const json_t *root, ModelDesc *m, ModelError *e
 	json_t *st_obj = json_object_get(root, "selftest");
 	if (!st_obj)
 		return MODEL_OK;
-	json_t *out;
+	const json_t *out;
 	ModelStatus st = json_get_member(st_obj, "selftest", "output", &out, err);
 	if (st)
 		return st;
 	if (!json_is_array(out))
-		return model_error_set(err, MODEL_ERR_TYPE, "selftest.output: expected an array");
+		return model_error_set(err, MODEL_ERR_TYPE, "selftest.output: expected an array, found %s",
+		                       json_type_name(out));
 	size_t frames = json_array_size(out);
 	if (frames < 1 || frames > MODEL_MAX_SELFTEST_FRAMES)
 		return model_error_set(err, MODEL_ERR_RANGE, "selftest.output: %zu values, expected 1 to %d",
@@ -213,7 +222,7 @@ static ModelStatus read_selftest(const json_t *root, ModelDesc *m, ModelError *e
 	st = json_get_floats(st_obj, "selftest", "input", frames * (size_t)m->inputs,
 	                     &m->selftest_input, err);
 	if (!st)
-		st = json_floats(out, "selftest.output", frames, &m->selftest_output, err);
+		st = json_get_floats(st_obj, "selftest", "output", frames, &m->selftest_output, err);
 	if (st)
 		return st;
 	if (json_object_get(st_obj, "tolerance")) {
@@ -250,12 +259,13 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 	if (strcmp(format, FORMAT_NAME) != 0)
 		return model_error_set(err, MODEL_ERR_VERSION, "format: \"%s\", expected \"%s\"", format,
 		                       FORMAT_NAME);
-	json_t *v;
+	const json_t *v;
 	st = json_get_member(root, "", "version", &v, err);
 	if (st)
 		return st;
 	if (!json_is_integer(v))
-		return model_error_set(err, MODEL_ERR_TYPE, "version: expected an integer");
+		return model_error_set(err, MODEL_ERR_TYPE, "version: expected an integer, found %s",
+		                       json_type_name(v));
 	if (json_integer_value(v) != MODEL_FORMAT_VERSION)
 		return model_error_set(err, MODEL_ERR_VERSION,
 		                       "version: %lld is not a version this program reads (it reads %d)",
@@ -274,7 +284,7 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 			return st;
 		m->latency_samples = (float)lat;
 	}
-	json_t *arch;
+	const json_t *arch;
 	st = json_get_member(root, "", "architecture", &arch, err);
 	if (!st)
 		st = json_get_int(arch, "architecture", "inputs", 1, MODEL_MAX_INPUTS, &m->inputs, err);
@@ -288,7 +298,7 @@ static ModelStatus read_document(const json_t *root, ModelDesc *m, ModelError *e
 	ModelStatus st = read_header(root, m, err);
 	if (st)
 		return st;
-	json_t *layers, *dense;
+	const json_t *layers, *dense;
 	st = read_array(root, "layers", 1, MODEL_MAX_LAYERS, &layers, err);
 	if (st)
 		return st;
@@ -342,7 +352,7 @@ ModelStatus model_read_file(const char *path, ModelDesc *out, ModelError *err)
 		return st; // the message already names the file
 	st = model_read_json(root, out, err);
 	json_decref(root);
-	json_error_prefix(err, path);
+	model_error_prefix(err, path);
 	return st;
 }
 
@@ -473,7 +483,7 @@ ModelStatus model_write_file(const char *path, const ModelDesc *m, int force, Mo
 	json_t *doc = model_to_json(m, err);
 	if (!doc)
 		return err ? err->status : MODEL_ERR_VALUE;
-	ModelStatus st = model_write_json_file(path, doc, force, err);
+	ModelStatus st = json_file_write(path, doc, force, err);
 	json_decref(doc);
 	return st;
 }

@@ -4,7 +4,7 @@
 #ifndef LSTM_MODEL_FILE_H
 #define LSTM_MODEL_FILE_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <jansson.h>
 
@@ -28,12 +28,8 @@ ModelStatus model_read_file(const char *path, ModelDesc *out, ModelError *err);
 // runs out. The caller owns the reference.
 json_t *model_to_json(const ModelDesc *m, ModelError *err);
 
-// Writes m to path atomically (temporary file in the same folder, fsync, rename). An existing
-// file is replaced only when force is set. On failure nothing is left at path or beside it.
+// Writes m to path atomically, as json_file_write() (json_file.h) writes any document.
 ModelStatus model_write_file(const char *path, const ModelDesc *m, int force, ModelError *err);
-
-// Writes any JSON document atomically, as model_write_file() does. For exporters.
-ModelStatus model_write_json_file(const char *path, const json_t *doc, int force, ModelError *err);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
 #ifndef LSTM_MODEL_IMPORT_H
 #define LSTM_MODEL_IMPORT_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <jansson.h>
 

@@ -79,7 +79,7 @@ ModelStatus model_load_file_format(const char *path, ModelDesc *out, ModelFormat
 		*format = model_format_detect(root);
 	st = import_and_check(root, out, err);
 	json_decref(root);
-	json_error_prefix(err, path);
+	model_error_prefix(err, path);
 	return st;
 }
 
@@ -88,10 +88,10 @@ ModelStatus model_load_buffer(const char *data, size_t size, const char *name, M
 {
 	json_t *root = NULL;
 	model_desc_init(out);
-	ModelStatus st = json_buffer_load(data, size, &root, err);
+	ModelStatus st = json_file_parse(data, size, &root, err);
 	if (!st)
 		st = import_and_check(root, out, err);
 	json_decref(root);
-	json_error_prefix(err, name);
+	model_error_prefix(err, name);
 	return st;
 }

@@ -5,7 +5,7 @@
 #ifndef LSTM_MODEL_LOAD_H
 #define LSTM_MODEL_LOAD_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #ifndef LSTM_MODEL_SELFTEST_H
 #define LSTM_MODEL_SELFTEST_H
 
-#include "model_desc.h"
+#include "model_status.h"
 
 #ifdef __cplusplus
 extern "C" {

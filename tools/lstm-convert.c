@@ -9,6 +9,7 @@
 //
 // Exit status: 0 converted (or described), 1 the input or the conversion failed, 2 bad
 // command line.
+#include "json_file.h"
 #include "lstm_net.h"
 #include "model_export.h"
 #include "model_file.h"
@@ -194,7 +195,7 @@ int main(int argc, char **argv)
 			model_export_keras_notes(&m, notes, sizeof notes);
 		st = export_checked(&m, to, &nam_opt, &doc, &err);
 		if (!st)
-			st = model_write_json_file(out, doc, force, &err);
+			st = json_file_write(out, doc, force, &err);
 		json_decref(doc);
 	}
 	if (st) {

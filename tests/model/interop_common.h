@@ -6,7 +6,7 @@
 
 #include "check.h"
 #include "lstm_net.h"
-#include "model_desc.h"
+#include "model_status.h"
 
 #include <jansson.h>
 #include <stddef.h>

@@ -119,7 +119,7 @@ static const Row rows[] = {
 	{"U too long for hidden 3", FILE_EDITED, {{"layers[0].U", "#128"}}, MODEL_ERR_SHAPE,
 	 "layers[0].U: 128 values, expected 16", 0},
 	{"U as a string", FILE_EDITED, {{"layers[0].U", "\"0 0 0\""}}, MODEL_ERR_TYPE,
-	 "layers[0].U: expected an array, found a string", 0},
+	 "layers[0].U: expected an array of 16 numbers, found a string", 0},
 	{"a weight as a string", FILE_EDITED, {{"layers[0].b_ih[1]", "\"0.5\""}}, MODEL_ERR_TYPE,
 	 "layers[0].b_ih[1]: expected a number, found a string", 0},
 	{"a weight null", FILE_EDITED, {{"layers[0].W[7]", "null"}}, MODEL_ERR_TYPE,
