@@ -131,8 +131,10 @@ static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoi
 static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
 
 // No whole-call kernels: the reference runs every network frame by frame through run_frame().
-static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact, NULL, NULL};
-static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast, NULL, NULL};
+static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact,
+                                    NULL, NULL, NULL, NULL};
+static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast,
+                                   NULL, NULL, NULL, NULL};
 
 const KernelSet *kernels_scalar(LstmActivations act)
 {
