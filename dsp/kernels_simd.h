@@ -518,8 +518,8 @@ KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *
 }
 
 // A call of one frame (see Frame1Fn), in a function of its own so that it carries none of the
-// whole call's setup: one and two blocks of units read their operands from memory; more blocks
-// hand over to the whole-call kernel, whose setup is small beside their frame.
+// whole call's setup. lstm_net_process() calls it only for the layers it has a path for
+// (layout_has_frame1_path); any other hands over to the whole-call kernel.
 KS_INLINE void ks_frame1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
                          int fast, int gru, Run1Fn whole)
 {

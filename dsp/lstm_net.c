@@ -18,7 +18,7 @@ struct LstmNet {
 	LstmActivations activations;
 	const KernelSet *kernels;
 	Run1Fn run1;       // the whole-call kernel when the network has its shape, else NULL
-	Frame1Fn frame1;   // its one-frame call, set with run1
+	Frame1Fn frame1;   // its one-frame call where that has a path of its own, else NULL
 	int num_layers;
 	RecurrentLayer layers[MODEL_MAX_LAYERS];
 	int num_dense;
@@ -240,12 +240,13 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	net->activations = o.activations;
 	net->kernels = kernels_for(o.isa, o.activations);
 	if (m->num_layers == 1 && m->inputs == 1 && m->num_dense == 1 && m->skip <= 1) {
+		const int frame1 = layout_has_frame1_path(&net->layers[0]);
 		if (m->layers[0].cell == CELL_GRU) {
 			net->run1 = net->kernels->run1_gru;
-			net->frame1 = net->kernels->frame1_gru;
+			net->frame1 = frame1 ? net->kernels->frame1_gru : NULL;
 		} else if (m->layers[0].cell == CELL_LSTM) {
 			net->run1 = net->kernels->run1_lstm;
-			net->frame1 = net->kernels->frame1_lstm;
+			net->frame1 = frame1 ? net->kernels->frame1_lstm : NULL;
 		}
 	}
 	net->num_layers = m->num_layers;
@@ -321,7 +322,7 @@ void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, u
 	const DenormalGuard guard = denormals_flush_begin();
 	if (!net->run1)
 		run_frames(net, inputs, output, n);
-	else if (n == 1)
+	else if (n == 1 && net->frame1)
 		net->frame1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output);
 	else
 		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);

@@ -75,6 +75,14 @@ typedef struct {
 	Frame1Fn frame1_gru;
 } KernelSet;
 
+// Whether the one-frame kernels (Frame1Fn) have a path of their own for this layer: one block of
+// units, or two for an LSTM. Wider layers gain nothing from them, so lstm_net_process() runs
+// their one-frame calls through the whole-call kernel directly.
+static inline int layout_has_frame1_path(const RecurrentLayer *L)
+{
+	return L->hp == L->lane || (L->cell == CELL_LSTM && L->hp == 2 * L->lane);
+}
+
 // Index of weight (row j, gate g, unit u) in a layer's blocked wx or wh with `rows` rows.
 static inline size_t layout_weight_index(const RecurrentLayer *L, int rows, int j, int g, int u)
 {
