@@ -15,10 +15,9 @@
 // a linear head: no per-frame dispatch, and with a single block h and c never leave registers
 // (h's lanes are broadcast by permutes rather than stored and loaded back).
 //
-// The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
-// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
-// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v),
-// V_MUL_TANH_FAST(o, v) = o * tanh(v).
+// The includer defines: VEC, VW, KP, V_PS(op) (the instruction set's intrinsic _mm*_op_ps),
+// V_FAST(fn) (its fast_fn_* from fast_math_*.h), V_BCAST(p), V_LANE(v, j) (lane j of v in every
+// lane), V_HSUM(v) (float), and KS_KERNELS, the name of the function that returns its tables.
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
 
@@ -26,6 +25,20 @@
 
 #include <math.h>
 #include <stddef.h>
+
+// The operations every instruction set names alike.
+#define V_LOAD(p) V_PS(load)(p) // aligned
+#define V_STORE(p, v) V_PS(store)((p), (v))
+#define V_SET1(f) V_PS(set1)(f)
+#define V_ZERO() V_PS(setzero)()
+#define V_FMA(a, b, c) V_PS(fmadd)((a), (b), (c)) // a * b + c
+#define V_ADD(a, b) V_PS(add)((a), (b))
+#define V_SUB(a, b) V_PS(sub)((a), (b))
+#define V_MUL(a, b) V_PS(mul)((a), (b))
+#define V_MAX(a, b) V_PS(max)((a), (b))
+#define V_SIG_FAST(v) V_FAST(sigmoid)(v)
+#define V_TANH_FAST(v) V_FAST(tanh)(v)
+#define V_MUL_TANH_FAST(o, v) V_FAST(mul_tanh)((o), (v)) // o * tanh(v)
 
 #define KS_INLINE static inline __attribute__((always_inline))
 
@@ -565,5 +578,10 @@ static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exac
 static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast,
                                       ks_run1_lstm_fast, ks_run1_gru_fast,
                                       ks_frame1_lstm_fast, ks_frame1_gru_fast};
+
+const KernelSet *KS_KERNELS(LstmActivations act)
+{
+	return act == LSTM_ACT_FAST ? &ks_fast_set : &ks_exact_set;
+}
 
 #endif
