@@ -12,8 +12,9 @@
 // than the old, since later blocks still read the old h.
 //
 // The whole-call kernels (ks_run1) serve the commonest network, one layer fed by one input and
-// a linear head: no per-frame dispatch, and with a single block h and c never leave registers
-// (h's lanes are broadcast by permutes rather than stored and loaded back).
+// a linear head: no per-frame dispatch, and with one or two blocks h and c never leave registers
+// (h's lanes are broadcast by permutes rather than stored and loaded back). A call of one frame
+// has kernels of its own (ks_frame1): the same cells, without the setup a long call amortises.
 //
 // The includer defines: VEC, VW, KP, V_PS(op) (the instruction set's intrinsic _mm*_op_ps),
 // V_FAST(fn) (its fast_fn_* from fast_math_*.h), V_BCAST(p), V_LANE(v, j) (lane j of v in every
@@ -551,17 +552,27 @@ KS_INLINE void ks_frame1(RecurrentLayer *L, DenseLayer *D, int skip, const float
 	}
 }
 
-// Not inlined into the one-frame kernels, which call them for more blocks.
-#define KS_RUN1_FN static __attribute__((noinline)) void
-KS_RUN1_FN ks_run1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 0); }
-KS_RUN1_FN ks_run1_lstm_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 0); }
-KS_RUN1_FN ks_run1_gru_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 1); }
-KS_RUN1_FN ks_run1_gru_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 1); }
-
-static void ks_frame1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) { ks_frame1(L, D, skip, x, y, 0, 0, ks_run1_lstm_exact); }
-static void ks_frame1_lstm_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) { ks_frame1(L, D, skip, x, y, 1, 0, ks_run1_lstm_fast); }
-static void ks_frame1_gru_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) { ks_frame1(L, D, skip, x, y, 0, 1, ks_run1_gru_exact); }
-static void ks_frame1_gru_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) { ks_frame1(L, D, skip, x, y, 1, 1, ks_run1_gru_fast); }
+// The tables' entry points. The whole-call ones are not inlined into the one-frame ones, which
+// hand over to them for layers without a path of their own.
+#define KS_RUN1_ENTRY(NAME, FAST, GRU)                                                       \
+	static __attribute__((noinline)) void NAME(RecurrentLayer *L, DenseLayer *D, int skip, \
+	                                           const float *x, float *y, uint32_t n)       \
+	{                                                                                      \
+		ks_run1(L, D, skip, x, y, n, FAST, GRU);                                           \
+	}
+#define KS_FRAME1_ENTRY(NAME, FAST, GRU, WHOLE)                                              \
+	static void NAME(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) \
+	{                                                                                      \
+		ks_frame1(L, D, skip, x, y, FAST, GRU, WHOLE);                                     \
+	}
+KS_RUN1_ENTRY(ks_run1_lstm_exact, 0, 0)
+KS_RUN1_ENTRY(ks_run1_lstm_fast, 1, 0)
+KS_RUN1_ENTRY(ks_run1_gru_exact, 0, 1)
+KS_RUN1_ENTRY(ks_run1_gru_fast, 1, 1)
+KS_FRAME1_ENTRY(ks_frame1_lstm_exact, 0, 0, ks_run1_lstm_exact)
+KS_FRAME1_ENTRY(ks_frame1_lstm_fast, 1, 0, ks_run1_lstm_fast)
+KS_FRAME1_ENTRY(ks_frame1_gru_exact, 0, 1, ks_run1_gru_exact)
+KS_FRAME1_ENTRY(ks_frame1_gru_fast, 1, 1, ks_run1_gru_fast)
 
 static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 0); }
 static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 0); }
