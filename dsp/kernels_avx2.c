@@ -18,25 +18,11 @@ static inline float hsum_avx2(__m256 v)
 #define VW 8
 // Two partial sums: with four gate vectors that is eight accumulators, half the register file.
 #define KP 2
-#define V_LOAD(p) _mm256_load_ps(p)
-#define V_STORE(p, v) _mm256_store_ps((p), (v))
-#define V_SET1(f) _mm256_set1_ps(f)
-#define V_ZERO() _mm256_setzero_ps()
+#define V_PS(op) _mm256_##op##_ps
+#define V_FAST(fn) fast_##fn##_avx2
 #define V_BCAST(p) _mm256_broadcast_ss(p)
 #define V_LANE(v, j) _mm256_permutevar8x32_ps((v), _mm256_set1_epi32(j))
-#define V_FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define V_ADD(a, b) _mm256_add_ps((a), (b))
-#define V_SUB(a, b) _mm256_sub_ps((a), (b))
-#define V_MUL(a, b) _mm256_mul_ps((a), (b))
-#define V_MAX(a, b) _mm256_max_ps((a), (b))
 #define V_HSUM(v) hsum_avx2(v)
-#define V_SIG_FAST(v) fast_sigmoid_avx2(v)
-#define V_TANH_FAST(v) fast_tanh_avx2(v)
-#define V_MUL_TANH_FAST(o, v) fast_mul_tanh_avx2((o), (v))
+#define KS_KERNELS kernels_avx2
 
 #include "kernels_simd.h"
-
-const KernelSet *kernels_avx2(LstmActivations act)
-{
-	return act == LSTM_ACT_FAST ? &ks_fast_set : &ks_exact_set;
-}

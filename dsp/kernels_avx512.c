@@ -13,25 +13,11 @@
 // sample against 71: eight more additions on two busy ports outweigh two FMAs of latency) and no
 // faster at 32 or 64; one is slower everywhere (H=16: 74, H=64: 537 against 463).
 #define KP 2
-#define V_LOAD(p) _mm512_load_ps(p)
-#define V_STORE(p, v) _mm512_store_ps((p), (v))
-#define V_SET1(f) _mm512_set1_ps(f)
-#define V_ZERO() _mm512_setzero_ps()
+#define V_PS(op) _mm512_##op##_ps
+#define V_FAST(fn) fast_##fn##_avx512
 #define V_BCAST(p) _mm512_set1_ps(*(p))
 #define V_LANE(v, j) _mm512_permutexvar_ps(_mm512_set1_epi32(j), (v))
-#define V_FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
-#define V_ADD(a, b) _mm512_add_ps((a), (b))
-#define V_SUB(a, b) _mm512_sub_ps((a), (b))
-#define V_MUL(a, b) _mm512_mul_ps((a), (b))
-#define V_MAX(a, b) _mm512_max_ps((a), (b))
 #define V_HSUM(v) _mm512_reduce_add_ps(v)
-#define V_SIG_FAST(v) fast_sigmoid_avx512(v)
-#define V_TANH_FAST(v) fast_tanh_avx512(v)
-#define V_MUL_TANH_FAST(o, v) fast_mul_tanh_avx512((o), (v))
+#define KS_KERNELS kernels_avx512
 
 #include "kernels_simd.h"
-
-const KernelSet *kernels_avx512(LstmActivations act)
-{
-	return act == LSTM_ACT_FAST ? &ks_fast_set : &ks_exact_set;
-}

@@ -54,33 +54,27 @@ static inline void preactivate(RecurrentLayer *L, const float *x, int separate_s
 	accumulate(L, gh, L->h, L->hidden, L->wh);
 }
 
-static inline void lstm_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
-{
-	preactivate(L, x, 0);
-	const int hp = L->hp;
-	const float *g = L->gx;
-	for (int u = 0; u < hp; u++) {
-		float i = sig(g[u]);
-		float f = sig(g[hp + u]);
-		float c = f * L->c[u] + i * th(g[2 * hp + u]);
-		float o = sig(g[3 * hp + u]);
-		L->c[u] = c;
-		L->h[u] = o * th(c);
-	}
-}
-
-static inline void lstm_peephole_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th)
+// The LSTM cells; with peep, the peephole connections add p_i and p_f times the old c to the i
+// and f gates and p_o times the new c to the o gate.
+static inline void lstm_step(RecurrentLayer *L, const float *x, UnaryFn sig, UnaryFn th, int peep)
 {
 	preactivate(L, x, 0);
 	const int hp = L->hp;
 	const float *g = L->gx;
 	const float *p = L->peep;
 	for (int u = 0; u < hp; u++) {
-		float prev = L->c[u];
-		float i = sig(g[u] + p[u] * prev);
-		float f = sig(g[hp + u] + p[hp + u] * prev);
-		float c = f * prev + i * th(g[2 * hp + u]);
-		float o = sig(g[3 * hp + u] + p[2 * hp + u] * c);
+		const float prev = L->c[u];
+		float pi = g[u], pf = g[hp + u], po = g[3 * hp + u];
+		if (peep) {
+			pi += p[u] * prev;
+			pf += p[hp + u] * prev;
+		}
+		const float i = sig(pi);
+		const float f = sig(pf);
+		const float c = f * prev + i * th(g[2 * hp + u]);
+		if (peep)
+			po += p[2 * hp + u] * c;
+		const float o = sig(po);
 		L->c[u] = c;
 		L->h[u] = o * th(c);
 	}
@@ -121,18 +115,20 @@ static inline void dense_step(DenseLayer *D, const float *x, UnaryFn sig, UnaryF
 	}
 }
 
-static void lstm_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact); }
-static void lstm_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh); }
-static void peep_exact(RecurrentLayer *L, const float *x) { lstm_peephole_step(L, x, sigmoid_exact, tanh_exact); }
-static void peep_fast(RecurrentLayer *L, const float *x) { lstm_peephole_step(L, x, fast_sigmoid, fast_tanh); }
+static void lstm_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact, 0); }
+static void lstm_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh, 0); }
+static void peep_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact, 1); }
+static void peep_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh, 1); }
 static void gru_exact(RecurrentLayer *L, const float *x) { gru_step(L, x, sigmoid_exact, tanh_exact); }
 static void gru_fast(RecurrentLayer *L, const float *x) { gru_step(L, x, fast_sigmoid, fast_tanh); }
 static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoid_exact, tanh_exact); }
 static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
 
 // No whole-call kernels: the reference runs every network frame by frame through run_frame().
-static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact, NULL, NULL};
-static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast, NULL, NULL};
+static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact,
+                                    NULL, NULL, NULL, NULL};
+static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast,
+                                   NULL, NULL, NULL, NULL};
 
 const KernelSet *kernels_scalar(LstmActivations act)
 {

@@ -12,13 +12,13 @@
 // than the old, since later blocks still read the old h.
 //
 // The whole-call kernels (ks_run1) serve the commonest network, one layer fed by one input and
-// a linear head: no per-frame dispatch, and with a single block h and c never leave registers
-// (h's lanes are broadcast by permutes rather than stored and loaded back).
+// a linear head: no per-frame dispatch, and with one or two blocks h and c never leave registers
+// (h's lanes are broadcast by permutes rather than stored and loaded back). A call of one frame
+// has kernels of its own (ks_frame1): the same cells, without the setup a long call amortises.
 //
-// The includer defines: VEC, VW, KP, V_LOAD(p) (aligned), V_STORE(p, v), V_SET1(f), V_ZERO(),
-// V_BCAST(p), V_LANE(v, j) (lane j of v in every lane), V_FMA(a, b, c) = a * b + c, V_ADD,
-// V_SUB, V_MUL, V_MAX, V_HSUM(v) (float), V_SIG_FAST(v), V_TANH_FAST(v),
-// V_MUL_TANH_FAST(o, v) = o * tanh(v).
+// The includer defines: VEC, VW, KP, V_PS(op) (the instruction set's intrinsic _mm*_op_ps),
+// V_FAST(fn) (its fast_fn_* from fast_math_*.h), V_BCAST(p), V_LANE(v, j) (lane j of v in every
+// lane), V_HSUM(v) (float), and KS_KERNELS, the name of the function that returns its tables.
 #ifndef LSTM_KERNELS_SIMD_H
 #define LSTM_KERNELS_SIMD_H
 
@@ -26,6 +26,20 @@
 
 #include <math.h>
 #include <stddef.h>
+
+// The operations every instruction set names alike.
+#define V_LOAD(p) V_PS(load)(p) // aligned
+#define V_STORE(p, v) V_PS(store)((p), (v))
+#define V_SET1(f) V_PS(set1)(f)
+#define V_ZERO() V_PS(setzero)()
+#define V_FMA(a, b, c) V_PS(fmadd)((a), (b), (c)) // a * b + c
+#define V_ADD(a, b) V_PS(add)((a), (b))
+#define V_SUB(a, b) V_PS(sub)((a), (b))
+#define V_MUL(a, b) V_PS(mul)((a), (b))
+#define V_MAX(a, b) V_PS(max)((a), (b))
+#define V_SIG_FAST(v) V_FAST(sigmoid)(v)
+#define V_TANH_FAST(v) V_FAST(tanh)(v)
+#define V_MUL_TANH_FAST(o, v) V_FAST(mul_tanh)((o), (v)) // o * tanh(v)
 
 #define KS_INLINE static inline __attribute__((always_inline))
 
@@ -322,91 +336,134 @@ KS_INLINE float ks_head(const DenseLayer *D, const float *h)
 	return V_HSUM(V_ADD(a0, a1)) + D->b[0];
 }
 
+// acc[g][j % KP] += h[j] * w[j * stride + off[g]], reading h's lanes from hmem when it is given
+// (the state as the last call stored it: broadcast loads, nothing to set up) and else from the
+// register h (permutes). Either way the same products go to the same partial sums in order.
+KS_INLINE void ks_rows_state(VEC acc[][KP], int ng, VEC h, const float *hmem, int rows,
+                             const float *w, size_t stride, const size_t *off)
+{
+	if (hmem)
+		ks_rows(acc, ng, hmem, rows, w, stride, off);
+	else
+		ks_rows_reg(acc, ng, h, rows, w, stride, off);
+}
+
+// The head of the whole-call kernels: the sum of prod (w * h lane by lane) + b, plus the input
+// when skip is on.
+KS_INLINE float ks_head_reg(VEC prod, float bd, int skip, float xt)
+{
+	return V_HSUM(prod) + bd + (skip ? xt : 0.0f);
+}
+
+// The input side of block b of a one-input layer: per gate, bias + x * input weight in the first
+// partial sum. A GRU's r and z take both biases; n keeps its input part apart in nx, and its
+// recurrent part starts at its recurrent bias. Read from memory: these FMAs are off the
+// recurrent chain, and weights held in registers across frames would only be spilled.
+KS_INLINE void ks_input_gates(const RecurrentLayer *L, int b, VEC xs, VEC acc[][KP], VEC *nx,
+                              int gru)
+{
+	const size_t u0 = (size_t)b * VW, hp = (size_t)L->hp;
+	const int G = gru ? 3 : 4;
+	const float *wx = L->wx + u0 * (size_t)G;
+	if (gru) {
+		for (int g = 0; g < 2; g++)
+			acc[g][0] = V_FMA(xs, V_LOAD(wx + g * VW),
+			                  V_ADD(V_LOAD(L->bx + g * hp + u0), V_LOAD(L->bh + g * hp + u0)));
+		acc[2][0] = V_LOAD(L->bh + 2 * hp + u0);
+		nx[0] = V_FMA(xs, V_LOAD(wx + 2 * VW), V_LOAD(L->bx + 2 * hp + u0));
+		for (int k = 1; k < KP; k++)
+			nx[k] = V_ZERO();
+	} else {
+		for (int g = 0; g < 4; g++)
+			acc[g][0] = V_FMA(xs, V_LOAD(wx + g * VW), V_LOAD(L->bx + g * hp + u0));
+	}
+	ks_zero_partials(acc, G);
+}
+
+// One frame of a one-input layer with a single block of units: returns the new h and updates *c
+// (LSTM). hmem as for ks_rows_state.
+KS_INLINE VEC ks_cell1(const RecurrentLayer *L, VEC xs, VEC h, const float *hmem, VEC *c,
+                       int fast, int gru, int rows)
+{
+	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
+	if (gru) {
+		VEC acc[3][KP], nx[KP];
+		ks_input_gates(L, 0, xs, acc, nx, 1);
+		ks_rows_state(acc, 3, h, hmem, rows, L->wh, 3 * VW, off);
+		return ks_gru_update(acc, nx, h, fast);
+	}
+	VEC acc[4][KP];
+	ks_input_gates(L, 0, xs, acc, NULL, 0);
+	ks_rows_state(acc, 4, h, hmem, rows, L->wh, 4 * VW, off);
+	return ks_lstm_update(acc, c, fast, 0, NULL, VW);
+}
+
 // ks_run1 with a single block of units: h and c live in registers for the whole call.
 KS_INLINE void ks_run1_reg(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
                            uint32_t n, int fast, int gru, int rows)
 {
-	const int G = gru ? 3 : 4;
-	const size_t stride = (size_t)G * VW;
-	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
-	VEC bx[4], wx[4];
-	for (int g = 0; g < G; g++) {
-		bx[g] = V_LOAD(L->bx + g * VW);
-		if (gru && g < 2)
-			bx[g] = V_ADD(bx[g], V_LOAD(L->bh + g * VW));
-		wx[g] = V_LOAD(L->wx + g * VW);
-	}
-	const VEC bhn = V_LOAD(L->bh + 2 * VW);
 	const VEC wd = V_LOAD(D->w);
 	const float bd = D->b[0];
 	VEC h = V_LOAD(L->h), c = V_LOAD(L->c);
 	for (uint32_t t = 0; t < n; t++) {
 		const float xt = x[t];
-		const VEC xs = V_SET1(xt);
-		if (gru) {
-			VEC acc[3][KP], nx[KP];
-			acc[0][0] = V_FMA(xs, wx[0], bx[0]);
-			acc[1][0] = V_FMA(xs, wx[1], bx[1]);
-			acc[2][0] = bhn;
-			nx[0] = V_FMA(xs, wx[2], bx[2]);
-			ks_zero_partials(acc, 3);
-			for (int k = 1; k < KP; k++)
-				nx[k] = V_ZERO();
-			ks_rows_reg(acc, 3, h, rows, L->wh, stride, off);
-			h = ks_gru_update(acc, nx, h, fast);
-		} else {
-			VEC acc[4][KP];
-			for (int g = 0; g < 4; g++)
-				acc[g][0] = V_FMA(xs, wx[g], bx[g]);
-			ks_zero_partials(acc, 4);
-			ks_rows_reg(acc, 4, h, rows, L->wh, stride, off);
-			h = ks_lstm_update(acc, &c, fast, 0, L->peep, VW);
-		}
-		y[t] = V_HSUM(V_MUL(h, wd)) + bd + (skip ? xt : 0.0f);
+		h = ks_cell1(L, V_SET1(xt), h, NULL, &c, fast, gru, rows);
+		y[t] = ks_head_reg(V_MUL(h, wd), bd, skip, xt);
 	}
 	V_STORE(L->h, h);
 	V_STORE(L->c, c);
 }
 
-// ks_run1 for an LSTM with two blocks of units (VW < H <= 2 VW): as ks_run1_reg, h and c stay
-// in registers, and the two blocks' cells are written side by side so that their dependency
-// chains overlap rather than queue behind each other's weights. rows1 = H - VW: the rows read
-// from the second half of h.
-KS_INLINE void ks_run1_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
-                            uint32_t n, int fast, int rows1)
+// ks_run1_reg for a call of one frame, the same arithmetic. h's lanes come by permutes from the
+// loaded vector when the block is full (constant indices: a one-frame call at H = 8 took 1.2
+// times a frame of a long call, against 1.4 with broadcasts from memory) and else from memory
+// (the indices of a partial block are computed, and then broadcasts were as fast or faster).
+KS_INLINE void ks_frame_reg(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                            int fast, int gru, int rows)
+{
+	const float xt = x[0];
+	VEC c = V_LOAD(L->c);
+	const float *hmem = rows == VW ? NULL : L->h;
+	const VEC h = ks_cell1(L, V_SET1(xt), V_LOAD(L->h), hmem, &c, fast, gru, rows);
+	y[0] = ks_head_reg(V_MUL(h, V_LOAD(D->w)), D->b[0], skip, xt);
+	V_STORE(L->h, h);
+	V_STORE(L->c, c);
+}
+
+// One frame of an LSTM with two blocks of units (VW < H <= 2 VW), the two cells side by side
+// so that their dependency chains overlap rather than queue behind each other's weights. *h0,
+// *c0 and *h1, *c1: the blocks' state, updated in place; hmem as for ks_rows_state. rows1 =
+// H - VW: the rows read from the second half of h.
+KS_INLINE void ks_cell2(const RecurrentLayer *L, VEC xs, VEC *h0, VEC *h1, const float *hmem,
+                        VEC *c0, VEC *c1, int fast, int rows1)
 {
 	const size_t stride = 4 * VW;
 	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
-	const int hp = L->hp;
 	const float *wh0 = L->wh, *wh1 = L->wh + (size_t)L->hidden * stride;
-	VEC bx[2][4], wx[2][4];
-	for (int b = 0; b < 2; b++) {
-		for (int g = 0; g < 4; g++) {
-			bx[b][g] = V_LOAD(L->bx + (size_t)g * (size_t)hp + (size_t)b * VW);
-			wx[b][g] = V_LOAD(L->wx + (size_t)b * stride + (size_t)g * VW);
-		}
-	}
+	const float *hmem1 = hmem ? hmem + VW : NULL;
+	VEC a0[4][KP], a1[4][KP];
+	ks_input_gates(L, 0, xs, a0, NULL, 0);
+	ks_input_gates(L, 1, xs, a1, NULL, 0);
+	ks_rows_state(a0, 4, *h0, hmem, VW, wh0, stride, off);
+	ks_rows_state(a1, 4, *h0, hmem, VW, wh1, stride, off);
+	ks_rows_state(a0, 4, *h1, hmem1, rows1, wh0 + VW * stride, stride, off);
+	ks_rows_state(a1, 4, *h1, hmem1, rows1, wh1 + VW * stride, stride, off);
+	*h0 = ks_lstm_update(a0, c0, fast, 0, NULL, 2 * VW);
+	*h1 = ks_lstm_update(a1, c1, fast, 0, NULL, 2 * VW);
+}
+
+// ks_run1 for an LSTM with two blocks of units: as ks_run1_reg, h and c stay in registers.
+KS_INLINE void ks_run1_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                            uint32_t n, int fast, int rows1)
+{
 	const VEC wd0 = V_LOAD(D->w), wd1 = V_LOAD(D->w + VW);
 	const float bd = D->b[0];
 	VEC h0 = V_LOAD(L->h), h1 = V_LOAD(L->h + VW);
 	VEC c0 = V_LOAD(L->c), c1 = V_LOAD(L->c + VW);
 	for (uint32_t t = 0; t < n; t++) {
 		const float xt = x[t];
-		const VEC xs = V_SET1(xt);
-		VEC a0[4][KP], a1[4][KP];
-		for (int g = 0; g < 4; g++) {
-			a0[g][0] = V_FMA(xs, wx[0][g], bx[0][g]);
-			a1[g][0] = V_FMA(xs, wx[1][g], bx[1][g]);
-		}
-		ks_zero_partials(a0, 4);
-		ks_zero_partials(a1, 4);
-		ks_rows_reg(a0, 4, h0, VW, wh0, stride, off);
-		ks_rows_reg(a1, 4, h0, VW, wh1, stride, off);
-		ks_rows_reg(a0, 4, h1, rows1, wh0 + VW * stride, stride, off);
-		ks_rows_reg(a1, 4, h1, rows1, wh1 + VW * stride, stride, off);
-		h0 = ks_lstm_update(a0, &c0, fast, 0, L->peep, hp);
-		h1 = ks_lstm_update(a1, &c1, fast, 0, L->peep, hp);
-		y[t] = V_HSUM(V_ADD(V_MUL(h0, wd0), V_MUL(h1, wd1))) + bd + (skip ? xt : 0.0f);
+		ks_cell2(L, V_SET1(xt), &h0, &h1, NULL, &c0, &c1, fast, rows1);
+		y[t] = ks_head_reg(V_ADD(V_MUL(h0, wd0), V_MUL(h1, wd1)), bd, skip, xt);
 	}
 	V_STORE(L->h, h0);
 	V_STORE(L->h + VW, h1);
@@ -414,50 +471,108 @@ KS_INLINE void ks_run1_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const fl
 	V_STORE(L->c + VW, c1);
 }
 
+// ks_run1_reg2 for a call of one frame: h's lanes broadcast from memory (at H = 12 a one-frame
+// call took 1.1 times a frame of a long call, against 1.3 with permutes; at H = 16 the same).
+KS_INLINE void ks_frame_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x,
+                             float *y, int fast, int rows1)
+{
+	const float xt = x[0];
+	VEC h0 = V_LOAD(L->h), h1 = V_LOAD(L->h + VW);
+	VEC c0 = V_LOAD(L->c), c1 = V_LOAD(L->c + VW);
+	ks_cell2(L, V_SET1(xt), &h0, &h1, L->h, &c0, &c1, fast, rows1);
+	const VEC prod = V_ADD(V_MUL(h0, V_LOAD(D->w)), V_MUL(h1, V_LOAD(D->w + VW)));
+	y[0] = ks_head_reg(prod, D->b[0], skip, xt);
+	V_STORE(L->h, h0);
+	V_STORE(L->h + VW, h1);
+	V_STORE(L->c, c0);
+	V_STORE(L->c + VW, c1);
+}
+
+// Several blocks: the state alternates between h and the scratch gx, no copy per frame. The
+// block order carries on from the last call, so calls of one frame alternate it too.
+KS_INLINE void ks_run1_blocks(RecurrentLayer *L, DenseLayer *D, int skip, const float *x,
+                              float *y, uint32_t n, int fast, int gru)
+{
+	float *hin = L->h, *hout = L->gx;
+	for (uint32_t t = 0; t < n; t++) {
+		const float xt = x[t];
+		if (gru)
+			ks_gru_io(L, &xt, 1, fast, hin, hout, L->sweep);
+		else
+			ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, L->sweep);
+		L->sweep ^= 1;
+		y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
+		float *tmp = hin;
+		hin = hout;
+		hout = tmp;
+	}
+	if (hin != L->h)
+		ks_copy(L->h, hin, L->hp);
+}
+
 // Whole calls for the common shape (see Run1Fn): one frame after another with nothing between.
-// With a single block of units the state stays in registers for the whole call.
+// With one or two blocks of units the state stays in registers for the whole call. Full blocks
+// (H = 8, 16 or 32) get constant row counts, so their rows unroll completely.
 KS_INLINE void ks_run1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
                        uint32_t n, int fast, int gru)
 {
-	if (!gru && L->hp == 2 * VW) {
-		// Two full blocks (H = 16 or 32) unroll completely.
+	if (L->hp == VW) {
+		if (L->hidden == VW)
+			ks_run1_reg(L, D, skip, x, y, n, fast, gru, VW);
+		else
+			ks_run1_reg(L, D, skip, x, y, n, fast, gru, L->hidden);
+	} else if (!gru && L->hp == 2 * VW) {
 		if (L->hidden == 2 * VW)
 			ks_run1_reg2(L, D, skip, x, y, n, fast, VW);
 		else
 			ks_run1_reg2(L, D, skip, x, y, n, fast, L->hidden - VW);
-		return;
+	} else {
+		ks_run1_blocks(L, D, skip, x, y, n, fast, gru);
 	}
-	if (L->hp != VW) {
-		// The state alternates between h and the scratch gx: no copy per frame. The block order
-		// carries on from the last call, so calls of one frame alternate it too.
-		float *hin = L->h, *hout = L->gx;
-		for (uint32_t t = 0; t < n; t++) {
-			const float xt = x[t];
-			if (gru)
-				ks_gru_io(L, &xt, 1, fast, hin, hout, L->sweep);
-			else
-				ks_lstm_io(L, &xt, 1, fast, 0, hin, hout, L->sweep);
-			L->sweep ^= 1;
-			y[t] = ks_head(D, hout) + (skip ? xt : 0.0f);
-			float *tmp = hin;
-			hin = hout;
-			hout = tmp;
-		}
-		if (hin != L->h)
-			ks_copy(L->h, hin, L->hp);
-		return;
-	}
-	// A full block is the common case (H = 8 or 16): constant rows unroll completely.
-	if (L->hidden == VW)
-		ks_run1_reg(L, D, skip, x, y, n, fast, gru, VW);
-	else
-		ks_run1_reg(L, D, skip, x, y, n, fast, gru, L->hidden);
 }
 
-static void ks_run1_lstm_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 0); }
-static void ks_run1_lstm_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 0); }
-static void ks_run1_gru_exact(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 0, 1); }
-static void ks_run1_gru_fast(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y, uint32_t n) { ks_run1(L, D, skip, x, y, n, 1, 1); }
+// A call of one frame (see Frame1Fn), in a function of its own so that it carries none of the
+// whole call's setup. lstm_net_process() calls it only for the layers it has a path for
+// (layout_has_frame1_path); any other hands over to the whole-call kernel.
+KS_INLINE void ks_frame1(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                         int fast, int gru, Run1Fn whole)
+{
+	if (L->hp == VW) {
+		if (L->hidden == VW)
+			ks_frame_reg(L, D, skip, x, y, fast, gru, VW);
+		else
+			ks_frame_reg(L, D, skip, x, y, fast, gru, L->hidden);
+	} else if (!gru && L->hp == 2 * VW) {
+		if (L->hidden == 2 * VW)
+			ks_frame_reg2(L, D, skip, x, y, fast, VW);
+		else
+			ks_frame_reg2(L, D, skip, x, y, fast, L->hidden - VW);
+	} else {
+		whole(L, D, skip, x, y, 1);
+	}
+}
+
+// The tables' entry points. The whole-call ones are not inlined into the one-frame ones, which
+// hand over to them for layers without a path of their own.
+#define KS_RUN1_ENTRY(NAME, FAST, GRU)                                                       \
+	static __attribute__((noinline)) void NAME(RecurrentLayer *L, DenseLayer *D, int skip, \
+	                                           const float *x, float *y, uint32_t n)       \
+	{                                                                                      \
+		ks_run1(L, D, skip, x, y, n, FAST, GRU);                                           \
+	}
+#define KS_FRAME1_ENTRY(NAME, FAST, GRU, WHOLE)                                              \
+	static void NAME(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) \
+	{                                                                                      \
+		ks_frame1(L, D, skip, x, y, FAST, GRU, WHOLE);                                     \
+	}
+KS_RUN1_ENTRY(ks_run1_lstm_exact, 0, 0)
+KS_RUN1_ENTRY(ks_run1_lstm_fast, 1, 0)
+KS_RUN1_ENTRY(ks_run1_gru_exact, 0, 1)
+KS_RUN1_ENTRY(ks_run1_gru_fast, 1, 1)
+KS_FRAME1_ENTRY(ks_frame1_lstm_exact, 0, 0, ks_run1_lstm_exact)
+KS_FRAME1_ENTRY(ks_frame1_lstm_fast, 1, 0, ks_run1_lstm_fast)
+KS_FRAME1_ENTRY(ks_frame1_gru_exact, 0, 1, ks_run1_gru_exact)
+KS_FRAME1_ENTRY(ks_frame1_gru_fast, 1, 1, ks_run1_gru_fast)
 
 static void ks_lstm_exact(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 0, 0); }
 static void ks_lstm_fast(RecurrentLayer *L, const float *x) { ks_lstm(L, x, L->inputs, 1, 0); }
@@ -469,8 +584,15 @@ static void ks_dense_exact(DenseLayer *D, const float *x) { ks_dense(D, x, 0); }
 static void ks_dense_fast(DenseLayer *D, const float *x) { ks_dense(D, x, 1); }
 
 static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact,
-                                       ks_run1_lstm_exact, ks_run1_gru_exact};
+                                       ks_run1_lstm_exact, ks_run1_gru_exact,
+                                       ks_frame1_lstm_exact, ks_frame1_gru_exact};
 static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast,
-                                      ks_run1_lstm_fast, ks_run1_gru_fast};
+                                      ks_run1_lstm_fast, ks_run1_gru_fast,
+                                      ks_frame1_lstm_fast, ks_frame1_gru_fast};
+
+const KernelSet *KS_KERNELS(LstmActivations act)
+{
+	return act == LSTM_ACT_FAST ? &ks_fast_set : &ks_exact_set;
+}
 
 #endif

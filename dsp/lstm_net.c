@@ -18,6 +18,7 @@ struct LstmNet {
 	LstmActivations activations;
 	const KernelSet *kernels;
 	Run1Fn run1;       // the whole-call kernel when the network has its shape, else NULL
+	Frame1Fn frame1;   // its one-frame call where that has a path of its own, else NULL
 	int num_layers;
 	RecurrentLayer layers[MODEL_MAX_LAYERS];
 	int num_dense;
@@ -238,10 +239,16 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	net->isa = o.isa;
 	net->activations = o.activations;
 	net->kernels = kernels_for(o.isa, o.activations);
-	if (m->num_layers == 1 && m->inputs == 1 && m->num_dense == 1 && m->skip <= 1)
-		net->run1 = m->layers[0].cell == CELL_GRU    ? net->kernels->run1_gru
-		            : m->layers[0].cell == CELL_LSTM ? net->kernels->run1_lstm
-		                                             : NULL;
+	if (m->num_layers == 1 && m->inputs == 1 && m->num_dense == 1 && m->skip <= 1) {
+		const int frame1 = layout_has_frame1_path(&net->layers[0]);
+		if (m->layers[0].cell == CELL_GRU) {
+			net->run1 = net->kernels->run1_gru;
+			net->frame1 = frame1 ? net->kernels->frame1_gru : NULL;
+		} else if (m->layers[0].cell == CELL_LSTM) {
+			net->run1 = net->kernels->run1_lstm;
+			net->frame1 = frame1 ? net->kernels->frame1_lstm : NULL;
+		}
+	}
 	net->num_layers = m->num_layers;
 	net->num_dense = m->num_dense;
 	net->state_size = 0;
@@ -295,20 +302,30 @@ static float run_frame(LstmNet *net, const float *x)
 	return y;
 }
 
+// Frames through the step kernels, for the networks without a whole-call kernel. Kept out of
+// lstm_net_process() so that a call of one frame to a whole-call kernel does not save and
+// restore the registers this loop needs.
+static __attribute__((noinline)) void run_frames(LstmNet *net, const float *const *inputs,
+                                                 float *output, uint32_t n)
+{
+	float *x = net->x0;
+	const int channels = net->inputs;
+	for (uint32_t t = 0; t < n; t++) {
+		for (int c = 0; c < channels; c++)
+			x[c] = inputs[c][t];
+		output[t] = run_frame(net, x);
+	}
+}
+
 void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
 {
 	const DenormalGuard guard = denormals_flush_begin();
-	if (net->run1) {
+	if (!net->run1)
+		run_frames(net, inputs, output, n);
+	else if (n == 1 && net->frame1)
+		net->frame1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output);
+	else
 		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
-	} else {
-		float *x = net->x0;
-		const int channels = net->inputs;
-		for (uint32_t t = 0; t < n; t++) {
-			for (int c = 0; c < channels; c++)
-				x[c] = inputs[c][t];
-			output[t] = run_frame(net, x);
-		}
-	}
 	denormals_flush_end(guard);
 }
 

@@ -61,6 +61,8 @@ typedef void (*DenseFn)(DenseLayer *D, const float *x);
 // Each frame's arithmetic does not depend on n, so any split into calls gives the same output.
 typedef void (*Run1Fn)(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
                        uint32_t n);
+// Run1Fn for n = 1: the same output and state, without the setup that pays off over many frames.
+typedef void (*Frame1Fn)(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y);
 
 typedef struct {
 	RecurrentStepFn lstm;
@@ -69,7 +71,17 @@ typedef struct {
 	DenseFn dense;
 	Run1Fn run1_lstm; // NULL when the set has none (then frames go through the step kernels)
 	Run1Fn run1_gru;
+	Frame1Fn frame1_lstm; // NULL exactly when run1_lstm is
+	Frame1Fn frame1_gru;
 } KernelSet;
+
+// Whether the one-frame kernels (Frame1Fn) have a path of their own for this layer: one block of
+// units, or two for an LSTM. Wider layers gain nothing from them, so lstm_net_process() runs
+// their one-frame calls through the whole-call kernel directly.
+static inline int layout_has_frame1_path(const RecurrentLayer *L)
+{
+	return L->hp == L->lane || (L->cell == CELL_LSTM && L->hp == 2 * L->lane);
+}
 
 // Index of weight (row j, gate g, unit u) in a layer's blocked wx or wh with `rows` rows.
 static inline size_t layout_weight_index(const RecurrentLayer *L, int rows, int j, int g, int u)

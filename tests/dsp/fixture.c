@@ -14,6 +14,11 @@
 const FixtureShape fixture_shapes[] = {
 	{"lstm h1", 1, {L}, 1, 1, 0, 0, ACT_LINEAR, 0},
 	{"lstm h8 skip", 1, {L}, 1, 8, 1, 0, ACT_LINEAR, 0},
+	// The whole-call kernels' shapes: two blocks of 8 full and partial, one of 16 and two.
+	{"lstm h13 skip state", 1, {L}, 1, 13, 1, 0, ACT_LINEAR, 1},
+	{"lstm h16", 1, {L}, 1, 16, 0, 0, ACT_LINEAR, 0},
+	{"lstm h32 skip state", 1, {L}, 1, 32, 1, 0, ACT_LINEAR, 1},
+	{"gru h8 skip state", 1, {G}, 1, 8, 1, 0, ACT_LINEAR, 1},
 	{"lstm 2x13 i3 state", 2, {L, L}, 3, 13, 1, 0, ACT_LINEAR, 1},
 	{"lstm 3x5 dense tanh", 3, {L, L, L}, 1, 5, 1, 6, ACT_TANH, 0},
 	{"gru h1", 1, {G}, 1, 1, 1, 0, ACT_LINEAR, 0},
