@@ -84,49 +84,49 @@ static void build(ModelDesc *m, CellType cell, int hidden)
 
 // The naive reference, in float with libm (timed) and in double (for the error): PyTorch's
 // layout as it is, one dot product per gate row.
-#define DEFINE_NAIVE(NAME, T, EXP, TANH)                                                        \
-	static void NAME(const ModelDesc *m, const float *x, float *y, size_t n)                 \
-	{                                                                                        \
-		const RecurrentLayerDesc *l = &m->layers[0];                                         \
-		const int H = l->hidden, G = model_cell_gates(l->cell), GH = G * H;                  \
-		T *h = calloc((size_t)H, sizeof(T)), *c = calloc((size_t)H, sizeof(T));             \
-		T *gi = calloc((size_t)GH, sizeof(T)), *gh = calloc((size_t)GH, sizeof(T));          \
-		if (!h || !c || !gi || !gh)                                                          \
-			abort();                                                                         \
-		for (size_t t = 0; t < n; t++) {                                                     \
-			for (int r = 0; r < GH; r++) {                                                   \
-				T s = (T)l->b_hh[r];                                                         \
-				for (int j = 0; j < H; j++)                                                  \
-					s += (T)l->w_hh[(size_t)r * (size_t)H + (size_t)j] * h[j];               \
-				gi[r] = (T)l->b_ih[r] + (T)l->w_ih[r] * (T)x[t];                             \
-				gh[r] = s;                                                                   \
-			}                                                                                \
-			for (int u = 0; u < H; u++) {                                                    \
-				if (l->cell == CELL_GRU) {                                                   \
-					T rr = 1 / (1 + EXP(-(gi[u] + gh[u])));                                  \
-					T z = 1 / (1 + EXP(-(gi[H + u] + gh[H + u])));                           \
-					T nn = TANH(gi[2 * H + u] + rr * gh[2 * H + u]);                         \
-					gi[u] = (1 - z) * nn + z * h[u];                                         \
-				} else {                                                                     \
-					T i = 1 / (1 + EXP(-(gi[u] + gh[u])));                                   \
-					T f = 1 / (1 + EXP(-(gi[H + u] + gh[H + u])));                           \
-					T g = TANH(gi[2 * H + u] + gh[2 * H + u]);                               \
-					T o = 1 / (1 + EXP(-(gi[3 * H + u] + gh[3 * H + u])));                   \
-					c[u] = f * c[u] + i * g;                                                 \
-					gi[u] = o * TANH(c[u]);                                                  \
-				}                                                                            \
-			}                                                                                \
-			T out = (T)m->dense[0].b[0] + (T)x[t];                                           \
-			for (int u = 0; u < H; u++) {                                                    \
-				h[u] = gi[u];                                                                \
-				out += (T)m->dense[0].w[u] * h[u];                                           \
-			}                                                                                \
-			y[t] = (float)out;                                                               \
-		}                                                                                    \
-		free(h);                                                                             \
-		free(c);                                                                             \
-		free(gi);                                                                            \
-		free(gh);                                                                            \
+#define DEFINE_NAIVE(NAME, T, EXP, TANH)                                                           \
+	static void NAME(const ModelDesc *m, const float *x, float *y, size_t n)                       \
+	{                                                                                              \
+		const RecurrentLayerDesc *l = &m->layers[0];                                               \
+		const int H = l->hidden, G = model_cell_gates(l->cell), GH = G * H;                        \
+		T *h = calloc((size_t)H, sizeof(T)), *c = calloc((size_t)H, sizeof(T));                    \
+		T *gi = calloc((size_t)GH, sizeof(T)), *gh = calloc((size_t)GH, sizeof(T));                \
+		if (!h || !c || !gi || !gh)                                                                \
+			abort();                                                                               \
+		for (size_t t = 0; t < n; t++) {                                                           \
+			for (int r = 0; r < GH; r++) {                                                         \
+				T s = (T)l->b_hh[r];                                                               \
+				for (int j = 0; j < H; j++)                                                        \
+					s += (T)l->w_hh[(size_t)r * (size_t)H + (size_t)j] * h[j];                     \
+				gi[r] = (T)l->b_ih[r] + (T)l->w_ih[r] * (T)x[t];                                   \
+				gh[r] = s;                                                                         \
+			}                                                                                      \
+			for (int u = 0; u < H; u++) {                                                          \
+				if (l->cell == CELL_GRU) {                                                         \
+					T rr = 1 / (1 + EXP(-(gi[u] + gh[u])));                                        \
+					T z = 1 / (1 + EXP(-(gi[H + u] + gh[H + u])));                                 \
+					T nn = TANH(gi[2 * H + u] + rr * gh[2 * H + u]);                               \
+					gi[u] = (1 - z) * nn + z * h[u];                                               \
+				} else {                                                                           \
+					T i = 1 / (1 + EXP(-(gi[u] + gh[u])));                                         \
+					T f = 1 / (1 + EXP(-(gi[H + u] + gh[H + u])));                                 \
+					T g = TANH(gi[2 * H + u] + gh[2 * H + u]);                                     \
+					T o = 1 / (1 + EXP(-(gi[3 * H + u] + gh[3 * H + u])));                         \
+					c[u] = f * c[u] + i * g;                                                       \
+					gi[u] = o * TANH(c[u]);                                                        \
+				}                                                                                  \
+			}                                                                                      \
+			T out = (T)m->dense[0].b[0] + (T)x[t];                                                 \
+			for (int u = 0; u < H; u++) {                                                          \
+				h[u] = gi[u];                                                                      \
+				out += (T)m->dense[0].w[u] * h[u];                                                 \
+			}                                                                                      \
+			y[t] = (float)out;                                                                     \
+		}                                                                                          \
+		free(h);                                                                                   \
+		free(c);                                                                                   \
+		free(gi);                                                                                  \
+		free(gh);                                                                                  \
 	}
 
 DEFINE_NAIVE(naive_run, float, expf, tanhf)
@@ -134,10 +134,7 @@ DEFINE_NAIVE(double_run, double, exp, tanh)
 
 // This thread's CPU time: on a shared machine other processes' time slices do not count, so the
 // figures match what one dedicated core would take (cache disturbance by others still shows).
-static double now(void)
-{
-	return bench_seconds(CLOCK_THREAD_CPUTIME_ID);
-}
+static double now(void) { return bench_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 // Samples per run for a path that took ns_est ns a sample in its warm-up.
 static size_t frames_for(double ns_est, size_t n)
@@ -208,13 +205,12 @@ static void bench_cell(CellType cell, const int *sizes, int nsizes, const float 
 	Config configs[MAX_CONFIGS];
 	int nc = 0;
 	const LstmIsa isas[] = {LSTM_ISA_SCALAR, LSTM_ISA_AVX2, LSTM_ISA_AVX512};
-	static const char *names[3][2] = {{"scal.ex", "scal.fa"}, {"avx2.ex", "avx2.fa"},
-	                                  {"a512.ex", "a512.fa"}};
+	static const char *names[3][2] = {
+		{"scal.ex", "scal.fa"}, {"avx2.ex", "avx2.fa"}, {"a512.ex", "a512.fa"}};
 	for (int i = 0; i < 3; i++)
 		if (lstm_isa_supported(isas[i]))
 			for (int a = 0; a < 2; a++)
-				configs[nc++] = (Config){isas[i], a ? LSTM_ACT_FAST : LSTM_ACT_EXACT,
-				                         names[i][a]};
+				configs[nc++] = (Config){isas[i], a ? LSTM_ACT_FAST : LSTM_ACT_EXACT, names[i][a]};
 	printf("\n%s, input 1, 1 layer, linear head, skip; runs of %zu samples in blocks of %d "
 	       "(* fewer: the run was cut to %.2f s, at least %d samples); ns/sample, median of %d "
 	       "runs; (xN) = naive / engine\n",
@@ -324,12 +320,8 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'h':
-			printf("usage: bench_engine [--quick] [--runs N]\n");
-			return 0;
-		default:
-			fprintf(stderr, "usage: bench_engine [--quick] [--runs N]\n");
-			return 2;
+		case 'h': printf("usage: bench_engine [--quick] [--runs N]\n"); return 0;
+		default: fprintf(stderr, "usage: bench_engine [--quick] [--runs N]\n"); return 2;
 		}
 	}
 	static const int full_sizes[] = {8, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128};

@@ -48,14 +48,10 @@ static int make_model(ModelDesc *m, int hidden)
 	return 0;
 }
 
-static double now(void)
-{
-	return bench_seconds(CLOCK_THREAD_CPUTIME_ID);
-}
+static double now(void) { return bench_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 // Median ns per host sample, or a negative value when the player cannot be built.
-static double time_player(const ModelDesc *m, double rate, RateMode mode, RatePath want,
-                          int runs)
+static double time_player(const ModelDesc *m, double rate, RateMode mode, RatePath want, int runs)
 {
 	ModelError err;
 	RatePlayer *p = rate_player_create(m, rate, mode, BLOCK, &err);
@@ -129,8 +125,7 @@ int main(int argc, char **argv)
 			const double per_second = ns * cases[c].rate;
 			if (c == 0)
 				base = per_second;
-			printf("%-8d %-16s %14.1f %21.2fx\n", hiddens[h], cases[c].name, ns,
-			       per_second / base);
+			printf("%-8d %-16s %14.1f %21.2fx\n", hiddens[h], cases[c].name, ns, per_second / base);
 		}
 		model_desc_free(&m);
 	}

@@ -53,10 +53,7 @@ static int write_model(const char *path, int hidden)
 	return 0;
 }
 
-static double now(void)
-{
-	return bench_seconds(CLOCK_MONOTONIC);
-}
+static double now(void) { return bench_seconds(CLOCK_MONOTONIC); }
 
 static int time_engine(const char *path)
 {

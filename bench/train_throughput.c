@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 			loss = rep.train_loss;
 		}
 		printf("lstm hidden %3d: %7.2f audio-s per wall-s, %7.2f per CPU-s (%s kernels, last "
-		       "loss %.4f)\n", hs[k], bench_median(rates, ne), bench_median(cpu_rates, ne),
+		       "loss %.4f)\n",
+		       hs[k], bench_median(rates, ne), bench_median(cpu_rates, ne),
 		       trainer_kernels_name(tr), loss);
 		trainer_free(tr);
 	}

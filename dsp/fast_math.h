@@ -37,9 +37,9 @@
 
 #define FAST_LOG2E 1.44269504088896341f
 #define FAST_LN2 0.693147180559945309f
-#define FAST_LN2_HI 0.693359375f         // 9 significant bits: n * FAST_LN2_HI is exact
-#define FAST_LN2_LO (-2.12194440e-4f)    // ln2 - FAST_LN2_HI
-#define FAST_ROUND_MAGIC 12582912.0f     // 1.5 * 2^23: adding it rounds to an integer
+#define FAST_LN2_HI 0.693359375f      // 9 significant bits: n * FAST_LN2_HI is exact
+#define FAST_LN2_LO (-2.12194440e-4f) // ln2 - FAST_LN2_HI
+#define FAST_ROUND_MAGIC 12582912.0f  // 1.5 * 2^23: adding it rounds to an integer
 #define FAST_SIG_CLAMP 87.0f
 // The same polynomial in f = r / ln2 (2^f = exp(r)), for the AVX-512 code: FAST_EXP_Ck ln2^k
 // (also printed by tests/dsp/fit_fast_math.py).

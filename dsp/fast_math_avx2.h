@@ -70,8 +70,8 @@ static inline __m256 fast_mul_tanh_avx2(__m256 o, __m256 x)
 	__m256 num = _mm256_fnmadd_ps(_mm256_mul_ps(o, s), p, o);
 	__m256 y = _mm256_div_ps(num, _mm256_fmadd_ps(p, s, one));
 	// |x| > 43.5: o with the sign of x.
-	__m256 sat = _mm256_cmp_ps(_mm256_andnot_ps(sign_mask, x), _mm256_set1_ps(FAST_TANH_CLAMP),
-	                           _CMP_GT_OQ);
+	__m256 sat =
+		_mm256_cmp_ps(_mm256_andnot_ps(sign_mask, x), _mm256_set1_ps(FAST_TANH_CLAMP), _CMP_GT_OQ);
 	__m256 sat_y = _mm256_xor_ps(o, _mm256_and_ps(x, sign_mask));
 	return fast_select_avx2(sat, sat_y, y);
 }

@@ -60,7 +60,8 @@ static inline __m512 fast_sigmoid_avx512(__m512 x)
 	__m512 p, s;
 	fast_exp_neg_avx512(fast_abs_avx512(x), 1.0f, &p, &s);
 	__m512 d = _mm512_fmadd_ps(p, s, one);
-	__m512 num = _mm512_mask_mul_ps(one, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), p, s);
+	__m512 num =
+		_mm512_mask_mul_ps(one, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), p, s);
 	__m512 r = _mm512_rcp14_ps(d);
 	__m512 q = _mm512_mul_ps(num, r);
 	return _mm512_fmadd_ps(q, _mm512_fnmadd_ps(d, r, one), q);

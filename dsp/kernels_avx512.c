@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: ISC
 // AVX-512F kernels: the shared vector kernel body (kernels_simd.h) on sixteen floats a vector.
-// Compiled with -mavx512f -mavx512dq; only called after lstm_isa_supported(LSTM_ISA_AVX512), and on a
-// network laid out with LSTM_LANE_AVX512.
+// Compiled with -mavx512f -mavx512dq; only called after lstm_isa_supported(LSTM_ISA_AVX512), and on
+// a network laid out with LSTM_LANE_AVX512.
 #include "fast_math_avx512.h"
 #include "net_layout.h"
 

@@ -10,15 +10,9 @@
 
 typedef float (*UnaryFn)(float);
 
-static float sigmoid_exact(float x)
-{
-	return 1.0f / (1.0f + expf(-x));
-}
+static float sigmoid_exact(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-static float tanh_exact(float x)
-{
-	return tanhf(x);
-}
+static float tanh_exact(float x) { return tanhf(x); }
 
 // g[gate][unit] += sum over rows j of src[j] * w[j][gate][unit], w in the blocked layout of
 // net_layout.h; each g[k] sums its rows in order.
@@ -115,20 +109,38 @@ static inline void dense_step(DenseLayer *D, const float *x, UnaryFn sig, UnaryF
 	}
 }
 
-static void lstm_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact, 0); }
-static void lstm_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh, 0); }
-static void peep_exact(RecurrentLayer *L, const float *x) { lstm_step(L, x, sigmoid_exact, tanh_exact, 1); }
-static void peep_fast(RecurrentLayer *L, const float *x) { lstm_step(L, x, fast_sigmoid, fast_tanh, 1); }
-static void gru_exact(RecurrentLayer *L, const float *x) { gru_step(L, x, sigmoid_exact, tanh_exact); }
+static void lstm_exact(RecurrentLayer *L, const float *x)
+{
+	lstm_step(L, x, sigmoid_exact, tanh_exact, 0);
+}
+static void lstm_fast(RecurrentLayer *L, const float *x)
+{
+	lstm_step(L, x, fast_sigmoid, fast_tanh, 0);
+}
+static void peep_exact(RecurrentLayer *L, const float *x)
+{
+	lstm_step(L, x, sigmoid_exact, tanh_exact, 1);
+}
+static void peep_fast(RecurrentLayer *L, const float *x)
+{
+	lstm_step(L, x, fast_sigmoid, fast_tanh, 1);
+}
+static void gru_exact(RecurrentLayer *L, const float *x)
+{
+	gru_step(L, x, sigmoid_exact, tanh_exact);
+}
 static void gru_fast(RecurrentLayer *L, const float *x) { gru_step(L, x, fast_sigmoid, fast_tanh); }
-static void dense_exact(DenseLayer *D, const float *x) { dense_step(D, x, sigmoid_exact, tanh_exact); }
+static void dense_exact(DenseLayer *D, const float *x)
+{
+	dense_step(D, x, sigmoid_exact, tanh_exact);
+}
 static void dense_fast(DenseLayer *D, const float *x) { dense_step(D, x, fast_sigmoid, fast_tanh); }
 
 // No whole-call kernels: the reference runs every network frame by frame through run_frame().
 static const KernelSet exact_set = {lstm_exact, peep_exact, gru_exact, dense_exact,
-                                    NULL, NULL, NULL, NULL};
+                                    NULL,       NULL,       NULL,      NULL};
 static const KernelSet fast_set = {lstm_fast, peep_fast, gru_fast, dense_fast,
-                                   NULL, NULL, NULL, NULL};
+                                   NULL,      NULL,      NULL,     NULL};
 
 const KernelSet *kernels_scalar(LstmActivations act)
 {

@@ -43,15 +43,9 @@
 
 #define KS_INLINE static inline __attribute__((always_inline))
 
-static float ks_sigmoid_exact(float x)
-{
-	return 1.0f / (1.0f + expf(-x));
-}
+static float ks_sigmoid_exact(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-static float ks_tanh_exact(float x)
-{
-	return tanhf(x);
-}
+static float ks_tanh_exact(float x) { return tanhf(x); }
 
 // Applies a libm function lane by lane (the exact activations).
 KS_INLINE VEC ks_map(VEC v, float (*f)(float))
@@ -63,15 +57,9 @@ KS_INLINE VEC ks_map(VEC v, float (*f)(float))
 	return V_LOAD(buf);
 }
 
-KS_INLINE VEC ks_sig(VEC v, int fast)
-{
-	return fast ? V_SIG_FAST(v) : ks_map(v, ks_sigmoid_exact);
-}
+KS_INLINE VEC ks_sig(VEC v, int fast) { return fast ? V_SIG_FAST(v) : ks_map(v, ks_sigmoid_exact); }
 
-KS_INLINE VEC ks_tanh(VEC v, int fast)
-{
-	return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact);
-}
+KS_INLINE VEC ks_tanh(VEC v, int fast) { return fast ? V_TANH_FAST(v) : ks_map(v, ks_tanh_exact); }
 
 // o * tanh(v): the fast one in one piece, a multiplication shorter on the recurrent chain.
 KS_INLINE VEC ks_mul_tanh(VEC o, VEC v, int fast)
@@ -382,8 +370,8 @@ KS_INLINE void ks_input_gates(const RecurrentLayer *L, int b, VEC xs, VEC acc[][
 
 // One frame of a one-input layer with a single block of units: returns the new h and updates *c
 // (LSTM). hmem as for ks_rows_state.
-KS_INLINE VEC ks_cell1(const RecurrentLayer *L, VEC xs, VEC h, const float *hmem, VEC *c,
-                       int fast, int gru, int rows)
+KS_INLINE VEC ks_cell1(const RecurrentLayer *L, VEC xs, VEC h, const float *hmem, VEC *c, int fast,
+                       int gru, int rows)
 {
 	const size_t off[4] = {0, VW, 2 * VW, 3 * VW};
 	if (gru) {
@@ -473,8 +461,8 @@ KS_INLINE void ks_run1_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const fl
 
 // ks_run1_reg2 for a call of one frame: h's lanes broadcast from memory (at H = 12 a one-frame
 // call took 1.1 times a frame of a long call, against 1.3 with permutes; at H = 16 the same).
-KS_INLINE void ks_frame_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x,
-                             float *y, int fast, int rows1)
+KS_INLINE void ks_frame_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                             int fast, int rows1)
 {
 	const float xt = x[0];
 	VEC h0 = V_LOAD(L->h), h1 = V_LOAD(L->h + VW);
@@ -490,8 +478,8 @@ KS_INLINE void ks_frame_reg2(RecurrentLayer *L, DenseLayer *D, int skip, const f
 
 // Several blocks: the state alternates between h and the scratch gx, no copy per frame. The
 // block order carries on from the last call, so calls of one frame alternate it too.
-KS_INLINE void ks_run1_blocks(RecurrentLayer *L, DenseLayer *D, int skip, const float *x,
-                              float *y, uint32_t n, int fast, int gru)
+KS_INLINE void ks_run1_blocks(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y,
+                              uint32_t n, int fast, int gru)
 {
 	float *hin = L->h, *hout = L->gx;
 	for (uint32_t t = 0; t < n; t++) {
@@ -554,16 +542,16 @@ KS_INLINE void ks_frame1(RecurrentLayer *L, DenseLayer *D, int skip, const float
 
 // The tables' entry points. The whole-call ones are not inlined into the one-frame ones, which
 // hand over to them for layers without a path of their own.
-#define KS_RUN1_ENTRY(NAME, FAST, GRU)                                                       \
-	static __attribute__((noinline)) void NAME(RecurrentLayer *L, DenseLayer *D, int skip, \
-	                                           const float *x, float *y, uint32_t n)       \
-	{                                                                                      \
-		ks_run1(L, D, skip, x, y, n, FAST, GRU);                                           \
+#define KS_RUN1_ENTRY(NAME, FAST, GRU)                                                             \
+	static __attribute__((noinline)) void NAME(RecurrentLayer *L, DenseLayer *D, int skip,         \
+	                                           const float *x, float *y, uint32_t n)               \
+	{                                                                                              \
+		ks_run1(L, D, skip, x, y, n, FAST, GRU);                                                   \
 	}
-#define KS_FRAME1_ENTRY(NAME, FAST, GRU, WHOLE)                                              \
-	static void NAME(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y) \
-	{                                                                                      \
-		ks_frame1(L, D, skip, x, y, FAST, GRU, WHOLE);                                     \
+#define KS_FRAME1_ENTRY(NAME, FAST, GRU, WHOLE)                                                    \
+	static void NAME(RecurrentLayer *L, DenseLayer *D, int skip, const float *x, float *y)         \
+	{                                                                                              \
+		ks_frame1(L, D, skip, x, y, FAST, GRU, WHOLE);                                             \
 	}
 KS_RUN1_ENTRY(ks_run1_lstm_exact, 0, 0)
 KS_RUN1_ENTRY(ks_run1_lstm_fast, 1, 0)
@@ -583,11 +571,11 @@ static void ks_gru_fast(RecurrentLayer *L, const float *x) { ks_gru(L, x, L->inp
 static void ks_dense_exact(DenseLayer *D, const float *x) { ks_dense(D, x, 0); }
 static void ks_dense_fast(DenseLayer *D, const float *x) { ks_dense(D, x, 1); }
 
-static const KernelSet ks_exact_set = {ks_lstm_exact, ks_peep_exact, ks_gru_exact, ks_dense_exact,
-                                       ks_run1_lstm_exact, ks_run1_gru_exact,
+static const KernelSet ks_exact_set = {ks_lstm_exact,        ks_peep_exact,      ks_gru_exact,
+                                       ks_dense_exact,       ks_run1_lstm_exact, ks_run1_gru_exact,
                                        ks_frame1_lstm_exact, ks_frame1_gru_exact};
-static const KernelSet ks_fast_set = {ks_lstm_fast, ks_peep_fast, ks_gru_fast, ks_dense_fast,
-                                      ks_run1_lstm_fast, ks_run1_gru_fast,
+static const KernelSet ks_fast_set = {ks_lstm_fast,        ks_peep_fast,      ks_gru_fast,
+                                      ks_dense_fast,       ks_run1_lstm_fast, ks_run1_gru_fast,
                                       ks_frame1_lstm_fast, ks_frame1_gru_fast};
 
 const KernelSet *KS_KERNELS(LstmActivations act)

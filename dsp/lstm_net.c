@@ -17,8 +17,8 @@ struct LstmNet {
 	LstmIsa isa;
 	LstmActivations activations;
 	const KernelSet *kernels;
-	Run1Fn run1;       // the whole-call kernel when the network has its shape, else NULL
-	Frame1Fn frame1;   // its one-frame call where that has a path of its own, else NULL
+	Run1Fn run1;     // the whole-call kernel when the network has its shape, else NULL
+	Frame1Fn frame1; // its one-frame call where that has a path of its own, else NULL
 	int num_layers;
 	RecurrentLayer layers[MODEL_MAX_LAYERS];
 	int num_dense;
@@ -28,10 +28,7 @@ struct LstmNet {
 	size_t bytes;      // the whole allocation, this struct included
 };
 
-static int round_up(int n, int to)
-{
-	return (n + to - 1) / to * to;
-}
+static int round_up(int n, int to) { return (n + to - 1) / to * to; }
 
 // Bump allocator over the single block; with base == NULL it only counts.
 typedef struct {
@@ -68,18 +65,17 @@ int lstm_isa_supported(LstmIsa isa)
 {
 	switch (isa) {
 	case LSTM_ISA_AUTO:
-	case LSTM_ISA_SCALAR:
-		return 1;
+	case LSTM_ISA_SCALAR: return 1;
 #ifdef LSTM_HAVE_X86_KERNELS
 	case LSTM_ISA_AVX2:
 		return kernels_avx2(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx2")
 		       && __builtin_cpu_supports("fma");
 	case LSTM_ISA_AVX512:
 		return kernels_avx512(LSTM_ACT_EXACT) && __builtin_cpu_supports("avx512f")
-		       && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+		       && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2")
+		       && __builtin_cpu_supports("fma");
 #else
-	default:
-		return 0;
+	default: return 0;
 #endif
 	}
 	return 0;
@@ -206,7 +202,8 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	if (model_desc_validate(m, err) != MODEL_OK)
 		return NULL;
 	if (o.activations != LSTM_ACT_EXACT && o.activations != LSTM_ACT_FAST) {
-		model_error_set(err, MODEL_ERR_RANGE, "options: unknown activations %d", (int)o.activations);
+		model_error_set(err, MODEL_ERR_RANGE, "options: unknown activations %d",
+		                (int)o.activations);
 		return NULL;
 	}
 	if (o.isa == LSTM_ISA_AUTO)
@@ -264,10 +261,7 @@ LstmNet *lstm_net_create(const ModelDesc *m, const LstmNetOptions *opt, ModelErr
 	return net;
 }
 
-void lstm_net_destroy(LstmNet *net)
-{
-	free(net);
-}
+void lstm_net_destroy(LstmNet *net) { free(net); }
 
 void lstm_net_reset(LstmNet *net)
 {

@@ -8,10 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int model_cell_gates(CellType cell)
-{
-	return cell == CELL_GRU ? 3 : 4;
-}
+int model_cell_gates(CellType cell) { return cell == CELL_GRU ? 3 : 4; }
 
 const char *model_cell_name(CellType cell)
 {
@@ -89,10 +86,7 @@ void model_desc_free(ModelDesc *m)
 	model_desc_init(m);
 }
 
-static float *zeros(size_t n)
-{
-	return calloc(n ? n : 1, sizeof(float));
-}
+static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 
 ModelStatus model_desc_alloc_layer(RecurrentLayerDesc *l)
 {
@@ -195,8 +189,8 @@ static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect
 		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].type: unknown cell %d", k,
 		                       (int)l->cell);
 	if (l->hidden < 1 || l->hidden > MODEL_MAX_HIDDEN)
-		return model_error_set(err, MODEL_ERR_RANGE, "layers[%d].hidden: %d, expected 1 to %d",
-		                       k, l->hidden, MODEL_MAX_HIDDEN);
+		return model_error_set(err, MODEL_ERR_RANGE, "layers[%d].hidden: %d, expected 1 to %d", k,
+		                       l->hidden, MODEL_MAX_HIDDEN);
 	if (l->inputs != expect_inputs)
 		return model_error_set(err, MODEL_ERR_SHAPE, "layers[%d].inputs: %d, expected %d", k,
 		                       l->inputs, expect_inputs);
@@ -224,8 +218,7 @@ static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect
 			return st;
 	}
 	if (l->cell == CELL_GRU && l->c0)
-		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].c0: a GRU has no cell state",
-		                       k);
+		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].c0: a GRU has no cell state", k);
 	if (l->cell != CELL_LSTM_PEEPHOLE && l->peephole)
 		return model_error_set(err, MODEL_ERR_VALUE,
 		                       "layers[%d].peephole: only an lstm_peephole layer has one", k);
@@ -240,8 +233,8 @@ static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int 
 		return model_error_set(err, MODEL_ERR_SHAPE, "dense[%d].inputs: %d, expected %d", k,
 		                       d->inputs, expect_inputs);
 	if (d->outputs < 1 || d->outputs > MODEL_MAX_DENSE_WIDTH)
-		return model_error_set(err, MODEL_ERR_RANGE, "dense[%d].outputs: %d, expected 1 to %d",
-		                       k, d->outputs, MODEL_MAX_DENSE_WIDTH);
+		return model_error_set(err, MODEL_ERR_RANGE, "dense[%d].outputs: %d, expected 1 to %d", k,
+		                       d->outputs, MODEL_MAX_DENSE_WIDTH);
 	if (d->activation < ACT_LINEAR || d->activation > ACT_RELU)
 		return model_error_set(err, MODEL_ERR_VALUE, "dense[%d].activation: unknown (%d)", k,
 		                       (int)d->activation);
@@ -251,8 +244,8 @@ static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int 
 		                       d->outputs);
 	if (last && d->activation != ACT_LINEAR)
 		return model_error_set(err, MODEL_ERR_VALUE,
-		                       "dense[%d].activation: %s, the last dense layer must be linear",
-		                       k, model_activation_name(d->activation));
+		                       "dense[%d].activation: %s, the last dense layer must be linear", k,
+		                       model_activation_name(d->activation));
 	snprintf(what, sizeof what, "dense[%d].W", k);
 	ModelStatus st = check_array(err, what, d->w, (size_t)d->outputs * (size_t)d->inputs);
 	if (st)
@@ -279,8 +272,8 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 		                       m->skip, m->inputs);
 	if (!isfinite(m->sample_rate) || m->sample_rate < MODEL_MIN_SAMPLE_RATE
 	    || m->sample_rate > MODEL_MAX_SAMPLE_RATE)
-		return model_error_set(err, MODEL_ERR_RANGE,
-		                       "sample_rate: %g, expected 8000 to 384000", m->sample_rate);
+		return model_error_set(err, MODEL_ERR_RANGE, "sample_rate: %g, expected 8000 to 384000",
+		                       m->sample_rate);
 	if (m->num_layers < 1 || m->num_layers > MODEL_MAX_LAYERS)
 		return model_error_set(err, MODEL_ERR_RANGE, "layers: %d layers, expected 1 to %d",
 		                       m->num_layers, MODEL_MAX_LAYERS);
@@ -312,10 +305,12 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 			                       k);
 	}
 	if (!isfinite(m->input_gain_db) || fabsf(m->input_gain_db) > 100.0f)
-		return model_error_set(err, MODEL_ERR_RANGE, "levels.input_gain_db: %g, expected -100 to 100",
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "levels.input_gain_db: %g, expected -100 to 100",
 		                       (double)m->input_gain_db);
 	if (!isfinite(m->output_gain_db) || fabsf(m->output_gain_db) > 100.0f)
-		return model_error_set(err, MODEL_ERR_RANGE, "levels.output_gain_db: %g, expected -100 to 100",
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "levels.output_gain_db: %g, expected -100 to 100",
 		                       (double)m->output_gain_db);
 	const double max_latency = m->sample_rate * MODEL_MAX_LATENCY_SECONDS;
 	if (!isfinite(m->latency_samples) || m->latency_samples < 0.0f
@@ -328,7 +323,8 @@ ModelStatus model_desc_validate(const ModelDesc *m, ModelError *err)
 		                       m->selftest_frames, MODEL_MAX_SELFTEST_FRAMES);
 	if (m->selftest_frames > 0) {
 		size_t n = (size_t)m->selftest_frames;
-		ModelStatus st = check_array(err, "selftest.input", m->selftest_input, n * (size_t)m->inputs);
+		ModelStatus st =
+			check_array(err, "selftest.input", m->selftest_input, n * (size_t)m->inputs);
 		if (!st)
 			st = check_array(err, "selftest.output", m->selftest_output, n);
 		if (st)

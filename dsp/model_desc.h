@@ -51,11 +51,11 @@ typedef enum {
 // (model_status.h), so that one ModelStatus and one ModelError carry either.
 typedef enum {
 	MODEL_OK = 0,
-	MODEL_ERR_MISSING, // a required part (key, array) is absent
-	MODEL_ERR_SHAPE,   // an array has the wrong length or a size is inconsistent
-	MODEL_ERR_RANGE,   // a size or number is out of its allowed range
-	MODEL_ERR_VALUE,   // a non-finite weight or an impossible value
-	MODEL_ERR_NOMEM,   // allocation failed
+	MODEL_ERR_MISSING,     // a required part (key, array) is absent
+	MODEL_ERR_SHAPE,       // an array has the wrong length or a size is inconsistent
+	MODEL_ERR_RANGE,       // a size or number is out of its allowed range
+	MODEL_ERR_VALUE,       // a non-finite weight or an impossible value
+	MODEL_ERR_NOMEM,       // allocation failed
 	MODEL_STATUS_DESC_END, // not a status: the first number model/ uses
 } ModelStatus;
 
@@ -68,15 +68,15 @@ typedef struct {
 // One recurrent layer. G = 4 for the LSTM types (gate blocks i, f, g, o), 3 for GRU (r, z, n).
 typedef struct {
 	CellType cell;
-	int inputs;     // I
-	int hidden;     // H
-	float *w_ih;    // [G*H][I]
-	float *w_hh;    // [G*H][H]
-	float *b_ih;    // [G*H]
-	float *b_hh;    // [G*H]
+	int inputs;      // I
+	int hidden;      // H
+	float *w_ih;     // [G*H][I]
+	float *w_hh;     // [G*H][H]
+	float *b_ih;     // [G*H]
+	float *b_hh;     // [G*H]
 	float *peephole; // [3][H] p_i, p_f, p_o; CELL_LSTM_PEEPHOLE only, else NULL
-	float *h0;      // [H] or NULL for zeros
-	float *c0;      // [H] or NULL for zeros; LSTM types only
+	float *h0;       // [H] or NULL for zeros
+	float *c0;       // [H] or NULL for zeros; LSTM types only
 } RecurrentLayerDesc;
 
 typedef struct {
@@ -93,14 +93,14 @@ typedef struct {
 } ControlDesc;
 
 typedef struct {
-	int inputs;        // 1..MODEL_MAX_INPUTS: audio first, then conditioning values
-	int skip;          // input channels added to the output, 0..inputs
+	int inputs; // 1..MODEL_MAX_INPUTS: audio first, then conditioning values
+	int skip;   // input channels added to the output, 0..inputs
 	double sample_rate;
 	int num_layers;
 	RecurrentLayerDesc layers[MODEL_MAX_LAYERS];
-	int num_dense;     // >= 1; the last one is the head (1 output, linear)
+	int num_dense; // >= 1; the last one is the head (1 output, linear)
 	DenseLayerDesc dense[MODEL_MAX_DENSE];
-	int num_controls;  // 0 or inputs - 1
+	int num_controls; // 0 or inputs - 1
 	ControlDesc controls[MODEL_MAX_CONTROLS];
 	float input_gain_db;
 	float output_gain_db;

@@ -16,21 +16,21 @@ enum { LSTM_LANE = 8, LSTM_LANE_AVX512 = 16, LSTM_ALIGN = 64 };
 
 typedef struct {
 	CellType cell;
-	int inputs;  // I: rows of wx
-	int hidden;  // H: rows of wh
-	int hp;      // H padded to the lane
-	int lane;    // units per block: LSTM_LANE or LSTM_LANE_AVX512
-	int gates;   // G: 4 (LSTM types) or 3 (GRU)
+	int inputs; // I: rows of wx
+	int hidden; // H: rows of wh
+	int hp;     // H padded to the lane
+	int lane;   // units per block: LSTM_LANE or LSTM_LANE_AVX512
+	int gates;  // G: 4 (LSTM types) or 3 (GRU)
 	// Weights in blocks of `lane` units. Block b holds, row by row, the G gate slices of the
 	// units b*lane .. b*lane+lane-1, so a kernel working on one block of units streams through
 	// one contiguous run of memory (rows*G*lane floats): no strided access that would alias in
 	// the cache, and one input value scales one contiguous G*lane slice.
-	float *wx;   // [hp/lane][I][G][lane]
-	float *wh;   // [hp/lane][H][G][lane]
+	float *wx; // [hp/lane][I][G][lane]
+	float *wh; // [hp/lane][H][G][lane]
 	// Per-unit vectors, gate-major: gate block g of unit u is at [g*hp + u].
-	float *bx;   // [G*hp] LSTM: b_ih + b_hh; GRU: b_ih
-	float *bh;   // [G*hp] GRU: b_hh; LSTM: unused (zeros)
-	float *peep; // [3][hp] p_i, p_f, p_o (peephole only, else zeros)
+	float *bx;      // [G*hp] LSTM: b_ih + b_hh; GRU: b_ih
+	float *bh;      // [G*hp] GRU: b_hh; LSTM: unused (zeros)
+	float *peep;    // [3][hp] p_i, p_f, p_o (peephole only, else zeros)
 	float *h0, *c0; // [hp]
 	float *h, *c;   // [hp] the state
 	float *gx, *gh; // [G*hp] scratch: pre-activations from the input and from the state
@@ -40,13 +40,13 @@ typedef struct {
 typedef struct {
 	int inputs;
 	int outputs;
-	int op;      // outputs padded to the lane
-	int ip;      // inputs padded to the lane (the width of the padded vector x points to)
+	int op; // outputs padded to the lane
+	int ip; // inputs padded to the lane (the width of the padded vector x points to)
 	Activation activation;
-	float *wt;   // [inputs][op] transposed weights
-	float *w;    // [outputs][ip] the same weights row by row, for narrow layers (dot products)
-	float *b;    // [op]
-	float *y;    // [op] scratch output
+	float *wt; // [inputs][op] transposed weights
+	float *w;  // [outputs][ip] the same weights row by row, for narrow layers (dot products)
+	float *b;  // [op]
+	float *y;  // [op] scratch output
 } DenseLayer;
 
 // One time step of a recurrent layer: reads x[L->inputs] and L->h/L->c, writes the new state
@@ -88,7 +88,8 @@ static inline size_t layout_weight_index(const RecurrentLayer *L, int rows, int 
 {
 	const size_t lane = (size_t)L->lane;
 	const size_t b = (size_t)u / lane;
-	return ((b * (size_t)rows + (size_t)j) * (size_t)L->gates + (size_t)g) * lane + (size_t)u % lane;
+	return ((b * (size_t)rows + (size_t)j) * (size_t)L->gates + (size_t)g) * lane
+	       + (size_t)u % lane;
 }
 
 // Kernel tables. Each returns NULL when the ISA was not compiled in.
@@ -97,4 +98,3 @@ const KernelSet *kernels_avx2(LstmActivations act);
 const KernelSet *kernels_avx512(LstmActivations act);
 
 #endif
-

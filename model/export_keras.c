@@ -41,25 +41,25 @@ int model_export_keras_notes(const ModelDesc *m, char *buf, size_t len)
 		buf[0] = '\0';
 	for (int k = 0; k < m->num_layers; k++) {
 		if (has_state(&m->layers[k])) {
-			snprintf(line, sizeof line, "layers[%d]: the initial state (h0/c0) cannot be stored in "
-			         "this format and is dropped; the first milliseconds of output will differ", k);
+			snprintf(line, sizeof line,
+			         "layers[%d]: the initial state (h0/c0) cannot be stored in "
+			         "this format and is dropped; the first milliseconds of output will differ",
+			         k);
 			add_note(buf, len, &count, line);
 		}
 	}
 	for (size_t k = 0; k < sizeof player_sizes / sizeof player_sizes[0]; k++)
 		size_ok |= m->layers[0].hidden == player_sizes[k];
 	if (m->num_layers != 1 || m->num_dense != 1 || !size_ok || m->inputs > 3) {
-		add_note(buf, len, &count, "AIDA-X's player loads only one LSTM or GRU layer of 8, 12, 16, "
+		add_note(buf, len, &count,
+		         "AIDA-X's player loads only one LSTM or GRU layer of 8, 12, 16, "
 		         "20, 24, 32, 40, 64 or 80 units with 1 to 3 inputs and a single dense head; this "
 		         "file is valid RTNeural JSON but that player will refuse it");
 	}
 	return count;
 }
 
-static json_t *shape_of(int units)
-{
-	return json_pack("[n n i]", units);
-}
+static json_t *shape_of(int units) { return json_pack("[n n i]", units); }
 
 static json_t *recurrent_json(const RecurrentLayerDesc *l)
 {
@@ -73,10 +73,10 @@ static json_t *recurrent_json(const RecurrentLayerDesc *l)
 		goto done;
 	keras_layout_from_layer(l, W, U, B);
 	json_t *bias = l->cell == CELL_GRU ? json_float_matrix(B, 2, gh, 0) : json_float_array(B, gh);
-	layer = json_pack("{s:s, s:s, s:o, s:[o o o]}", "type", model_cell_name(l->cell),
-	                  "activation", "tanh", "shape", shape_of(H), "weights",
-	                  json_float_matrix(W, (size_t)I, gh, 0),
-	                  json_float_matrix(U, (size_t)H, gh, 0), bias);
+	layer =
+		json_pack("{s:s, s:s, s:o, s:[o o o]}", "type", model_cell_name(l->cell), "activation",
+	              "tanh", "shape", shape_of(H), "weights", json_float_matrix(W, (size_t)I, gh, 0),
+	              json_float_matrix(U, (size_t)H, gh, 0), bias);
 done:
 	free(W);
 	free(U);
@@ -170,11 +170,15 @@ ModelStatus model_export_keras(const ModelDesc *m, json_t **out, ModelError *err
 		return st;
 	for (int k = 0; k < m->num_layers; k++)
 		if (m->layers[k].cell == CELL_LSTM_PEEPHOLE)
-			return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].type: lstm_peephole has no "
-			                       "equivalent in the Keras/RTNeural format", k);
+			return model_error_set(err, MODEL_ERR_VALUE,
+			                       "layers[%d].type: lstm_peephole has no "
+			                       "equivalent in the Keras/RTNeural format",
+			                       k);
 	if (m->skip > 1)
-		return model_error_set(err, MODEL_ERR_VALUE, "architecture.skip: %d, the Keras format's "
-		                       "in_skip adds only the audio input (0 or 1)", m->skip);
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "architecture.skip: %d, the Keras format's "
+		                       "in_skip adds only the audio input (0 or 1)",
+		                       m->skip);
 
 	const int n = MODEL_EXPORT_BATCH_FRAMES;
 	float *x = malloc((size_t)n * sizeof(float));
@@ -193,12 +197,11 @@ ModelStatus model_export_keras(const ModelDesc *m, json_t **out, ModelError *err
 	for (int k = 0; layers && k < m->num_dense; k++)
 		if (json_array_append_new(layers, dense_json(&m->dense[k])) != 0)
 			goto nomem;
-	root = json_pack("{s:o, s:i, s:f, s:f, s:o, s:o, s:o, s:o}",
-	                 "in_shape", shape_of(m->inputs), "in_skip", m->skip,
-	                 "in_gain", (double)m->input_gain_db, "out_gain", (double)m->output_gain_db,
-	                 "layers", layers, "metadata", metadata_json(m),
-	                 "input_batch", json_float_array(x, (size_t)n),
-	                 "output_batch", json_float_array(y, (size_t)n));
+	root = json_pack("{s:o, s:i, s:f, s:f, s:o, s:o, s:o, s:o}", "in_shape", shape_of(m->inputs),
+	                 "in_skip", m->skip, "in_gain", (double)m->input_gain_db, "out_gain",
+	                 (double)m->output_gain_db, "layers", layers, "metadata", metadata_json(m),
+	                 "input_batch", json_float_array(x, (size_t)n), "output_batch",
+	                 json_float_array(y, (size_t)n));
 	layers = NULL; // json_pack's "o" took the reference, even on failure
 	if (!root)
 		goto nomem;

@@ -23,8 +23,7 @@
 // overshoots 1 by 8e-4 at 30 and crosses 1 near 17.12 (within 6e-8 of 1 at 17.125).
 #define SKIP_UNIT_GATE 17.125f
 
-int model_export_nam_notes(const ModelDesc *m, const NamExportOptions *opt, char *buf,
-                           size_t len)
+int model_export_nam_notes(const ModelDesc *m, const NamExportOptions *opt, char *buf, size_t len)
 {
 	int count = 0;
 	size_t used = 0;
@@ -32,17 +31,20 @@ int model_export_nam_notes(const ModelDesc *m, const NamExportOptions *opt, char
 		buf[0] = '\0';
 	if (m->input_gain_db != 0.0f) {
 		if (buf && len)
-			used += (size_t)snprintf(buf, len, "levels.input_gain_db: NAM has no input gain; "
+			used += (size_t)snprintf(buf, len,
+			                         "levels.input_gain_db: NAM has no input gain; "
 			                         "%.2f dB is folded into the first layer's input weights "
-			                         "(equal up to float rounding)\n", (double)m->input_gain_db);
+			                         "(equal up to float rounding)\n",
+			                         (double)m->input_gain_db);
 		count++;
 	}
 	if (opt && opt->skip_unit && m->skip == 1) {
 		if (buf && used < len)
-			snprintf(buf + used, len - used, "architecture.skip: NAM has no skip connection; one "
+			snprintf(buf + used, len - used,
+			         "architecture.skip: NAM has no skip connection; one "
 			         "more unit per layer (%d instead of %d) carries the input, to within 1e-6 "
-			         "per layer for inputs up to 0 dBFS\n", m->layers[0].hidden + 1,
-			         m->layers[0].hidden);
+			         "per layer for inputs up to 0 dBFS\n",
+			         m->layers[0].hidden + 1, m->layers[0].hidden);
 		count++;
 	}
 	return count;
@@ -54,8 +56,10 @@ static ModelStatus add_skip_unit(const ModelDesc *m, ModelDesc *a, ModelError *e
 {
 	const int H = m->layers[0].hidden, H1 = H + 1, p = H;
 	if (H1 > MODEL_MAX_HIDDEN)
-		return model_error_set(err, MODEL_ERR_RANGE, "layers[0].hidden: %d, carrying the skip "
-		                       "needs one more unit and the limit is %d", H, MODEL_MAX_HIDDEN);
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "layers[0].hidden: %d, carrying the skip "
+		                       "needs one more unit and the limit is %d",
+		                       H, MODEL_MAX_HIDDEN);
 	model_desc_init(a);
 	if (model_desc_copy(a, m) != 0)
 		return model_error_set(err, MODEL_ERR_NOMEM, "export: out of memory");
@@ -79,8 +83,10 @@ static ModelStatus add_skip_unit(const ModelDesc *m, ModelDesc *a, ModelError *e
 			for (int u = 0; u < H; u++) {
 				const size_t src = (size_t)g * (size_t)H + (size_t)u;
 				const size_t dst = (size_t)g * (size_t)H1 + (size_t)u;
-				memcpy(l->w_ih + dst * (size_t)I1, o->w_ih + src * (size_t)I, (size_t)I * sizeof(float));
-				memcpy(l->w_hh + dst * (size_t)H1, o->w_hh + src * (size_t)H, (size_t)H * sizeof(float));
+				memcpy(l->w_ih + dst * (size_t)I1, o->w_ih + src * (size_t)I,
+				       (size_t)I * sizeof(float));
+				memcpy(l->w_hh + dst * (size_t)H1, o->w_hh + src * (size_t)H,
+				       (size_t)H * sizeof(float));
 				l->b_ih[dst] = o->b_ih[src];
 				l->b_hh[dst] = o->b_hh[src];
 			}
@@ -113,24 +119,32 @@ static ModelStatus check_exportable(const ModelDesc *m, ModelError *err)
 		return st;
 	for (int k = 0; k < m->num_layers; k++) {
 		if (m->layers[k].cell != CELL_LSTM)
-			return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].type: %s, NAM's LSTM "
-			                       "architecture holds only plain LSTM layers", k,
-			                       model_cell_name(m->layers[k].cell));
+			return model_error_set(err, MODEL_ERR_VALUE,
+			                       "layers[%d].type: %s, NAM's LSTM "
+			                       "architecture holds only plain LSTM layers",
+			                       k, model_cell_name(m->layers[k].cell));
 		if (m->layers[k].hidden != m->layers[0].hidden)
-			return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].hidden: %d, NAM needs every "
-			                       "layer as wide as the first (%d)", k, m->layers[k].hidden,
-			                       m->layers[0].hidden);
+			return model_error_set(err, MODEL_ERR_VALUE,
+			                       "layers[%d].hidden: %d, NAM needs every "
+			                       "layer as wide as the first (%d)",
+			                       k, m->layers[k].hidden, m->layers[0].hidden);
 	}
 	if (m->num_dense != 1)
-		return model_error_set(err, MODEL_ERR_VALUE, "dense: %d layers, NAM's LSTM has only a "
-		                       "linear head", m->num_dense);
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "dense: %d layers, NAM's LSTM has only a "
+		                       "linear head",
+		                       m->num_dense);
 	if (m->skip != 0)
-		return model_error_set(err, MODEL_ERR_VALUE, "architecture.skip: %d, NAM's LSTM has no "
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "architecture.skip: %d, NAM's LSTM has no "
 		                       "skip connection (the input is not added to the output; "
-		                       "lstm-convert --nam-skip-unit carries it in one more unit)", m->skip);
+		                       "lstm-convert --nam-skip-unit carries it in one more unit)",
+		                       m->skip);
 	if (m->inputs != 1)
-		return model_error_set(err, MODEL_ERR_VALUE, "architecture.inputs: %d, NAM's players "
-		                       "feed the LSTM one audio input and no knobs", m->inputs);
+		return model_error_set(err, MODEL_ERR_VALUE,
+		                       "architecture.inputs: %d, NAM's players "
+		                       "feed the LSTM one audio input and no knobs",
+		                       m->inputs);
 	return MODEL_OK;
 }
 
@@ -153,9 +167,9 @@ static json_t *nam_metadata(const ModelDesc *m)
 		int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
 		int got = sscanf(json_string_value(date), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
 		if (got >= 3)
-			json_object_set_new(meta, "date", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "year", y,
-			                                            "month", mo, "day", d, "hour", h,
-			                                            "minute", mi, "second", s));
+			json_object_set_new(meta, "date",
+			                    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "year", y, "month", mo,
+			                              "day", d, "hour", h, "minute", mi, "second", s));
 		else
 			json_object_del(meta, "date");
 	}
@@ -234,12 +248,11 @@ static ModelStatus export_nam(const ModelDesc *m, json_t **out, ModelError *err)
 		*it++ = m->dense[0].w[u];
 	*it++ = m->dense[0].b[0];
 
-	json_t *root = json_pack("{s:s, s:o, s:s, s:{s:i, s:i, s:i}, s:o, s:f}",
-	                         "version", NAM_FILE_VERSION, "metadata", nam_metadata(m),
-	                         "architecture", "LSTM", "config", "input_size", m->inputs,
-	                         "hidden_size", (int)H, "num_layers", m->num_layers,
-	                         "weights", json_float_array(w, total),
-	                         "sample_rate", m->sample_rate);
+	json_t *root =
+		json_pack("{s:s, s:o, s:s, s:{s:i, s:i, s:i}, s:o, s:f}", "version", NAM_FILE_VERSION,
+	              "metadata", nam_metadata(m), "architecture", "LSTM", "config", "input_size",
+	              m->inputs, "hidden_size", (int)H, "num_layers", m->num_layers, "weights",
+	              json_float_array(w, total), "sample_rate", m->sample_rate);
 	free(w);
 	if (!root)
 		return model_error_set(err, MODEL_ERR_NOMEM, "export: out of memory");

@@ -29,8 +29,8 @@ static ModelStatus layer_units(const json_t *layer, const char *path, int lo, in
 	if (!json_is_array(shape) || json_array_size(shape) == 0)
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a non-empty array", p);
 	size_t last = json_array_size(shape) - 1;
-	return json_read_int(json_array_get(shape, last), json_path_index(q, sizeof q, p, last), lo,
-	                     hi, units, err);
+	return json_read_int(json_array_get(shape, last), json_path_index(q, sizeof q, p, last), lo, hi,
+	                     units, err);
 }
 
 // weights[k] of a layer, which must hold exactly n entries.
@@ -66,8 +66,8 @@ static ModelStatus read_kernel(const json_t *arr, const char *path, size_t rows,
 	return json_read_matrix(arr, path, rows, cols, rows_are, *out, err);
 }
 
-static ModelStatus read_recurrent(const json_t *layer, const char *path, CellType cell,
-                                  int inputs, RecurrentLayerDesc *l, ModelError *err)
+static ModelStatus read_recurrent(const json_t *layer, const char *path, CellType cell, int inputs,
+                                  RecurrentLayerDesc *l, ModelError *err)
 {
 	char p[JSON_PATH_LEN], why[JSON_PATH_LEN + 32];
 	const json_t *weights;
@@ -104,7 +104,8 @@ static ModelStatus read_recurrent(const json_t *layer, const char *path, CellTyp
 			if (json_is_array(b) && json_array_size(b) > 0 && !json_is_array(json_array_get(b, 0)))
 				st = model_error_set(err, MODEL_ERR_SHAPE,
 				                     "%s: a single GRU bias (Keras reset_after=False) is not "
-				                     "supported, expected [2][%zu]", p, gh);
+				                     "supported, expected [2][%zu]",
+				                     p, gh);
 			else
 				st = read_kernel(b, p, 2, gh, "input and recurrent biases", &B, err);
 		} else {
@@ -147,8 +148,8 @@ static ModelStatus read_activation(const json_t *layer, const char *path, Activa
 	return MODEL_OK;
 }
 
-static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
-                              DenseLayerDesc *d, ModelError *err)
+static ModelStatus read_dense(const json_t *layer, const char *path, int inputs, DenseLayerDesc *d,
+                              ModelError *err)
 {
 	char p[JSON_PATH_LEN], why[96];
 	const json_t *weights;
@@ -171,7 +172,8 @@ static ModelStatus read_dense(const json_t *layer, const char *path, int inputs,
 	if (!st) {
 		for (int o = 0; o < outputs; o++)
 			for (int i = 0; i < inputs; i++)
-				d->w[(size_t)o * (size_t)inputs + (size_t)i] = W[(size_t)i * (size_t)outputs + (size_t)o];
+				d->w[(size_t)o * (size_t)inputs + (size_t)i] =
+					W[(size_t)i * (size_t)outputs + (size_t)o];
 		if (json_array_size(weights) == 2) {
 			json_path_join(p, sizeof p, path, "weights[1]");
 			st = json_read_floats(json_array_get(weights, 1), p, (size_t)outputs, d->b, err);
@@ -191,15 +193,19 @@ static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *er
 	if (!in && !out)
 		return MODEL_OK;
 	if (!in || !out)
-		return model_error_set(err, MODEL_ERR_MISSING, "%s: missing (input_batch and "
-		                       "output_batch come as a pair)", in ? "output_batch" : "input_batch");
+		return model_error_set(err, MODEL_ERR_MISSING,
+		                       "%s: missing (input_batch and "
+		                       "output_batch come as a pair)",
+		                       in ? "output_batch" : "input_batch");
 	if (!json_is_array(in) || !json_is_array(out))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an array",
 		                       json_is_array(in) ? "output_batch" : "input_batch");
 	size_t n = json_array_size(in);
 	if (json_array_size(out) != n)
-		return model_error_set(err, MODEL_ERR_SHAPE, "output_batch: %zu values, expected %zu "
-		                       "(one per input_batch frame)", json_array_size(out), n);
+		return model_error_set(err, MODEL_ERR_SHAPE,
+		                       "output_batch: %zu values, expected %zu "
+		                       "(one per input_batch frame)",
+		                       json_array_size(out), n);
 	if (n == 0)
 		return MODEL_OK; // an empty pair checks nothing
 	// The output from a zero state over a prefix is the prefix of the output, so a longer pair
@@ -218,8 +224,8 @@ static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *er
 		ModelStatus st;
 		json_path_index(p, sizeof p, "input_batch", t);
 		if (json_is_array(f))
-			st = json_read_floats(f, p, json_array_size(f) == I ? I : 1,
-			                      m->selftest_input + t * I, err);
+			st = json_read_floats(f, p, json_array_size(f) == I ? I : 1, m->selftest_input + t * I,
+			                      err);
 		else
 			st = json_read_float(f, p, m->selftest_input + t * I, err);
 		if (st)
@@ -237,8 +243,8 @@ static ModelStatus read_batches(const json_t *root, ModelDesc *m, ModelError *er
 // "author", "esr" and "samplerate".
 static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *err)
 {
-	static const char *const structural[] = {"in_shape", "in_skip", "in_gain", "out_gain",
-	                                         "layers", "input_batch", "output_batch"};
+	static const char *const structural[] = {"in_shape", "in_skip",     "in_gain",     "out_gain",
+	                                         "layers",   "input_batch", "output_batch"};
 	const json_t *meta = json_object_get(root, "metadata");
 	if (json_is_object(meta))
 		return import_set_metadata(m, meta, err);
@@ -247,7 +253,8 @@ static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *e
 		return model_error_set(err, MODEL_ERR_NOMEM, "metadata: out of memory");
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)root, key, v) {
+	json_object_foreach((json_t *)root, key, v)
+	{
 		int skip = 0;
 		for (size_t k = 0; k < sizeof structural / sizeof structural[0]; k++)
 			skip |= !strcmp(key, structural[k]);
@@ -332,10 +339,11 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 		if (!strcmp(t, "lstm") || !strcmp(t, "gru")) {
 			if (m->num_dense > 0)
 				return model_error_set(err, MODEL_ERR_VALUE,
-				                       "%s: a recurrent layer after a dense layer is not supported", p);
+				                       "%s: a recurrent layer after a dense layer is not supported",
+				                       p);
 			if (m->num_layers == MODEL_MAX_LAYERS)
-				return model_error_set(err, MODEL_ERR_RANGE,
-				                       "%s: more than %d recurrent layers", p, MODEL_MAX_LAYERS);
+				return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d recurrent layers", p,
+				                       MODEL_MAX_LAYERS);
 			RecurrentLayerDesc *l = &m->layers[m->num_layers++];
 			st = read_recurrent(layer, p, t[0] == 'g' ? CELL_GRU : CELL_LSTM, width, l, err);
 			if (st)
@@ -345,7 +353,8 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 			if (m->num_layers == 0)
 				return model_error_set(err, MODEL_ERR_VALUE,
 				                       "%s: a dense layer before the first recurrent layer is not "
-				                       "supported", p);
+				                       "supported",
+				                       p);
 			if (m->num_dense == MODEL_MAX_DENSE)
 				return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d dense layers", p,
 				                       MODEL_MAX_DENSE);
@@ -362,7 +371,8 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 			if (m->num_dense == 0 || m->dense[m->num_dense - 1].activation != ACT_LINEAR)
 				return model_error_set(err, MODEL_ERR_VALUE,
 				                       "%s: an activation layer must follow a dense layer that has "
-				                       "none", p);
+				                       "none",
+				                       p);
 			m->dense[m->num_dense - 1].activation = act;
 		} else {
 			return model_error_set(err, MODEL_ERR_VALUE,
@@ -386,7 +396,8 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 		if (m->num_dense == MODEL_MAX_DENSE)
 			return model_error_set(err, MODEL_ERR_RANGE,
 			                       "layers: %d dense layers and an activation on the last one is "
-			                       "more than %d", MODEL_MAX_DENSE, MODEL_MAX_DENSE);
+			                       "more than %d",
+			                       MODEL_MAX_DENSE, MODEL_MAX_DENSE);
 		DenseLayerDesc *id = &m->dense[m->num_dense++];
 		id->inputs = 1;
 		id->outputs = 1;

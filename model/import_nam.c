@@ -30,7 +30,8 @@ static ModelStatus check_version(const json_t *root, ModelError *err)
 		return model_error_set(err, MODEL_ERR_TYPE, "version: expected a string such as \"0.5.4\"");
 	const char *s = json_string_value(v);
 	if (sscanf(s, "%d.%d.%d%n", &major, &minor, &patch, &used) != 3 || s[used] != '\0')
-		return model_error_set(err, MODEL_ERR_VERSION, "version: \"%s\" is not major.minor.patch", s);
+		return model_error_set(err, MODEL_ERR_VERSION, "version: \"%s\" is not major.minor.patch",
+		                       s);
 	// NAM's own loader reads 0.5.0 to 0.7.x; the LSTM layout has not changed across them.
 	if (major != 0 || minor < 5 || minor > 7)
 		return model_error_set(err, MODEL_ERR_VERSION,
@@ -51,9 +52,9 @@ static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *e
 	const json_t *loud = json_object_get(meta, "loudness");
 	if (loud && !json_is_null(loud)) {
 		double db;
-		ModelStatus st = json_read_number(loud, "metadata.loudness",
-		                                  -100.0 + NAM_TARGET_LOUDNESS_DB,
-		                                  100.0 + NAM_TARGET_LOUDNESS_DB, 0, &db, err);
+		ModelStatus st =
+			json_read_number(loud, "metadata.loudness", -100.0 + NAM_TARGET_LOUDNESS_DB,
+		                     100.0 + NAM_TARGET_LOUDNESS_DB, 0, &db, err);
 		if (st)
 			return st;
 		m->output_gain_db = (float)(NAM_TARGET_LOUDNESS_DB - db);
@@ -94,8 +95,8 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 	m->sample_rate = 48000.0;
 	if ((v = json_object_get(root, "sample_rate")) && !json_is_null(v)) {
 		double sr;
-		if ((st = json_read_number(v, "sample_rate", MODEL_MIN_SAMPLE_RATE,
-		                           MODEL_MAX_SAMPLE_RATE, 0, &sr, err)))
+		if ((st = json_read_number(v, "sample_rate", MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE,
+		                           0, &sr, err)))
 			return st;
 		m->sample_rate = sr;
 	}
@@ -113,8 +114,8 @@ static ModelStatus read_nam(const json_t *root, ModelDesc *m, ModelError *err)
 	if (json_array_size(weights) != expect)
 		return model_error_set(err, MODEL_ERR_SHAPE,
 		                       "weights: %zu values, expected %zu for %d layer(s) of %d units with "
-		                       "%d input(s)", json_array_size(weights), expect, num_layers, hidden,
-		                       m->inputs);
+		                       "%d input(s)",
+		                       json_array_size(weights), expect, num_layers, hidden, m->inputs);
 	float *w = malloc(expect * sizeof(float));
 	if (!w)
 		return model_error_set(err, MODEL_ERR_NOMEM, "weights: out of memory");

@@ -94,8 +94,7 @@ static ModelStatus read_statedict(const json_t *root, ModelDesc *m, ModelError *
 		bias_fl = json_is_true(v);
 	m->skip = skip;
 	m->sample_rate = 48000.0; // the format carries none; every known trainer used 44.1 or 48 kHz
-	if ((v = json_object_get(md, "sample_rate"))
-	    || (v = json_object_get(md, "samplerate"))) {
+	if ((v = json_object_get(md, "sample_rate")) || (v = json_object_get(md, "samplerate"))) {
 		double sr;
 		if ((st = json_read_number(v, "model_data.sample_rate", 8000.0, 384000.0, 1, &sr, err)))
 			return st;

@@ -44,9 +44,11 @@ static ModelStatus json_check_counts(const char *data, size_t size, ModelError *
 		in_string = c == '"';
 	}
 	if (objects > JSON_MAX_OBJECTS || arrays > JSON_MAX_ARRAYS || values > JSON_MAX_VALUES)
-		return model_error_set(err, MODEL_ERR_TOO_BIG, "%zu objects, %zu arrays and %zu values: "
-		                       "more than any model holds (at most %d, %d and %d)", objects,
-		                       arrays, values, JSON_MAX_OBJECTS, JSON_MAX_ARRAYS, JSON_MAX_VALUES);
+		return model_error_set(err, MODEL_ERR_TOO_BIG,
+		                       "%zu objects, %zu arrays and %zu values: "
+		                       "more than any model holds (at most %d, %d and %d)",
+		                       objects, arrays, values, JSON_MAX_OBJECTS, JSON_MAX_ARRAYS,
+		                       JSON_MAX_VALUES);
 	return MODEL_OK;
 }
 
@@ -89,8 +91,10 @@ ModelStatus json_file_load(const char *path, json_t **root, ModelError *err)
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return model_error_set(err, MODEL_ERR_IO, "%s: not a regular file (a FIFO, device or "
-		                       "socket), not a model file", path);
+		return model_error_set(err, MODEL_ERR_IO,
+		                       "%s: not a regular file (a FIFO, device or "
+		                       "socket), not a model file",
+		                       path);
 	}
 	FILE *f = fdopen(fd, "rb");
 	if (!f) {
@@ -99,8 +103,8 @@ ModelStatus json_file_load(const char *path, json_t **root, ModelError *err)
 	}
 	if (S_ISREG(sb.st_mode) && sb.st_size > MODEL_MAX_FILE_BYTES) {
 		fclose(f);
-		return model_error_set(err, MODEL_ERR_TOO_BIG, "%s: %lld bytes, over the limit of %d",
-		                       path, (long long)sb.st_size, MODEL_MAX_FILE_BYTES);
+		return model_error_set(err, MODEL_ERR_TOO_BIG, "%s: %lld bytes, over the limit of %d", path,
+		                       (long long)sb.st_size, MODEL_MAX_FILE_BYTES);
 	}
 	// Read at most one byte past the limit so that non-regular files are bounded too.
 	size_t cap = 1 << 16, size = 0;

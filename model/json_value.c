@@ -71,8 +71,7 @@ ModelStatus json_read_int(const json_t *v, const char *path, int lo, int hi, int
 		                       json_type_name(v));
 	double x = json_number_value(v);
 	if (!isfinite(x) || x != floor(x))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %g", path,
-		                       x);
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %g", path, x);
 	// %.0f: the whole integer, where %g would write 1e+06.
 	if (x < lo || x > hi) {
 		if (lo == hi)
@@ -128,8 +127,7 @@ ModelStatus json_read_matrix(const json_t *arr, const char *path, size_t rows, s
 		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu (%s)", path, got,
 		                       rows, rows_are);
 	if (got != rows)
-		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu", path, got,
-		                       rows);
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s: %zu rows, expected %zu", path, got, rows);
 	ModelStatus st = MODEL_OK;
 	for (size_t r = 0; r < rows && !st; r++)
 		st = json_read_floats(json_array_get(arr, r), json_path_index(buf, sizeof buf, path, r),
@@ -181,8 +179,8 @@ ModelStatus json_get_number(const json_t *obj, const char *path, const char *key
 	return st ? st : json_read_number(v, where, min, max, 0, out, err);
 }
 
-ModelStatus json_get_string(const json_t *obj, const char *path, const char *key,
-                            const char **out, ModelError *err)
+ModelStatus json_get_string(const json_t *obj, const char *path, const char *key, const char **out,
+                            ModelError *err)
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
@@ -230,10 +228,7 @@ static json_t *float_row(const float *v, size_t n, size_t stride)
 	return arr;
 }
 
-json_t *json_float_array(const float *v, size_t n)
-{
-	return float_row(v, n, 1);
-}
+json_t *json_float_array(const float *v, size_t n) { return float_row(v, n, 1); }
 
 json_t *json_float_matrix(const float *v, size_t rows, size_t cols, int transpose)
 {

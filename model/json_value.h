@@ -63,8 +63,8 @@ ModelStatus json_get_number(const json_t *obj, const char *path, const char *key
                             double max, double *out, ModelError *err);
 
 // A string member; *out points into the document.
-ModelStatus json_get_string(const json_t *obj, const char *path, const char *key,
-                            const char **out, ModelError *err);
+ModelStatus json_get_string(const json_t *obj, const char *path, const char *key, const char **out,
+                            ModelError *err);
 
 // An array member of exactly n float32 numbers, into a new allocation (*out NULL on failure).
 ModelStatus json_get_floats(const json_t *obj, const char *path, const char *key, size_t n,

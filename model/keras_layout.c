@@ -28,11 +28,11 @@ static void keras_layout_copy(RecurrentLayerDesc *l, float *W, float *U, float *
 			const size_t kcol = (size_t)kb * (size_t)H + (size_t)u;
 			const size_t trow = (size_t)perm[kb] * (size_t)H + (size_t)u;
 			for (int i = 0; i < I; i++)
-				keras_layout_move(&l->w_ih[trow * (size_t)I + (size_t)i],
-				                  &W[(size_t)i * gh + kcol], to_keras);
+				keras_layout_move(&l->w_ih[trow * (size_t)I + (size_t)i], &W[(size_t)i * gh + kcol],
+				                  to_keras);
 			for (int j = 0; j < H; j++)
-				keras_layout_move(&l->w_hh[trow * (size_t)H + (size_t)j],
-				                  &U[(size_t)j * gh + kcol], to_keras);
+				keras_layout_move(&l->w_hh[trow * (size_t)H + (size_t)j], &U[(size_t)j * gh + kcol],
+				                  to_keras);
 			if (l->cell == CELL_GRU) {
 				keras_layout_move(&l->b_ih[trow], &B[kcol], to_keras);
 				keras_layout_move(&l->b_hh[trow], &B[gh + kcol], to_keras);

@@ -57,8 +57,7 @@ ModelStatus model_export_nam_with(const ModelDesc *m, const NamExportOptions *op
 // example "AIDA-X's player loads only one recurrent layer of 8 to 80 units"). Writes the notes,
 // one per line, into buf and returns how many there are. Any thread; no allocation.
 int model_export_keras_notes(const ModelDesc *m, char *buf, size_t len);
-int model_export_nam_notes(const ModelDesc *m, const NamExportOptions *opt, char *buf,
-                           size_t len);
+int model_export_nam_notes(const ModelDesc *m, const NamExportOptions *opt, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -31,20 +31,17 @@ static ModelStatus read_choice(const json_t *obj, const char *path, const char *
 	size_t used = 0;
 	for (int k = 0; k < count && used < sizeof list; k++)
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s\"%s\"",
-		                         k == 0 ? "" : k == count - 1 ? " or " : ", ", name(k));
+		                         k == 0           ? ""
+		                         : k == count - 1 ? " or "
+		                                          : ", ",
+		                         name(k));
 	return model_error_set(err, MODEL_ERR_VALUE, "%s: \"%s\", expected %s",
 	                       json_path_join(where, sizeof where, path, key), s, list);
 }
 
-static const char *cell_name(int c)
-{
-	return model_cell_name((CellType)c);
-}
+static const char *cell_name(int c) { return model_cell_name((CellType)c); }
 
-static const char *activation_name(int a)
-{
-	return model_activation_name((Activation)a);
-}
+static const char *activation_name(int a) { return model_activation_name((Activation)a); }
 
 static ModelStatus read_optional_floats(const json_t *obj, const char *path, const char *key,
                                         size_t n, float **out, ModelError *err)
@@ -64,8 +61,8 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
 		                       json_type_name(layer));
 	int cell = CELL_LSTM;
-	ModelStatus st = read_choice(layer, path, "type", cell_name, CELL_LSTM_PEEPHOLE + 1, &cell,
-	                             err);
+	ModelStatus st =
+		read_choice(layer, path, "type", cell_name, CELL_LSTM_PEEPHOLE + 1, &cell, err);
 	l->cell = (CellType)cell;
 	if (!st)
 		st = json_get_int(layer, path, "hidden", 1, MODEL_MAX_HIDDEN, &l->hidden, err);
@@ -74,8 +71,8 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 	if (st)
 		return st;
 	if (l->inputs != expect_inputs)
-		return model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path,
-		                       l->inputs, expect_inputs);
+		return model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, l->inputs,
+		                       expect_inputs);
 	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
 	size_t h = (size_t)l->hidden;
 	st = json_get_floats(layer, path, "W", gh * (size_t)l->inputs, &l->w_ih, err);
@@ -178,14 +175,18 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 	if (!lv)
 		return MODEL_OK;
 	if (!json_is_object(lv))
-		return model_error_set(err, MODEL_ERR_TYPE, "levels: expected an object with "
+		return model_error_set(err, MODEL_ERR_TYPE,
+		                       "levels: expected an object with "
 		                       "input_gain_db and output_gain_db");
 	const char *key;
 	json_t *val;
-	json_object_foreach(lv, key, val) {
+	json_object_foreach(lv, key, val)
+	{
 		if (strcmp(key, "input_gain_db") != 0 && strcmp(key, "output_gain_db") != 0)
-			return model_error_set(err, MODEL_ERR_FORMAT, "levels.%s: not a key of levels "
-			                       "(input_gain_db, output_gain_db)", key);
+			return model_error_set(err, MODEL_ERR_FORMAT,
+			                       "levels.%s: not a key of levels "
+			                       "(input_gain_db, output_gain_db)",
+			                       key);
 	}
 	double g;
 	if (json_object_get(lv, "input_gain_db")) {
@@ -217,8 +218,9 @@ static ModelStatus read_selftest(const json_t *root, ModelDesc *m, ModelError *e
 		                       json_type_name(out));
 	size_t frames = json_array_size(out);
 	if (frames < 1 || frames > MODEL_MAX_SELFTEST_FRAMES)
-		return model_error_set(err, MODEL_ERR_RANGE, "selftest.output: %zu values, expected 1 to %d",
-		                       frames, MODEL_MAX_SELFTEST_FRAMES);
+		return model_error_set(err, MODEL_ERR_RANGE,
+		                       "selftest.output: %zu values, expected 1 to %d", frames,
+		                       MODEL_MAX_SELFTEST_FRAMES);
 	st = json_get_floats(st_obj, "selftest", "input", frames * (size_t)m->inputs,
 	                     &m->selftest_input, err);
 	if (!st)
@@ -272,8 +274,8 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 		                       (long long)json_integer_value(v), MODEL_FORMAT_VERSION);
 	version = (int)json_integer_value(v);
 	(void)version;
-	st = json_get_number(root, "", "sample_rate", MODEL_MIN_SAMPLE_RATE,
-	                     MODEL_MAX_SAMPLE_RATE, &m->sample_rate, err);
+	st = json_get_number(root, "", "sample_rate", MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE,
+	                     &m->sample_rate, err);
 	if (st)
 		return st;
 	if (json_object_get(root, "latency_samples")) { // absent: 0, as in files made before it
@@ -428,9 +430,9 @@ static int add_extras(json_t *root, const ModelDesc *m)
 		fail |= set_new(root, "controls", arr);
 		for (int k = 0; !fail && k < m->num_controls; k++) {
 			const ControlDesc *c = &m->controls[k];
-			fail |= json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f}", "name", c->name,
-			                                             "min", (double)c->min, "max",
-			                                             (double)c->max, "default", (double)c->def));
+			fail |= json_array_append_new(
+				arr, json_pack("{s:s, s:f, s:f, s:f}", "name", c->name, "min", (double)c->min,
+			                   "max", (double)c->max, "default", (double)c->def));
 		}
 	}
 	if (m->input_gain_db != 0.0f || m->output_gain_db != 0.0f)

@@ -45,7 +45,7 @@ void model_summary(const ModelDesc *m, ModelSummary *s)
 	                                        "training.validation_esr", "esr"};
 	s->esr = first_number(meta, esr_paths, sizeof esr_paths / sizeof esr_paths[0], 1, -1.0);
 	static const char *const loudness[] = {"loudness_db"}, *const in_level[] = {"input_level_dbu"},
-	                         *const out_level[] = {"output_level_dbu"}, *const nam[] = {"loudness"};
+							 *const out_level[] = {"output_level_dbu"}, *const nam[] = {"loudness"};
 	s->loudness_db = first_number(meta, loudness, 1, 0, NAN);
 	s->nam_loudness_db = first_number(meta, nam, 1, 0, NAN);
 	s->input_level_dbu = first_number(meta, in_level, 1, 0, NAN);
@@ -60,7 +60,8 @@ static void print_leaves(FILE *out, const char *prefix, const json_t *v)
 	if (json_is_object(v) && json_object_size(v) > 0) {
 		const char *key;
 		const json_t *child;
-		json_object_foreach((json_t *)v, key, child) {
+		json_object_foreach((json_t *)v, key, child)
+		{
 			const size_t len = strlen(prefix) + 1 + strlen(key) + 1;
 			char *path = malloc(len);
 			if (!path)

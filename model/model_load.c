@@ -46,9 +46,10 @@ ModelStatus model_import_json(const json_t *root, ModelDesc *out, ModelError *er
 	case MODEL_FORMAT_NAM: return model_import_nam(root, out, err);
 	case MODEL_FORMAT_UNKNOWN: break;
 	}
-	return model_error_set(err, MODEL_ERR_FORMAT,
-	                       "not a model file this program reads (expected lstm-lv2, AIDA-X/RTNeural, "
-	                       "GuitarML or NAM LSTM JSON)");
+	return model_error_set(
+		err, MODEL_ERR_FORMAT,
+		"not a model file this program reads (expected lstm-lv2, AIDA-X/RTNeural, "
+		"GuitarML or NAM LSTM JSON)");
 }
 
 static ModelStatus import_and_check(json_t *root, ModelDesc *out, ModelError *err)

@@ -51,11 +51,14 @@ static ModelStatus probe(const ModelDesc *m, ModelError *err)
 	st = model_render_exact(m, in, PROBE_FRAMES, out, err);
 	for (int t = 0; !st && t < PROBE_FRAMES; t++) {
 		if (!isfinite(out[t]))
-			st = model_error_set(err, MODEL_ERR_SELFTEST, "the output is not finite (NaN or "
+			st = model_error_set(err, MODEL_ERR_SELFTEST,
+			                     "the output is not finite (NaN or "
 			                     "infinite) from frame %d of a test tone at -12 dBFS: the "
-			                     "model's weights overflow", t);
+			                     "model's weights overflow",
+			                     t);
 		else if (fabsf(out[t]) > PROBE_MAX_OUTPUT)
-			st = model_error_set(err, MODEL_ERR_SELFTEST, "the output reaches %.3g (%.0f dBFS) "
+			st = model_error_set(err, MODEL_ERR_SELFTEST,
+			                     "the output reaches %.3g (%.0f dBFS) "
 			                     "at frame %d of a test tone at -12 dBFS: no device is that loud",
 			                     (double)out[t], 20.0 * log10(fabs((double)out[t])), t);
 	}

@@ -7,8 +7,8 @@
 const char *model_status_name(ModelStatus status)
 {
 	static const char *const names[] = {
-		"I/O error", "syntax error", "type error", "unknown version", "too big",
-		"self-test failed", "unknown format",
+		"I/O error", "syntax error",     "type error",     "unknown version",
+		"too big",   "self-test failed", "unknown format",
 	};
 	if ((unsigned)status < MODEL_STATUS_DESC_END)
 		return model_desc_status_name(status);

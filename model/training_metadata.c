@@ -21,10 +21,10 @@ char *training_metadata_json(const TrainingMetadata *t)
 		json_object_set_new(meta, "input_level_dbu", json_real(t->input_level_dbu));
 	if (isfinite(t->output_level_dbu))
 		json_object_set_new(meta, "output_level_dbu", json_real(t->output_level_dbu));
-	const char *const keys[] = {"author", "gear_make", "gear_model", "gear_type", "tone_type",
-	                            "date"};
-	const char *const values[] = {t->author, t->gear_make, t->gear_model, t->gear_type,
-	                              t->tone_type, t->date};
+	const char *const keys[] = {"author",    "gear_make", "gear_model",
+	                            "gear_type", "tone_type", "date"};
+	const char *const values[] = {t->author,    t->gear_make, t->gear_model,
+	                              t->gear_type, t->tone_type, t->date};
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 		if (values[k])
 			json_object_set_new(meta, keys[k], json_string(values[k]));

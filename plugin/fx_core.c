@@ -42,10 +42,7 @@ void fx_core_init(FxCore *fx, double rate)
 }
 
 // A model's network through its rate player. Audio thread.
-static void model_reset(FxModel *m)
-{
-	rate_player_reset(m->player);
-}
+static void model_reset(FxModel *m) { rate_player_reset(m->player); }
 
 static void model_process(FxModel *m, const float *const *inputs, float *out, uint32_t n)
 {
@@ -310,8 +307,8 @@ void fx_core_process(FxCore *fx, const float *in, float *out, uint32_t n)
 			process_chunk(fx, in + done, out + done, len);
 			done += len;
 		}
-		const int state_ok = (!fx->cur || model_state_is_finite(fx->cur)) &&
-		                     (!fx->old || model_state_is_finite(fx->old));
+		const int state_ok = (!fx->cur || model_state_is_finite(fx->cur))
+		                     && (!fx->old || model_state_is_finite(fx->old));
 		if (!state_ok || !all_finite(out, n))
 			silence(fx, out, n);
 	}

@@ -19,8 +19,8 @@
 
 enum {
 	FX_MAX_KNOBS = 3,
-	FX_CHUNK = 64,      // frames per inner pass: the scratch buffers' length
-	FX_RETIRE_MAX = 8,  // models waiting to be freed
+	FX_CHUNK = 64,     // frames per inner pass: the scratch buffers' length
+	FX_RETIRE_MAX = 8, // models waiting to be freed
 	// The dry signal is delayed by the playing model's latency (rate conversion plus the
 	// model's own) so that mix and bypass stay aligned with the wet one and the whole output
 	// has the one latency the host is told: up to this many frames (a power of two; 10 ms of
@@ -36,8 +36,8 @@ typedef struct {
 	// Frames the output lags the device the model captured: the player's delay plus the
 	// model's own latency_samples in host frames. Reported to the host; the dry path follows.
 	uint32_t latency;
-	int knobs;       // conditioning inputs: the network's inputs minus the audio one (0..3)
-	float level_in;  // linear gains the model file asks for ("levels")
+	int knobs;      // conditioning inputs: the network's inputs minus the audio one (0..3)
+	float level_in; // linear gains the model file asks for ("levels")
 	float level_out;
 	float knob_min[FX_MAX_KNOBS];
 	float knob_def[FX_MAX_KNOBS];
@@ -49,9 +49,9 @@ typedef struct {
 	double rate;
 	FxSmooth in_gain, out_gain, mix, enabled;
 	FxSmooth knob[FX_MAX_KNOBS]; // 0..1; 0 is the model's min, 0.5 its default, 1 its max
-	FxModel *cur;     // playing (fading in while old is set)
-	FxModel *old;     // fading out, or NULL
-	FxModel *pending; // waits for the current fade to end, or NULL
+	FxModel *cur;                // playing (fading in while old is set)
+	FxModel *old;                // fading out, or NULL
+	FxModel *pending;            // waits for the current fade to end, or NULL
 	uint32_t fade_pos, fade_len;
 	FxModel *retired[FX_RETIRE_MAX];
 	int num_retired;

@@ -73,9 +73,9 @@ typedef struct {
 } LoadedModel;
 
 typedef enum {
-	JOB_LOAD = 1, // JobLoad: read, validate, self-test, build, prewarm; respond
-	JOB_FREE,     // JobFree: free a model the audio thread no longer uses
-	JOB_LOG,      // JobLog: report a bad patch message found on the audio thread
+	JOB_LOAD = 1,  // JobLoad: read, validate, self-test, build, prewarm; respond
+	JOB_FREE,      // JobFree: free a model the audio thread no longer uses
+	JOB_LOG,       // JobLog: report a bad patch message found on the audio thread
 	JOB_NONFINITE, // JobNonFinite: report blocks the core silenced for non-finite audio
 } JobType;
 
@@ -112,8 +112,8 @@ typedef struct {
 } JobNonFinite;
 
 typedef struct {
-	uint32_t type; // JOB_LOAD
-	uint32_t choice; // the job's
+	uint32_t type;      // JOB_LOAD
+	uint32_t choice;    // the job's
 	LoadedModel *model; // NULL when the load failed (already logged) or was superseded
 } Response;
 
@@ -146,7 +146,7 @@ typedef struct {
 	// values differs from what the controls say, and run() then loads it again.
 	atomic_int build_output_mode, build_calibrate_input;
 	_Atomic float build_interface_dbu;
-	LevelSettings published; // what was last stored in the three above
+	LevelSettings published;      // what was last stored in the three above
 	bool settings_load_in_flight; // a reload for the controls above or the rate mode
 	// Every model the user chooses (patch:Set, restore) takes the next number. The worker
 	// skips a load whose choice is no longer the newest, and run() drops such a model when
@@ -162,7 +162,7 @@ typedef struct {
 	bool active;
 	bool notify_model; // tell the host which model plays at the next run
 	bool notify_names; // and the knob names (only when asked: hosts that do not know these
-	                   // read-only properties, such as Ardour 7, warn about each one)
+					   // read-only properties, such as Ardour 7, warn about each one)
 	bool first_run;    // the first run after activate starts at the controls, unsmoothed
 	FxCore fx;
 	// Non-finite blocks already reported, and frames since the last report: at most one log
@@ -221,8 +221,7 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	const RateMode mode = (RateMode)atomic_load(&self->build_mode);
 	RatePlayer *player = rate_player_create(&desc, self->rate, mode, FX_CHUNK, &err);
 	if (!player) {
-		lv2_log_error(&self->logger, "lstm: %s: cannot build the network: %s\n", path,
-		              err.message);
+		lv2_log_error(&self->logger, "lstm: %s: cannot build the network: %s\n", path, err.message);
 		goto done;
 	}
 	const size_t len = strlen(path);
@@ -239,9 +238,10 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	const uint32_t own_latency = model_latency_frames(&desc, self->rate);
 	lm->fx.latency = rate_latency + own_latency;
 	if (lm->fx.latency >= FX_DRY_DELAY) { // the format's 10 ms bound keeps it far below
-		lv2_log_error(&self->logger, "lstm: %s: latency %u frames, over the %d the plugin "
-		              "can delay its dry signal by\n", path, (unsigned)lm->fx.latency,
-		              FX_DRY_DELAY - 1);
+		lv2_log_error(&self->logger,
+		              "lstm: %s: latency %u frames, over the %d the plugin "
+		              "can delay its dry signal by\n",
+		              path, (unsigned)lm->fx.latency, FX_DRY_DELAY - 1);
 		rate_player_destroy(player);
 		free(lm);
 		lm = NULL;
@@ -263,10 +263,10 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	lm->levels = (ModelLevels){
 		.input_gain_db = desc.input_gain_db,
 		.output_gain_db = desc.output_gain_db,
-		.raw_output_db = isfinite(summary.nam_loudness_db)
-		                 ? desc.output_gain_db - (LEVELS_NORMALIZED_DB
-		                                          - (float)summary.nam_loudness_db)
-		                 : desc.output_gain_db,
+		.raw_output_db =
+			isfinite(summary.nam_loudness_db)
+				? desc.output_gain_db - (LEVELS_NORMALIZED_DB - (float)summary.nam_loudness_db)
+				: desc.output_gain_db,
 		.loudness_db = (float)summary.loudness_db,
 		.input_level_dbu = (float)summary.input_level_dbu,
 		.output_level_dbu = (float)summary.output_level_dbu,
@@ -277,14 +277,17 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 	const int missing = set_level_gains(lm, &built);
 	// Asked for what the file does not say: the gain stays raw, and the user hears why.
 	if (missing & LEVELS_MISSING_LOUDNESS)
-		lv2_log_note(&self->logger, "lstm: %s states no loudness: Normalized plays it raw\n",
-		             path);
+		lv2_log_note(&self->logger, "lstm: %s states no loudness: Normalized plays it raw\n", path);
 	if (missing & LEVELS_MISSING_OUTPUT_LEVEL)
-		lv2_log_note(&self->logger, "lstm: %s states no output_level_dbu: Calibrated plays it "
-		             "raw\n", path);
+		lv2_log_note(&self->logger,
+		             "lstm: %s states no output_level_dbu: Calibrated plays it "
+		             "raw\n",
+		             path);
 	if (missing & LEVELS_MISSING_INPUT_LEVEL)
-		lv2_log_note(&self->logger, "lstm: %s states no input_level_dbu: its input is not "
-		             "calibrated\n", path);
+		lv2_log_note(&self->logger,
+		             "lstm: %s states no input_level_dbu: its input is not "
+		             "calibrated\n",
+		             path);
 	if (summary.name[0]) {
 		memcpy(lm->name, summary.name, sizeof lm->name);
 	} else { // "dir/crunch.lstm.json" -> "crunch"
@@ -296,13 +299,12 @@ static LoadedModel *model_open(Plugin *self, const char *path, bool prewarm)
 		             "lstm: %s was trained at %.0f Hz and the host runs at %.0f Hz; playing "
 		             "it through rate %s (latency %u frames: %u of rate conversion, %u of the "
 		             "model's own)\n",
-		             path, desc.sample_rate, self->rate,
-		             rate_path_name(rate_player_path(player)), (unsigned)lm->fx.latency,
-		             (unsigned)rate_latency, (unsigned)own_latency);
+		             path, desc.sample_rate, self->rate, rate_path_name(rate_player_path(player)),
+		             (unsigned)lm->fx.latency, (unsigned)rate_latency, (unsigned)own_latency);
 	else if (own_latency) // routine for a trained capture, and on the latency port: a trace
 		lv2_log_trace(&self->logger,
-		             "lstm: %s lags the device it captured by %g samples; latency %u frames\n",
-		             path, (double)desc.latency_samples, (unsigned)lm->fx.latency);
+		              "lstm: %s lags the device it captured by %g samples; latency %u frames\n",
+		              path, (double)desc.latency_samples, (unsigned)lm->fx.latency);
 	if (prewarm)
 		fx_model_prewarm(&lm->fx, PREWARM_FRAMES, &desc);
 	else
@@ -354,8 +356,8 @@ static bool superseded(const Plugin *self, uint32_t choice)
 // length through a worker, whose response run() crossfades in. From the audio thread (with
 // the plugin's worker) or from restore (with the worker the host passed it). path need not be
 // NUL-terminated; len excludes any NUL.
-static LV2_Worker_Status schedule_load(LV2_Worker_Schedule *schedule, const char *path,
-                                       size_t len, uint32_t choice)
+static LV2_Worker_Status schedule_load(LV2_Worker_Schedule *schedule, const char *path, size_t len,
+                                       uint32_t choice)
 {
 	if (len == 0 || len >= MAX_MESSAGE_PATH)
 		return LV2_WORKER_ERR_NO_SPACE;
@@ -365,8 +367,8 @@ static LV2_Worker_Status schedule_load(LV2_Worker_Schedule *schedule, const char
 	job.length = (uint32_t)len + 1;
 	memcpy(job.path, path, len);
 	job.path[len] = '\0';
-	return schedule->schedule_work(schedule->handle,
-	                               (uint32_t)(offsetof(JobLoad, path) + len + 1), &job);
+	return schedule->schedule_work(schedule->handle, (uint32_t)(offsetof(JobLoad, path) + len + 1),
+	                               &job);
 }
 
 // A model the user chose: loaded as the newest choice, superseding any still on its way. Two
@@ -390,11 +392,8 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
 	Plugin *self = calloc(1, sizeof(*self));
 	if (!self)
 		return NULL;
-	lv2_features_query(features,
-	                   LV2_LOG__log, &self->log, false,
-	                   LV2_URID__map, &self->map, false,
-	                   LV2_WORKER__schedule, &self->schedule, false,
-	                   NULL);
+	lv2_features_query(features, LV2_LOG__log, &self->log, false, LV2_URID__map, &self->map, false,
+	                   LV2_WORKER__schedule, &self->schedule, false, NULL);
 	lv2_log_logger_init(&self->logger, self->map, self->log);
 	if (self->map) {
 		map_uris(self->map, &self->uris);
@@ -403,8 +402,8 @@ static LV2_Handle instantiate(const LV2_Descriptor *descriptor, double rate,
 	pthread_mutex_init(&self->free_lock, NULL);
 	self->rate = rate;
 	// The level controls' defaults until run() or activate() reads the ports.
-	self->published = level_settings_from_controls(LEVELS_OUTPUT_AUTO, 0.0f,
-	                                               LEVELS_DEFAULT_INTERFACE_DBU);
+	self->published =
+		level_settings_from_controls(LEVELS_OUTPUT_AUTO, 0.0f, LEVELS_DEFAULT_INTERFACE_DBU);
 	atomic_store(&self->build_interface_dbu, self->published.interface_dbu);
 	fx_core_init(&self->fx, rate);
 
@@ -513,8 +512,8 @@ static bool object_get_checked(const LV2_Atom_Object *obj, LV2_URID key1, const 
 	const uint8_t *end = (const uint8_t *)&obj->body + obj->atom.size;
 	while (p < end) {
 		const LV2_Atom_Property_Body *prop = (const LV2_Atom_Property_Body *)p;
-		if ((size_t)(end - p) < sizeof(*prop) ||
-		    prop->value.size > (size_t)(end - p) - sizeof(*prop))
+		if ((size_t)(end - p) < sizeof(*prop)
+		    || prop->value.size > (size_t)(end - p) - sizeof(*prop))
 			return false;
 		if (prop->key == key1)
 			*v1 = &prop->value;
@@ -534,8 +533,8 @@ static void handle_set(Plugin *self, const LV2_Atom_Object *obj)
 		report_bad_message(self, BAD_TRUNCATED, obj->atom.size);
 		return;
 	}
-	if (!property || property->type != u->atom_URID ||
-	    property->size < sizeof(((const LV2_Atom_URID *)property)->body)) {
+	if (!property || property->type != u->atom_URID
+	    || property->size < sizeof(((const LV2_Atom_URID *)property)->body)) {
 		report_bad_message(self, BAD_NO_PROPERTY, 0);
 		return;
 	}
@@ -612,16 +611,17 @@ static int forge_set(Plugin *self, LV2_URID property, LV2_URID type, const char 
 	const Urids *u = &self->uris;
 	LV2_Atom_Forge *forge = &self->forge;
 	LV2_Atom_Forge_Frame frame;
-	if (!lv2_atom_forge_frame_time(forge, 0) ||
-	    !lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
+	if (!lv2_atom_forge_frame_time(forge, 0)
+	    || !lv2_atom_forge_object(forge, &frame, 0, u->patch_Set))
 		return 0;
 	lv2_atom_forge_key(forge, u->patch_property);
 	lv2_atom_forge_urid(forge, property);
 	lv2_atom_forge_key(forge, u->patch_value);
 	const uint32_t len = value ? (uint32_t)strlen(value) : 0;
 	const LV2_Atom_Forge_Ref ref = type == u->atom_Float ? lv2_atom_forge_float(forge, x)
-	                               : type == u->atom_Path ? lv2_atom_forge_path(forge, value, len)
-	                                                      : lv2_atom_forge_string(forge, value, len);
+	                               : type == u->atom_Path
+	                                   ? lv2_atom_forge_path(forge, value, len)
+	                                   : lv2_atom_forge_string(forge, value, len);
 	lv2_atom_forge_pop(forge, &frame);
 	return ref != 0;
 }
@@ -637,10 +637,10 @@ static void write_notify(Plugin *self)
 		ok = forge_set(self, u->lstm_knob_name[k], u->atom_String,
 		               lm ? lm->knob_name[k] : "(unused)", 0.0f);
 	if (ok && self->notify_names)
-		ok = forge_set(self, u->lstm_model_name, u->atom_String, lm ? lm->name : "", 0.0f) &&
-		     forge_set(self, u->lstm_model_esr, u->atom_Float, NULL, lm ? lm->esr : -1.0f) &&
-		     forge_set(self, u->lstm_model_latency, u->atom_Float, NULL,
-		               lm ? lm->own_latency : 0.0f);
+		ok = forge_set(self, u->lstm_model_name, u->atom_String, lm ? lm->name : "", 0.0f)
+		     && forge_set(self, u->lstm_model_esr, u->atom_Float, NULL, lm ? lm->esr : -1.0f)
+		     && forge_set(self, u->lstm_model_latency, u->atom_Float, NULL,
+		                  lm ? lm->own_latency : 0.0f);
 	if (ok)
 		self->notify_model = self->notify_names = false;
 }
@@ -654,8 +654,9 @@ static void write_notify(Plugin *self)
 static void follow_settings(Plugin *self)
 {
 	const float v = self->rate_mode ? *self->rate_mode : 0.0f;
-	const RateMode rate_mode = v >= 1.5f ? RATE_MODE_CORRECT : v >= 0.5f ? RATE_MODE_RESAMPLE
-	                                                                    : RATE_MODE_AUTO;
+	const RateMode rate_mode = v >= 1.5f   ? RATE_MODE_CORRECT
+	                           : v >= 0.5f ? RATE_MODE_RESAMPLE
+	                                       : RATE_MODE_AUTO;
 	if (atomic_load_explicit(&self->build_mode, memory_order_relaxed) != (int)rate_mode)
 		atomic_store(&self->build_mode, rate_mode);
 	const LevelSettings want = level_settings(self);
@@ -663,18 +664,19 @@ static void follow_settings(Plugin *self)
 	const LoadedModel *lm = (const LoadedModel *)fx_core_next_model(&self->fx);
 	// While a choice of the user's is on its way, it is built for the settings of its time, and
 	// a rebuild of the model it replaces must not land after it.
-	if (!lm || !self->schedule || self->settings_load_in_flight ||
-	    self->choice_answered != atomic_load(&self->choice_requested))
+	if (!lm || !self->schedule || self->settings_load_in_flight
+	    || self->choice_answered != atomic_load(&self->choice_requested))
 		return;
 	const RatePath now = rate_player_path(lm->fx.player);
-	const bool rate_differs =
-		rate_path_choose(lm->fx.sample_rate, self->rate, rate_mode) != now;
+	const bool rate_differs = rate_path_choose(lm->fx.sample_rate, self->rate, rate_mode) != now;
 	float in_db, out_db;
 	model_levels_gains(&lm->levels, &want, &in_db, &out_db);
-	const bool levels_differ = fabsf(in_db - lm->in_db) > 1e-4f || fabsf(out_db - lm->out_db) > 1e-4f;
-	if ((rate_differs || levels_differ) &&
-	    schedule_load(self->schedule, lm->path, strlen(lm->path),
-	                  atomic_load(&self->choice_requested)) == LV2_WORKER_SUCCESS)
+	const bool levels_differ =
+		fabsf(in_db - lm->in_db) > 1e-4f || fabsf(out_db - lm->out_db) > 1e-4f;
+	if ((rate_differs || levels_differ)
+	    && schedule_load(self->schedule, lm->path, strlen(lm->path),
+	                     atomic_load(&self->choice_requested))
+	           == LV2_WORKER_SUCCESS)
 		self->settings_load_in_flight = true;
 }
 
@@ -684,12 +686,12 @@ static void report_nonfinite(Plugin *self, uint32_t n)
 {
 	self->frames_since_nonfinite_report += n;
 	const uint32_t blocks = fx_core_nonfinite_blocks(&self->fx);
-	if (blocks == self->nonfinite_reported || !self->schedule ||
-	    (self->nonfinite_reported != 0 && self->frames_since_nonfinite_report < self->rate))
+	if (blocks == self->nonfinite_reported || !self->schedule
+	    || (self->nonfinite_reported != 0 && self->frames_since_nonfinite_report < self->rate))
 		return;
 	const JobNonFinite job = {JOB_NONFINITE, blocks, blocks - self->nonfinite_reported};
-	if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job) ==
-	    LV2_WORKER_SUCCESS) {
+	if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job)
+	    == LV2_WORKER_SUCCESS) {
 		self->nonfinite_reported = blocks;
 		self->frames_since_nonfinite_report = 0;
 	}
@@ -717,8 +719,9 @@ static void run(LV2_Handle instance, uint32_t n)
 	}
 	follow_settings(self);
 	if (self->retry_load && self->schedule)
-		self->retry_load = schedule_choice(self, self->schedule, self->retry_path,
-		                                   self->retry_length) != LV2_WORKER_SUCCESS;
+		self->retry_load =
+			schedule_choice(self, self->schedule, self->retry_path, self->retry_length)
+			!= LV2_WORKER_SUCCESS;
 
 	LV2_Atom_Forge_Frame seq_frame;
 	bool notifying = false;
@@ -742,8 +745,8 @@ static void run(LV2_Handle instance, uint32_t n)
 		FxModel *m;
 		while ((m = fx_core_take_retired(fx))) {
 			const JobFree job = {JOB_FREE, (LoadedModel *)m};
-			if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job) !=
-			    LV2_WORKER_SUCCESS) {
+			if (self->schedule->schedule_work(self->schedule->handle, sizeof(job), &job)
+			    != LV2_WORKER_SUCCESS) {
 				fx_core_retire(fx, m); // try again next cycle
 				break;
 			}
@@ -769,8 +772,8 @@ static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function r
 		JobFree job;
 		memcpy(&job, data, sizeof(job));
 		model_close(self, job.model);
-	} else if (type == JOB_LOAD && size > offsetof(JobLoad, path) &&
-	           ((const char *)data)[size - 1] == '\0') {
+	} else if (type == JOB_LOAD && size > offsetof(JobLoad, path)
+	           && ((const char *)data)[size - 1] == '\0') {
 		const JobLoad *job = data;
 		const Response r = {JOB_LOAD, job->choice,
 		                    superseded(self, job->choice) ? NULL
@@ -779,34 +782,42 @@ static LV2_Worker_Status work(LV2_Handle instance, LV2_Worker_Respond_Function r
 	} else if (type == JOB_NONFINITE && size == sizeof(JobNonFinite)) {
 		JobNonFinite job;
 		memcpy(&job, data, sizeof(job));
-		lv2_log_warning(&self->logger, "lstm: %u block%s of non-finite audio (a NaN or an "
+		lv2_log_warning(&self->logger,
+		                "lstm: %u block%s of non-finite audio (a NaN or an "
 		                "infinity in the input, or a model that diverged) silenced, %u in all; "
-		                "the model was reset\n", job.new_since, job.new_since == 1 ? "" : "s",
-		                job.blocks);
+		                "the model was reset\n",
+		                job.new_since, job.new_since == 1 ? "" : "s", job.blocks);
 	} else if (type == JOB_LOG && size == sizeof(JobLog)) {
 		JobLog job;
 		memcpy(&job, data, sizeof(job));
 		switch ((BadMessage)job.what) {
 		case BAD_NOT_OBJECT:
-			lv2_log_error(&self->logger, "lstm: control port: event of type %u is not an "
-			              "object, ignored\n", job.detail);
+			lv2_log_error(&self->logger,
+			              "lstm: control port: event of type %u is not an "
+			              "object, ignored\n",
+			              job.detail);
 			break;
 		case BAD_NO_PROPERTY:
 			lv2_log_error(&self->logger, "lstm: patch:Set without a patch:property URID, "
-			              "ignored\n");
+			                             "ignored\n");
 			break;
 		case BAD_VALUE_TYPE:
-			lv2_log_error(&self->logger, "lstm: patch:Set of the model: the value must be an "
-			              "atom:Path (got type %u), ignored\n", job.detail);
+			lv2_log_error(&self->logger,
+			              "lstm: patch:Set of the model: the value must be an "
+			              "atom:Path (got type %u), ignored\n",
+			              job.detail);
 			break;
 		case BAD_TRUNCATED:
-			lv2_log_error(&self->logger, "lstm: control port: an event or property runs past "
-			              "its container (%u bytes), ignored\n", job.detail);
+			lv2_log_error(&self->logger,
+			              "lstm: control port: an event or property runs past "
+			              "its container (%u bytes), ignored\n",
+			              job.detail);
 			break;
 		case BAD_PATH_LENGTH:
-			lv2_log_error(&self->logger, "lstm: patch:Set of the model: bad path (%u bytes, "
-			              "empty, unterminated or over %d), ignored\n", job.detail,
-			              MAX_MESSAGE_PATH);
+			lv2_log_error(&self->logger,
+			              "lstm: patch:Set of the model: bad path (%u bytes, "
+			              "empty, unterminated or over %d), ignored\n",
+			              job.detail, MAX_MESSAGE_PATH);
 			break;
 		}
 	} else {
@@ -879,8 +890,8 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	char *stored = map_path ? map_path->abstract_path(map_path->handle, abs) : abs;
 	LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
 	if (stored)
-		st = store(handle, self->uris.lstm_model, stored, strlen(stored) + 1,
-		           self->uris.atom_Path, LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
+		st = store(handle, self->uris.lstm_model, stored, strlen(stored) + 1, self->uris.atom_Path,
+		           LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
 	if (stored && stored != abs) {
 		if (free_path)
 			free_path->free_path(free_path->handle, stored);
@@ -931,9 +942,10 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	if (self->active && schedule) {
 		const LV2_Worker_Status ws = schedule_choice(self, schedule, path, len);
 		if (ws != LV2_WORKER_SUCCESS) {
-			lv2_log_error(&self->logger, "lstm: state: %s: %s; keeping the current model\n",
-			              path, len >= MAX_MESSAGE_PATH ? "the path is longer than the system "
-			              "allows" : "the host's worker has no room for the load");
+			lv2_log_error(&self->logger, "lstm: state: %s: %s; keeping the current model\n", path,
+			              len >= MAX_MESSAGE_PATH ? "the path is longer than the system "
+			                                        "allows"
+			                                      : "the host's worker has no room for the load");
 			st = ws == LV2_WORKER_ERR_NO_SPACE ? LV2_STATE_ERR_NO_SPACE : LV2_STATE_ERR_UNKNOWN;
 		}
 	} else {

@@ -34,7 +34,7 @@ typedef enum {
 	LSTM_PORT_KNOB2 = 9,
 	LSTM_PORT_KNOB3 = 10,
 	LSTM_PORT_RATE_MODE = 11, // how a model of another rate plays: 0 auto, 1 resample, 2 correct
-	LSTM_PORT_LATENCY = 12,   // output, lv2:reportsLatency: the model's own + the rate path's frames
+	LSTM_PORT_LATENCY = 12, // output, lv2:reportsLatency: the model's own + the rate path's frames
 	LSTM_PORT_OUTPUT_MODE = 13,     // 0 auto, 1 raw, 2 normalized, 3 calibrated (model_levels.h)
 	LSTM_PORT_CALIBRATE_INPUT = 14, // toggle: the input + interface level - the capture's
 	LSTM_PORT_INTERFACE_DBU = 15,   // the interface's level at 0 dBFS, dBu

@@ -28,11 +28,8 @@ int model_levels_gains(const ModelLevels *l, const LevelSettings *s, float *in_d
 		else
 			missing |= LEVELS_MISSING_OUTPUT_LEVEL;
 		break;
-	case LEVELS_OUTPUT_RAW:
-		break;
-	default:
-		*out_db = l->output_gain_db;
-		break;
+	case LEVELS_OUTPUT_RAW: break;
+	default: *out_db = l->output_gain_db; break;
 	}
 	return missing;
 }
@@ -42,7 +39,7 @@ LevelSettings level_settings_from_controls(float output_mode, float calibrate_in
 {
 	LevelSettings s;
 	s.output_mode = output_mode >= 0.5f && output_mode < LEVELS_OUTPUT_MODES - 0.5f
-	                ? (int)lrintf(output_mode)
+	                    ? (int)lrintf(output_mode)
 	                : output_mode >= LEVELS_OUTPUT_MODES - 0.5f ? LEVELS_OUTPUT_MODES - 1
 	                                                            : LEVELS_OUTPUT_AUTO;
 	s.calibrate_input = calibrate_input > 0.5f;

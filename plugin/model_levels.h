@@ -16,19 +16,19 @@ extern "C" {
 
 typedef enum {
 	LEVELS_OUTPUT_AUTO = 0,   // as the file's own player: a NAM file normalised (NAM's
-	                          // default), any other file at its own output gain
+							  // default), any other file at its own output gain
 	LEVELS_OUTPUT_RAW,        // no loudness normalisation: the network's output, with only the
-	                          // output gain the format itself defines (AIDA-X's out_gain)
+							  // output gain the format itself defines (AIDA-X's out_gain)
 	LEVELS_OUTPUT_NORMALIZED, // raw, then brought to LEVELS_NORMALIZED_DB by its loudness
 	LEVELS_OUTPUT_CALIBRATED, // raw, then + output_level_dbu - interface_dbu: the device's
-	                          // level in dBu at the interface's output
+							  // level in dBu at the interface's output
 	LEVELS_OUTPUT_MODES
 } LevelsOutputMode;
 
 typedef struct {
-	int output_mode;      // LevelsOutputMode
-	int calibrate_input;  // 1: the input + interface_dbu - input_level_dbu
-	float interface_dbu;  // the audio interface's level at 0 dBFS, dBu (in and out)
+	int output_mode;     // LevelsOutputMode
+	int calibrate_input; // 1: the input + interface_dbu - input_level_dbu
+	float interface_dbu; // the audio interface's level at 0 dBFS, dBu (in and out)
 } LevelSettings;
 
 // What a model file says about its levels. Unknown figures are NAN.
@@ -49,8 +49,7 @@ enum {
 };
 
 // The input and output gains in dB for settings s. Returns the LEVELS_MISSING_* bits.
-int model_levels_gains(const ModelLevels *l, const LevelSettings *s, float *in_db,
-                       float *out_db);
+int model_levels_gains(const ModelLevels *l, const LevelSettings *s, float *in_db, float *out_db);
 
 // Settings as the plugin's controls give them: any float, NaN included, maps to a valid one.
 LevelSettings level_settings_from_controls(float output_mode, float calibrate_input,

@@ -64,13 +64,11 @@ void rate_corrector_reset(RateCorrector *rc)
 	lstm_net_reset(rc->net);
 	lstm_net_get_state(rc->net, rc->ring);
 	for (int k = 1; k < rc->ring_len; k++)
-		memcpy(rc->ring + (size_t)k * rc->state_size, rc->ring,
-		       rc->state_size * sizeof *rc->ring);
+		memcpy(rc->ring + (size_t)k * rc->state_size, rc->ring, rc->state_size * sizeof *rc->ring);
 	rc->head = 0;
 }
 
-void rate_corrector_process(RateCorrector *rc, const float *const *inputs, float *out,
-                            uint32_t n)
+void rate_corrector_process(RateCorrector *rc, const float *const *inputs, float *out, uint32_t n)
 {
 	const size_t S = rc->state_size;
 	const int len = rc->ring_len;

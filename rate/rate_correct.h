@@ -17,8 +17,7 @@ typedef struct RateCorrector RateCorrector;
 RateCorrector *rate_corrector_create(LstmNet *net, double ratio, ModelError *err);
 void rate_corrector_destroy(RateCorrector *rc);
 // Audio thread. out may alias inputs[0].
-void rate_corrector_process(RateCorrector *rc, const float *const *inputs, float *out,
-                            uint32_t n);
+void rate_corrector_process(RateCorrector *rc, const float *const *inputs, float *out, uint32_t n);
 // Resets the network and fills the ring with its initial state. Audio thread.
 void rate_corrector_reset(RateCorrector *rc);
 

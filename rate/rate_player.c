@@ -12,14 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 enum { RATE_MAX_CHUNK = 4096 };
 
 struct RatePlayer {
 	RatePath path;
 	double host_rate, model_rate;
 	uint32_t chunk;
-	LstmNet *net;            // owned here, except on the resample path (rs owns it)
+	LstmNet *net; // owned here, except on the resample path (rs owns it)
 	RateResampler *rs;
 	RateCorrector *rc;
 };
@@ -56,10 +55,7 @@ int rate_mode_parse(const char *text, RateMode *out)
 	return -1;
 }
 
-static uint32_t whole_hz(double rate)
-{
-	return (uint32_t)lround(rate);
-}
+static uint32_t whole_hz(double rate) { return (uint32_t)lround(rate); }
 
 RatePath rate_path_choose(double model_rate, double host_rate, RateMode mode)
 {
@@ -83,8 +79,8 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
                                    int max_block, const LstmNetOptions *opt, ModelError *err)
 {
 	if (!(host_rate >= RATE_MIN_HOST && host_rate <= RATE_MAX_HOST)) {
-		model_error_set(err, MODEL_ERR_RANGE, "host sample rate %g Hz: outside %d to %d",
-		                host_rate, RATE_MIN_HOST, RATE_MAX_HOST);
+		model_error_set(err, MODEL_ERR_RANGE, "host sample rate %g Hz: outside %d to %d", host_rate,
+		                RATE_MIN_HOST, RATE_MAX_HOST);
 		return NULL;
 	}
 	if (max_block < 1) {
@@ -111,8 +107,7 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
 	p->net = net;
 	const double ratio = (double)whole_hz(host_rate) / whole_hz(m->sample_rate);
 	switch (p->path) {
-	case RATE_PATH_BYPASS:
-		break;
+	case RATE_PATH_BYPASS: break;
 	case RATE_PATH_CORRECT:
 		p->rc = rate_corrector_create(net, ratio, err);
 		if (!p->rc) {
@@ -121,8 +116,8 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
 		}
 		break;
 	case RATE_PATH_RESAMPLE:
-		p->rs = rate_resampler_create(net, whole_hz(m->sample_rate), whole_hz(host_rate),
-		                              p->chunk, err);
+		p->rs = rate_resampler_create(net, whole_hz(m->sample_rate), whole_hz(host_rate), p->chunk,
+		                              err);
 		if (!p->rs) {
 			rate_player_destroy(p);
 			return NULL;
@@ -181,20 +176,11 @@ uint32_t rate_player_latency(const RatePlayer *p)
 	return p->path == RATE_PATH_RESAMPLE ? rate_resampler_latency(p->rs) : 0;
 }
 
-RatePath rate_player_path(const RatePlayer *p)
-{
-	return p->path;
-}
+RatePath rate_player_path(const RatePlayer *p) { return p->path; }
 
-double rate_player_host_rate(const RatePlayer *p)
-{
-	return p->host_rate;
-}
+double rate_player_host_rate(const RatePlayer *p) { return p->host_rate; }
 
-double rate_player_model_rate(const RatePlayer *p)
-{
-	return p->model_rate;
-}
+double rate_player_model_rate(const RatePlayer *p) { return p->model_rate; }
 
 LstmNet *rate_player_net(RatePlayer *p)
 {

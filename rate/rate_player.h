@@ -37,7 +37,7 @@ typedef enum {
 } RatePath;
 
 enum {
-	RATE_MIN_HOST = 8000,   // host rates accepted by rate_player_create(), in Hz
+	RATE_MIN_HOST = 8000, // host rates accepted by rate_player_create(), in Hz
 	RATE_MAX_HOST = 384000,
 	// The correction path runs for r = host/model up to this; above it, resampling.
 	RATE_MAX_RATIO = 32,

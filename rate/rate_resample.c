@@ -17,17 +17,17 @@
 struct RateResampler {
 	LstmNet *net;
 	int inputs;
-	SpeexResamplerState *down; // host -> model, one channel per network input
-	SpeexResamplerState *up;   // model -> host, the output
-	uint32_t chunk;            // largest host block per process call
-	uint32_t model_cap;        // model frames one chunk can yield, with room to spare
+	SpeexResamplerState *down;         // host -> model, one channel per network input
+	SpeexResamplerState *up;           // model -> host, the output
+	uint32_t chunk;                    // largest host block per process call
+	uint32_t model_cap;                // model frames one chunk can yield, with room to spare
 	float *model_in[MODEL_MAX_INPUTS]; // [model_cap] each
-	float *model_out;          // [model_cap]
-	float *fifo;               // [fifo_cap] host-rate output waiting to be played
+	float *model_out;                  // [model_cap]
+	float *fifo;                       // [fifo_cap] host-rate output waiting to be played
 	uint32_t fifo_cap, fifo_n;
-	uint32_t latency;          // host samples of priming
+	uint32_t latency; // host samples of priming
 	unsigned long underruns;
-	float *block;              // one allocation behind model_in, model_out and fifo
+	float *block; // one allocation behind model_in, model_out and fifo
 };
 
 static void resamplers_restart(RateResampler *rs)
@@ -97,8 +97,10 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 	                                RATE_SPEEX_QUALITY, &e1);
 	rs->up = speex_resampler_init(1, model_rate, host_rate, RATE_SPEEX_QUALITY, &e2);
 	if (!rs->down || !rs->up) {
-		model_error_set(err, e1 == RESAMPLER_ERR_ALLOC_FAILED || e2 == RESAMPLER_ERR_ALLOC_FAILED
-		                         ? MODEL_ERR_NOMEM : MODEL_ERR_RANGE,
+		model_error_set(err,
+		                e1 == RESAMPLER_ERR_ALLOC_FAILED || e2 == RESAMPLER_ERR_ALLOC_FAILED
+		                    ? MODEL_ERR_NOMEM
+		                    : MODEL_ERR_RANGE,
 		                "resampler: speex refuses %u Hz <-> %u Hz: %s", (unsigned)host_rate,
 		                (unsigned)model_rate, speex_resampler_strerror(e1 ? e1 : e2));
 		rs->net = NULL;
@@ -149,8 +151,7 @@ void rate_resampler_reset(RateResampler *rs)
 	rs->fifo_n = rs->latency;
 }
 
-void rate_resampler_process(RateResampler *rs, const float *const *inputs, float *out,
-                            uint32_t n)
+void rate_resampler_process(RateResampler *rs, const float *const *inputs, float *out, uint32_t n)
 {
 	spx_uint32_t frames = 0;
 	for (int c = 0; c < rs->inputs; c++) {
@@ -179,17 +180,8 @@ void rate_resampler_process(RateResampler *rs, const float *const *inputs, float
 	memmove(rs->fifo, rs->fifo + ready, rs->fifo_n * sizeof *rs->fifo);
 }
 
-uint32_t rate_resampler_latency(const RateResampler *rs)
-{
-	return rs->latency;
-}
+uint32_t rate_resampler_latency(const RateResampler *rs) { return rs->latency; }
 
-unsigned long rate_resampler_underruns(const RateResampler *rs)
-{
-	return rs->underruns;
-}
+unsigned long rate_resampler_underruns(const RateResampler *rs) { return rs->underruns; }
 
-LstmNet *rate_resampler_net(const RateResampler *rs)
-{
-	return rs->net;
-}
+LstmNet *rate_resampler_net(const RateResampler *rs) { return rs->net; }

@@ -23,8 +23,7 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 // Frees the resamplers, the scratch and the network. NULL is a no-op. Worker thread.
 void rate_resampler_destroy(RateResampler *rs);
 // Audio thread. n <= chunk. out may alias inputs[0].
-void rate_resampler_process(RateResampler *rs, const float *const *inputs, float *out,
-                            uint32_t n);
+void rate_resampler_process(RateResampler *rs, const float *const *inputs, float *out, uint32_t n);
 void rate_resampler_reset(RateResampler *rs);
 uint32_t rate_resampler_latency(const RateResampler *rs);
 unsigned long rate_resampler_underruns(const RateResampler *rs);

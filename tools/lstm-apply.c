@@ -121,8 +121,7 @@ int main(int argc, char **argv)
 		}
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
-		default:
-			return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
+		default: return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
 	if (cli_extra_argument(argc, argv, err, sizeof err))
@@ -168,7 +167,8 @@ int main(int argc, char **argv)
 		double dur = (double)out.frames / out.sample_rate;
 		fprintf(stderr, "%s: wrote %s: %ld frames (%.2f s) in %.2f s, %.0fx real time (%s, %s)\n",
 		        PROG, out_path, out.frames, dur, secs, secs > 0.0 ? dur / secs : 0.0,
-		        ro->net.activations == LSTM_ACT_EXACT ? "exact" : "fast", lstm_isa_name(ro->net.isa));
+		        ro->net.activations == LSTM_ACT_EXACT ? "exact" : "fast",
+		        lstm_isa_name(ro->net.isa));
 	}
 	rc = EXIT_SUCCESS;
 done:

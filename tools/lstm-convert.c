@@ -165,8 +165,10 @@ int main(int argc, char **argv)
 	// says it belongs.
 	const Target named = target_from_path(out);
 	if (to != TARGET_NONE && named != TARGET_NONE && named != to) {
-		fprintf(stderr, "lstm-convert: --to and %s disagree: its name is for another format; "
-		        "rename it or drop --to\n", out);
+		fprintf(stderr,
+		        "lstm-convert: --to and %s disagree: its name is for another format; "
+		        "rename it or drop --to\n",
+		        out);
 		return 2;
 	}
 	if (to == TARGET_NONE)
@@ -210,7 +212,9 @@ int main(int argc, char **argv)
 	if (!quiet) {
 		tool_print_lines("lstm-convert", "note", notes);
 		printf("%s -> %s: %s, %d %s layer(s) of %d, %d input(s), skip %d, %g Hz\n", in, out,
-		       to == TARGET_NAM ? "NAM" : to == TARGET_AIDAX ? "AIDA-X" : "lstm-lv2",
+		       to == TARGET_NAM     ? "NAM"
+		       : to == TARGET_AIDAX ? "AIDA-X"
+		                            : "lstm-lv2",
 		       m.num_layers, model_cell_name(m.layers[0].cell), m.layers[0].hidden, m.inputs,
 		       m.skip, m.sample_rate);
 	}

@@ -71,7 +71,12 @@ int main(int argc, char **argv)
 	// like a full disk, instead of the signal killing the tool and leaving temporary files.
 	signal(SIGXFSZ, SIG_IGN);
 	enum {
-		OPT_TRIM = RENDER_OPT_NEXT, OPT_NO_DELAY, OPT_MAX_DELAY, OPT_SKIP, OPT_PREEMPH, OPT_SHIFT,
+		OPT_TRIM = RENDER_OPT_NEXT,
+		OPT_NO_DELAY,
+		OPT_MAX_DELAY,
+		OPT_SKIP,
+		OPT_PREEMPH,
+		OPT_SHIFT,
 	};
 	static const struct option longopts[] = {
 		RENDER_CLI_LONGOPTS,
@@ -132,8 +137,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
-		default:
-			return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
+		default: return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
 	if (cli_extra_argument(argc, argv, err, sizeof err))

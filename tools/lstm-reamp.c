@@ -70,23 +70,17 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'f':
-			force = 1;
-			break;
+		case 'f': force = 1; break;
 		case 'V':
 			printf("lstm-reamp %s (signal version %d)\n", LSTM_VERSION, REAMP_SIGNAL_VERSION);
 			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "lstm-reamp: %s\n", optind >= argc ? "no OUTPUT given"
-		                                                    : "more than one OUTPUT given");
+		fprintf(stderr, "lstm-reamp: %s\n",
+		        optind >= argc ? "no OUTPUT given" : "more than one OUTPUT given");
 		usage(stderr);
 		return 2;
 	}

@@ -63,9 +63,21 @@ static void on_progress(void *user, int epoch, double fraction, double loss)
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < filled ? '#' : '.';
 	bar[30] = 0;
-	fprintf(stderr, "\repoch %4d [%s] %3.0f%% eta %4.0fs loss %.5f ", epoch, bar,
-	        fraction * 100.0, eta, loss);
+	fprintf(stderr, "\repoch %4d [%s] %3.0f%% eta %4.0fs loss %.5f ", epoch, bar, fraction * 100.0,
+	        eta, loss);
 	fflush(stderr);
+}
+
+// The network against the linear filter fitted on the same audio, in words.
+static const char *baseline_verdict(double esr_valid, double esr_linear)
+{
+	if (esr_valid < 0)
+		return "nothing to compare";
+	if (esr_valid < esr_linear / 3)
+		return "the network is far better than a linear filter";
+	if (esr_valid < esr_linear)
+		return "the network is better than a linear filter, though not by much";
+	return "the network is NO BETTER than a linear filter: it has not learned the device";
 }
 
 int main(int argc, char **argv)
@@ -136,8 +148,8 @@ int main(int argc, char **argv)
 		.skip = o.skip_given ? o.cfg.shape.skip : -1,
 	};
 	TrainData data;
-	if (train_data_load(o.pairs, o.npairs, &dopt, o.quiet ? NULL : stderr, &data, err,
-	                    sizeof err) != 0) {
+	if (train_data_load(o.pairs, o.npairs, &dopt, o.quiet ? NULL : stderr, &data, err, sizeof err)
+	    != 0) {
 		train_fail("%s", err);
 		remove(lock);
 		close(lock_fd);
@@ -155,7 +167,7 @@ int main(int argc, char **argv)
 	rc = 0;
 	if (o.cfg.warmup >= o.cfg.segment) {
 		train_fail("--warmup %d: must be shorter than a segment (%d samples)", o.cfg.warmup,
-		         o.cfg.segment);
+		           o.cfg.segment);
 		rc = EXIT_USAGE;
 	}
 	Trainer *tr = NULL;
@@ -200,13 +212,17 @@ int main(int argc, char **argv)
 		Progress pg = {isatty(2), o.quiet, wall(), wall()};
 		const double esr_linear = train_data_linear_baseline_esr(&data);
 		if (!o.quiet && esr_linear >= 0)
-			fprintf(stderr, "lstm-train: linear baseline (%d-tap FIR fitted on the training audio): "
-			        "validation ESR %.4f\n", LINEAR_BASELINE_TAPS, esr_linear);
+			fprintf(stderr,
+			        "lstm-train: linear baseline (%d-tap FIR fitted on the training audio): "
+			        "validation ESR %.4f\n",
+			        LINEAR_BASELINE_TAPS, esr_linear);
 		if (!o.quiet)
-			fprintf(stderr, "lstm-train: %s-%d x%d, %d inputs, skip %d, %ld training samples, "
-			        "%d threads, %s kernels\n", train_cell_name(o.cfg.shape.cell), o.cfg.shape.hidden,
-			        o.cfg.shape.layers, inputs, o.cfg.shape.skip, trainer_train_samples(tr),
-			        o.cfg.threads, trainer_kernels_name(tr));
+			fprintf(stderr,
+			        "lstm-train: %s-%d x%d, %d inputs, skip %d, %ld training samples, "
+			        "%d threads, %s kernels\n",
+			        train_cell_name(o.cfg.shape.cell), o.cfg.shape.hidden, o.cfg.shape.layers,
+			        inputs, o.cfg.shape.skip, trainer_train_samples(tr), o.cfg.threads,
+			        trainer_kernels_name(tr));
 		int go_on = !(o.cfg.max_epochs > 0 && trainer_epochs_done(tr) >= o.cfg.max_epochs);
 		while (go_on) {
 			TrainEpochReport rep;
@@ -221,15 +237,17 @@ int main(int argc, char **argv)
 				        rep.restarted ? " (restart from the best)" : "", 8, "");
 			if (rep.diverged)
 				fprintf(stderr, "lstm-train: warning: the network diverged (validation not "
-				        "finite): back to the best weights at half the rate\n");
+				                "finite): back to the best weights at half the rate\n");
 			if (rep.skipped_steps > 0)
 				fprintf(stderr, "lstm-train: warning: %d steps skipped for a non-finite gradient\n",
 				        rep.skipped_steps);
 			if (log) {
-				fprintf(log, "{\"epoch\":%d,\"train_loss\":%.9g,\"valid_esr\":%.9g,\"lr\":%.9g,"
-				        "\"improved\":%s,\"seconds\":%.3f,\"partial\":%s}\n", rep.epoch,
-				        rep.train_loss, rep.valid_esr, rep.lr, rep.improved ? "true" : "false",
-				        rep.seconds, rep.partial ? "true" : "false");
+				fprintf(log,
+				        "{\"epoch\":%d,\"train_loss\":%.9g,\"valid_esr\":%.9g,\"lr\":%.9g,"
+				        "\"improved\":%s,\"seconds\":%.3f,\"partial\":%s}\n",
+				        rep.epoch, rep.train_loss, rep.valid_esr, rep.lr,
+				        rep.improved ? "true" : "false", rep.seconds,
+				        rep.partial ? "true" : "false");
 				fflush(log);
 			}
 			// A side output that fails is reported and makes the exit status 4, but the
@@ -253,11 +271,11 @@ int main(int argc, char **argv)
 		if (!isfinite(trainer_best_valid(tr))) {
 			// Not one epoch gave a finite figure: the weights are the untrained start.
 			train_fail("training failed: no epoch gave a finite validation ESR; nothing written "
-			         "(try a lower --lr)");
+			           "(try a lower --lr)");
 			rc = 1;
 		} else {
-			rc = train_write_model(&o, tr, &data, esr_train, esr_valid, esr_test, esr_linear, seconds,
-			                 interrupted);
+			rc = train_write_model(&o, tr, &data, esr_train, esr_valid, esr_test, esr_linear,
+			                       seconds, interrupted);
 		}
 		if (rc == 0) {
 			if (o.plot_path && train_write_plot(&o, tr, &data, esr_linear) != 0)
@@ -268,10 +286,7 @@ int main(int argc, char **argv)
 			printf("verdict: %s (held-out ESR %.4f)\n", train_verdict(held), held);
 			if (esr_linear >= 0)
 				printf("linear baseline: validation ESR %.4f: %s\n", esr_linear,
-				       esr_valid < 0 ? "nothing to compare"
-				       : esr_valid < esr_linear / 3 ? "the network is far better than a linear filter"
-				       : esr_valid < esr_linear ? "the network is better than a linear filter, though not by much"
-				       : "the network is NO BETTER than a linear filter: it has not learned the device");
+				       baseline_verdict(esr_valid, esr_linear));
 			// On the development panel a pre-emphasised loss left a near-linear tube preamp with
 			// a long low-frequency response at the linear filter's 0.094; the plain ESR loss
 			// reached 0.018 in the same time (tools/train/README.md).
@@ -282,13 +297,17 @@ int main(int argc, char **argv)
 			const CapturePair *cp0 = &data.pairs[0].pair;
 			if (cp0->reamp && cp0->replicate_esr >= 0)
 				printf("replicate check: the device's two validation clips differ by ESR %.4f: "
-				       "%s\n", cp0->replicate_esr, cp0->replicate_esr < REAMP_REPLICATE_MAX_ESR
-				       ? "it sounds like itself" : "it does NOT sound like itself, and no model "
-				       "can be expected to come much closer to it than that");
-			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr), seconds);
+				       "%s\n",
+				       cp0->replicate_esr,
+				       cp0->replicate_esr < REAMP_REPLICATE_MAX_ESR
+				           ? "it sounds like itself"
+				           : "it does NOT sound like itself, and no model "
+				             "can be expected to come much closer to it than that");
+			printf("wrote %s after %d epochs in %.0f s\n", o.output, trainer_epochs_done(tr),
+			       seconds);
 			if (side_failed) {
 				train_fail("the model is written, but a checkpoint or the plot could not be (see "
-				         "above)");
+				           "above)");
 				rc = EXIT_OUTPUT;
 			}
 		}
@@ -305,4 +324,3 @@ int main(int argc, char **argv)
 		plot_release_caches(); // cairo's and fontconfig's caches: leak checkers stay quiet
 	return rc;
 }
-

@@ -11,22 +11,22 @@
 
 extern int check_failures;
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                                   \
-		if (!(cond)) {                                                                     \
-			check_failures++;                                                              \
-			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);              \
-			fprintf(stderr, __VA_ARGS__);                                                  \
-			fputc('\n', stderr);                                                           \
-		}                                                                                  \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                           \
+		if (!(cond)) {                                                                             \
+			check_failures++;                                                                      \
+			fprintf(stderr, "%s:%d: FAILED %s: ", __FILE__, __LINE__, #cond);                      \
+			fprintf(stderr, __VA_ARGS__);                                                          \
+			fputc('\n', stderr);                                                                   \
+		}                                                                                          \
 	} while (0)
 
-#define REQUIRE(cond, ...)                                                                 \
-	do {                                                                                   \
-		if (!(cond)) {                                                                     \
-			CHECK(cond, __VA_ARGS__);                                                      \
-			exit(1);                                                                       \
-		}                                                                                  \
+#define REQUIRE(cond, ...)                                                                         \
+	do {                                                                                           \
+		if (!(cond)) {                                                                             \
+			CHECK(cond, __VA_ARGS__);                                                              \
+			exit(1);                                                                               \
+		}                                                                                          \
 	} while (0)
 
 // Says how many checks failed, if any; 0 when none did, else 1.

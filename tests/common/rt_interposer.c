@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+// clang-format off
 #define RT_WATCHED(X)                                                                           \
 	X(malloc) X(calloc) X(realloc) X(reallocarray) X(free) X(posix_memalign) X(aligned_alloc)   \
 	X(memalign) X(valloc) X(pvalloc)                                                            \
@@ -44,12 +45,13 @@
 	X(vfprintf) X(perror)                                                                       \
 	X(usleep) X(nanosleep) X(clock_nanosleep) X(sleep) X(sched_yield) X(syscall) X(mmap)        \
 	X(munmap) X(poll)
+// clang-format on
 
 enum {
 #define X(f) RT_FN_##f,
 	RT_WATCHED(X)
 #undef X
-	RT_FN_COUNT
+		RT_FN_COUNT
 };
 
 static const char *const rt_names[RT_FN_COUNT] = {
@@ -85,12 +87,12 @@ static void *resolve(const char *name)
 }
 
 // POSIX guarantees a dlsym result converts to a function pointer; memcpy says so in ISO C.
-#define LOAD(f)                                                     \
-	do {                                                            \
-		if (!real_##f) {                                            \
-			void *p_ = resolve(#f);                                 \
-			memcpy(&real_##f, &p_, sizeof p_);                      \
-		}                                                           \
+#define LOAD(f)                                                                                    \
+	do {                                                                                           \
+		if (!real_##f) {                                                                           \
+			void *p_ = resolve(#f);                                                                \
+			memcpy(&real_##f, &p_, sizeof p_);                                                     \
+		}                                                                                          \
 	} while (0)
 
 __attribute__((constructor)) static void rt_interposer_init(void)
@@ -183,12 +185,12 @@ int posix_memalign(void **out, size_t align, size_t n)
 	return real_posix_memalign ? real_posix_memalign(out, align, n) : ENOMEM;
 }
 
-#define FORWARD(ret, f, params, args) \
-	ret f params                      \
-	{                                 \
-		note(RT_FN_##f);              \
-		LOAD(f);                      \
-		return real_##f args;         \
+#define FORWARD(ret, f, params, args)                                                              \
+	ret f params                                                                                   \
+	{                                                                                              \
+		note(RT_FN_##f);                                                                           \
+		LOAD(f);                                                                                   \
+		return real_##f args;                                                                      \
 	}
 
 FORWARD(void *, aligned_alloc, (size_t align, size_t n), (align, n))
@@ -200,12 +202,14 @@ FORWARD(void *, pvalloc, (size_t n), (n))
 
 FORWARD(int, pthread_mutex_lock, (pthread_mutex_t * m), (m))
 FORWARD(int, pthread_mutex_trylock, (pthread_mutex_t * m), (m))
-FORWARD(int, pthread_mutex_timedlock, (pthread_mutex_t *restrict m,
-                                       const struct timespec *restrict t), (m, t))
+FORWARD(int, pthread_mutex_timedlock,
+        (pthread_mutex_t *restrict m, const struct timespec *restrict t), (m, t))
 FORWARD(int, pthread_mutex_unlock, (pthread_mutex_t * m), (m))
 FORWARD(int, pthread_cond_wait, (pthread_cond_t *restrict c, pthread_mutex_t *restrict m), (c, m))
-FORWARD(int, pthread_cond_timedwait, (pthread_cond_t *restrict c, pthread_mutex_t *restrict m,
-                                      const struct timespec *restrict t), (c, m, t))
+FORWARD(int, pthread_cond_timedwait,
+        (pthread_cond_t *restrict c, pthread_mutex_t *restrict m,
+         const struct timespec *restrict t),
+        (c, m, t))
 FORWARD(int, pthread_cond_signal, (pthread_cond_t * c), (c))
 FORWARD(int, pthread_cond_broadcast, (pthread_cond_t * c), (c))
 FORWARD(int, pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l))
@@ -224,8 +228,7 @@ FORWARD(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n))
 FORWARD(int, close, (int fd), (fd))
 FORWARD(FILE *, fopen, (const char *restrict path, const char *restrict mode), (path, mode))
 FORWARD(int, fclose, (FILE * f), (f))
-FORWARD(size_t, fread, (void *restrict p, size_t size, size_t n, FILE *restrict f),
-        (p, size, n, f))
+FORWARD(size_t, fread, (void *restrict p, size_t size, size_t n, FILE *restrict f), (p, size, n, f))
 FORWARD(size_t, fwrite, (const void *restrict p, size_t size, size_t n, FILE *restrict f),
         (p, size, n, f))
 FORWARD(int, fflush, (FILE * f), (f))
@@ -313,8 +316,9 @@ long syscall(long number, ...)
 
 FORWARD(int, usleep, (useconds_t us), (us))
 FORWARD(int, nanosleep, (const struct timespec *t, struct timespec *rem), (t, rem))
-FORWARD(int, clock_nanosleep, (clockid_t clock, int flags, const struct timespec *t,
-                               struct timespec *rem), (clock, flags, t, rem))
+FORWARD(int, clock_nanosleep,
+        (clockid_t clock, int flags, const struct timespec *t, struct timespec *rem),
+        (clock, flags, t, rem))
 FORWARD(unsigned int, sleep, (unsigned int s), (s))
 FORWARD(int, sched_yield, (void), ())
 FORWARD(void *, mmap, (void *addr, size_t n, int prot, int flags, int fd, off_t off),
@@ -324,10 +328,7 @@ FORWARD(int, poll, (struct pollfd * fds, nfds_t n, int timeout), (fds, n, timeou
 
 // --- the API ---
 
-void rt_section_begin(void)
-{
-	rt_depth++;
-}
+void rt_section_begin(void) { rt_depth++; }
 
 void rt_section_end(void)
 {
@@ -335,10 +336,7 @@ void rt_section_end(void)
 		rt_depth--;
 }
 
-int rt_in_section(void)
-{
-	return rt_depth > 0;
-}
+int rt_in_section(void) { return rt_depth > 0; }
 
 unsigned long rt_violations(void)
 {
@@ -421,8 +419,8 @@ int rt_interposer_self_check(void)
 	(void)do_write(-1, "", 0);
 	do_nanosleep(&zero, NULL);
 	rt_section_end();
-	static const int expect[] = {RT_FN_malloc, RT_FN_free, RT_FN_pthread_mutex_lock,
-	                             RT_FN_write, RT_FN_nanosleep};
+	static const int expect[] = {RT_FN_malloc, RT_FN_free, RT_FN_pthread_mutex_lock, RT_FN_write,
+	                             RT_FN_nanosleep};
 	int missed = 0;
 	for (size_t k = 0; k < sizeof expect / sizeof expect[0]; k++)
 		missed += atomic_load(&rt_counts[expect[k]]) == 0;

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-
 #define L CELL_LSTM
 #define G CELL_GRU
 #define P CELL_LSTM_PEEPHOLE

@@ -20,9 +20,9 @@ typedef struct {
 	int inputs;
 	int hidden;
 	int skip;
-	int dense_width;       // 0: the head only; else a hidden dense layer this wide first
-	Activation dense_act;  // its activation
-	int with_state;        // nonzero h0 (and c0 for LSTM types)
+	int dense_width;      // 0: the head only; else a hidden dense layer this wide first
+	Activation dense_act; // its activation
+	int with_state;       // nonzero h0 (and c0 for LSTM types)
 } FixtureShape;
 
 extern const FixtureShape fixture_shapes[];
@@ -46,6 +46,5 @@ LstmNet *fixture_net(const ModelDesc *m, LstmIsa isa, LstmActivations act);
 double fixture_uniform(uint32_t *state);
 
 // Number of failed CHECKs so far; main returns nonzero when it is.
-
 
 #endif

@@ -62,8 +62,8 @@ static void run_blocks(const ModelDesc *m, LstmIsa isa, LstmActivations act, con
 	size_t t = 0;
 	while (t < FRAMES) {
 		uint32_t n = fixture_uniform(&rng) < 1.0 / 6.0
-		                     ? 0
-		                     : 1 + (uint32_t)(fixture_uniform(&rng) * max_block);
+		                 ? 0
+		                 : 1 + (uint32_t)(fixture_uniform(&rng) * max_block);
 		if (n > FRAMES - t)
 			n = (uint32_t)(FRAMES - t);
 		const float *in[MODEL_MAX_INPUTS];
@@ -114,8 +114,8 @@ static void expect_same(const char *what, const char *shape, LstmIsa isa, LstmAc
                         const float *ref, const float *got)
 {
 	long d = first_difference(ref, got, FRAMES);
-	CHECK(d < 0, "%s, %s, %s: %s differs from one whole call at frame %ld (%.9g vs %.9g)",
-	      shape, lstm_isa_name(isa), act == LSTM_ACT_EXACT ? "exact" : "fast", what, d,
+	CHECK(d < 0, "%s, %s, %s: %s differs from one whole call at frame %ld (%.9g vs %.9g)", shape,
+	      lstm_isa_name(isa), act == LSTM_ACT_EXACT ? "exact" : "fast", what, d,
 	      d < 0 ? 0.0 : (double)got[d], d < 0 ? 0.0 : (double)ref[d]);
 }
 
@@ -142,8 +142,8 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 				if (t)
 					moves += fabs((double)ref[t] - (double)ref[t - 1]);
 			}
-			CHECK(peak > 1e-3 && moves > 1e-2, "%s: the output hardly moves (peak %g)",
-			      shape->name, peak);
+			CHECK(peak > 1e-3 && moves > 1e-2, "%s: the output hardly moves (peak %g)", shape->name,
+			      peak);
 
 			run_blocks(&m, isas[k], act, &s, got, seed + 1, 1);
 			expect_same("one frame per call", shape->name, isas[k], act, ref, got);
@@ -173,7 +173,8 @@ static void test_empty_call(void)
 	for (int k = 0; k < nisa; k++) {
 		LstmNet *a = fixture_net(&m, isas[k], LSTM_ACT_EXACT);
 		size_t n = lstm_net_state_size(a);
-		float before[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS], after[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS];
+		float before[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS],
+			after[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS];
 		lstm_net_get_state(a, before);
 		float x = 0.5f, y = 12345.0f;
 		const float *in[MODEL_MAX_INPUTS] = {&x};

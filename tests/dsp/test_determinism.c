@@ -100,7 +100,7 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 		const RecurrentLayerDesc *x = &m.layers[k], *y = &keep.layers[k];
 		size_t gh = (size_t)model_cell_gates(x->cell) * (size_t)x->hidden;
 		CHECK(memcmp(x->w_ih, y->w_ih, gh * (size_t)x->inputs * sizeof(float)) == 0
-		              && memcmp(x->w_hh, y->w_hh, gh * (size_t)x->hidden * sizeof(float)) == 0,
+		          && memcmp(x->w_hh, y->w_hh, gh * (size_t)x->hidden * sizeof(float)) == 0,
 		      "%s: lstm_net_create changed the description", shape->name);
 	}
 	free(a);
@@ -129,8 +129,8 @@ static void test_api_edges(void)
 	CHECK(net != NULL, "create with NULL options failed: %s", err.message);
 	if (net) {
 		LstmIsa isa = lstm_net_isa(net);
-		CHECK(isa != LSTM_ISA_AUTO && lstm_isa_supported(isa),
-		      "auto resolved to %s", lstm_isa_name(isa));
+		CHECK(isa != LSTM_ISA_AUTO && lstm_isa_supported(isa), "auto resolved to %s",
+		      lstm_isa_name(isa));
 		CHECK(lstm_net_activations(net) == LSTM_ACT_FAST, "NULL options are not fast");
 		lstm_net_destroy(net);
 	}
@@ -142,8 +142,8 @@ static void test_api_edges(void)
 		LstmNetOptions opt = {LSTM_ACT_EXACT, all[k]};
 		err.status = MODEL_OK;
 		net = lstm_net_create(&m, &opt, &err);
-		CHECK(net == NULL && err.status != MODEL_OK,
-		      "an unsupported ISA (%s) was accepted", lstm_isa_name(all[k]));
+		CHECK(net == NULL && err.status != MODEL_OK, "an unsupported ISA (%s) was accepted",
+		      lstm_isa_name(all[k]));
 		lstm_net_destroy(net);
 	}
 	LstmNetOptions bad = {(LstmActivations)7, LSTM_ISA_SCALAR};

@@ -38,10 +38,11 @@ static Sweep sweep_make(void)
 	for (uint64_t u = 0; u < (1ull << 32); u += 7919)
 		sweep_add(&s, fast_bits_float((uint32_t)u), cap);
 	const float specials[] = {
-		0.0f, -0.0f, 1e-45f, -1e-45f, 1e-40f, -1e-40f, 1.17549435e-38f, 1e-30f, -1e-20f,
-		1e-8f, -1e-8f, 0.625f, -0.625f, 9.0f, -9.0f, 43.5f, -43.5f, 43.500004f, -43.500004f, 87.0f, -87.0f,
-		88.7f, -88.7f, 89.0f, -104.0f, 1e30f, -1e30f, 3.4028235e38f, -3.4028235e38f,
-		INFINITY, -INFINITY, NAN, -NAN,
+		0.0f,           -0.0f,    1e-45f,    -1e-45f,    1e-40f,      -1e-40f, 1.17549435e-38f,
+		1e-30f,         -1e-20f,  1e-8f,     -1e-8f,     0.625f,      -0.625f, 9.0f,
+		-9.0f,          43.5f,    -43.5f,    43.500004f, -43.500004f, 87.0f,   -87.0f,
+		88.7f,          -88.7f,   89.0f,     -104.0f,    1e30f,       -1e30f,  3.4028235e38f,
+		-3.4028235e38f, INFINITY, -INFINITY, NAN,        -NAN,
 	};
 	for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++)
 		sweep_add(&s, specials[k], cap);
@@ -65,8 +66,8 @@ static Errors check(const char *name, const Sweep *s, const float *sig, const fl
 		const float x = s->x[k];
 		if (isnan(x)) {
 			if (!isnan(sig[k]) || !isnan(th[k])) {
-				fprintf(stderr, "%s: NaN in gave sigmoid %g, tanh %g\n", name,
-				        (double)sig[k], (double)th[k]);
+				fprintf(stderr, "%s: NaN in gave sigmoid %g, tanh %g\n", name, (double)sig[k],
+				        (double)th[k]);
 				exit(1);
 			}
 			continue;
@@ -82,8 +83,8 @@ static Errors check(const char *name, const Sweep *s, const float *sig, const fl
 		if (fabs(x) < TANH_SMALL && !(et <= e.tanh_abs_small))
 			e.tanh_abs_small = et;
 		if (!(es <= FAST_MATH_MAX_ABS_ERR) || !(et <= FAST_MATH_MAX_ABS_ERR)) {
-			fprintf(stderr, "%s: x = %.9g: sigmoid %.9g (want %.9g), tanh %.9g (want %.9g)\n",
-			        name, (double)x, (double)sig[k], ref_sig, (double)th[k], ref_tanh);
+			fprintf(stderr, "%s: x = %.9g: sigmoid %.9g (want %.9g), tanh %.9g (want %.9g)\n", name,
+			        (double)x, (double)sig[k], ref_sig, (double)th[k], ref_tanh);
 			exit(1);
 		}
 	}

@@ -84,15 +84,15 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 			run(net, chan, FRAMES, a, FRAMES);
 			run(fresh, chan, FRAMES, b, FRAMES);
 			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
-			      "%s %s %s: output after reset differs from a fresh network", shape->name,
-			      isa, act_name(act));
+			      "%s %s %s: output after reset differs from a fresh network", shape->name, isa,
+			      act_name(act));
 
 			// Two resets in a row are one reset.
 			lstm_net_reset(net);
 			lstm_net_reset(net);
 			run(net, chan, FRAMES, a, FRAMES);
-			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
-			      "%s %s %s: a double reset differs", shape->name, isa, act_name(act));
+			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0, "%s %s %s: a double reset differs",
+			      shape->name, isa, act_name(act));
 
 			// Round trip: take net's state half-way, give it to fresh (whose own state is
 			// elsewhere), and both must continue identically.
@@ -114,8 +114,8 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 			size_t last_h = nstate - 2 * (size_t)m.layers[m.num_layers - 1].hidden;
 			st[last_h] = NAN;
 			lstm_net_set_state(net, st);
-			CHECK(!lstm_net_state_is_finite(net), "%s %s: NaN state reported finite",
-			      shape->name, isa);
+			CHECK(!lstm_net_state_is_finite(net), "%s %s: NaN state reported finite", shape->name,
+			      isa);
 			if (m.layers[m.num_layers - 1].cell != CELL_GRU) {
 				st[last_h] = 0.0f;
 				st[nstate - 1] = INFINITY; // the last layer's c

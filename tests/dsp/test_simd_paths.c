@@ -41,10 +41,7 @@ static float rng_uniform(float lo, float hi)
 	return lo + (hi - lo) * (float)(rng_next() >> 8) * (1.0f / 16777216.0f);
 }
 
-static int rng_int(int lo, int hi)
-{
-	return lo + (int)(rng_next() % (uint32_t)(hi - lo + 1));
-}
+static int rng_int(int lo, int hi) { return lo + (int)(rng_next() % (uint32_t)(hi - lo + 1)); }
 
 static void fill(float *v, size_t n, float scale)
 {
@@ -121,8 +118,9 @@ static void make_input(float *x[MODEL_MAX_INPUTS], int inputs)
 	for (int t = 0; t < FRAMES; t++) {
 		const double tt = t / 48000.0;
 		const double env = exp(-(t % 1024) / 300.0);
-		x[0][t] = (float)(env * (0.6 * sin(TWO_PI * 196.0 * tt) + 0.3 * sin(TWO_PI * 392.0 * tt)
-		                         + 0.15 * sin(TWO_PI * 1175.0 * tt)));
+		x[0][t] = (float)(env
+		                  * (0.6 * sin(TWO_PI * 196.0 * tt) + 0.3 * sin(TWO_PI * 392.0 * tt)
+		                     + 0.15 * sin(TWO_PI * 1175.0 * tt)));
 		for (int c = 1; c < inputs; c++)
 			x[c][t] = (float)(0.5 + 0.5 * sin(TWO_PI * (0.5 + c) * tt + c));
 	}
@@ -235,8 +233,8 @@ static void check_model(const Shape *s, float *const *x)
 		worst_fast = fmax(worst_fast, d);
 		if (!(d <= FAST_EXACT_TOL)) {
 			fprintf(stderr, "%s fast vs exact: max diff %.3g > %.3g (%s H=%d layers=%d)\n",
-			        lstm_isa_name(isas[i]), d, FAST_EXACT_TOL, model_cell_name(s->cell),
-			        s->hidden, s->layers);
+			        lstm_isa_name(isas[i]), d, FAST_EXACT_TOL, model_cell_name(s->cell), s->hidden,
+			        s->layers);
 			exit(1);
 		}
 	}
@@ -269,7 +267,8 @@ static void test_random_models(void)
 				s.cell = cells[c];
 				s.hidden = hiddens[h];
 				// Keep the big ones shallow so the test stays quick.
-				// Variant 0 is the shape the whole-call kernels serve: one layer, one input, a head.
+				// Variant 0 is the shape the whole-call kernels serve: one layer, one input,
+				// a head.
 				const int deepest = hiddens[h] >= 128 ? 1 : hiddens[h] >= 32 ? 2 : 4;
 				s.layers = variant == 0 ? 1 : rng_int(1, deepest);
 				s.inputs = variant == 0 ? 1 : rng_int(1, 4);

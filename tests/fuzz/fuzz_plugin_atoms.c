@@ -37,11 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 // URID k + 1 is uris[k]; make_atom_seeds.py uses the same numbering.
 static const char *const uris[] = {
-	LV2_ATOM__Path, LV2_ATOM__URID, LV2_ATOM__String, LV2_ATOM__Int, LV2_ATOM__Float,
-	LV2_ATOM__Object, LV2_ATOM__Blank, LV2_ATOM__Resource, LV2_ATOM__Sequence, LV2_ATOM__Tuple,
-	LV2_PATCH__Set, LV2_PATCH__Get, LV2_PATCH__property, LV2_PATCH__value, LSTM__model,
-	LSTM__knob1Name, LSTM__knob2Name, LSTM__knob3Name, LV2_LOG__Error, LV2_LOG__Warning,
-	LV2_LOG__Note, LV2_LOG__Trace, LV2_ATOM__Chunk, LV2_PATCH__subject,
+	LV2_ATOM__Path,   LV2_ATOM__URID,  LV2_ATOM__String,    LV2_ATOM__Int,      LV2_ATOM__Float,
+	LV2_ATOM__Object, LV2_ATOM__Blank, LV2_ATOM__Resource,  LV2_ATOM__Sequence, LV2_ATOM__Tuple,
+	LV2_PATCH__Set,   LV2_PATCH__Get,  LV2_PATCH__property, LV2_PATCH__value,   LSTM__model,
+	LSTM__knob1Name,  LSTM__knob2Name, LSTM__knob3Name,     LV2_LOG__Error,     LV2_LOG__Warning,
+	LV2_LOG__Note,    LV2_LOG__Trace,  LV2_ATOM__Chunk,     LV2_PATCH__subject,
 };
 enum { NUM_URIS = sizeof(uris) / sizeof(uris[0]), CONTROL_BYTES = 16384, NOTIFY_BYTES = 4096 };
 
@@ -126,7 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	// in_gain, out_gain, mix, enabled, knob1..3, rate_mode at their defaults.
 	const float defaults[] = {0.0f, 0.0f, 1.0f, 1.0f, 0.5f, 0.5f, 0.5f, 0.0f};
-	_Static_assert(sizeof(defaults) / sizeof(defaults[0]) == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1,
+	_Static_assert(sizeof(defaults) / sizeof(defaults[0])
+	                   == LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1,
 	               "one default per control input");
 	memcpy(controls, defaults, sizeof(defaults));
 	d->activate(h);

@@ -88,7 +88,8 @@ void test_signal(float *x, int n, unsigned seed, float amp)
 	for (int t = 0; t < n; t++) {
 		s = s * 1664525u + 1013904223u;
 		float noise = (float)(s >> 8) / 16777216.0f - 0.5f;
-		x[t] = amp * (0.6f * sinf(0.013f * (float)t) + 0.3f * sinf(0.21f * (float)t) + 0.2f * noise);
+		x[t] =
+			amp * (0.6f * sinf(0.013f * (float)t) + 0.3f * sinf(0.21f * (float)t) + 0.2f * noise);
 	}
 }
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-
 // Exit status that meson counts as a skipped test.
 enum { TEST_SKIP = 77 };
 

@@ -54,12 +54,12 @@ static void expect_refused(const char *label, ImportFn fn, json_t *doc, ModelSta
 	ModelStatus st = fn(doc, &m, &err);
 	printf("%-44s -> %s: %s\n", label, model_status_name(st), err.message);
 	REQUIRE(st == status, "%s: status %s, expected %s (%s)", label, model_status_name(st),
-	      model_status_name(status), err.message);
+	        model_status_name(status), err.message);
 	REQUIRE(err.status == status, "%s: err.status", label);
 	REQUIRE(strstr(err.message, needle) != NULL, "%s: message \"%s\" lacks \"%s\"", label,
-	      err.message, needle);
+	        err.message, needle);
 	REQUIRE(m.num_layers == 0 && m.metadata_json == NULL && m.layers[0].w_ih == NULL,
-	      "%s: out is not left empty", label);
+	        "%s: out is not left empty", label);
 	json_decref(doc);
 }
 
@@ -171,8 +171,8 @@ static void test_keras_table(void)
 	expect_refused("keras: GRU with one bias row", model_import_keras, d, MODEL_ERR_SHAPE,
 	               "layers[0].weights[2]: a single GRU bias");
 	d = load_doc("rtneural_gru_1d.json");
-	json_array_insert_new(at(d, "layers"), 0, json_pack("{s:s, s:[i], s:[]}", "type", "dense",
-	                                                    "shape", 1, "weights"));
+	json_array_insert_new(at(d, "layers"), 0,
+	                      json_pack("{s:s, s:[i], s:[]}", "type", "dense", "shape", 1, "weights"));
 	expect_refused("keras: dense before recurrent", model_import_keras, d, MODEL_ERR_VALUE,
 	               "layers[0]: a dense layer before the first recurrent layer");
 	d = load_doc("rtneural_lstm_1d.json");
@@ -182,8 +182,8 @@ static void test_keras_table(void)
 	d = load_doc("rtneural_lstm_1d.json");
 	set(d, "", "input_batch", json_pack("[f f]", 0.1, 0.2));
 	set(d, "", "output_batch", json_pack("[f]", 0.1));
-	expect_refused("keras: batches of different lengths", model_import_keras, d,
-	               MODEL_ERR_SHAPE, "output_batch: 1 values, expected 2");
+	expect_refused("keras: batches of different lengths", model_import_keras, d, MODEL_ERR_SHAPE,
+	               "output_batch: 1 values, expected 2");
 	expect_refused("keras: not an object", model_import_keras, json_array(), MODEL_ERR_TYPE,
 	               "document: expected a JSON object");
 
@@ -297,16 +297,16 @@ static void test_statedict_table(void)
 
 	d = statedict_doc("LSTM", 1, 4, 4);
 	json_array_remove(at(d, "state_dict/rec.weight_hh_l0"), 0);
-	expect_refused("statedict: weight_hh one row short", model_import_statedict, d,
-	               MODEL_ERR_SHAPE, "state_dict.rec.weight_hh_l0: 15 rows, expected 16");
+	expect_refused("statedict: weight_hh one row short", model_import_statedict, d, MODEL_ERR_SHAPE,
+	               "state_dict.rec.weight_hh_l0: 15 rows, expected 16");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	json_array_remove(at(d, "state_dict/rec.bias_ih_l0"), 0);
 	expect_refused("statedict: bias one short", model_import_statedict, d, MODEL_ERR_SHAPE,
 	               "state_dict.rec.bias_ih_l0: 15 values, expected 16");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	set(d, "model_data", "hidden_size", json_integer(5));
-	expect_refused("statedict: hidden_size disagrees", model_import_statedict, d,
-	               MODEL_ERR_SHAPE, "state_dict.rec.weight_ih_l0: 16 rows, expected 20");
+	expect_refused("statedict: hidden_size disagrees", model_import_statedict, d, MODEL_ERR_SHAPE,
+	               "state_dict.rec.weight_ih_l0: 16 rows, expected 20");
 	d = statedict_doc("RNN", 1, 4, 4);
 	expect_refused("statedict: unknown unit type", model_import_statedict, d, MODEL_ERR_VALUE,
 	               "model_data.unit_type: \"RNN\" is not supported");
@@ -324,8 +324,8 @@ static void test_statedict_table(void)
 	               MODEL_ERR_RANGE, "model_data.skip: 2, expected 0 to 1");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	set(d, "model_data", "num_layers", json_integer(2));
-	expect_refused("statedict: second layer missing", model_import_statedict, d,
-	               MODEL_ERR_MISSING, "state_dict.rec.weight_ih_l1: missing");
+	expect_refused("statedict: second layer missing", model_import_statedict, d, MODEL_ERR_MISSING,
+	               "state_dict.rec.weight_ih_l1: missing");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	json_object_set(at(d, "state_dict"), "rec.weight_ih_l1", at(d, "state_dict/rec.weight_hh_l0"));
 	expect_refused("statedict: extra layer", model_import_statedict, d, MODEL_ERR_SHAPE,
@@ -336,12 +336,11 @@ static void test_statedict_table(void)
 	               "model_data.output_size: 2, expected 1");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	set(d, "model_data", "model", json_string("ConvSimpleRNN"));
-	expect_refused("statedict: another model class", model_import_statedict, d,
-	               MODEL_ERR_FORMAT, "model_data.model: \"ConvSimpleRNN\" is not supported");
+	expect_refused("statedict: another model class", model_import_statedict, d, MODEL_ERR_FORMAT,
+	               "model_data.model: \"ConvSimpleRNN\" is not supported");
 	d = statedict_doc("LSTM", 1, 4, 4);
 	set(d, "state_dict/rec.weight_ih_l0", "3", json_string("0.5"));
-	expect_refused("statedict: a row that is a string", model_import_statedict, d,
-	               MODEL_ERR_TYPE,
+	expect_refused("statedict: a row that is a string", model_import_statedict, d, MODEL_ERR_TYPE,
 	               "state_dict.rec.weight_ih_l0[3]: expected an array of 1 numbers, "
 	               "found a string");
 }

@@ -2,9 +2,9 @@
 // Export then import gives the same network: the re-imported model's output is bit for bit the
 // original's (exact and default engine paths), for every file in data/ and for synthetic models
 // like lstm-train's (several layers, knob inputs, skip, dense activations, separate biases,
-// levels). A model's latency travels as metadata.latency_samples (neither format has a field
-// for it) and is not applied on import. An exported AIDA-X file passes its own input_batch/output_batch check, and what a
-// format cannot hold is refused with a message naming the part.
+// levels). A model's latency travels as metadata.latency_samples (neither format has a field for
+// it) and is not applied on import. An exported AIDA-X file passes its own input_batch/output_batch
+// check, and what a format cannot hold is refused with a message naming the part.
 #undef NDEBUG
 #include "interop_common.h"
 #include "model_export.h"
@@ -67,7 +67,8 @@ static void synth(ModelDesc *m, CellType cell, int inputs, int layers, int hidde
 		fill(d->b, (size_t)d->outputs, 0.1f);
 		width = d->outputs;
 	}
-	m->metadata_json = strdup("{\"name\":\"synthetic\",\"author\":\"test\",\"date\":\"2024-06-11T10:20:30Z\"}");
+	m->metadata_json =
+		strdup("{\"name\":\"synthetic\",\"author\":\"test\",\"date\":\"2024-06-11T10:20:30Z\"}");
 	REQUIRE(model_desc_validate(m, NULL) == MODEL_OK, "synthetic model invalid");
 }
 
@@ -91,7 +92,7 @@ static void same_output(const char *label, const ModelDesc *a, const ModelDesc *
 		test_run(a, pass ? &def : NULL, x, knobs, ya, FRAMES);
 		test_run(b, pass ? &def : NULL, x, knobs, yb, FRAMES);
 		REQUIRE(memcmp(ya, yb, sizeof ya) == 0, "%s: output differs (largest %g, %s path)", label,
-		      test_max_diff(ya, yb, FRAMES), pass ? "default" : "exact");
+		        test_max_diff(ya, yb, FRAMES), pass ? "default" : "exact");
 	}
 }
 
@@ -103,11 +104,11 @@ static void check_latency(const char *label, const ModelDesc *m, const json_t *d
 	const json_t *lat = json_object_get(json_object_get(doc, "metadata"), "latency_samples");
 	if (m->latency_samples != 0.0f)
 		REQUIRE(json_is_number(lat) && (float)json_number_value(lat) == m->latency_samples,
-		      "%s: metadata.latency_samples not %g", label, (double)m->latency_samples);
+		        "%s: metadata.latency_samples not %g", label, (double)m->latency_samples);
 	else
 		REQUIRE(lat == NULL, "%s: metadata.latency_samples written for a latency of 0", label);
 	REQUIRE(back->latency_samples == 0.0f, "%s: import set latency %g", label,
-	      (double)back->latency_samples);
+	        (double)back->latency_samples);
 }
 
 // Serialises doc to text and back, as a file would be.
@@ -131,17 +132,18 @@ static void roundtrip_keras(const char *label, const ModelDesc *m)
 	REQUIRE(model_export_keras(m, &doc, &err) == MODEL_OK, "%s: export: %s", label, err.message);
 	doc = through_text(doc);
 	json_t *in = json_object_get(doc, "input_batch");
-	REQUIRE(json_array_size(in) == MODEL_EXPORT_BATCH_FRAMES && json_is_number(json_array_get(in, 0)),
-	      "%s: input_batch is a flat array of %d", label, MODEL_EXPORT_BATCH_FRAMES);
+	REQUIRE(json_array_size(in) == MODEL_EXPORT_BATCH_FRAMES
+	            && json_is_number(json_array_get(in, 0)),
+	        "%s: input_batch is a flat array of %d", label, MODEL_EXPORT_BATCH_FRAMES);
 	REQUIRE(json_is_number(json_object_get(json_object_get(doc, "metadata"), "samplerate")),
-	      "%s: metadata.samplerate is a number", label);
+	        "%s: metadata.samplerate is a number", label);
 	REQUIRE(model_import_keras(doc, &back, &err) == MODEL_OK, "%s: import: %s", label, err.message);
 	check_latency(label, m, doc, &back);
 	json_decref(doc);
 	REQUIRE(back.inputs == m->inputs && back.skip == m->skip && back.sample_rate == m->sample_rate,
-	      "%s: inputs, skip, rate", label);
+	        "%s: inputs, skip, rate", label);
 	REQUIRE(back.input_gain_db == m->input_gain_db && back.output_gain_db == m->output_gain_db,
-	      "%s: levels", label);
+	        "%s: levels", label);
 	// The file's own check, as AIDA-X runs it (threshold 1e-5): here it is exact.
 	double e = test_selftest_error(&back);
 	REQUIRE(e == 0.0, "%s: input_batch/output_batch check, largest error %g", label, e);
@@ -165,8 +167,8 @@ static void roundtrip_nam(const char *label, const ModelDesc *m)
 	check_latency(label, m, doc, &back);
 	json_decref(doc);
 	REQUIRE(back.output_gain_db == m->output_gain_db && back.sample_rate == m->sample_rate,
-	      "%s: output gain %g, expected %g", label, (double)back.output_gain_db,
-	      (double)m->output_gain_db);
+	        "%s: output gain %g, expected %g", label, (double)back.output_gain_db,
+	        (double)m->output_gain_db);
 	same_output(label, m, &back);
 	printf("%s: NAM export and import bit-identical\n", label);
 	model_desc_free(&back);
@@ -174,9 +176,9 @@ static void roundtrip_nam(const char *label, const ModelDesc *m)
 
 static void test_files(void)
 {
-	static const char *const files[] = {"rtneural_lstm_1d.json", "rtneural_gru_1d.json",
-	                                    "nam_core_lstm_1x3.nam", "BossLSTM-1x16.nam",
-	                                    "BossLSTM-2x8.nam", "synth_gru_2x6_statedict.json",
+	static const char *const files[] = {"rtneural_lstm_1d.json",    "rtneural_gru_1d.json",
+	                                    "nam_core_lstm_1x3.nam",    "BossLSTM-1x16.nam",
+	                                    "BossLSTM-2x8.nam",         "synth_gru_2x6_statedict.json",
 	                                    "synth_lstm_2x5_keras.json"};
 	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
 		ModelDesc m;
@@ -204,7 +206,7 @@ static void test_synthetic(void)
 	REQUIRE(model_export_keras_notes(&m, notes, sizeof notes) == 0, "no notes: %s", notes);
 	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_ERR_VALUE && doc == NULL, "nam refuses skip");
 	REQUIRE(strstr(err.message, "architecture.skip: 1, NAM's LSTM has no skip connection"), "%s",
-	      err.message);
+	        err.message);
 	model_desc_free(&m);
 
 	// Two layers, separate biases, no skip: both formats, bit for bit.
@@ -213,14 +215,15 @@ static void test_synthetic(void)
 	m.latency_samples = 1.5f;
 	roundtrip_keras("lstm 2x12", &m);
 	roundtrip_nam("lstm 2x12", &m);
-	REQUIRE(model_export_keras_notes(&m, notes, sizeof notes) == 1 && strstr(notes, "AIDA-X's player"),
-	      "player note: %s", notes);
+	REQUIRE(model_export_keras_notes(&m, notes, sizeof notes) == 1
+	            && strstr(notes, "AIDA-X's player"),
+	        "player note: %s", notes);
 	REQUIRE(model_export_nam(&m, &doc, &err) == MODEL_OK, "%s", err.message);
 	json_t *meta = json_object_get(doc, "metadata");
 	REQUIRE(json_real_value(json_object_get(meta, "loudness")) == -12.0, "loudness = -18 - gain");
 	REQUIRE(!strcmp(json_string_value(json_object_get(meta, "modeled_by")), "test"), "modeled_by");
 	REQUIRE(json_integer_value(json_object_get(json_object_get(meta, "date"), "minute")) == 20,
-	      "date object");
+	        "date object");
 	json_decref(doc);
 	model_desc_free(&m);
 
@@ -254,8 +257,9 @@ static void test_synthetic(void)
 	// The same model exports to the same text twice.
 	synth(&m, CELL_LSTM, 1, 1, 8, 0, 0, ACT_LINEAR);
 	json_t *a, *b;
-	REQUIRE(model_export_keras(&m, &a, &err) == MODEL_OK && model_export_keras(&m, &b, &err) == MODEL_OK,
-	      "%s", err.message);
+	REQUIRE(model_export_keras(&m, &a, &err) == MODEL_OK
+	            && model_export_keras(&m, &b, &err) == MODEL_OK,
+	        "%s", err.message);
 	char *ta = json_dumps(a, JSON_SORT_KEYS), *tb = json_dumps(b, JSON_SORT_KEYS);
 	REQUIRE(ta && tb && !strcmp(ta, tb), "export is deterministic");
 	free(ta);
@@ -279,7 +283,8 @@ static void test_nam_skip_unit(void)
 		ModelDesc m, back;
 		synth(&m, CELL_LSTM, 1, shapes[k][0], shapes[k][1], 1, 0, ACT_LINEAR);
 		REQUIRE(model_export_nam_notes(&m, &opt, notes, sizeof notes) == 1
-		      && strstr(notes, "one more unit per layer"), "note: %s", notes);
+		            && strstr(notes, "one more unit per layer"),
+		        "note: %s", notes);
 		REQUIRE(model_export_nam_with(&m, &opt, &doc, &err) == MODEL_OK, "%s", err.message);
 		doc = through_text(doc);
 		REQUIRE(model_import_nam(doc, &back, &err) == MODEL_OK, "%s", err.message);
@@ -290,8 +295,8 @@ static void test_nam_skip_unit(void)
 			test_run(&m, NULL, x, NULL, ya, FRAMES);
 			test_run(&back, NULL, x, NULL, yb, FRAMES);
 			double e = test_max_diff(ya, yb, FRAMES);
-			printf("NAM skip unit, %d x %d, input peak %s: largest difference %.3g\n",
-			       shapes[k][0], shapes[k][1], amp ? "0 dBFS" : "-20 dBFS", e);
+			printf("NAM skip unit, %d x %d, input peak %s: largest difference %.3g\n", shapes[k][0],
+			       shapes[k][1], amp ? "0 dBFS" : "-20 dBFS", e);
 			// (2L/3) 2^-20 x^3 for L layers: under 1e-6 per layer at 0 dBFS.
 			REQUIRE(e <= (amp ? 1e-6 * shapes[k][0] : 1e-7), "skip unit error %g", e);
 		}
@@ -320,7 +325,7 @@ static void test_pair_checked_at_load(void)
 	REQUIRE(model_export_keras(&m, &doc, &err) == MODEL_OK, "%s", err.message);
 	char *text = json_dumps(doc, JSON_REAL_PRECISION(9));
 	REQUIRE(model_load_buffer(text, strlen(text), "good.aidax", &back, &err) == MODEL_OK, "%s",
-	      err.message);
+	        err.message);
 	model_desc_free(&back);
 	free(text);
 	json_t *y = json_array_get(json_object_get(doc, "output_batch"), 100);
@@ -330,7 +335,8 @@ static void test_pair_checked_at_load(void)
 	printf("tampered output_batch: %s\n", err.message);
 	REQUIRE(st == MODEL_ERR_SELFTEST, "tampered pair accepted: %s", model_status_name(st));
 	REQUIRE(strstr(err.message, "tampered.aidax") && strstr(err.message, "by 0.01")
-	      && strstr(err.message, "frame 100"), "message: %s", err.message);
+	            && strstr(err.message, "frame 100"),
+	        "message: %s", err.message);
 	REQUIRE(back.num_layers == 0, "refused model left in out");
 	free(text);
 	json_decref(doc);

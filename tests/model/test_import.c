@@ -53,10 +53,10 @@ static void test_rtneural_shapes(void)
 	ModelDesc m;
 	ModelError err;
 	REQUIRE(test_load(test_path(data_dir, "rtneural_gru_1d.json"), &m, &err) == MODEL_OK, "%s",
-	      err.message);
+	        err.message);
 	REQUIRE(m.num_layers == 1 && m.layers[0].cell == CELL_GRU && m.layers[0].hidden == 8, "gru 8");
 	REQUIRE(m.num_dense == 2 && m.dense[0].outputs == 8 && m.dense[0].activation == ACT_SIGMOID,
-	      "GRU-8 -> Dense(8, sigmoid) -> Dense(1)");
+	        "GRU-8 -> Dense(8, sigmoid) -> Dense(1)");
 	REQUIRE(m.dense[1].outputs == 1 && m.dense[1].activation == ACT_LINEAR, "linear head");
 	REQUIRE(m.skip == 0 && m.inputs == 1 && m.sample_rate == 48000.0, "defaults");
 	REQUIRE(m.input_gain_db == 0.0f && m.output_gain_db == 0.0f, "no levels in the file");
@@ -81,17 +81,17 @@ static void test_nam_files(void)
 		ModelError err;
 		size_t ny;
 		REQUIRE(test_load(test_path(data_dir, cases[k].file), &m, &err) == MODEL_OK, "%s: %s",
-		      cases[k].file, err.message);
+		        cases[k].file, err.message);
 		REQUIRE(m.num_layers == cases[k].layers && m.layers[0].hidden == cases[k].hidden,
-		      "%s: %d x %d", cases[k].file, m.num_layers, m.layers[0].hidden);
+		        "%s: %d x %d", cases[k].file, m.num_layers, m.layers[0].hidden);
 		REQUIRE(m.skip == 0 && m.num_dense == 1 && m.sample_rate == 48000.0, "%s", cases[k].file);
 		REQUIRE(m.layers[0].h0 && m.layers[0].c0, "%s: h0/c0 kept", cases[k].file);
 		// NAM's player normalises to -18 dB by default: that is the output gain.
 		REQUIRE(fabs(m.output_gain_db - (-18.0 - cases[k].loudness)) < 1e-5, "%s: gain %g",
-		      cases[k].file, (double)m.output_gain_db);
+		        cases[k].file, (double)m.output_gain_db);
 		REQUIRE(m.input_gain_db == 0.0f, "%s: no input gain", cases[k].file);
 		REQUIRE(m.metadata_json && strstr(m.metadata_json, "\"loudness_db\""), "%s: metadata",
-		      cases[k].file);
+		        cases[k].file);
 		float *ref = test_read_csv(test_path(data_dir, cases[k].ref), &ny);
 		REQUIRE(ny == nx, "%s: %zu reference samples, %zu inputs", cases[k].ref, ny, nx);
 		float *out = malloc(nx * sizeof(float));
@@ -110,7 +110,8 @@ static void test_nam_files(void)
 // Keras layout with Dense(4, tanh), both with a knob input held at 0.5 and skip 1.
 static void test_synthetic_references(void)
 {
-	static const char *const files[] = {"synth_gru_2x6_statedict.json", "synth_lstm_2x5_keras.json"};
+	static const char *const files[] = {"synth_gru_2x6_statedict.json",
+	                                    "synth_lstm_2x5_keras.json"};
 	static const char *const refs[] = {"ref_synth_gru_2x6_statedict.csv",
 	                                   "ref_synth_lstm_2x5_keras.csv"};
 	const float knob = 0.5f;
@@ -120,7 +121,7 @@ static void test_synthetic_references(void)
 		ModelDesc m;
 		ModelError err;
 		REQUIRE(test_load(test_path(data_dir, files[k]), &m, &err) == MODEL_OK, "%s: %s", files[k],
-		      err.message);
+		        err.message);
 		REQUIRE(m.num_layers == 2 && m.inputs == 2 && m.skip == 1, "%s: shape", files[k]);
 		float *ref = test_read_csv(test_path(data_dir, refs[k]), &ny);
 		REQUIRE(ny == nx, "%s: %zu samples", refs[k], ny);
@@ -156,8 +157,10 @@ static void test_keras_details(void)
 		"   \"weights\": [[[0.1,0.2,0.3,0.4,0.5,0.6],[0.1,0,0,0,0,0],[0,0,0,0,0,0.2]],"
 		"                 [[0.1,0.2,0.3,0.4,0.5,0.6],[0.6,0.5,0.4,0.3,0.2,0.1]],"
 		"                 [[1,2,3,4,5,6],[6,5,4,3,2,1]]]},"
-		"  {\"type\": \"dense\", \"shape\": [null, null, 2], \"weights\": [[[1,2],[3,4]], [0.5,-0.5]]},"
-		"  {\"type\": \"activation\", \"activation\": \"relu\", \"shape\": [null, null, 2], \"weights\": []},"
+		"  {\"type\": \"dense\", \"shape\": [null, null, 2],"
+		"   \"weights\": [[[1,2],[3,4]], [0.5,-0.5]]},"
+		"  {\"type\": \"activation\", \"activation\": \"relu\", \"shape\": [null, null, 2],"
+		"   \"weights\": []},"
 		"  {\"type\": \"dense\", \"activation\": \"tanh\", \"shape\": [null, null, 1],"
 		"   \"weights\": [[[1],[2]], [0.25]]}],"
 		" \"input_batch\": [0.5, [0.25], [0.1, 0.2, 0.3]], \"output_batch\": [1, [2], 3]}";
@@ -175,15 +178,16 @@ static void test_keras_details(void)
 	REQUIRE(l->w_ih[5 * 3 + 2] == 0.2f && l->w_ih[4 * 3 + 1] == 0.0f, "n block, transposed");
 	REQUIRE(l->w_hh[0 * 2 + 1] == 0.4f && l->w_hh[2 * 2 + 1] == 0.6f, "U transposed");
 	REQUIRE(l->b_ih[0] == 3.0f && l->b_ih[2] == 1.0f && l->b_hh[0] == 4.0f && l->b_hh[5] == 1.0f,
-	      "biases: input side, recurrent side");
+	        "biases: input side, recurrent side");
 	// Dense(2) + relu, Dense(1, tanh) + an exact identity head.
 	REQUIRE(m.num_dense == 3, "%d dense layers", m.num_dense);
 	REQUIRE(m.dense[0].activation == ACT_RELU && m.dense[0].w[1] == 3.0f, "dense W transposed");
 	REQUIRE(m.dense[1].activation == ACT_TANH && m.dense[2].w[0] == 1.0f && m.dense[2].b[0] == 0.0f,
-	      "identity head after a tanh output");
+	        "identity head after a tanh output");
 	REQUIRE(m.selftest_frames == 3, "pair");
-	REQUIRE(m.selftest_input[0] == 0.5f && m.selftest_input[1] == 0.0f && m.selftest_input[3] == 0.25f,
-	      "flat frames put knobs at 0");
+	REQUIRE(m.selftest_input[0] == 0.5f && m.selftest_input[1] == 0.0f
+	            && m.selftest_input[3] == 0.25f,
+	        "flat frames put knobs at 0");
 	REQUIRE(m.selftest_input[6] == 0.1f && m.selftest_input[8] == 0.3f, "full frames");
 	REQUIRE(m.selftest_output[1] == 2.0f, "nested output");
 	REQUIRE(m.metadata_json && strstr(m.metadata_json, "\"name\""), "metadata kept");
@@ -202,9 +206,10 @@ static void test_keras_details(void)
 	json_decref(root);
 
 	// A pair longer than the self-test limit is checked over its start; an empty one is none.
-	root = parse("{\"in_shape\": [1], \"layers\": [{\"type\": \"lstm\", \"shape\": [1],"
-	             " \"weights\": [[[1,2,3,4]], [[1,2,3,4]], [0,0,0,0]]}, {\"type\": \"dense\","
-	             " \"shape\": [1], \"weights\": [[[1]]]}], \"input_batch\": [], \"output_batch\": []}");
+	root = parse(
+		"{\"in_shape\": [1], \"layers\": [{\"type\": \"lstm\", \"shape\": [1],"
+		" \"weights\": [[[1,2,3,4]], [[1,2,3,4]], [0,0,0,0]]}, {\"type\": \"dense\","
+		" \"shape\": [1], \"weights\": [[[1]]]}], \"input_batch\": [], \"output_batch\": []}");
 	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK && m.selftest_frames == 0, "empty pair");
 	model_desc_free(&m);
 	json_t *in = json_array(), *out = json_array();
@@ -215,7 +220,8 @@ static void test_keras_details(void)
 	json_object_set_new(root, "input_batch", in);
 	json_object_set_new(root, "output_batch", out);
 	REQUIRE(model_import_keras(root, &m, &err) == MODEL_OK, "%s", err.message);
-	REQUIRE(m.selftest_frames == MODEL_MAX_SELFTEST_FRAMES, "long pair: %d frames", m.selftest_frames);
+	REQUIRE(m.selftest_frames == MODEL_MAX_SELFTEST_FRAMES, "long pair: %d frames",
+	        m.selftest_frames);
 	model_desc_free(&m);
 	json_decref(root);
 }

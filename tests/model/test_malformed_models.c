@@ -68,7 +68,7 @@ typedef enum { OP_DELETE, OP_SET, OP_APPEND, OP_POP } EditOp;
 
 typedef struct {
 	const char *name;
-	const char *path;  // "layers[0].U", "architecture.inputs", "" for the root
+	const char *path; // "layers[0].U", "architecture.inputs", "" for the root
 	EditOp op;
 	const char *value; // JSON text for OP_SET / OP_APPEND
 	ModelStatus want;
@@ -112,7 +112,8 @@ static void apply_edit(const char *seed_text, const Edit *e)
 	char key[64];
 	int index;
 	json_t *parent = resolve_parent(root, e->path, key, &index);
-	json_t *target = index >= 0 ? json_array_get(parent, (size_t)index) : json_object_get(parent, key);
+	json_t *target =
+		index >= 0 ? json_array_get(parent, (size_t)index) : json_object_get(parent, key);
 	json_t *value = e->value ? json_loads(e->value, JSON_DECODE_ANY, NULL) : NULL;
 	if (e->value)
 		assert(value);
@@ -129,12 +130,8 @@ static void apply_edit(const char *seed_text, const Edit *e)
 		else
 			json_object_set(parent, key, value);
 		break;
-	case OP_APPEND:
-		json_array_append(target, value);
-		break;
-	case OP_POP:
-		json_array_remove(target, json_array_size(target) - 1);
-		break;
+	case OP_APPEND: json_array_append(target, value); break;
+	case OP_POP: json_array_remove(target, json_array_size(target) - 1); break;
 	}
 	json_decref(value);
 	char *text = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
@@ -146,6 +143,8 @@ static void apply_edit(const char *seed_text, const Edit *e)
 
 // Edits against seed_peephole_knobs.json: 3 inputs, a 4-unit peephole LSTM with h0/c0,
 // dense 4->2 tanh, head 2->1, two controls, levels, metadata.
+// A table, aligned by hand.
+// clang-format off
 static const Edit knob_edits[] = {
 	{"no format", "format", OP_DELETE, NULL, MODEL_ERR_FORMAT, "not a model file"},
 	{"format wrong", "format", OP_SET, "\"lstm-lv3\"", MODEL_ERR_VERSION, "format: \"lstm-lv3\""},
@@ -156,23 +155,32 @@ static const Edit knob_edits[] = {
 	{"version string", "version", OP_SET, "\"1\"", MODEL_ERR_TYPE, "version"},
 	{"version real", "version", OP_SET, "1.5", MODEL_ERR_TYPE, "version"},
 	{"no rate", "sample_rate", OP_DELETE, NULL, MODEL_ERR_MISSING, "sample_rate: missing"},
-	{"rate string", "sample_rate", OP_SET, "\"48000\"", MODEL_ERR_TYPE, "sample_rate: expected a number"},
+	{"rate string", "sample_rate", OP_SET, "\"48000\"", MODEL_ERR_TYPE,
+	 "sample_rate: expected a number"},
 	{"rate zero", "sample_rate", OP_SET, "0", MODEL_ERR_RANGE, "sample_rate"},
 	{"rate negative", "sample_rate", OP_SET, "-48000", MODEL_ERR_RANGE, "sample_rate"},
 	{"rate huge", "sample_rate", OP_SET, "1e300", MODEL_ERR_RANGE, "sample_rate"},
 	{"rate null", "sample_rate", OP_SET, "null", MODEL_ERR_TYPE, "sample_rate"},
-	{"latency string", "latency_samples", OP_SET, "\"2\"", MODEL_ERR_TYPE, "latency_samples: expected a number"},
-	{"latency bool", "latency_samples", OP_SET, "true", MODEL_ERR_TYPE, "latency_samples: expected a number"},
-	{"latency array", "latency_samples", OP_SET, "[1.5]", MODEL_ERR_TYPE, "latency_samples: expected a number"},
-	{"latency negative", "latency_samples", OP_SET, "-1e-9", MODEL_ERR_RANGE, "latency_samples: -1e-09, expected 0 to 480"},
-	{"latency one second", "latency_samples", OP_SET, "48000", MODEL_ERR_RANGE, "latency_samples: 48000, expected 0 to 480"},
+	{"latency string", "latency_samples", OP_SET, "\"2\"", MODEL_ERR_TYPE,
+	 "latency_samples: expected a number"},
+	{"latency bool", "latency_samples", OP_SET, "true", MODEL_ERR_TYPE,
+	 "latency_samples: expected a number"},
+	{"latency array", "latency_samples", OP_SET, "[1.5]", MODEL_ERR_TYPE,
+	 "latency_samples: expected a number"},
+	{"latency negative", "latency_samples", OP_SET, "-1e-9", MODEL_ERR_RANGE,
+	 "latency_samples: -1e-09, expected 0 to 480"},
+	{"latency one second", "latency_samples", OP_SET, "48000", MODEL_ERR_RANGE,
+	 "latency_samples: 48000, expected 0 to 480"},
 	{"latency huge", "latency_samples", OP_SET, "1e300", MODEL_ERR_RANGE, "latency_samples"},
-	{"no architecture", "architecture", OP_DELETE, NULL, MODEL_ERR_MISSING, "architecture: missing"},
+	{"no architecture", "architecture", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "architecture: missing"},
 	{"architecture array", "architecture", OP_SET, "[]", MODEL_ERR_TYPE, "architecture"},
 	{"inputs 0", "architecture.inputs", OP_SET, "0", MODEL_ERR_RANGE, "architecture.inputs: 0"},
 	{"inputs 5", "architecture.inputs", OP_SET, "5", MODEL_ERR_RANGE, "architecture.inputs: 5"},
-	{"inputs 2", "architecture.inputs", OP_SET, "2", MODEL_ERR_SHAPE, "layers[0].inputs: 3, expected 2"},
-	{"inputs huge", "architecture.inputs", OP_SET, "4294967297", MODEL_ERR_RANGE, "architecture.inputs"},
+	{"inputs 2", "architecture.inputs", OP_SET, "2", MODEL_ERR_SHAPE,
+	 "layers[0].inputs: 3, expected 2"},
+	{"inputs huge", "architecture.inputs", OP_SET, "4294967297", MODEL_ERR_RANGE,
+	 "architecture.inputs"},
 	{"skip 4", "architecture.skip", OP_SET, "4", MODEL_ERR_RANGE, "architecture.skip: 4"},
 	{"skip -1", "architecture.skip", OP_SET, "-1", MODEL_ERR_RANGE, "architecture.skip: -1"},
 	{"skip bool", "architecture.skip", OP_SET, "true", MODEL_ERR_TYPE, "architecture.skip"},
@@ -180,66 +188,102 @@ static const Edit knob_edits[] = {
 	{"layers empty", "layers", OP_SET, "[]", MODEL_ERR_RANGE, "layers: 0 entries"},
 	{"layers object", "layers", OP_SET, "{}", MODEL_ERR_TYPE, "layers: expected an array"},
 	{"layer not object", "layers[0]", OP_SET, "3", MODEL_ERR_TYPE, "layers[0]"},
-	{"cell unknown", "layers[0].type", OP_SET, "\"rnn\"", MODEL_ERR_VALUE, "layers[0].type: \"rnn\""},
-	{"cell missing", "layers[0].type", OP_DELETE, NULL, MODEL_ERR_MISSING, "layers[0].type: missing"},
+	{"cell unknown", "layers[0].type", OP_SET, "\"rnn\"", MODEL_ERR_VALUE,
+	 "layers[0].type: \"rnn\""},
+	{"cell missing", "layers[0].type", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "layers[0].type: missing"},
 	{"cell case", "layers[0].type", OP_SET, "\"LSTM\"", MODEL_ERR_VALUE, "layers[0].type"},
 	{"hidden 0", "layers[0].hidden", OP_SET, "0", MODEL_ERR_RANGE, "layers[0].hidden: 0"},
 	{"hidden 129", "layers[0].hidden", OP_SET, "129", MODEL_ERR_RANGE, "layers[0].hidden: 129"},
 	{"hidden -4", "layers[0].hidden", OP_SET, "-4", MODEL_ERR_RANGE, "layers[0].hidden: -4"},
 	{"hidden real", "layers[0].hidden", OP_SET, "4.0", MODEL_ERR_TYPE, "layers[0].hidden"},
-	{"hidden 5", "layers[0].hidden", OP_SET, "5", MODEL_ERR_SHAPE, "layers[0].W: 48 values, expected 60"},
-	{"hidden 3", "layers[0].hidden", OP_SET, "3", MODEL_ERR_SHAPE, "layers[0].W: 48 values, expected 36"},
-	{"layer inputs wrong", "layers[0].inputs", OP_SET, "1", MODEL_ERR_SHAPE, "layers[0].inputs: 1, expected 3"},
+	{"hidden 5", "layers[0].hidden", OP_SET, "5", MODEL_ERR_SHAPE,
+	 "layers[0].W: 48 values, expected 60"},
+	{"hidden 3", "layers[0].hidden", OP_SET, "3", MODEL_ERR_SHAPE,
+	 "layers[0].W: 48 values, expected 36"},
+	{"layer inputs wrong", "layers[0].inputs", OP_SET, "1", MODEL_ERR_SHAPE,
+	 "layers[0].inputs: 1, expected 3"},
 	{"W missing", "layers[0].W", OP_DELETE, NULL, MODEL_ERR_MISSING, "layers[0].W: missing"},
-	{"W short", "layers[0].W", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[0].W: 47 values, expected 48"},
-	{"W long", "layers[0].W", OP_APPEND, "0.5", MODEL_ERR_SHAPE, "layers[0].W: 49 values, expected 48"},
-	{"W string", "layers[0].W", OP_SET, "\"0.1\"", MODEL_ERR_TYPE, "layers[0].W: expected an array"},
+	{"W short", "layers[0].W", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "layers[0].W: 47 values, expected 48"},
+	{"W long", "layers[0].W", OP_APPEND, "0.5", MODEL_ERR_SHAPE,
+	 "layers[0].W: 49 values, expected 48"},
+	{"W string", "layers[0].W", OP_SET, "\"0.1\"", MODEL_ERR_TYPE,
+	 "layers[0].W: expected an array"},
 	{"W nested", "layers[0].W", OP_SET, "[[0.1]]", MODEL_ERR_SHAPE, "layers[0].W: 1 values"},
-	{"U short", "layers[0].U", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[0].U: 63 values, expected 64"},
-	{"U element string", "layers[0].U[3]", OP_SET, "\"x\"", MODEL_ERR_TYPE, "layers[0].U[3]: expected a number"},
+	{"U short", "layers[0].U", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "layers[0].U: 63 values, expected 64"},
+	{"U element string", "layers[0].U[3]", OP_SET, "\"x\"", MODEL_ERR_TYPE,
+	 "layers[0].U[3]: expected a number"},
 	{"U element null", "layers[0].U[0]", OP_SET, "null", MODEL_ERR_TYPE, "layers[0].U[0]"},
 	{"U element bool", "layers[0].U[63]", OP_SET, "false", MODEL_ERR_TYPE, "layers[0].U[63]"},
-	{"U float overflow", "layers[0].U[5]", OP_SET, "1e39", MODEL_ERR_VALUE, "layers[0].U[5]: 1e+39 is not a finite float32"},
+	{"U float overflow", "layers[0].U[5]", OP_SET, "1e39", MODEL_ERR_VALUE,
+	 "layers[0].U[5]: 1e+39 is not a finite float32"},
 	{"U negative overflow", "layers[0].U[6]", OP_SET, "-3.5e38", MODEL_ERR_VALUE, "layers[0].U[6]"},
-	{"b_ih missing", "layers[0].b_ih", OP_DELETE, NULL, MODEL_ERR_MISSING, "layers[0].b_ih: missing"},
-	{"b_hh long", "layers[0].b_hh", OP_APPEND, "1", MODEL_ERR_SHAPE, "layers[0].b_hh: 17 values, expected 16"},
-	{"peephole missing", "layers[0].peephole", OP_DELETE, NULL, MODEL_ERR_MISSING, "layers[0].peephole: missing"},
-	{"peephole short", "layers[0].peephole", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[0].peephole: 11 values, expected 12"},
-	{"h0 short", "layers[0].h0", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[0].h0: 3 values, expected 4"},
-	{"c0 long", "layers[0].c0", OP_APPEND, "0", MODEL_ERR_SHAPE, "layers[0].c0: 5 values, expected 4"},
+	{"b_ih missing", "layers[0].b_ih", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "layers[0].b_ih: missing"},
+	{"b_hh long", "layers[0].b_hh", OP_APPEND, "1", MODEL_ERR_SHAPE,
+	 "layers[0].b_hh: 17 values, expected 16"},
+	{"peephole missing", "layers[0].peephole", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "layers[0].peephole: missing"},
+	{"peephole short", "layers[0].peephole", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "layers[0].peephole: 11 values, expected 12"},
+	{"h0 short", "layers[0].h0", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "layers[0].h0: 3 values, expected 4"},
+	{"c0 long", "layers[0].c0", OP_APPEND, "0", MODEL_ERR_SHAPE,
+	 "layers[0].c0: 5 values, expected 4"},
 	{"c0 overflow", "layers[0].c0[1]", OP_SET, "4e38", MODEL_ERR_VALUE, "layers[0].c0[1]"},
-	{"five layers", "layers", OP_SET, "[{},{},{},{},{}]", MODEL_ERR_RANGE, "layers: 5 entries, expected 1 to 4"},
+	{"five layers", "layers", OP_SET, "[{},{},{},{},{}]", MODEL_ERR_RANGE,
+	 "layers: 5 entries, expected 1 to 4"},
 	{"no dense", "dense", OP_DELETE, NULL, MODEL_ERR_MISSING, "dense: missing"},
 	{"dense empty", "dense", OP_SET, "[]", MODEL_ERR_RANGE, "dense: 0 entries"},
-	{"dense inputs", "dense[0].inputs", OP_SET, "5", MODEL_ERR_SHAPE, "dense[0].inputs: 5, expected 4"},
+	{"dense inputs", "dense[0].inputs", OP_SET, "5", MODEL_ERR_SHAPE,
+	 "dense[0].inputs: 5, expected 4"},
 	{"dense outputs 0", "dense[0].outputs", OP_SET, "0", MODEL_ERR_RANGE, "dense[0].outputs: 0"},
-	{"dense outputs 3", "dense[0].outputs", OP_SET, "3", MODEL_ERR_SHAPE, "dense[0].W: 8 values, expected 12"},
-	{"dense activation", "dense[0].activation", OP_SET, "\"softmax\"", MODEL_ERR_VALUE, "dense[0].activation: \"softmax\""},
-	{"dense activation missing", "dense[0].activation", OP_DELETE, NULL, MODEL_ERR_MISSING, "dense[0].activation: missing"},
-	{"head activation", "dense[1].activation", OP_SET, "\"tanh\"", MODEL_ERR_VALUE, "must be linear"},
-	{"dense b short", "dense[1].b", OP_POP, NULL, MODEL_ERR_SHAPE, "dense[1].b: 0 values, expected 1"},
+	{"dense outputs 3", "dense[0].outputs", OP_SET, "3", MODEL_ERR_SHAPE,
+	 "dense[0].W: 8 values, expected 12"},
+	{"dense activation", "dense[0].activation", OP_SET, "\"softmax\"", MODEL_ERR_VALUE,
+	 "dense[0].activation: \"softmax\""},
+	{"dense activation missing", "dense[0].activation", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "dense[0].activation: missing"},
+	{"head activation", "dense[1].activation", OP_SET, "\"tanh\"", MODEL_ERR_VALUE,
+	 "must be linear"},
+	{"dense b short", "dense[1].b", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "dense[1].b: 0 values, expected 1"},
 	{"head two outputs", "dense[1]", OP_SET,
 	 "{\"inputs\":2,\"outputs\":2,\"activation\":\"linear\",\"W\":[0,0,0,0],\"b\":[0,0]}",
 	 MODEL_ERR_SHAPE, "dense[1].outputs: 2, the last dense layer must have 1"},
-	{"controls count", "controls", OP_POP, NULL, MODEL_ERR_SHAPE, "controls: 1 entries, expected 2"},
+	{"controls count", "controls", OP_POP, NULL, MODEL_ERR_SHAPE,
+	 "controls: 1 entries, expected 2"},
 	{"controls object", "controls", OP_SET, "{}", MODEL_ERR_TYPE, "controls: expected an array"},
-	{"control name", "controls[0].name", OP_DELETE, NULL, MODEL_ERR_MISSING, "controls[0].name: missing"},
+	{"control name", "controls[0].name", OP_DELETE, NULL, MODEL_ERR_MISSING,
+	 "controls[0].name: missing"},
 	{"control min>max", "controls[0].min", OP_SET, "2", MODEL_ERR_RANGE, "controls[0]"},
 	{"control default out", "controls[1].default", OP_SET, "5", MODEL_ERR_RANGE, "controls[1]"},
 	{"control max string", "controls[1].max", OP_SET, "\"1\"", MODEL_ERR_TYPE, "controls[1].max"},
-	{"levels gain huge", "levels.input_gain_db", OP_SET, "200", MODEL_ERR_RANGE, "levels.input_gain_db"},
-	{"levels gain string", "levels.output_gain_db", OP_SET, "\"3\"", MODEL_ERR_TYPE, "levels.output_gain_db"},
+	{"levels gain huge", "levels.input_gain_db", OP_SET, "200", MODEL_ERR_RANGE,
+	 "levels.input_gain_db"},
+	{"levels gain string", "levels.output_gain_db", OP_SET, "\"3\"", MODEL_ERR_TYPE,
+	 "levels.output_gain_db"},
 	{"levels a string", "levels", OP_SET, "\"loud\"", MODEL_ERR_TYPE, "levels: expected an object"},
-	{"levels unknown key", "levels", OP_SET, "{\"input_gain\":6}", MODEL_ERR_FORMAT, "levels.input_gain: not a key of levels"},
+	{"levels unknown key", "levels", OP_SET, "{\"input_gain\":6}", MODEL_ERR_FORMAT,
+	 "levels.input_gain: not a key of levels"},
 	{"metadata array", "metadata", OP_SET, "[1]", MODEL_ERR_TYPE, "metadata: expected an object"},
-	{"selftest no output", "selftest", OP_SET, "{\"input\":[0,0,0]}", MODEL_ERR_MISSING, "selftest.output: missing"},
-	{"selftest short input", "selftest", OP_SET, "{\"input\":[0,0],\"output\":[0]}", MODEL_ERR_SHAPE, "selftest.input: 2 values, expected 3"},
-	{"selftest empty", "selftest", OP_SET, "{\"input\":[],\"output\":[]}", MODEL_ERR_RANGE, "selftest.output: 0 values"},
-	{"selftest tolerance", "selftest", OP_SET, "{\"input\":[0,0,0],\"output\":[0],\"tolerance\":-1}", MODEL_ERR_RANGE, "selftest.tolerance"},
-	{"selftest mismatch", "selftest", OP_SET, "{\"input\":[0,0,0],\"output\":[1000]}", MODEL_ERR_SELFTEST, "differs from the reference"},
-	{"selftest NaN-free", "selftest", OP_SET, "{\"input\":[0,0,1e39],\"output\":[0]}", MODEL_ERR_VALUE, "selftest.input[2]"},
+	{"selftest no output", "selftest", OP_SET, "{\"input\":[0,0,0]}", MODEL_ERR_MISSING,
+	 "selftest.output: missing"},
+	{"selftest short input", "selftest", OP_SET, "{\"input\":[0,0],\"output\":[0]}",
+	 MODEL_ERR_SHAPE, "selftest.input: 2 values, expected 3"},
+	{"selftest empty", "selftest", OP_SET, "{\"input\":[],\"output\":[]}", MODEL_ERR_RANGE,
+	 "selftest.output: 0 values"},
+	{"selftest tolerance", "selftest", OP_SET,
+	 "{\"input\":[0,0,0],\"output\":[0],\"tolerance\":-1}", MODEL_ERR_RANGE, "selftest.tolerance"},
+	{"selftest mismatch", "selftest", OP_SET, "{\"input\":[0,0,0],\"output\":[1000]}",
+	 MODEL_ERR_SELFTEST, "differs from the reference"},
+	{"selftest NaN-free", "selftest", OP_SET, "{\"input\":[0,0,1e39],\"output\":[0]}",
+	 MODEL_ERR_VALUE, "selftest.input[2]"},
 	{"root replaced", "architecture", OP_SET, "\"lstm\"", MODEL_ERR_TYPE, "architecture"},
 };
+// clang-format on
 
 // --- raw byte-level damage -------------------------------------------------------------------
 
@@ -250,6 +294,8 @@ typedef struct {
 	const char *substring;
 } RawCase;
 
+// A table, aligned by hand.
+// clang-format off
 static const RawCase raw_cases[] = {
 	{"empty", "", MODEL_ERR_SYNTAX, "empty"},
 	{"spaces", "   \n\t ", MODEL_ERR_SYNTAX, "not valid JSON"},
@@ -258,7 +304,8 @@ static const RawCase raw_cases[] = {
 	{"number root", "42", MODEL_ERR_SYNTAX, "not valid JSON"},
 	{"empty object", "{}", MODEL_ERR_FORMAT, "not a model file"},
 	{"text", "hello, world", MODEL_ERR_SYNTAX, "line 1"},
-	{"NaN literal", "{\"format\":\"lstm-lv2\",\"version\":NaN}", MODEL_ERR_SYNTAX, "not valid JSON"},
+	{"NaN literal", "{\"format\":\"lstm-lv2\",\"version\":NaN}", MODEL_ERR_SYNTAX,
+	 "not valid JSON"},
 	{"Infinity literal", "{\"x\":Infinity}", MODEL_ERR_SYNTAX, "not valid JSON"},
 	{"overflow", "{\"x\":1e999}", MODEL_ERR_SYNTAX, "not valid JSON"},
 	{"trailing comma", "{\"format\":\"lstm-lv2\",}", MODEL_ERR_SYNTAX, "not valid JSON"},
@@ -272,6 +319,7 @@ static const RawCase raw_cases[] = {
 	{"unterminated string", "{\"format\":\"lstm-lv2", MODEL_ERR_SYNTAX, "not valid JSON"},
 	{"comment", "// model\n{}", MODEL_ERR_SYNTAX, "not valid JSON"},
 };
+// clang-format on
 
 static void test_raw_cases(void)
 {
@@ -313,8 +361,7 @@ static void test_files(const char *dir)
 	ModelError err = {MODEL_OK, ""};
 	expect("directory", model_load_file(dir, &m, &err), &err, &m, MODEL_ERR_IO, "is a directory");
 	snprintf(path, sizeof path, "%s/does-not-exist.json", dir);
-	expect("missing file", model_load_file(path, &m, &err), &err, &m, MODEL_ERR_IO,
-	       "No such file");
+	expect("missing file", model_load_file(path, &m, &err), &err, &m, MODEL_ERR_IO, "No such file");
 
 	// A file one byte over the size limit: sparse, so it costs no disk.
 	char big[] = "/tmp/test_malformed_big.XXXXXX";
@@ -342,8 +389,10 @@ int main(int argc, char **argv)
 	char *gru = read_all(path, &size);
 	test_truncations("gru_2x3", gru, size, 10);
 	const Edit gru_edits[] = {
-		{"gru second inputs", "layers[1].inputs", OP_SET, "1", MODEL_ERR_SHAPE, "layers[1].inputs: 1, expected 3"},
-		{"gru U short", "layers[1].U", OP_POP, NULL, MODEL_ERR_SHAPE, "layers[1].U: 26 values, expected 27"},
+		{"gru second inputs", "layers[1].inputs", OP_SET, "1", MODEL_ERR_SHAPE,
+	     "layers[1].inputs: 1, expected 3"},
+		{"gru U short", "layers[1].U", OP_POP, NULL, MODEL_ERR_SHAPE,
+	     "layers[1].U: 26 values, expected 27"},
 	};
 	for (size_t k = 0; k < sizeof gru_edits / sizeof gru_edits[0]; k++)
 		apply_edit(gru, &gru_edits[k]);

@@ -104,14 +104,16 @@ static void assert_same_model(const ModelDesc *a, const ModelDesc *b)
 	}
 	for (int k = 0; k < a->num_dense; k++) {
 		const DenseLayerDesc *x = &a->dense[k], *y = &b->dense[k];
-		assert(x->inputs == y->inputs && x->outputs == y->outputs && x->activation == y->activation);
+		assert(x->inputs == y->inputs && x->outputs == y->outputs
+		       && x->activation == y->activation);
 		assert_same_floats(x->w, y->w, (size_t)x->inputs * (size_t)x->outputs);
 		assert_same_floats(x->b, y->b, (size_t)x->outputs);
 	}
 	assert(a->num_controls == b->num_controls);
 	for (int k = 0; k < a->num_controls; k++) {
 		assert(strcmp(a->controls[k].name, b->controls[k].name) == 0);
-		assert(a->controls[k].min == b->controls[k].min && a->controls[k].max == b->controls[k].max);
+		assert(a->controls[k].min == b->controls[k].min
+		       && a->controls[k].max == b->controls[k].max);
 		assert(a->controls[k].def == b->controls[k].def);
 	}
 	assert(a->input_gain_db == b->input_gain_db && a->output_gain_db == b->output_gain_db);
@@ -303,8 +305,8 @@ static void test_many_values_bounded(void)
 	assert(model_load_file(p, &m, &err) == MODEL_ERR_TOO_BIG);
 	getrusage(RUSAGE_SELF, &after);
 	const long grew_kib = after.ru_maxrss - before.ru_maxrss;
-	printf("3 million empty objects (9 MB): refused (%s), peak memory grew %ld KiB\n",
-	       err.message, grew_kib);
+	printf("3 million empty objects (9 MB): refused (%s), peak memory grew %ld KiB\n", err.message,
+	       grew_kib);
 	assert(strstr(err.message, "junk.json: 3000001 objects")); // the root and the junk
 	assert(strstr(err.message, "more than any model"));
 	assert(grew_kib < 64 * 1024);
@@ -321,8 +323,8 @@ static void test_summary(void)
 		const char *name;
 		double esr;
 	} cases[] = {
-		{"{\"name\":\"Crunch\",\"training\":{\"esr_validation\":0.02,\"esr_test\":0.03}}",
-		 "Crunch", 0.03},
+		{"{\"name\":\"Crunch\",\"training\":{\"esr_validation\":0.02,\"esr_test\":0.03}}", "Crunch",
+	     0.03},
 		{"{\"training\":{\"esr_validation\":0.02}}", "", 0.02},
 		{"{\"name\":\"Amp\",\"training\":{\"validation_esr\":0.011}}", "Amp", 0.011},
 		{"{\"training\":{\"validation_esr\":null}}", "", -1.0},

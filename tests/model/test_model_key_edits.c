@@ -21,8 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
-
 enum { MAX_EDITS = 5, HIDDEN = 2, FRAMES = 8 };
 
 // One change to the valid document. value is JSON text; NULL deletes the key; "#N" is an array
@@ -49,12 +47,17 @@ typedef struct {
 	int selftest;        // the file reads, but its selftest pair must fail
 } Row;
 
+// A table, aligned by hand.
+// clang-format off
 static const Row rows[] = {
-	{"not JSON", FILE_RAW, {{NULL, "this is not a model"}}, MODEL_ERR_SYNTAX, "not valid JSON: line 1", 0},
+	{"not JSON", FILE_RAW, {{NULL, "this is not a model"}}, MODEL_ERR_SYNTAX,
+	 "not valid JSON: line 1", 0},
 	{"empty file", FILE_RAW, {{NULL, ""}}, MODEL_ERR_SYNTAX, "the file is empty", 0},
-	{"truncated JSON", FILE_RAW, {{NULL, "{\"format\": \"lstm-lv2\", \"version\": 1, \"layers\": [{"}},
+	{"truncated JSON", FILE_RAW,
+	 {{NULL, "{\"format\": \"lstm-lv2\", \"version\": 1, \"layers\": [{"}},
 	 MODEL_ERR_SYNTAX, "not valid JSON", 0},
-	{"a JSON array, not an object", FILE_RAW, {{NULL, "[1, 2, 3]"}}, MODEL_ERR_FORMAT, "not an object", 0},
+	{"a JSON array, not an object", FILE_RAW, {{NULL, "[1, 2, 3]"}}, MODEL_ERR_FORMAT,
+	 "not an object", 0},
 	{"a directory", FILE_DIRECTORY, {{NULL, NULL}}, MODEL_ERR_IO, "is a directory", 0},
 	{"no such file", FILE_MISSING, {{NULL, NULL}}, MODEL_ERR_IO, "cannot open", 0},
 	{"over 64 MiB", FILE_HUGE, {{NULL, NULL}}, MODEL_ERR_TOO_BIG, "over the limit", 0},
@@ -64,7 +67,8 @@ static const Row rows[] = {
 	 "unable to decode byte 0xe9", 0},
 	{"1e999 overflows double", FILE_EDITED, {{"layers[0].W[0]", "@1e999"}}, MODEL_ERR_SYNTAX,
 	 "real number overflow", 0},
-	{"NaN is not JSON", FILE_EDITED, {{"layers[0].U[3]", "@NaN"}}, MODEL_ERR_SYNTAX, "not valid JSON", 0},
+	{"NaN is not JSON", FILE_EDITED, {{"layers[0].U[3]", "@NaN"}}, MODEL_ERR_SYNTAX,
+	 "not valid JSON", 0},
 	{"1e39 overflows float32", FILE_EDITED, {{"layers[0].b_hh[2]", "1e39"}}, MODEL_ERR_VALUE,
 	 "layers[0].b_hh[2]: 1e+39 is not a finite float32", 0},
 	{"missing format", FILE_EDITED, {{"format", NULL}}, MODEL_ERR_MISSING, "format: missing", 0},
@@ -97,8 +101,10 @@ static const Row rows[] = {
 	{"skip over inputs", FILE_EDITED, {{"architecture.skip", "2"}}, MODEL_ERR_RANGE,
 	 "architecture.skip: 2, expected 0 to 1", 0},
 	{"missing layers", FILE_EDITED, {{"layers", NULL}}, MODEL_ERR_MISSING, "layers: missing", 0},
-	{"layers not an array", FILE_EDITED, {{"layers", "{}"}}, MODEL_ERR_TYPE, "layers: expected an array", 0},
-	{"no layers", FILE_EDITED, {{"layers", "[]"}}, MODEL_ERR_RANGE, "layers: 0 entries, expected 1 to 4", 0},
+	{"layers not an array", FILE_EDITED, {{"layers", "{}"}}, MODEL_ERR_TYPE,
+	 "layers: expected an array", 0},
+	{"no layers", FILE_EDITED, {{"layers", "[]"}}, MODEL_ERR_RANGE,
+	 "layers: 0 entries, expected 1 to 4", 0},
 	{"five layers", FILE_EDITED, {{"layers", "[{}, {}, {}, {}, {}]"}}, MODEL_ERR_RANGE,
 	 "layers: 5 entries, expected 1 to 4", 0},
 	{"layer not an object", FILE_EDITED, {{"layers[0]", "7"}}, MODEL_ERR_TYPE,
@@ -113,7 +119,8 @@ static const Row rows[] = {
 	 "layers[0].hidden: expected an integer, found a number", 0},
 	{"layer inputs do not match", FILE_EDITED, {{"layers[0].inputs", "2"}}, MODEL_ERR_SHAPE,
 	 "layers[0].inputs: 2, expected 1", 0},
-	{"missing W", FILE_EDITED, {{"layers[0].W", NULL}}, MODEL_ERR_MISSING, "layers[0].W: missing", 0},
+	{"missing W", FILE_EDITED, {{"layers[0].W", NULL}}, MODEL_ERR_MISSING, "layers[0].W: missing",
+	 0},
 	{"U too short", FILE_EDITED, {{"layers[0].U", "#12"}}, MODEL_ERR_SHAPE,
 	 "layers[0].U: 12 values, expected 16", 0},
 	{"U too long for hidden 3", FILE_EDITED, {{"layers[0].U", "#128"}}, MODEL_ERR_SHAPE,
@@ -164,6 +171,7 @@ static const Row rows[] = {
 	{"selftest output wrong", FILE_EDITED, {{"selftest.output[5]", "0.75"}}, MODEL_OK,
 	 "at frame 5", 1},
 };
+// clang-format on
 
 // The valid model every row starts from: one LSTM layer (1 input, 2 units), the head, skip 1,
 // a little metadata and a selftest pair made by the engine itself.
@@ -296,7 +304,8 @@ static char *edited_text(const json_t *base, const Row *row)
 		return text;
 	if (!mark)
 		abort();
-	size_t head = (size_t)(mark - text), rawlen = strlen(raw), tail = strlen(mark + strlen(RAW_MARK));
+	size_t head = (size_t)(mark - text), rawlen = strlen(raw),
+		   tail = strlen(mark + strlen(RAW_MARK));
 	char *out = malloc(head + rawlen + tail + 1);
 	memcpy(out, text, head);
 	memcpy(out + head, raw, rawlen);
@@ -319,9 +328,7 @@ static void make_file(const json_t *base, const Row *row, const char *path)
 {
 	char *text;
 	switch (row->kind) {
-	case FILE_RAW:
-		write_text(path, row->edits[0].value);
-		break;
+	case FILE_RAW: write_text(path, row->edits[0].value); break;
 	case FILE_EDITED:
 		text = edited_text(base, row);
 		write_text(path, text);
@@ -331,8 +338,7 @@ static void make_file(const json_t *base, const Row *row, const char *path)
 		if (mkdir(path, 0700) != 0)
 			abort();
 		break;
-	case FILE_MISSING:
-		break;
+	case FILE_MISSING: break;
 	case FILE_HUGE: {
 		// Sparse: one byte over the limit without writing 64 MiB.
 		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
@@ -378,8 +384,8 @@ static void test_row(const json_t *base, const Row *row, const char *dir, int k)
 	memset(&m, 0xab, sizeof m); // the reader must initialise it, not trust it
 	ModelStatus st = model_read_file(path, &m, &err);
 	CHECK(st == row->status && err.status == st,
-	      "%s: model_read_file gave %s (%d), expected %s: \"%s\"", row->what,
-	      model_status_name(st), (int)st, model_status_name(row->status), err.message);
+	      "%s: model_read_file gave %s (%d), expected %s: \"%s\"", row->what, model_status_name(st),
+	      (int)st, model_status_name(row->status), err.message);
 	if (!row->selftest) {
 		CHECK(strstr(err.message, row->message) != NULL, "%s: message \"%s\" lacks \"%s\"",
 		      row->what, err.message, row->message);
@@ -407,8 +413,10 @@ static void test_row(const json_t *base, const Row *row, const char *dir, int k)
 	CHECK(st != MODEL_OK, "%s: model_load_file accepted it", row->what);
 	CHECK(!row->selftest || st == MODEL_ERR_SELFTEST, "%s: model_load_file gave %s", row->what,
 	      model_status_name(st));
-	CHECK(occurrences(err.message, path) == 1, "%s: model_load_file message \"%s\" does not "
-	      "name the file exactly once", row->what, err.message);
+	CHECK(occurrences(err.message, path) == 1,
+	      "%s: model_load_file message \"%s\" does not "
+	      "name the file exactly once",
+	      row->what, err.message);
 	CHECK(desc_is_empty(&m), "%s: model_load_file left a partial model", row->what);
 	remove_file(row, path);
 }

@@ -31,16 +31,16 @@ static int load_all(const char *dir)
 		ModelError err;
 		ModelStatus st = test_load(test_path(dir, name), &m, &err);
 		if (!strcmp(name, "rtneural_bad_lstm.json")) {
-			REQUIRE(st == MODEL_ERR_SHAPE, "%s must be refused, got %s", name, model_status_name(st));
+			REQUIRE(st == MODEL_ERR_SHAPE, "%s must be refused, got %s", name,
+			        model_status_name(st));
 			printf("%s: refused as expected: %s\n", name, err.message);
 			continue;
 		}
 		REQUIRE(st == MODEL_OK, "%s: %s", name, err.message);
 		double e2 = test_selftest_error(&m);
 		REQUIRE(e2 < 0.0 || e2 <= m.selftest_tolerance, "%s: reference pair error %g", name, e2);
-		printf("%s: %s x %d, %d dense, skip %d, %g Hz\n", name,
-		       model_cell_name(m.layers[0].cell), m.layers[0].hidden, m.num_dense, m.skip,
-		       m.sample_rate);
+		printf("%s: %s x %d, %d dense, skip %d, %g Hz\n", name, model_cell_name(m.layers[0].cell),
+		       m.layers[0].hidden, m.num_dense, m.skip, m.sample_rate);
 		model_desc_free(&m);
 		loaded++;
 	}
@@ -54,8 +54,9 @@ static void test_statedict(const char *dir, const char *data)
 	ModelError err;
 	size_t nx, ny;
 	REQUIRE(test_load(test_path(dir, "wright_ht1_lstm32_statedict.json"), &m, &err) == MODEL_OK,
-	      "%s", err.message);
-	REQUIRE(m.skip == 1 && m.layers[0].hidden == 32 && m.layers[0].cell == CELL_LSTM, "LSTM-32 skip 1");
+	        "%s", err.message);
+	REQUIRE(m.skip == 1 && m.layers[0].hidden == 32 && m.layers[0].cell == CELL_LSTM,
+	        "LSTM-32 skip 1");
 	float *x = test_read_csv(test_path(data, "ref_input.csv"), &nx);
 	float *ref = test_read_csv(test_path(data, "ref_wright_ht1_lstm32_statedict.csv"), &ny);
 	REQUIRE(nx == ny, "%zu inputs, %zu reference outputs", nx, ny);

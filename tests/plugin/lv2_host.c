@@ -168,10 +168,7 @@ static const Slot *ring_peek(Ring *r)
 	return head == tail ? NULL : &r->slots[tail % RING_SLOTS];
 }
 
-static void ring_pop(Ring *r)
-{
-	atomic_fetch_add_explicit(&r->tail, 1, memory_order_release);
-}
+static void ring_pop(Ring *r) { atomic_fetch_add_explicit(&r->tail, 1, memory_order_release); }
 
 struct HostWorker {
 	const LV2_Worker_Interface *iface;
@@ -276,8 +273,8 @@ static void worker_attach(HostWorker *w, LilvInstance *instance)
 
 static bool worker_idle(HostWorker *w)
 {
-	return !w || !w->threaded ||
-	       (atomic_load(&w->done) == atomic_load(&w->scheduled) && !ring_peek(&w->responses));
+	return !w || !w->threaded
+	       || (atomic_load(&w->done) == atomic_load(&w->scheduled) && !ring_peek(&w->responses));
 }
 
 static void worker_free(HostWorker *w)
@@ -290,7 +287,6 @@ static void worker_free(HostWorker *w)
 }
 
 // ---- World ----
-
 
 HostWorld *host_world_new(const char *bundle_dir)
 {
@@ -360,8 +356,7 @@ HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode)
 	memcpy(hi->state_features, hi->features, sizeof hi->features);
 	if (mode == HOST_THREAD_WORKER) {
 		hi->state_worker = worker_new(true);
-		hi->state_sched_feature =
-			(LV2_Feature){LV2_WORKER__schedule, &hi->state_worker->schedule};
+		hi->state_sched_feature = (LV2_Feature){LV2_WORKER__schedule, &hi->state_worker->schedule};
 		hi->state_features[nf - 1] = &hi->state_sched_feature;
 	}
 	hi->instance = lilv_plugin_instantiate(hw->plugin, rate, hi->features);
@@ -396,7 +391,7 @@ HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode)
 			void *buf = NULL;
 			if (mode != HOST_NO_FEATURES)
 				buf = lilv_port_is_a(hw->plugin, port, input_class) ? (void *)hi->control_buf
-				                                                     : (void *)hi->notify_buf;
+				                                                    : (void *)hi->notify_buf;
 			lilv_instance_connect_port(hi->instance, p, buf);
 		}
 	}
@@ -467,7 +462,8 @@ static void read_notifications(HostInstance *hi)
 	const LV2_Atom_Sequence *seq = (const LV2_Atom_Sequence *)hi->notify_buf;
 	if (seq->atom.type != map->map(NULL, LV2_ATOM__Sequence))
 		return;
-	LV2_ATOM_SEQUENCE_FOREACH (seq, ev) {
+	LV2_ATOM_SEQUENCE_FOREACH(seq, ev)
+	{
 		if (ev->body.type != map->map(NULL, LV2_ATOM__Object))
 			continue;
 		const LV2_Atom_Object *obj = (const LV2_Atom_Object *)&ev->body;
@@ -484,7 +480,8 @@ static void read_notifications(HostInstance *hi)
 			if (key == map->map(NULL, names[k]) && value->type == map->map(NULL, LV2_ATOM__String)
 			    && value->size < sizeof(hi->knob_names[k]))
 				memcpy(hi->knob_names[k], LV2_ATOM_BODY_CONST(value), value->size);
-		if (key == map->map(NULL, LSTM__modelName) && value->type == map->map(NULL, LV2_ATOM__String)
+		if (key == map->map(NULL, LSTM__modelName)
+		    && value->type == map->map(NULL, LV2_ATOM__String)
 		    && value->size < sizeof(hi->model_name))
 			memcpy(hi->model_name, LV2_ATOM_BODY_CONST(value), value->size);
 		const bool is_float = value->type == map->map(NULL, LV2_ATOM__Float);
@@ -492,8 +489,8 @@ static void read_notifications(HostInstance *hi)
 			hi->model_esr = ((const LV2_Atom_Float *)value)->body;
 		if (key == map->map(NULL, LSTM__modelLatency) && is_float)
 			hi->model_latency = ((const LV2_Atom_Float *)value)->body;
-		if (key == map->map(NULL, LSTM__model) && value->type == map->map(NULL, LV2_ATOM__Path) &&
-		    value->size < HOST_PATH_MAX) {
+		if (key == map->map(NULL, LSTM__model) && value->type == map->map(NULL, LV2_ATOM__Path)
+		    && value->size < HOST_PATH_MAX) {
 			memcpy(hi->notified_model, LV2_ATOM_BODY_CONST(value), value->size);
 			hi->notified_model[value->size] = '\0';
 			hi->notifications++;
@@ -579,8 +576,8 @@ static void set_port_value(const char *symbol, void *user_data, const void *valu
 {
 	HostInstance *hi = user_data;
 	const uint32_t p = port_index(hi, symbol);
-	if (p < HOST_MAX_PORTS && size == sizeof(float) &&
-	    type == hi->hw->map.map(NULL, LV2_ATOM__Float))
+	if (p < HOST_MAX_PORTS && size == sizeof(float)
+	    && type == hi->hw->map.map(NULL, LV2_ATOM__Float))
 		memcpy(&hi->controls[p], value, sizeof(float));
 }
 
@@ -588,8 +585,8 @@ LilvState *host_state_save(HostInstance *hi, const char *dir)
 {
 	// As jalv does: files the plugin names are linked from the state folder. (With no link
 	// folder, lilv 0.24.14 removes the plugin's file while trying to link it: never do that.)
-	return lilv_state_new_from_instance(hi->hw->plugin, hi->instance, &hi->hw->map, NULL, dir,
-	                                    dir, dir, get_port_value, hi,
+	return lilv_state_new_from_instance(hi->hw->plugin, hi->instance, &hi->hw->map, NULL, dir, dir,
+	                                    dir, get_port_value, hi,
 	                                    LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE, hi->features);
 }
 

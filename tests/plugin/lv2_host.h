@@ -67,11 +67,11 @@ HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode);
 void host_instance_free(HostInstance *hi);
 
 typedef enum {
-	HOST_MSG_PATH = 0,      // patch:Set lstm:model <path> (atom:Path): well formed
-	HOST_MSG_INT_VALUE,     // the value is an atom:Int
-	HOST_MSG_NO_PROPERTY,   // no patch:property
-	HOST_MSG_EMPTY_PATH,    // an empty atom:Path
-	HOST_MSG_NOT_OBJECT,    // the event is an atom:Int, not an object
+	HOST_MSG_PATH = 0,    // patch:Set lstm:model <path> (atom:Path): well formed
+	HOST_MSG_INT_VALUE,   // the value is an atom:Int
+	HOST_MSG_NO_PROPERTY, // no patch:property
+	HOST_MSG_EMPTY_PATH,  // an empty atom:Path
+	HOST_MSG_NOT_OBJECT,  // the event is an atom:Int, not an object
 } HostMessage;
 
 // Queues a patch:Set of the model (or a malformed variant) for the next run.

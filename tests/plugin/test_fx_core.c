@@ -48,8 +48,8 @@ static TestModel *load(const char *path)
 		exit(1);
 	}
 	// At the model's own rate: the rate player's bit-exact bypass.
-	RatePlayer *player = rate_player_create(&tm->desc, tm->desc.sample_rate, RATE_MODE_AUTO,
-	                                        FX_CHUNK, &err);
+	RatePlayer *player =
+		rate_player_create(&tm->desc, tm->desc.sample_rate, RATE_MODE_AUTO, FX_CHUNK, &err);
 	assert(player);
 	fx_model_init(&tm->fx, player, &tm->desc);
 	return tm;
@@ -206,8 +206,8 @@ static void test_model_switch_is_smooth(void)
 	const uint32_t fade = (uint32_t)(FX_MODEL_FADE_SECONDS * RATE);
 	const float steady = fmaxf(max_jump(a_alone, 1000, LEN * 2), max_jump(b_alone, 1000, LEN * 2));
 	const float jump = max_jump(out, LEN - 1, LEN + 3 * fade);
-	printf("model switch: largest jump %.5f, steady %.5f, hard cut would be %.5f\n", jump,
-	       steady, fabsf(b_alone[LEN] - a_alone[LEN - 1]));
+	printf("model switch: largest jump %.5f, steady %.5f, hard cut would be %.5f\n", jump, steady,
+	       fabsf(b_alone[LEN] - a_alone[LEN - 1]));
 	assert(jump < steady + 2.0f / (float)fade + 0.01f);
 	fx_core_install_model(&fx, NULL);
 	assert(fx_core_take_retired(&fx) == &d->fx);

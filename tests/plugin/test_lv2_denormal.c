@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: ISC
 // Denormals and timing in silence. The calling thread runs with flush-to-zero and
-// denormals-are-zero OFF (as many hosts leave it); for each bundled model an impulse is followed
-// by 10 s of silence, and after every block no value in the network's state may be subnormal,
-// and the caller's MXCSR must come back unchanged. Meanwhile a second instance plays noise, its
-// blocks interleaved with the silent one's: the CPU time per block in silence (median) must
-// stay within 1.5 times that in noise (median); the first model named gets 3 rounds and the
-// median ratio (LSTM_TIMING_ROUNDS=1 for sanitizer builds, where meson also names only the
-// default model), the others one round each; every ratio is printed. CPU time of this thread is used, and the two conditions alternate block by block,
-// so load from other processes affects both alike.
+// denormals-are-zero OFF (as many hosts leave it); for each bundled model an impulse is followed by
+// 10 s of silence, and after every block no value in the network's state may be subnormal, and the
+// caller's MXCSR must come back unchanged. Meanwhile a second instance plays noise, its blocks
+// interleaved with the silent one's: the CPU time per block in silence (median) must stay within
+// 1.5 times that in noise (median); the first model named gets 3 rounds and the median ratio
+// (LSTM_TIMING_ROUNDS=1 for sanitizer builds, where meson also names only the default model), the
+// others one round each; every ratio is printed. CPU time of this thread is used, and the two
+// conditions alternate block by block, so load from other processes affects both alike.
 //
 // The plugin's sources are compiled into this test (the #include below) so that its private
 // instance struct, and through it the network's state, can be inspected.
@@ -25,7 +25,12 @@
 #define HAVE_MXCSR 1
 #endif
 
-enum { BLOCK = 256, SECONDS = 10, ROUNDS = 3, NUM_PORTS_CTL = LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1 };
+enum {
+	BLOCK = 256,
+	SECONDS = 10,
+	ROUNDS = 3,
+	NUM_PORTS_CTL = LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1
+};
 static const double RATE = 48000.0;
 
 typedef struct {

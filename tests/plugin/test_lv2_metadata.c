@@ -72,7 +72,8 @@ static void test_ports(HostWorld *hw)
 		check(name != NULL, "a port without lv2:name", where);
 		lilv_node_free(name);
 		// lv2lint notes a port without a comment; hosts show it as the port's help.
-		LilvNode *comment_uri = lilv_new_uri(hw->world, "http://www.w3.org/2000/01/rdf-schema#comment");
+		LilvNode *comment_uri =
+			lilv_new_uri(hw->world, "http://www.w3.org/2000/01/rdf-schema#comment");
 		LilvNodes *comment = lilv_port_get_value(hw->plugin, port, comment_uri);
 		check(comment && lilv_nodes_size(comment) > 0, "a port without rdfs:comment", where);
 		lilv_nodes_free(comment);
@@ -85,7 +86,7 @@ static void test_ports(HostWorld *hw)
 		check(def && min && max, "a control port without default, minimum and maximum", where);
 		if (def && min && max) {
 			const float d = lilv_node_as_float(def), lo = lilv_node_as_float(min),
-			            hi = lilv_node_as_float(max);
+						hi = lilv_node_as_float(max);
 			printf("%s: default %g in [%g, %g]\n", where, d, lo, hi);
 			check(lo < hi, "minimum not below maximum", where);
 			check(lo <= d && d <= hi, "default outside [minimum, maximum]", where);
@@ -150,7 +151,8 @@ static void test_presets(HostWorld *hw)
 	LilvNode *preset_class = lilv_new_uri(hw->world, LV2_PRESETS__Preset);
 	LilvNodes *presets = lilv_plugin_get_related(hw->plugin, preset_class);
 	uint32_t count = 0;
-	LILV_FOREACH (nodes, i, presets) {
+	LILV_FOREACH(nodes, i, presets)
+	{
 		const LilvNode *preset = lilv_nodes_get(presets, i);
 		lilv_world_load_resource(hw->world, preset);
 		LilvState *state = lilv_state_new_from_world(hw->world, &hw->map, preset);

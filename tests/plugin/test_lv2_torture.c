@@ -34,7 +34,7 @@ enum {
 	F_WORKER = 4,
 	F_ALL = 7,
 	NUM_CONTROLS = LSTM_PORT_RATE_MODE - LSTM_PORT_IN_GAIN + 1, // control inputs
-	N = 9600, // 0.2 s at 48 kHz
+	N = 9600,                                                   // 0.2 s at 48 kHz
 	ATOM_BYTES = 4096,
 };
 static const double RATE = 48000.0;
@@ -108,7 +108,7 @@ static Inst *inst_new(unsigned features)
 		exit(1);
 	}
 	const LV2_Worker_Interface *iface =
-	    lilv_instance_get_extension_data(in->instance, LV2_WORKER__interface);
+		lilv_instance_get_extension_data(in->instance, LV2_WORKER__interface);
 	sync_worker_attach(&in->worker, iface, lilv_instance_get_handle(in->instance));
 	memcpy(in->controls, DEFAULTS, sizeof(DEFAULTS));
 	return in;
@@ -320,7 +320,8 @@ static void test_control_fuzz(void)
 	free(b);
 	free(x);
 	printf("control fuzz (%u odd values in %u blocks of 32): finite, peak %.3f <= %.0f; "
-	       "two instances bit-identical\n", odd, 5 * N / 32, peak, OUT_BOUND);
+	       "two instances bit-identical\n",
+	       odd, 5 * N / 32, peak, OUT_BOUND);
 }
 
 // Out-of-range values play exactly as the clamped ones (NaN as the minimum).
@@ -331,9 +332,9 @@ static void test_clamping(void)
 		float wild, clamped;
 	} cases[] = {
 		{0, 1000.0f, 24.0f}, {0, INFINITY, 24.0f}, {0, -INFINITY, -24.0f}, {0, NAN, -24.0f},
-		{1, 99.0f, 24.0f}, {1, -1e30f, -24.0f}, {1, NAN, -24.0f},
-		{2, 7.0f, 1.0f}, {2, -3.0f, 0.0f}, {2, NAN, 0.0f},
-		{4, 5.0f, 1.0f}, {5, -5.0f, 0.0f}, {6, INFINITY, 1.0f},
+		{1, 99.0f, 24.0f},   {1, -1e30f, -24.0f},  {1, NAN, -24.0f},       {2, 7.0f, 1.0f},
+		{2, -3.0f, 0.0f},    {2, NAN, 0.0f},       {4, 5.0f, 1.0f},        {5, -5.0f, 0.0f},
+		{6, INFINITY, 1.0f},
 	};
 	float *a = malloc(N * sizeof(float)), *b = malloc(N * sizeof(float));
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -391,10 +392,11 @@ static void test_gain_step(void)
 	for (uint32_t t = step_at; t < 3 * LEN / 4; t++)
 		step = fmaxf(step, fabsf(y[t] - y[t - 1]));
 	const float bound =
-	    1.5f * (settled_step + (g_hi - g_lo) * wet_peak / (float)(FX_SMOOTH_SECONDS * RATE));
+		1.5f * (settled_step + (g_hi - g_lo) * wet_peak / (float)(FX_SMOOTH_SECONDS * RATE));
 	const float hard_cut = (g_hi - g_lo) * wet_peak;
 	printf("gain step -24 -> +24 dB: largest jump %.3g, bound %.3g (settled %.3g, wet peak %.3g, "
-	       "a hard cut would be ~%.3g)\n", step, bound, settled_step, wet_peak, hard_cut);
+	       "a hard cut would be ~%.3g)\n",
+	       step, bound, settled_step, wet_peak, hard_cut);
 	assert(wet_peak > 0.0f); // the placeholder models are quiet, but not silent
 	assert(step <= bound);
 	assert(bound < 0.5f * hard_cut);

@@ -73,8 +73,7 @@ static float noise(void) { return (float)(rnd() / 16777216.0 * 2.0 - 1.0) * 0.5f
 // applies them: the reference. At another rate than the model's, the network plays through a
 // RatePlayer in auto mode, as the plugin's does (at the model's rate that is the network
 // itself, bit for bit).
-static void engine_render_at(const char *path, double rate, const float *in, float *out,
-                             uint32_t n)
+static void engine_render_at(const char *path, double rate, const float *in, float *out, uint32_t n)
 {
 	ModelDesc m;
 	ModelError err;
@@ -132,7 +131,8 @@ static void test_bundle_and_presets(void)
 	assert(lilv_nodes_size(presets) >= 3);
 	int checked = 0;
 	static char seen[8][HOST_PATH_MAX];
-	LILV_FOREACH (nodes, it, presets) {
+	LILV_FOREACH(nodes, it, presets)
+	{
 		const LilvNode *preset = lilv_nodes_get(presets, it);
 		assert(lilv_world_load_resource(hw->world, preset) >= 0);
 		LilvState *state = lilv_state_new_from_world(hw->world, &hw->map, preset);
@@ -220,8 +220,10 @@ static void test_rates_blocks_and_features(void)
 						memcpy(in, sig[s], sizeof(in));
 						render(hi, in, out, SIG_LEN, blocks[b], ip);
 						if (memcmp(out, ref[s], sizeof(out)) != 0) {
-							fprintf(stderr, "rate %g mode %d signal %d block %d in-place %d: "
-							        "differs from the engine\n", rates[r], md, s, blocks[b], ip);
+							fprintf(stderr,
+							        "rate %g mode %d signal %d block %d in-place %d: "
+							        "differs from the engine\n",
+							        rates[r], md, s, blocks[b], ip);
 							abort();
 						}
 						runs++;
@@ -327,7 +329,8 @@ static void test_state_round_trip(void)
 		assert(!strcmp(b->model_name, sum.name) && b->model_esr == (float)sum.esr);
 		assert(b->model_latency == d.latency_samples);
 		printf("state: after a patch:Get the host hears the model's name \"%s\", ESR %g and "
-		       "latency %g\n", b->model_name, (double)b->model_esr, (double)b->model_latency);
+		       "latency %g\n",
+		       b->model_name, (double)b->model_esr, (double)b->model_latency);
 		model_desc_free(&d);
 	}
 	assert(memcmp(out_a, out_b, sizeof(out_a)) == 0);
@@ -391,7 +394,8 @@ static void test_state_restore_without_nul(void)
 	char inner[HOST_PATH_MAX + 8];
 	memcpy(inner, models[1], len + 1);
 	inner[len / 2] = '\0';
-	StoredPath bad[] = {{inner, len + 1, key, path_type}, {models[1], len + 1, key, string_type},
+	StoredPath bad[] = {{inner, len + 1, key, path_type},
+	                    {models[1], len + 1, key, string_type},
 	                    {"", 0, key, path_type}};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		lilv_instance_deactivate(hi->instance);
@@ -417,8 +421,8 @@ static void *restore_thread(void *arg)
 {
 	RestoreCall *c = arg;
 	nap_us(2000); // let run() get going first
-	atomic_store(&c->status, (int)c->st->restore(c->handle, retrieve_path, &c->path, 0,
-	                                             c->features));
+	atomic_store(&c->status,
+	             (int)c->st->restore(c->handle, retrieve_path, &c->path, 0, c->features));
 	return NULL;
 }
 
@@ -446,7 +450,7 @@ static void test_state_restore_long_path_while_running(void)
 		.st = lilv_instance_get_extension_data(hi->instance, LV2_STATE__interface),
 		.handle = lilv_instance_get_handle(hi->instance),
 		.path = {path, strlen(path) + 1, hw->map.map(hw->map.handle, LSTM__model),
-		         hw->map.map(hw->map.handle, LV2_ATOM__Path)},
+	             hw->map.map(hw->map.handle, LV2_ATOM__Path)},
 		.features = hi->state_features,
 	};
 	atomic_store(&call.status, -1);
@@ -468,7 +472,8 @@ static void test_state_restore_long_path_while_running(void)
 	assert(host_state_worker_jobs(hi) == jobs + 1); // the load went through restore's worker
 	wait_for_model(hi, path);
 	printf("state: a %zu-byte path restored through the worker while run() played (%u blocks "
-	       "beside restore)\n", strlen(path), blocks);
+	       "beside restore)\n",
+	       strlen(path), blocks);
 	host_instance_free(hi);
 	unlink(path);
 	for (char *slash; strlen(path) > strlen(dir) && (slash = strrchr(path, '/'));) {
@@ -525,7 +530,8 @@ static void test_flood_of_changes(void)
 	run_blocks(hi, 20, false); // the crossfade ends and the replaced model is freed
 	const uint32_t extra = host_worker_jobs(hi) - jobs - CHANGES;
 	printf("flood: %d changes queued behind a busy worker: %u jobs beyond the %d loads, the "
-	       "last choice plays\n", CHANGES, extra, CHANGES);
+	       "last choice plays\n",
+	       CHANGES, extra, CHANGES);
 	assert(same_file(hi->notified_model, last));
 	assert(extra <= 2);
 	host_instance_free(hi);
@@ -696,10 +702,10 @@ static void test_thousand_switches(HostMode mode)
 		const int answers = kind != HOST_MSG_NO_PROPERTY && kind != HOST_MSG_NOT_OBJECT;
 		const int good = path == small_models[s % 3];
 		const uint32_t errors_before = host_log_errors();
-		for (int k = 0; k < (good ? 20000 : 100000) &&
-		                (!answers ? k < 1
-		                          : hi->notifications == seen ||
-		                                (good && strcmp(hi->notified_model, path)));
+		for (int k = 0; k < (good ? 20000 : 100000)
+		                && (!answers ? k < 1
+		                             : hi->notifications == seen
+		                                   || (good && strcmp(hi->notified_model, path)));
 		     k++) {
 			for (int t = 0; t < BLOCK; t++, phase++)
 				buf[t] = sine[phase % SINE_LEN];
@@ -794,7 +800,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const bool rt = host_rt_checked();
 	printf("real-time tripwire: %s\n", rt ? "linked, checking run() and work_response()"
-	                                       : "not in this build (sanitizers): not checked");
+	                                      : "not in this build (sanitizers): not checked");
 	double t0 = now();
 	test_bundle_and_presets();
 	test_rates_blocks_and_features();

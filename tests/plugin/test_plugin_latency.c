@@ -26,7 +26,6 @@
 enum { BLOCK = 256, HIDDEN = 4, FRAMES = 8192 };
 static const float LATENCY = 1.5f;
 
-
 static uint32_t rng_state = 777u;
 
 static float noise(void)
@@ -159,8 +158,8 @@ int main(int argc, char **argv)
 		CHECK(port == (float)expect, "%g Hz, latency_samples %g: port %g, expected %u + %u", rate,
 		      (double)LATENCY, port, (unsigned)rate_lat, (unsigned)cases[c].own);
 		printf("%6g Hz: latency port %g without the key, %g with latency_samples %g "
-		       "(rate path %u + model %u)\n", rate, plain, port, (double)LATENCY,
-		       (unsigned)rate_lat, (unsigned)cases[c].own);
+		       "(rate path %u + model %u)\n",
+		       rate, plain, port, (double)LATENCY, (unsigned)rate_lat, (unsigned)cases[c].own);
 		check_dry_delay(hi, rate, expect);
 		host_instance_free(hi);
 	}

@@ -113,18 +113,23 @@ int main(int argc, char **argv)
 	// NAM's formulas on the NAM file's stated figures.
 	const float loud = -23.5f, in_dbu = 16.5f, out_dbu = 9.25f, norm = -18.0f - loud;
 	const Case nam_cases[] = {
-		{0, 0, 12, 0, norm},                         // Auto: NAM's default, Normalized
-		{1, 0, 12, 0, 0},                            // Raw
-		{2, 0, 12, 0, norm},                         // Normalized
-		{3, 0, 12, 0, out_dbu - 12},                 // Calibrated at 12 dBu
-		{3, 1, 12, 12 - in_dbu, out_dbu - 12},       // and the input calibrated
-		{2, 1, 20, 20 - in_dbu, norm},               // Normalized, input at a 20 dBu interface
-		{1, 1, 6, 6 - in_dbu, 0},                    // Raw, input at a 6 dBu interface
-		{3, 1, -3, -3 - in_dbu, out_dbu + 3},        // a -3 dBu interface
+		{0, 0, 12, 0, norm},                   // Auto: NAM's default, Normalized
+		{1, 0, 12, 0, 0},                      // Raw
+		{2, 0, 12, 0, norm},                   // Normalized
+		{3, 0, 12, 0, out_dbu - 12},           // Calibrated at 12 dBu
+		{3, 1, 12, 12 - in_dbu, out_dbu - 12}, // and the input calibrated
+		{2, 1, 20, 20 - in_dbu, norm},         // Normalized, input at a 20 dBu interface
+		{1, 1, 6, 6 - in_dbu, 0},              // Raw, input at a 6 dBu interface
+		{3, 1, -3, -3 - in_dbu, out_dbu + 3},  // a -3 dBu interface
 	};
-	const char *nam_what[] = {"NAM, Auto", "NAM, Raw", "NAM, Normalized", "NAM, Calibrated",
-	                          "NAM, Calibrated + input", "NAM, Normalized + input 20",
-	                          "NAM, Raw + input 6", "NAM, Calibrated + input -3"};
+	const char *nam_what[] = {"NAM, Auto",
+	                          "NAM, Raw",
+	                          "NAM, Normalized",
+	                          "NAM, Calibrated",
+	                          "NAM, Calibrated + input",
+	                          "NAM, Normalized + input 20",
+	                          "NAM, Raw + input 6",
+	                          "NAM, Calibrated + input -3"};
 	for (size_t k = 0; k < sizeof nam_cases / sizeof nam_cases[0]; k++)
 		check_case(nam, nam_what[k], &nam_cases[k]);
 
@@ -142,8 +147,7 @@ int main(int argc, char **argv)
 		{2, 0, 12, 0, -18.0f - (float)s.loudness_db},
 		{3, 1, 12, 0, 0},
 	};
-	const char *lstm_what[] = {"crunch, Auto", "crunch, Normalized",
-	                           "crunch, Calibrated + input"};
+	const char *lstm_what[] = {"crunch, Auto", "crunch, Normalized", "crunch, Calibrated + input"};
 	for (size_t k = 0; k < sizeof lstm_cases / sizeof lstm_cases[0]; k++)
 		check_case(crunch, lstm_what[k], &lstm_cases[k]);
 
@@ -168,7 +172,8 @@ int main(int argc, char **argv)
 		run_silence(c, 20);
 		assert(host_worker_jobs(c) == cj);
 		printf("while running: a mode change reloads once and plays the new gains (%.2e); the "
-		       "interface level reloads nothing in Raw mode\n", rel);
+		       "interface level reloads nothing in Raw mode\n",
+		       rel);
 		host_instance_free(a);
 		host_instance_free(b);
 		host_instance_free(c);

@@ -68,8 +68,8 @@ int main(int argc, char **argv)
 	free(a);
 	free(b);
 	if (first >= 0) {
-		fprintf(stderr, "wav_cmp: first difference at frame %lld; largest %.9g\n",
-		        (long long)first, worst);
+		fprintf(stderr, "wav_cmp: first difference at frame %lld; largest %.9g\n", (long long)first,
+		        worst);
 		return 1;
 	}
 	printf("wav_cmp: %lld frames identical (largest difference %.3g)\n", (long long)na, worst);

@@ -179,17 +179,20 @@ int main(void)
 		int q;
 		const char *name;
 	} cfg[] = {
-		{LIB_SPEEX, 3, "speex q3"},   {LIB_SPEEX, 5, "speex q5"},
-		{LIB_SPEEX, 7, "speex q7"},   {LIB_SPEEX, 10, "speex q10"},
+		{LIB_SPEEX, 3, "speex q3"},
+		{LIB_SPEEX, 5, "speex q5"},
+		{LIB_SPEEX, 7, "speex q7"},
+		{LIB_SPEEX, 10, "speex q10"},
 		{LIB_SRC, SRC_SINC_FASTEST, "src fastest"},
 		{LIB_SRC, SRC_SINC_MEDIUM_QUALITY, "src medium"},
 		{LIB_SRC, SRC_SINC_BEST_QUALITY, "src best"},
-		{LIB_SOXR, SOXR_LQ, "soxr LQ"},   {LIB_SOXR, SOXR_MQ, "soxr MQ"},
+		{LIB_SOXR, SOXR_LQ, "soxr LQ"},
+		{LIB_SOXR, SOXR_MQ, "soxr MQ"},
 		{LIB_SOXR, SOXR_HQ, "soxr HQ"},
 	};
 	static const int rates[][2] = {{44100, 48000}, {48000, 44100}, {96000, 48000}, {48000, 96000}};
-	printf("%-12s %-13s %-18s %6s %-26s %8s %8s\n", "library", "rates", "rt (after warm-up)",
-	       "lag", "pass ESR 1k/10k/18k", "stop dB", "ns");
+	printf("%-12s %-13s %-18s %6s %-26s %8s %8s\n", "library", "rates", "rt (after warm-up)", "lag",
+	       "pass ESR 1k/10k/18k", "stop dB", "ns");
 	for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
 		for (size_t k = 0; k < 4; k++) {
 			const int fin = rates[k][0], fout = rates[k][1];
@@ -220,8 +223,8 @@ int main(void)
 			char rr[32];
 			snprintf(rr, sizeof rr, "%g->%g", fin / 1000.0, fout / 1000.0);
 			printf("%-12s %-13s %-18.18s %6.1f %8.1e %8.1e %8.1e %8s %8.1f\n", cfg[c].name, rr,
-			       viol ? report : "none", streaming_lag(cfg[c].lib, cfg[c].q, fin, fout),
-			       pass[0], pass[1], pass[2], stop, ns[2]);
+			       viol ? report : "none", streaming_lag(cfg[c].lib, cfg[c].q, fin, fout), pass[0],
+			       pass[1], pass[2], stop, ns[2]);
 		}
 	}
 	return 0;

@@ -17,10 +17,7 @@ static void data_path(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", rate_fixture_data_dir, name);
 }
 
-void rate_fixture_model(ModelDesc *m)
-{
-	rate_fixture_model_named(m, "model_lstm16_48k.json");
-}
+void rate_fixture_model(ModelDesc *m) { rate_fixture_model_named(m, "model_lstm16_48k.json"); }
 
 void rate_fixture_model_named(ModelDesc *m, const char *name)
 {
@@ -48,8 +45,8 @@ void rate_fixture_identity_model(ModelDesc *m, double rate, int inputs)
 	m->dense[0].outputs = 1;
 	m->dense[0].activation = ACT_LINEAR;
 	ModelError err;
-	if (model_desc_alloc_layer(&m->layers[0]) != 0 || model_desc_alloc_dense(&m->dense[0]) != 0 ||
-	    model_desc_validate(m, &err) != MODEL_OK) {
+	if (model_desc_alloc_layer(&m->layers[0]) != 0 || model_desc_alloc_dense(&m->dense[0]) != 0
+	    || model_desc_validate(m, &err) != MODEL_OK) {
 		fprintf(stderr, "identity model: cannot build\n");
 		abort();
 	}
@@ -147,8 +144,8 @@ float *rate_fixture_expected_named(const char *prefix, int rate, size_t *frames)
 	}
 	fclose(fp);
 	for (size_t k = 0; k < *frames; k++) {
-		const uint32_t b = (uint32_t)raw[4 * k] | (uint32_t)raw[4 * k + 1] << 8 |
-		                   (uint32_t)raw[4 * k + 2] << 16 | (uint32_t)raw[4 * k + 3] << 24;
+		const uint32_t b = (uint32_t)raw[4 * k] | (uint32_t)raw[4 * k + 1] << 8
+		                   | (uint32_t)raw[4 * k + 2] << 16 | (uint32_t)raw[4 * k + 3] << 24;
 		memcpy(&y[k], &b, 4);
 	}
 	free(raw);

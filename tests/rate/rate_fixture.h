@@ -41,6 +41,4 @@ double rate_fixture_esr(const float *y, const float *ref, size_t n);
 // Renders frames of x through p in blocks of `block` frames into y. Single input channel.
 void rate_fixture_render(RatePlayer *p, const float *x, float *y, size_t frames, size_t block);
 
-
-
 #endif

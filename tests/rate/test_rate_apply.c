@@ -54,8 +54,8 @@ static int run_apply(const char *in, const char *out, const char *opts, const ch
 {
 	char model[4096], cmd[32768];
 	snprintf(model, sizeof model, "%s/model_lstm16_48k.json", rate_fixture_data_dir);
-	snprintf(cmd, sizeof cmd, "'%s' -q -f -m '%s' -i '%s' -o '%s' %s 2>'%s'", apply_path, model,
-	         in, out, opts, err_path);
+	snprintf(cmd, sizeof cmd, "'%s' -q -f -m '%s' -i '%s' -o '%s' %s 2>'%s'", apply_path, model, in,
+	         out, opts, err_path);
 	const int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -100,8 +100,8 @@ static void test_render_at_rate(void)
 				const size_t skip = (size_t)rates[k] / 100;
 				const double esr = rate_fixture_esr(y + skip, ref + skip, n_ref - skip);
 				printf("lstm-apply %6d Hz %-8s ESR %.3g\n", rates[k], modes[j], esr);
-				CHECK(esr <= 1e-3, "%d Hz %s: ESR %.3g against the reference, unshifted",
-				      rates[k], modes[j], esr);
+				CHECK(esr <= 1e-3, "%d Hz %s: ESR %.3g against the reference, unshifted", rates[k],
+				      modes[j], esr);
 			}
 			free(y);
 			remove(out);
@@ -127,8 +127,7 @@ static void test_refusals(void)
 	st = run_apply(in, out, "--rate-mode fast", errf);
 	CHECK(st == 2 && file_contains(errf, "--rate-mode fast"), "bad mode: exit %d", st);
 	st = run_apply(in, out, "--rate-mode auto --ignore-rate", errf);
-	CHECK(st == 2 && file_contains(errf, "exclude"), "--rate-mode with --ignore-rate: exit %d",
-	      st);
+	CHECK(st == 2 && file_contains(errf, "exclude"), "--rate-mode with --ignore-rate: exit %d", st);
 	CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
 	remove(in);
 	remove(errf);

@@ -33,8 +33,8 @@ static const EsrCase cases[] = {
 enum { BLOCK = 256, SKIP_MS = 10 };
 
 // ESR of the player at rate in mode, with the path it took and the latency it reported.
-static double esr_at(const EsrCase *ec, const ModelDesc *m, int rate, RateMode mode,
-                     RatePath *path, uint32_t *latency)
+static double esr_at(const EsrCase *ec, const ModelDesc *m, int rate, RateMode mode, RatePath *path,
+                     uint32_t *latency)
 {
 	size_t n_ref;
 	float *ref = rate_fixture_expected_named(ec->prefix, rate, &n_ref);
@@ -93,8 +93,10 @@ static void test_esr_table(const EsrCase *ec)
 			CHECK(pc == RATE_PATH_CORRECT && lc == 0, "%d Hz: correct mode ran %s, latency %u",
 			      rate, rate_path_name(pc), (unsigned)lc);
 			CHECK(ecorr <= 1e-2, "%s %d Hz: correction ESR %.3g", ec->file, rate, ecorr);
-			CHECK(eu > 10 * ecorr, "%s %d Hz: uncorrected ESR %.3g is not far above corrected "
-			      "%.3g", ec->file, rate, eu, ecorr);
+			CHECK(eu > 10 * ecorr,
+			      "%s %d Hz: uncorrected ESR %.3g is not far above corrected "
+			      "%.3g",
+			      ec->file, rate, eu, ecorr);
 		} else {
 			CHECK(pc == RATE_PATH_RESAMPLE && ecorr == er,
 			      "%d Hz: correct mode below the model's rate must resample (ran %s, ESR %.3g)",

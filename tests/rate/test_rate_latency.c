@@ -14,8 +14,8 @@
 
 static const double PI = 3.14159265358979323846;
 static const int model_rates[] = {44100, 48000, 96000};
-static const int host_rates[] = {22050, 44100, 48000, 88200, 96000, 192000,
-                                 8000, 32000, 47999, 176400, 384000};
+static const int host_rates[] = {22050, 44100, 48000, 88200,  96000, 192000,
+                                 8000,  32000, 47999, 176400, 384000};
 enum { FRAMES = 8192, CLICK = 2000 };
 
 // A Hann-windowed sinc at frame `at`, cut off at a quarter of the lower of the two rates, so

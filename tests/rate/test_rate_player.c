@@ -136,13 +136,14 @@ static void test_choice_and_errors(void)
 	ModelDesc m;
 	rate_fixture_model(&m);
 	ModelError err;
-	CHECK(!rate_player_create(&m, 4000, RATE_MODE_AUTO, 64, &err) &&
-	          err.status == MODEL_ERR_RANGE && strstr(err.message, "4000"),
+	CHECK(!rate_player_create(&m, 4000, RATE_MODE_AUTO, 64, &err) && err.status == MODEL_ERR_RANGE
+	          && strstr(err.message, "4000"),
 	      "host rate 4000: %s", err.message);
 	CHECK(!rate_player_create(&m, NAN, RATE_MODE_AUTO, 64, &err) && err.status == MODEL_ERR_RANGE,
 	      "host rate NaN: %s", err.message);
-	CHECK(!rate_player_create(&m, 44100, RATE_MODE_AUTO, 0, &err) &&
-	          strstr(err.message, "block size"), "block 0: %s", err.message);
+	CHECK(!rate_player_create(&m, 44100, RATE_MODE_AUTO, 0, &err)
+	          && strstr(err.message, "block size"),
+	      "block 0: %s", err.message);
 	CHECK(!rate_player_create(&m, 44100, (RateMode)7, 64, &err) && strstr(err.message, "mode"),
 	      "mode 7: %s", err.message);
 	m.layers[0].hidden = 0;

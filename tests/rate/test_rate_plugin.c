@@ -27,7 +27,6 @@
 static const double PI = 3.14159265358979323846;
 enum { FRAMES = 16384, CLICK = 12000, BLOCK = 256 };
 
-
 static void render(HostInstance *hi, const float *in, float *out)
 {
 	lilv_instance_deactivate(hi->instance);
@@ -54,13 +53,13 @@ static void test_latency_port(HostWorld *hw, const char *model)
 		int mode; // rate_mode port: 0 auto, 1 resample, 2 correct
 		int zero; // the latency must be 0
 	} cases[] = {
-		{48000, 0, 1}, {44100, 0, 0}, {44100, 2, 0}, {96000, 2, 1}, {96000, 0, 0},
-		{96000, 1, 0}, {192000, 2, 1}, {192000, 0, 0},
+		{48000, 0, 1}, {44100, 0, 0}, {44100, 2, 0},  {96000, 2, 1},
+		{96000, 0, 0}, {96000, 1, 0}, {192000, 2, 1}, {192000, 0, 0},
 	};
 	static float x[FRAMES], quiet[FRAMES], a[FRAMES], b[FRAMES];
-	double model_delay = 0.0;   // the response peak's delay at 48 kHz, from the first case
-	double free_rate = 0.0;     // the host rate of the last zero-latency render
-	double free_delay = 0.0;    // and where its click peaked, after CLICK
+	double model_delay = 0.0; // the response peak's delay at 48 kHz, from the first case
+	double free_rate = 0.0;   // the host rate of the last zero-latency render
+	double free_delay = 0.0;  // and where its click peaked, after CLICK
 	click(x);
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		HostInstance *hi = host_instance_new(hw, cases[c].rate, HOST_SYNC_WORKER);
@@ -89,14 +88,15 @@ static void test_latency_port(HostWorld *hw, const char *model)
 			free_rate = cases[c].rate;
 			free_delay = (double)best - CLICK;
 		}
-		const double own = free_rate == cases[c].rate ? free_delay
-		                                              : model_delay * cases[c].rate / 48000.0;
+		const double own =
+			free_rate == cases[c].rate ? free_delay : model_delay * cases[c].rate / 48000.0;
 		const double expect = CLICK + lat + own;
 		CHECK(fabs((double)best - expect) <= 1.0,
 		      "%g Hz mode %d: the click comes out at %zu, the port says %d + %u (+ %g of the "
-		      "model's own delay)", cases[c].rate, cases[c].mode, best, CLICK, (unsigned)lat, own);
-		printf("%6g Hz mode %d: latency port %3u, click delay %zd\n", cases[c].rate,
-		       cases[c].mode, (unsigned)lat, (ssize_t)best - CLICK);
+		      "model's own delay)",
+		      cases[c].rate, cases[c].mode, best, CLICK, (unsigned)lat, own);
+		printf("%6g Hz mode %d: latency port %3u, click delay %zd\n", cases[c].rate, cases[c].mode,
+		       (unsigned)lat, (ssize_t)best - CLICK);
 
 		// All dry: the input, exactly as late as the wet signal.
 		hi->controls[LSTM_PORT_MIX] = 0.0f;
@@ -104,8 +104,8 @@ static void test_latency_port(HostWorld *hw, const char *model)
 		int exact = 1;
 		for (size_t t = 0; t < FRAMES; t++)
 			exact &= b[t] == (t >= lat ? x[t - lat] : 0.0f);
-		CHECK(exact, "%g Hz mode %d: the dry signal is not the input delayed by %u",
-		      cases[c].rate, cases[c].mode, (unsigned)lat);
+		CHECK(exact, "%g Hz mode %d: the dry signal is not the input delayed by %u", cases[c].rate,
+		      cases[c].mode, (unsigned)lat);
 		host_instance_free(hi);
 	}
 }

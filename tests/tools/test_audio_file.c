@@ -90,7 +90,7 @@ static void test_read_errors(void)
 	tt_write_wav(cut, sec, 48000, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
 	assert(truncate(cut, 44 + 2 * 12000) == 0);
 	expect_read_error(cut, "cut.wav: truncated: the header promises 96000 bytes of audio (1.00 s)"
-	                  " but the file ends 72000 bytes (0.75 s) short");
+	                       " but the file ends 72000 bytes (0.75 s) short");
 	// The same file whole reads.
 	tt_write_wav(cut, sec, 48000, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
 	char err[512];

@@ -20,10 +20,7 @@ static const char *dir;
 static float dry[N];
 
 // The "device": a soft clipper; the recording lags by d samples and may be inverted.
-static float device(float x)
-{
-	return 0.6f * tanhf(2.5f * x);
-}
+static float device(float x) { return 0.6f * tanhf(2.5f * x); }
 
 static void make_dry(void)
 {
@@ -106,7 +103,8 @@ static void test_delay_compensated(void)
 	for (long t = 1; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(dry[t - 1]));
 	assert(fabs(p.latency - 1.0) < 0.05);
-	assert(strstr(p.warnings, "by 37.00 samples (0.77 ms); shifted earlier by 36, leaving 1.00 samples"));
+	assert(strstr(p.warnings,
+	              "by 37.00 samples (0.77 ms); shifted earlier by 36, leaving 1.00 samples"));
 	capture_pair_free(&p);
 
 	CapturePairOptions exact = capture_pair_default_options();
@@ -118,7 +116,8 @@ static void test_delay_compensated(void)
 		assert(p.input.data[t] == dry[t]);
 		assert(p.target.data[t] == device(dry[t]));
 	}
-	assert(strstr(p.warnings, "the target lags the input by 37.00 samples (0.77 ms); shifted earlier by 37"));
+	assert(strstr(p.warnings,
+	              "the target lags the input by 37.00 samples (0.77 ms); shifted earlier by 37"));
 	capture_pair_free(&p);
 
 	CapturePairOptions o = capture_pair_default_options();
@@ -186,7 +185,8 @@ static void test_lengths(void)
 {
 	write_pair("d.wav", "wlong.wav", 0, 1.0f, N + 480, 48000);
 	expect_fail("d.wav", "wlong.wav", NULL, "has 12000 frames but");
-	expect_fail("d.wav", "wlong.wav", NULL, "wlong.wav has 12480: the lengths differ by 480 "
+	expect_fail("d.wav", "wlong.wav", NULL,
+	            "wlong.wav has 12480: the lengths differ by 480 "
 	            "(0.010 s); trim both to the shorter one (--trim)");
 	CapturePairOptions o = capture_pair_default_options();
 	o.trim = 1;
@@ -328,8 +328,8 @@ static void test_delay_out_of_range(void)
 	CapturePair p;
 	load_ok("d.wav", "wfar.wav", &o, &p);
 	assert(!strstr(p.warnings, "polarity-inverted"));
-	assert(strstr(p.warnings, "the delay may lie beyond the +-500 samples searched") ||
-	       strstr(p.warnings, "look unrelated"));
+	assert(strstr(p.warnings, "the delay may lie beyond the +-500 samples searched")
+	       || strstr(p.warnings, "look unrelated"));
 	capture_pair_free(&p);
 }
 

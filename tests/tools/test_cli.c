@@ -28,13 +28,15 @@ static const char *dir;
 static const char *apply_bin, *esr_bin;
 
 typedef struct {
-	const char *tool;      // "apply" or "esr"
-	const char *args[14];  // "@x" means the file x in the temp folder
+	const char *tool;     // "apply" or "esr"
+	const char *args[14]; // "@x" means the file x in the temp folder
 	int status;
-	const char *needle;    // in stderr (status != 0) or stdout (status == 0)
-	const char *no_file;   // a file that must not exist afterwards ("@x"), or NULL
+	const char *needle;  // in stderr (status != 0) or stdout (status == 0)
+	const char *no_file; // a file that must not exist afterwards ("@x"), or NULL
 } Case;
 
+// A table, aligned by hand.
+// clang-format off
 static const Case cases[] = {
 	// Command-line mistakes: exit 2.
 	{"apply", {NULL}, 2, "no model given (-m MODEL)", NULL},
@@ -151,12 +153,10 @@ static const Case cases[] = {
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet12.wav", "--shift", "12000"}, 1,
 	 "longer than the recording", NULL},
 };
+// clang-format on
 
 // Expands "@x" to the temp folder's x.
-static const char *arg(const char *a)
-{
-	return a && a[0] == '@' ? tt_path(dir, a + 1) : a;
-}
+static const char *arg(const char *a) { return a && a[0] == '@' ? tt_path(dir, a + 1) : a; }
 
 static void run_case(size_t i, const Case *c)
 {
@@ -194,8 +194,8 @@ static void run_case(size_t i, const Case *c)
 	unlink(errp);
 }
 
-static void write_wet(const char *name, const ModelDesc *m, const float *dry, int delay,
-                      float sign, long frames, int rate)
+static void write_wet(const char *name, const ModelDesc *m, const float *dry, int delay, float sign,
+                      long frames, int rate)
 {
 	AudioBuffer in, y;
 	assert(audio_buffer_alloc(&in, N, 1, 48000.0) == 0);
@@ -263,8 +263,9 @@ static void make_files(void)
 static void test_apply_output(void)
 {
 	const char *o = tt_path(dir, "applied.wav");
-	const char *argv[] = {apply_bin, "-m", tt_path(dir, "mono.json"), "-i", tt_path(dir, "dry.wav"),
-	                      "-o", o, "-q", NULL};
+	const char *argv[] = {
+		apply_bin, "-m", tt_path(dir, "mono.json"), "-i", tt_path(dir, "dry.wav"), "-o", o,
+		"-q",      NULL};
 	assert(tt_run(argv, NULL, NULL) == 0);
 	AudioBuffer got, want;
 	char err[256];
@@ -274,8 +275,17 @@ static void test_apply_output(void)
 	assert(memcmp(got.data, want.data, N * sizeof(float)) == 0);
 	audio_buffer_free(&got);
 	assert(tt_run(argv, NULL, NULL) == 1);
-	const char *argf[] = {apply_bin, "-m", tt_path(dir, "knobs.json"), "-i",
-	                      tt_path(dir, "dry.wav"), "-o", o, "--force", "-k", "Gain=0.9", "--fast",
+	const char *argf[] = {apply_bin,
+	                      "-m",
+	                      tt_path(dir, "knobs.json"),
+	                      "-i",
+	                      tt_path(dir, "dry.wav"),
+	                      "-o",
+	                      o,
+	                      "--force",
+	                      "-k",
+	                      "Gain=0.9",
+	                      "--fast",
 	                      NULL};
 	assert(tt_run(argf, NULL, NULL) == 0);
 	assert(audio_file_read(o, &got, err, sizeof err) == 0);
@@ -291,8 +301,8 @@ static void apply_read(const char *model, const char *input, const char *const *
                        AudioBuffer *got)
 {
 	const char *o = tt_path(dir, "shifted.wav");
-	const char *argv[16] = {apply_bin, "-m", tt_path(dir, model), "-i", tt_path(dir, input), "-o",
-	                        o, "-q", "--force"};
+	const char *argv[16] = {
+		apply_bin, "-m", tt_path(dir, model), "-i", tt_path(dir, input), "-o", o, "-q", "--force"};
 	int n = 9;
 	for (int k = 0; extra[k]; ++k)
 		argv[n++] = extra[k];
@@ -366,14 +376,20 @@ static void test_apply_remove_latency(void)
 
 static void test_esr_inverted_warns(void)
 {
-	const char *argv[] = {esr_bin, "-m", tt_path(dir, "mono.json"), "-i", tt_path(dir, "dry.wav"),
-	                      "-t", tt_path(dir, "wetinv.wav"), NULL};
+	const char *argv[] = {esr_bin,
+	                      "-m",
+	                      tt_path(dir, "mono.json"),
+	                      "-i",
+	                      tt_path(dir, "dry.wav"),
+	                      "-t",
+	                      tt_path(dir, "wetinv.wav"),
+	                      NULL};
 	char out[1024], errp[1024];
 	snprintf(out, sizeof out, "%s.stdout", dir);
 	snprintf(errp, sizeof errp, "%s.stderr", dir);
 	assert(tt_run(argv, out, errp) == 0);
-	assert(strstr(tt_read_text(errp), "lstm-esr: warning: ") &&
-	       strstr(tt_read_text(errp), "wetinv.wav is polarity-inverted"));
+	assert(strstr(tt_read_text(errp), "lstm-esr: warning: ")
+	       && strstr(tt_read_text(errp), "wetinv.wav is polarity-inverted"));
 	// An inverted copy scores an ESR of 4: (-y - y)^2 / y^2.
 	const char *o = tt_read_text(out);
 	const char *e = strstr(o, "\nesr ");

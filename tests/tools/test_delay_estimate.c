@@ -223,8 +223,8 @@ static void test_onset(void)
 	DelayEstimate de;
 	assert(delay_estimate(x, 1, y, 1, n, 4800, &de) == 0);
 	// The polarity is the sign at the delay: the response's largest lobe is inverted.
-	if (de.delay != 30 || de.onset != 20 || de.correlation > -0.5 ||
-	    de.correlation_at_delay > -0.5) {
+	if (de.delay != 30 || de.onset != 20 || de.correlation > -0.5
+	    || de.correlation_at_delay > -0.5) {
 		fprintf(stderr, "onset: got delay %d onset %d corr %.3f\n", de.delay, de.onset,
 		        de.correlation);
 		assert(0);

@@ -118,7 +118,8 @@ static void test_knobs_fill_inputs(void)
 	tt_make_model(&m, 3, 5, 12);
 	AudioBuffer in, out;
 	make_audio(&in, 1);
-	float *k1 = malloc(N * sizeof *k1), *k2 = malloc(N * sizeof *k2), *want = malloc(N * sizeof *want);
+	float *k1 = malloc(N * sizeof *k1), *k2 = malloc(N * sizeof *k2),
+		  *want = malloc(N * sizeof *want);
 	assert(k1 && k2 && want);
 
 	// Defaults: Gain 0.5, Tone 0.
@@ -155,7 +156,8 @@ static void test_knobs_fill_inputs(void)
 
 	KnobSetting bad[1] = {{"Drive", 0.5}};
 	o = exact(bad, 1);
-	render_fail(&m, &o, &in, "--knob Drive: the model has no knob of that name (knobs: 'Gain', 'Tone')");
+	render_fail(&m, &o, &in,
+	            "--knob Drive: the model has no knob of that name (knobs: 'Gain', 'Tone')");
 	KnobSetting far[1] = {{"Tone", 1.5}};
 	o = exact(far, 1);
 	render_fail(&m, &o, &in, "--knob Tone=1.5: outside the knob's range -1..1");
@@ -219,7 +221,7 @@ static void test_parsers(void)
 	assert(render_knob_parse("Gain=0.25", &k, err, sizeof err) == 0);
 	assert(strcmp(k.name, "Gain") == 0 && k.value == 0.25);
 	assert(render_knob_parse("Tone=-1e-1", &k, err, sizeof err) == 0 && k.value == -0.1);
-	static const char *const bad[] = {"gain=abc", "gain=", "=1", "gain", "gain=1e999",
+	static const char *const bad[] = {"gain=abc", "gain=",    "=1",        "gain", "gain=1e999",
 	                                  "gain=nan", "gain=inf", "gain=0.5x", ""};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
 		err[0] = '\0';

@@ -37,7 +37,8 @@ static void check_layout(double rate)
 	// Deterministic, the clips identical, silence before each blip, nothing clipped.
 	assert(memcmp(a.data, b.data, (size_t)a.frames * sizeof(float)) == 0);
 	assert(memcmp(a.data + l.clip_a_from, a.data + l.clip_b_from,
-	              (size_t)(l.clip_a_to - l.clip_a_from) * sizeof(float)) == 0);
+	              (size_t)(l.clip_a_to - l.clip_a_from) * sizeof(float))
+	       == 0);
 	for (int k = 0; k < REAMP_BLIPS; k++) {
 		assert(a.data[l.blip[k]] > 0.4f);
 		for (long i = l.blip[k] - l.blip_spacing / 2; i < l.blip[k]; i++)
@@ -62,8 +63,8 @@ static void check_layout(double rate)
 	assert(reamp_signal_detect(q.data, 1, q.frames, rate, &got) == 1);
 	unsigned seed = 3; // and so is one with triangular dither
 	for (long i = 0; i < a.frames; i++)
-		q.data[i] = roundf(a.data[i] * 32768.0f + 0.5f * (tt_noise(&seed) + tt_noise(&seed)))
-		            / 32768.0f;
+		q.data[i] =
+			roundf(a.data[i] * 32768.0f + 0.5f * (tt_noise(&seed) + tt_noise(&seed))) / 32768.0f;
 	assert(reamp_signal_detect(q.data, 1, q.frames, rate, &got) == 1);
 	// Not the signal: shortened, shifted by a sample, or a stretch of it 1 dB louder.
 	assert(reamp_signal_detect(a.data, 1, a.frames - 1, rate, &got) == 0);
@@ -79,8 +80,8 @@ static void check_layout(double rate)
 	audio_buffer_free(&q);
 	audio_buffer_free(&a);
 	audio_buffer_free(&b);
-	printf("layout at %.0f Hz: %.1f s, clips %.1f s, recognised, 16-bit exports recognised\n",
-	       rate, (double)l.frames / rate, (double)(l.clip_a_to - l.clip_a_from) / rate);
+	printf("layout at %.0f Hz: %.1f s, clips %.1f s, recognised, 16-bit exports recognised\n", rate,
+	       (double)l.frames / rate, (double)(l.clip_a_to - l.clip_a_from) / rate);
 }
 
 // The "device": a soft clipper behind a one-pole low-pass (its response starts at once and
@@ -171,7 +172,8 @@ static void check_blips(void)
 	reamp_blip_latency(y, x.frames, &l, 48, 4800, &lat);
 	assert(!lat.ok && lat.answered == 0 && strstr(lat.why, "blips rose above"));
 	printf("blips: latencies 0, 5, 37, 290 and -2 found exactly, 200 behind a 100-sample "
-	       "pre-echo and behind a 2-sample precursor; drift ESR %.4f flagged\n", rep);
+	       "pre-echo and behind a 2-sample precursor; drift ESR %.4f flagged\n",
+	       rep);
 	recording_free(&r);
 }
 
@@ -192,8 +194,9 @@ static void check_capture_pair(const char *dir)
 		tt_write_wav(tt_path(dir, "wet.wav"), y, x.frames, 1, (int)rate, FLOAT_WAV);
 		CapturePair p;
 		char err[512];
-		assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), NULL, &p,
-		                         err, sizeof err) == 0);
+		assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), NULL, &p, err,
+		                         sizeof err)
+		       == 0);
 		assert(p.reamp && p.blips.ok && p.blips.latency == delays[k]);
 		// The response moved to one sample after its input (the causal margin), even for a
 		// lag of 3 that the cross-correlation alone would leave in.
@@ -208,7 +211,8 @@ static void check_capture_pair(const char *dir)
 		CapturePairOptions o = capture_pair_default_options();
 		o.recognise_reamp = 0;
 		assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), &o, &p, err,
-		                         sizeof err) == 0);
+		                         sizeof err)
+		       == 0);
 		assert(!p.reamp && !strstr(p.warnings, "blips"));
 		capture_pair_free(&p);
 	}
@@ -217,7 +221,8 @@ static void check_capture_pair(const char *dir)
 	CapturePair p;
 	char err[512];
 	assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), NULL, &p, err,
-	                         sizeof err) == 0);
+	                         sizeof err)
+	       == 0);
 	assert(p.reamp && !p.blips.ok && strstr(p.warnings, "blips could not be used"));
 	capture_pair_free(&p);
 	printf("capture_pair: aligned by the blips (37, -2, 3); a gated device falls back\n");

@@ -37,7 +37,7 @@ int main(void)
 	for (int i = 0; i < k; i++) {
 		const double a = (double)spans[i].from / RATE, b = (double)spans[i].to / RATE;
 		assert(spans[i].from % BLOCK == 0 && spans[i].to - spans[i].from == BLOCK);
-		assert(b <= 80.0);                // never the quiet tail
+		assert(b <= 80.0);               // never the quiet tail
 		assert(!(a < 45.0 && b > 40.0)); // never the gap
 		assert(i == 0 || spans[i].from > spans[i - 1].to - 1);
 		printf("  %.0f-%.0f s\n", a, b);

@@ -27,10 +27,7 @@ static const char *prog;
 static char dir[] = "/tmp/test_lstm_train_XXXXXX";
 static char out_text[8192];
 
-static void path_of(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", dir, name);
-}
+static void path_of(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", dir, name); }
 
 static void write_wav(const char *name, const float *data, long frames, int channels, int rate)
 {
@@ -121,7 +118,8 @@ static void run_ok(const char *args)
 static double json_esr(const char *name, const char *key)
 {
 	json_t *root = load_json(name);
-	json_t *v = json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), key);
+	json_t *v =
+		json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), key);
 	double r = json_is_number(v) ? json_number_value(v) : -1;
 	json_decref(root);
 	return r;
@@ -136,25 +134,27 @@ static const char *memory_args =
 static void test_description(void)
 {
 	char args[1024];
-	snprintf(args, sizeof args, "%s -e 1 -o desc.json --name 'My Amp' --author 'A. B.' "
+	snprintf(args, sizeof args,
+	         "%s -e 1 -o desc.json --name 'My Amp' --author 'A. B.' "
 	         "--gear-make Marshall --gear-model 'JCM 800' --gear-type amp --tone-type crunch "
-	         "--input-level-dbu 16.5 --output-level-dbu -3.25", memory_args);
+	         "--input-level-dbu 16.5 --output-level-dbu -3.25",
+	         memory_args);
 	run_ok(args);
 	json_t *root = load_json("desc.json");
 	const json_t *meta = json_object_get(root, "metadata");
-	static const char *const want[][2] = {{"name", "My Amp"}, {"author", "A. B."},
+	static const char *const want[][2] = {{"name", "My Amp"},        {"author", "A. B."},
 	                                      {"gear_make", "Marshall"}, {"gear_model", "JCM 800"},
-	                                      {"gear_type", "amp"}, {"tone_type", "crunch"}};
+	                                      {"gear_type", "amp"},      {"tone_type", "crunch"}};
 	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
 		assert(!strcmp(json_string_value(json_object_get(meta, want[k][0])), want[k][1]));
-	assert(json_number_value(json_object_get(meta, "input_level_dbu")) == 16.5 &&
-	       json_number_value(json_object_get(meta, "output_level_dbu")) == -3.25);
+	assert(json_number_value(json_object_get(meta, "input_level_dbu")) == 16.5
+	       && json_number_value(json_object_get(meta, "output_level_dbu")) == -3.25);
 	const char *date = json_string_value(json_object_get(meta, "date"));
 	int y, mo, d, h, mi, s;
-	assert(date && sscanf(date, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) == 6 &&
-	       y >= 2024);
-	const char *cl = json_string_value(
-		json_object_get(json_object_get(meta, "training"), "command_line"));
+	assert(date && sscanf(date, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) == 6
+	       && y >= 2024);
+	const char *cl =
+		json_string_value(json_object_get(json_object_get(meta, "training"), "command_line"));
 	assert(cl && !strncmp(cl, "lstm-train -i mem_in.wav", 24) && strstr(cl, " --name 'My Amp' ")
 	       && strstr(cl, " --gear-model 'JCM 800' ") && strstr(cl, " -o desc.json "));
 	printf("description: name, author, gear, tone, date %s and the command line written\n", date);
@@ -210,6 +210,8 @@ static void test_bad_inputs(void)
 	assert(f);
 	fputs("this is not audio\n", f);
 	fclose(f);
+	// A table, aligned by hand.
+	// clang-format off
 	const BadCase cases[] = {
 		{"missing file", "-i nothere.wav -t b.wav -o o.json", "nothere.wav", 3},
 		{"not audio", "-i text.wav -t b.wav -o o.json", "text.wav", 3},
@@ -266,6 +268,7 @@ static void test_bad_inputs(void)
 		 "0123456789012345678901234567890123456789012345678901234567890123", "--name: at most 63",
 		 2},
 	};
+	// clang-format on
 	int fails = 0;
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		const BadCase *c = &cases[k];
@@ -420,8 +423,8 @@ static void test_interrupt_and_resume(void)
 	json_t *intr = json_object_get(json_object_get(json_object_get(root, "metadata"), "training"),
 	                               "interrupted");
 	assert(json_is_true(intr));
-	int epochs = (int)json_integer_value(json_object_get(
-		json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
+	int epochs = (int)json_integer_value(
+		json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
 	json_decref(root);
 	// Resume for two more epochs.
 	snprintf(cmd, sizeof cmd, "%s -o int2.json --resume int.json.ckpt -e %d", memory_args,
@@ -433,8 +436,8 @@ static void test_interrupt_and_resume(void)
 	path_of(q, sizeof q, "int2.json");
 	root = json_load_file(q, 0, &je);
 	assert(root);
-	int epochs2 = (int)json_integer_value(json_object_get(
-		json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
+	int epochs2 = (int)json_integer_value(
+		json_object_get(json_object_get(json_object_get(root, "metadata"), "training"), "epochs"));
 	json_decref(root);
 	printf("interrupt: model written after %d epochs; resumed to %d\n", epochs, epochs2);
 	assert(epochs >= 1 && epochs2 == epochs + 2);
@@ -503,8 +506,8 @@ static void test_target_leads(void)
 	const double esr = json_esr("lead.json", "esr_validation");
 	const double lin = json_esr("lead.json", "esr_linear_baseline");
 	const double lat = json_esr("lead.json", "latency_samples");
-	printf("target 1 sample ahead: validation ESR %.4f, linear baseline %.4f, latency %.2f\n",
-	       esr, lin, lat);
+	printf("target 1 sample ahead: validation ESR %.4f, linear baseline %.4f, latency %.2f\n", esr,
+	       lin, lat);
 	assert(lin > 0.02 && esr >= 0 && esr < lin);
 	assert(lat >= 0.5 && lat < 2.5);
 	// Its loudness, as NAM's trainer measures it: the output's RMS for the standard signal's
@@ -513,9 +516,10 @@ static void test_target_leads(void)
 	char cmd[4096], tools[1024];
 	snprintf(tools, sizeof tools, "%s", prog);
 	*strrchr(tools, '/') = '\0';
-	snprintf(cmd, sizeof cmd, "cd %s && %s/lstm-reamp std8k.wav --rate 8000 >/dev/null && "
-	         "%s/lstm-apply -m lead.json -i std8k.wav -o std8k_out.wav >/dev/null", dir, tools,
-	         tools);
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && %s/lstm-reamp std8k.wav --rate 8000 >/dev/null && "
+	         "%s/lstm-apply -m lead.json -i std8k.wav -o std8k_out.wav >/dev/null",
+	         dir, tools, tools);
 	assert(system(cmd) == 0);
 	char p[512];
 	path_of(p, sizeof p, "std8k_out.wav");

@@ -36,8 +36,8 @@ static void write_pair(const char *dry, const char *wet, int spoil)
 static void load(const char *dry, const char *wet, TrainData *d, char *report, size_t len)
 {
 	TrainPairSpec spec = {.input = dry, .target = wet};
-	TrainDataOptions o = {.compensate_delay = 1, .valid_split = -1, .segment_seconds = 0.5,
-	                      .skip = -1};
+	TrainDataOptions o = {
+		.compensate_delay = 1, .valid_split = -1, .segment_seconds = 0.5, .skip = -1};
 	FILE *f = fmemopen(report, len, "w");
 	char err[512];
 	assert(f);

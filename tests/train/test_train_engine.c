@@ -19,8 +19,7 @@
 
 enum { N = 3000, CHUNK = 700 };
 
-static double max_diff(const TrainKernels *K, const TrainShape *s, LstmIsa isa,
-                       double *level_out)
+static double max_diff(const TrainKernels *K, const TrainShape *s, LstmIsa isa, double *level_out)
 {
 	const size_t np = train_shape_param_count(s);
 	float *params = malloc(np * sizeof(float));
@@ -32,7 +31,8 @@ static double max_diff(const TrainKernels *K, const TrainShape *s, LstmIsa isa,
 		params[j] *= 2.0f;
 	TrainRng rng = {5};
 	for (long i = 0; i < N; i++) {
-		x[i * s->inputs] = (float)(0.8 * sin(0.013 * (double)i) + 0.2 * (2 * train_rng_uniform(&rng) - 1));
+		x[i * s->inputs] =
+			(float)(0.8 * sin(0.013 * (double)i) + 0.2 * (2 * train_rng_uniform(&rng) - 1));
 		for (int c = 1; c < s->inputs; c++)
 			x[i * s->inputs + c] = (float)(0.25 * c); // knob values, constant
 	}
@@ -96,8 +96,9 @@ static void test_engine_matches_trainer(void)
 				double da = max_diff(tables[t], &s, LSTM_ISA_AUTO, &level);
 				printf("%-6s %-13s inputs %d hidden %2d layers %d skip %d: max |trainer - "
 				       "engine| %.2e (engine scalar), %.2e (engine best ISA), output peak "
-				       "%.2f\n", tables[t]->name, model_cell_name(s.cell), s.inputs, s.hidden,
-				       s.layers, s.skip, d, da, level);
+				       "%.2f\n",
+				       tables[t]->name, model_cell_name(s.cell), s.inputs, s.hidden, s.layers,
+				       s.skip, d, da, level);
 				fails += !(d < 1e-5 * fmax(1.0, level));
 				fails += !(da < 5e-5 * fmax(1.0, level));
 			}

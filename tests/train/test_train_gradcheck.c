@@ -124,8 +124,9 @@ static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphas
 		}
 	}
 	printf("%-13s layers %d inputs %d skip %d preemph %d: loss %.6f, %zu params, worst "
-	       "relative error %.2e (param %zu: %.9g vs %.9g, largest %.3g)\n", model_cell_name(cell),
-	       layers, inputs, skip, (int)pk, l0, c.np, worst, worst_j, worst_a, worst_n, gmax);
+	       "relative error %.2e (param %zu: %.9g vs %.9g, largest %.3g)\n",
+	       model_cell_name(cell), layers, inputs, skip, (int)pk, l0, c.np, worst, worst_j, worst_a,
+	       worst_n, gmax);
 	train_net_free(&c.net);
 	train_forward_weights_free(&c.fw);
 	free(c.params);

@@ -81,14 +81,14 @@ int main(void)
 						const double e = check(tables[t], M, ns[in], ks[ik], tr);
 						if (e > 1.0)
 							printf("%s: M %d N %d K %d %s: error %.2f of the bound\n",
-							       tables[t]->name, M, ns[in], ks[ik],
-							       tr ? "transposed" : "plain", e);
+							       tables[t]->name, M, ns[in], ks[ik], tr ? "transposed" : "plain",
+							       e);
 						assert(e <= 1.0);
 						worst = e > worst ? e : worst;
 						shapes++;
 					}
-		printf("%s kernels: %d shapes, worst error %.3f of the bound\n", tables[t]->name,
-		       shapes, worst);
+		printf("%s kernels: %d shapes, worst error %.3f of the bound\n", tables[t]->name, shapes,
+		       worst);
 	}
 	return 0;
 }

@@ -80,8 +80,8 @@ static int check_case(json_t *c)
 		gerr = fmax(gerr, fabs(grad[j] - grads_ref[j]));
 	}
 	int fails = 0;
-	printf("%s one step: loss %.8f vs torch %.8f; largest gradient error %.2e of %.3g\n",
-	       cell, loss, loss_ref, gerr, gmax);
+	printf("%s one step: loss %.8f vs torch %.8f; largest gradient error %.2e of %.3g\n", cell,
+	       loss, loss_ref, gerr, gmax);
 	fails += !(fabs(loss - loss_ref) <= 1e-5 * fabs(loss_ref));
 	fails += !(gerr <= 1e-5 * gmax);
 	// Ten steps, state carried.
@@ -99,8 +99,8 @@ static int check_case(json_t *c)
 	double perr = 0;
 	for (size_t j = 0; j < np; j++)
 		perr = fmax(perr, fabs(params[j] - final_ref[j]));
-	printf("%s 10 steps: largest relative loss error %.2e, largest weight error %.2e\n", cell,
-	       lerr, perr);
+	printf("%s 10 steps: largest relative loss error %.2e, largest weight error %.2e\n", cell, lerr,
+	       perr);
 	fails += !(lerr <= 5e-5);
 	fails += !(perr <= 1e-5);
 	train_net_free(&net);

@@ -18,7 +18,7 @@ struct AtomicFile {
 	char *tmp_path; // NULL when writing a special file directly
 	char *dir;
 	FILE *fp;
-	int keep_mode;  // replace an existing file: give the new one its permissions
+	int keep_mode; // replace an existing file: give the new one its permissions
 	mode_t mode;
 };
 
@@ -76,8 +76,8 @@ static int create_temp(AtomicFile *f, const char *base, char *err, size_t err_le
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0) {
-			tool_error_set(err, err_len, "%s: cannot create a file in folder '%s': %s", f->path, f->dir,
-			        strerror(errno));
+			tool_error_set(err, err_len, "%s: cannot create a file in folder '%s': %s", f->path,
+			               f->dir, strerror(errno));
 			return -1;
 		}
 		f->fp = fdopen(fd, "wb");
@@ -131,7 +131,8 @@ AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_
 			// A device (/dev/null): renaming over it would replace the node itself.
 			f->fp = fopen(path, "wb");
 			if (!f->fp) {
-				tool_error_set(err, err_len, "%s: cannot open for writing: %s", path, strerror(errno));
+				tool_error_set(err, err_len, "%s: cannot open for writing: %s", path,
+				               strerror(errno));
 				free_file(f);
 				return NULL;
 			}
@@ -162,15 +163,9 @@ AtomicFile *atomic_file_open(const char *path, int force, char *err, size_t err_
 	return f;
 }
 
-FILE *atomic_file_stream(AtomicFile *f)
-{
-	return f ? f->fp : NULL;
-}
+FILE *atomic_file_stream(AtomicFile *f) { return f ? f->fp : NULL; }
 
-const char *atomic_file_path(const AtomicFile *f)
-{
-	return f ? f->path : NULL;
-}
+const char *atomic_file_path(const AtomicFile *f) { return f ? f->path : NULL; }
 
 static void sync_dir(const char *dir)
 {
@@ -222,8 +217,8 @@ int atomic_file_commit(AtomicFile *f, char *err, size_t err_len)
 	}
 	if (f->tmp_path) {
 		if (rename(f->tmp_path, f->path) != 0) {
-			tool_error_set(err, err_len, "%s: cannot rename the temporary file into place: %s", f->path,
-			        strerror(errno));
+			tool_error_set(err, err_len, "%s: cannot rename the temporary file into place: %s",
+			               f->path, strerror(errno));
 			unlink(f->tmp_path);
 			free_file(f);
 			return -1;

@@ -138,13 +138,13 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 	SNDFILE *sf = sf_open(path, SFM_READ, &info);
 	if (!sf) {
 		tool_error_set(err, err_len, "%s: not an audio file libsndfile can read (%s)", path,
-		        sf_strerror(NULL));
+		               sf_strerror(NULL));
 		return -1;
 	}
 	int rc = -1;
 	if (info.channels < 1 || info.samplerate < 1) {
 		tool_error_set(err, err_len, "%s: %d channels at %d Hz is not usable audio", path,
-		        info.channels, info.samplerate);
+		               info.channels, info.samplerate);
 		goto done;
 	}
 	if (info.frames <= 0) {
@@ -152,31 +152,35 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 		goto done;
 	}
 	long long promised = 0;
-	const long long missing = S_ISREG(st.st_mode)
-	                          ? wav_bytes_missing(path, (long long)st.st_size, &promised) : 0;
+	const long long missing =
+		S_ISREG(st.st_mode) ? wav_bytes_missing(path, (long long)st.st_size, &promised) : 0;
 	if (missing > 0) {
 		// libsndfile counts only the frames present: bytes per second from those.
 		const double held_seconds = (double)info.frames / info.samplerate;
-		const double rate_bytes = held_seconds > 0 ? (double)(promised - missing) / held_seconds : 0;
-		tool_error_set(err, err_len, "%s: truncated: the header promises %lld bytes of audio "
-		               "(%.2f s) but the file ends %lld bytes (%.2f s) short", path, promised,
-		               rate_bytes > 0 ? (double)promised / rate_bytes : 0.0, missing,
-		               rate_bytes > 0 ? (double)missing / rate_bytes : 0.0);
+		const double rate_bytes =
+			held_seconds > 0 ? (double)(promised - missing) / held_seconds : 0;
+		tool_error_set(err, err_len,
+		               "%s: truncated: the header promises %lld bytes of audio "
+		               "(%.2f s) but the file ends %lld bytes (%.2f s) short",
+		               path, promised, rate_bytes > 0 ? (double)promised / rate_bytes : 0.0,
+		               missing, rate_bytes > 0 ? (double)missing / rate_bytes : 0.0);
 		goto done;
 	}
 	if (info.frames > AUDIO_MAX_SAMPLES / info.channels) {
-		tool_error_set(err, err_len, "%s: too long (%lld frames of %d channels; the limit is %ld samples)",
-		        path, (long long)info.frames, info.channels, (long)AUDIO_MAX_SAMPLES);
+		tool_error_set(err, err_len,
+		               "%s: too long (%lld frames of %d channels; the limit is %ld samples)", path,
+		               (long long)info.frames, info.channels, (long)AUDIO_MAX_SAMPLES);
 		goto done;
 	}
 	if (audio_buffer_alloc(out, (long)info.frames, info.channels, info.samplerate) != 0) {
-		tool_error_set(err, err_len, "%s: out of memory for %lld frames", path, (long long)info.frames);
+		tool_error_set(err, err_len, "%s: out of memory for %lld frames", path,
+		               (long long)info.frames);
 		goto done;
 	}
 	sf_count_t got = sf_readf_float(sf, out->data, info.frames);
 	if (got != info.frames) {
-		tool_error_set(err, err_len, "%s: truncated or unreadable: read %lld of %lld frames (%s)", path,
-		        (long long)got, (long long)info.frames, sf_strerror(sf));
+		tool_error_set(err, err_len, "%s: truncated or unreadable: read %lld of %lld frames (%s)",
+		               path, (long long)got, (long long)info.frames, sf_strerror(sf));
 		goto done;
 	}
 	int ch = 0;
@@ -184,7 +188,7 @@ int audio_file_read(const char *path, AudioBuffer *out, char *err, size_t err_le
 	if (t >= 0) {
 		float v = out->data[(size_t)t * (size_t)out->channels + (size_t)ch];
 		tool_error_set(err, err_len, "%s: sample %ld of channel %d is %s", path, t, ch,
-		        isnan(v) ? "NaN" : "infinite");
+		               isnan(v) ? "NaN" : "infinite");
 		goto done;
 	}
 	rc = 0;
@@ -204,7 +208,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	if (!(a->sample_rate >= 1.0 && a->sample_rate <= 2147483647.0)
 	    || a->sample_rate != floor(a->sample_rate)) {
 		tool_error_set(err, err_len, "%s: sample rate %g Hz cannot be stored in a WAV file", path,
-		        a->sample_rate);
+		               a->sample_rate);
 		return -1;
 	}
 	AtomicFile *af = atomic_file_open(path, force, err, err_len);
@@ -236,7 +240,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	int saved = errno;
 	if (put != a->frames) {
 		tool_error_set(err, err_len, "%s: write failed after %lld of %ld frames: %s", path,
-		        (long long)put, a->frames, saved ? strerror(saved) : sf_strerror(sf));
+		               (long long)put, a->frames, saved ? strerror(saved) : sf_strerror(sf));
 		sf_close(sf);
 		atomic_file_abort(af);
 		return -1;
@@ -246,7 +250,7 @@ int audio_file_write(const char *path, const AudioBuffer *a, int force, char *er
 	if (cerr != 0) {
 		saved = errno;
 		tool_error_set(err, err_len, "%s: write failed while finishing the file: %s", path,
-		        saved ? strerror(saved) : sf_error_number(cerr));
+		               saved ? strerror(saved) : sf_error_number(cerr));
 		atomic_file_abort(af);
 		return -1;
 	}

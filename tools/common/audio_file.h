@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 typedef struct {
-	float *data;      // [frames][channels] interleaved
+	float *data; // [frames][channels] interleaved
 	long frames;
 	int channels;
 	double sample_rate;

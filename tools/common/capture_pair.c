@@ -71,10 +71,7 @@ static long count_clipped(const AudioBuffer *a, int ch)
 	return n;
 }
 
-static double peak_db(float peak)
-{
-	return peak > 0.0f ? 20.0 * log10(peak) : -INFINITY;
-}
+static double peak_db(float peak) { return peak > 0.0f ? 20.0 * log10(peak) : -INFINITY; }
 
 // Drops `drop` frames from the start of a, keeping the next `keep`.
 static void buffer_slice(AudioBuffer *a, long drop, long keep)
@@ -90,9 +87,9 @@ static int check_short(const char *in_path, const CapturePair *p, long min_frame
 {
 	if (p->input.frames >= min_frames && p->input.frames >= 2)
 		return 0;
-	tool_error_set(err, err_len, "%s: too short%s: %ld frames (%.3f s), at least %ld needed", in_path, why,
-	        p->input.frames, p->input.frames / p->input.sample_rate,
-	        min_frames > 2 ? min_frames : 2);
+	tool_error_set(err, err_len, "%s: too short%s: %ld frames (%.3f s), at least %ld needed",
+	               in_path, why, p->input.frames, p->input.frames / p->input.sample_rate,
+	               min_frames > 2 ? min_frames : 2);
 	return -1;
 }
 
@@ -100,9 +97,9 @@ static int check_short(const char *in_path, const CapturePair *p, long min_frame
 static void reamp_layout_move(ReampLayout *l, long by)
 {
 	_Static_assert(REAMP_BLIPS == 4, "every blip is listed below");
-	long *pos[] = {&l->noise_from, &l->noise_to, &l->blip[0], &l->blip[1], &l->blip[2],
-	               &l->blip[3], &l->tone_from, &l->tone_to, &l->clip_a_from, &l->clip_a_to,
-	               &l->train_from, &l->train_to, &l->clip_b_from, &l->clip_b_to, &l->frames};
+	long *pos[] = {&l->noise_from, &l->noise_to,  &l->blip[0],     &l->blip[1],     &l->blip[2],
+	               &l->blip[3],    &l->tone_from, &l->tone_to,     &l->clip_a_from, &l->clip_a_to,
+	               &l->train_from, &l->train_to,  &l->clip_b_from, &l->clip_b_to,   &l->frames};
 	for (size_t i = 0; i < sizeof pos / sizeof pos[0]; i++)
 		*pos[i] += by;
 }
@@ -120,43 +117,47 @@ int capture_pair_load(const char *input_path, const char *target_path,
 
 	AudioBuffer *in = &out->input, *tg = &out->target;
 	if (in->sample_rate != tg->sample_rate) {
-		tool_error_set(err, err_len, "%s is %.0f Hz but %s is %.0f Hz: the sample rates differ (resample one, "
-		        "e.g. with sox)", input_path, in->sample_rate, target_path, tg->sample_rate);
+		tool_error_set(err, err_len,
+		               "%s is %.0f Hz but %s is %.0f Hz: the sample rates differ (resample one, "
+		               "e.g. with sox)",
+		               input_path, in->sample_rate, target_path, tg->sample_rate);
 		goto fail;
 	}
 	if (o.input_channels > 0 && in->channels != o.input_channels) {
 		tool_error_set(err, err_len, "%s: %d channels, expected %d%s", input_path, in->channels,
-		        o.input_channels, o.input_channels == 1 ? " (mono)" : "");
+		               o.input_channels, o.input_channels == 1 ? " (mono)" : "");
 		goto fail;
 	}
 	if (tg->channels != 1) {
-		tool_error_set(err, err_len, "%s: %d channels; the target must be mono (one channel)", target_path,
-		        tg->channels);
+		tool_error_set(err, err_len, "%s: %d channels; the target must be mono (one channel)",
+		               target_path, tg->channels);
 		goto fail;
 	}
 	float in_peak = audio_buffer_peak(in, 0);
 	if (in_peak < SILENCE_PEAK) {
 		tool_error_set(err, err_len, "%s: the input is silent (peak %.1f dBFS)", input_path,
-		        peak_db(in_peak));
+		               peak_db(in_peak));
 		goto fail;
 	}
 	float tg_peak = audio_buffer_peak(tg, 0);
 	if (tg_peak < SILENCE_PEAK) {
 		tool_error_set(err, err_len, "%s: the target is silent (peak %.1f dBFS)", target_path,
-		        peak_db(tg_peak));
+		               peak_db(tg_peak));
 		goto fail;
 	}
 	if (in->frames != tg->frames) {
 		long diff = labs(in->frames - tg->frames);
 		if (!o.trim) {
-			tool_error_set(err, err_len, "%s has %ld frames but %s has %ld: the lengths differ by %ld "
-			        "(%.3f s); trim both to the shorter one (--trim) if that is right",
-			        input_path, in->frames, target_path, tg->frames, diff, diff / in->sample_rate);
+			tool_error_set(err, err_len,
+			               "%s has %ld frames but %s has %ld: the lengths differ by %ld "
+			               "(%.3f s); trim both to the shorter one (--trim) if that is right",
+			               input_path, in->frames, target_path, tg->frames, diff,
+			               diff / in->sample_rate);
 			goto fail;
 		}
 		long n = in->frames < tg->frames ? in->frames : tg->frames;
-		add_warning(out, "lengths differed by %ld frames (%.3f s): both trimmed to %ld frames", diff,
-		            diff / in->sample_rate, n);
+		add_warning(out, "lengths differed by %ld frames (%.3f s): both trimmed to %ld frames",
+		            diff, diff / in->sample_rate, n);
 		in->frames = tg->frames = n;
 	}
 	if (check_short(input_path, out, o.min_frames, "", err, err_len) != 0)
@@ -173,9 +174,10 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	out->polarity_inverted = de.correlation_at_delay <= -UNRELATED_CORRELATION;
 	double ms = 1000.0 * de.delay_fine / in->sample_rate;
 	if (fabs(de.correlation) < UNRELATED_CORRELATION) {
-		add_warning(out, "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
-		            "check that they are the same take", input_path, target_path, de.correlation,
-		            de.max_lag);
+		add_warning(out,
+		            "%s and %s look unrelated (best correlation %.3f within +-%d samples): "
+		            "check that they are the same take",
+		            input_path, target_path, de.correlation, de.max_lag);
 	}
 	const int margin = o.causal_margin > 0 ? o.causal_margin : 0;
 	out->delay_fine = de.delay_fine;
@@ -183,8 +185,10 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	if (o.recognise_reamp && in->channels == 1) {
 		int r = reamp_signal_detect(in->data, 1, in->frames, in->sample_rate, &out->layout);
 		if (r < 0) {
-			tool_error_set(err, err_len, "%s: out of memory while checking for the standard "
-			               "capture signal", input_path);
+			tool_error_set(err, err_len,
+			               "%s: out of memory while checking for the standard "
+			               "capture signal",
+			               input_path);
 			goto fail;
 		}
 		out->reamp = r;
@@ -194,14 +198,17 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		                   &out->blips);
 		out->replicate_esr = reamp_replicate_esr(tg->data, tg->frames, &out->layout);
 		if (!out->blips.ok)
-			add_warning(out, "the standard capture signal's blips could not be used (%s): the "
-			            "delay comes from the cross-correlation", out->blips.why);
+			add_warning(out,
+			            "the standard capture signal's blips could not be used (%s): the "
+			            "delay comes from the cross-correlation",
+			            out->blips.why);
 		if (out->replicate_esr >= REAMP_REPLICATE_MAX_ESR)
-			add_warning(out, "%s does not sound like itself: its two validation clips differ by "
-			             "ESR %.4f (%.2f or more means the device or the recording chain changed "
-			             "during the take: noise, drift, a modulation effect); no model can be "
-			             "expected to come much closer to the device than that", target_path,
-			             out->replicate_esr, REAMP_REPLICATE_MAX_ESR);
+			add_warning(out,
+			            "%s does not sound like itself: its two validation clips differ by "
+			            "ESR %.4f (%.2f or more means the device or the recording chain changed "
+			            "during the take: noise, drift, a modulation effect); no model can be "
+			            "expected to come much closer to the device than that",
+			            target_path, out->replicate_esr, REAMP_REPLICATE_MAX_ESR);
 	}
 	// A target that leads its input (an aligner that removed a little too much) is always
 	// moved back: a causal network cannot predict the future. A lag shorter than min_delay is
@@ -211,49 +218,63 @@ int capture_pair_load(const char *input_path, const char *target_path,
 	const int blips = out->reamp && out->blips.ok;
 	const double start = blips ? out->blips.latency : fmin(de.delay_fine, (double)de.onset);
 	const int leads = start < -LEAD_TOLERANCE;
-	const int shift = o.use_shift
-	                  || (o.compensate_delay && (leads || blips || abs(de.delay) >= o.min_delay));
+	const int shift =
+		o.use_shift || (o.compensate_delay && (leads || blips || abs(de.delay) >= o.min_delay));
 	const int by = o.use_shift ? o.shift : (int)floor(start - margin + ROUND_TOLERANCE);
 	out->latency = fmax(shift ? de.delay_fine - by : de.delay_fine, 0.0);
 	if (o.use_shift) {
-		add_warning(out, "the target %s the input by %.2f samples; shifted %s by %d as asked, "
-		            "leaving %.2f samples", de.delay_fine > 0 ? "lags" : "leads",
-		            fabs(de.delay_fine), by > 0 ? "earlier" : "later", abs(by), out->latency);
+		add_warning(out,
+		            "the target %s the input by %.2f samples; shifted %s by %d as asked, "
+		            "leaving %.2f samples",
+		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine),
+		            by > 0 ? "earlier" : "later", abs(by), out->latency);
 	} else if (blips) {
 		char how[128] = "";
 		if (shift && by)
-			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "
-			         "latency", by > 0 ? "earlier" : "later", abs(by), out->latency);
-		add_warning(out, "the standard capture signal's blips put the start of the device's "
+			snprintf(how, sizeof how,
+			         "; shifted %s by %d, leaving %.2f samples as the model's "
+			         "latency",
+			         by > 0 ? "earlier" : "later", abs(by), out->latency);
+		add_warning(out,
+		            "the standard capture signal's blips put the start of the device's "
 		            "response %d samples after its input (%d of %d blips, within %d)%s",
 		            out->blips.latency, out->blips.answered, REAMP_BLIPS, out->blips.spread, how);
 	} else if (leads || abs(de.delay) >= o.min_delay) {
 		char how[128] = "; not compensated";
 		if (shift)
-			snprintf(how, sizeof how, "; shifted %s by %d, leaving %.2f samples as the model's "
-			         "latency", by > 0 ? "earlier" : "later", abs(by), out->latency);
+			snprintf(how, sizeof how,
+			         "; shifted %s by %d, leaving %.2f samples as the model's "
+			         "latency",
+			         by > 0 ? "earlier" : "later", abs(by), out->latency);
 		char onset[64] = "";
 		if (de.onset < de.delay)
 			snprintf(onset, sizeof onset, ", its response starting %d samples earlier",
 			         de.delay - de.onset);
 		add_warning(out, "the target %s the input by %.2f samples (%.2f ms)%s%s",
-		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), onset, how);
+		            de.delay_fine > 0 ? "lags" : "leads", fabs(de.delay_fine), fabs(ms), onset,
+		            how);
 	}
 	if (fabs(de.correlation) >= UNRELATED_CORRELATION && fabs(de.correlation) < WEAK_CORRELATION)
-		add_warning(out, "the best correlation is weak (%.3f): the delay may lie beyond the "
+		add_warning(out,
+		            "the best correlation is weak (%.3f): the delay may lie beyond the "
 		            "+-%d samples searched (--max-delay), or the device is far from linear",
 		            de.correlation, de.max_lag);
 	if (de.at_limit)
-		add_warning(out, "the delay found is the largest searched (%d samples): the true delay "
-		            "may be larger", de.max_lag);
+		add_warning(out,
+		            "the delay found is the largest searched (%d samples): the true delay "
+		            "may be larger",
+		            de.max_lag);
 	if (out->polarity_inverted && fabs(de.correlation) >= WEAK_CORRELATION)
-		add_warning(out, "%s is polarity-inverted relative to %s (correlation %.3f at the "
-		            "delay): the model will learn the inversion", target_path, input_path,
-		            de.correlation_at_delay);
+		add_warning(out,
+		            "%s is polarity-inverted relative to %s (correlation %.3f at the "
+		            "delay): the model will learn the inversion",
+		            target_path, input_path, de.correlation_at_delay);
 
 	if (shift && labs((long)by) >= in->frames) {
-		tool_error_set(err, err_len, "%s: a shift of %d samples is longer than the recording "
-		               "(%ld frames)", target_path, by, in->frames);
+		tool_error_set(err, err_len,
+		               "%s: a shift of %d samples is longer than the recording "
+		               "(%ld frames)",
+		               target_path, by, in->frames);
 		goto fail;
 	}
 	if (shift && by != 0) {
@@ -270,20 +291,21 @@ int capture_pair_load(const char *input_path, const char *target_path,
 		}
 		if (out->reamp && out->layout.clip_b_to > keep)
 			out->reamp = 0; // the shift cut into clip B: an ordinary recording from here on
-		if (check_short(input_path, out, o.min_frames, " after delay compensation", err,
-		                err_len) != 0)
+		if (check_short(input_path, out, o.min_frames, " after delay compensation", err, err_len)
+		    != 0)
 			goto fail;
 	}
 
 	out->clipped_input = count_clipped(in, 0);
 	out->clipped_target = count_clipped(tg, 0);
 	if (out->clipped_input > 0)
-		add_warning(out, "%s: %ld samples (%.3f%%) at full scale: the input is clipped",
-		            input_path, out->clipped_input, 100.0 * out->clipped_input / in->frames);
+		add_warning(out, "%s: %ld samples (%.3f%%) at full scale: the input is clipped", input_path,
+		            out->clipped_input, 100.0 * out->clipped_input / in->frames);
 	if (out->clipped_target > 0)
-		add_warning(out, "%s: %ld samples (%.3f%%) at full scale: the recording clipped and the "
-		            "model will learn the clipping", target_path, out->clipped_target,
-		            100.0 * out->clipped_target / tg->frames);
+		add_warning(out,
+		            "%s: %ld samples (%.3f%%) at full scale: the recording clipped and the "
+		            "model will learn the clipping",
+		            target_path, out->clipped_target, 100.0 * out->clipped_target / tg->frames);
 	return 0;
 fail:
 	capture_pair_free(out);

@@ -15,22 +15,23 @@ extern "C" {
 #endif
 
 typedef struct {
-	int trim;              // 1: cut both to the shorter length instead of refusing
-	int compensate_delay;  // 1 (default): shift the target by the delay found
-	int max_delay;         // largest delay searched, samples (default 4800)
-	long min_frames;       // refuse shorter pairs (e.g. one segment + warm-up); default 4800
-	int input_channels;    // expected input channels (1 = audio; >1 for multichannel features), 0 = any
+	int trim;             // 1: cut both to the shorter length instead of refusing
+	int compensate_delay; // 1 (default): shift the target by the delay found
+	int max_delay;        // largest delay searched, samples (default 4800)
+	long min_frames;      // refuse shorter pairs (e.g. one segment + warm-up); default 4800
+	// Expected input channels (1 = audio; more for multichannel features), 0 = any.
+	int input_channels;
 	// Smallest |delay| that is compensated (default 8). A few samples of lag is the device's
 	// own filtering (a tone control's group delay), which the model has to learn; shifting it
 	// away would ask a causal network to predict the future. Smaller delays are still reported.
 	int min_delay;
-	int causal_margin;     // samples of delay left in when compensating (default 1): a delay
-	                       // estimate one sample long would otherwise ask a causal network
-	                       // to predict the future; a sample left in costs it nothing
-	int use_shift;         // 1: shift by `shift` whatever the estimate (a second take of a
-	int shift;             // device aligned as the model's training take was)
-	int recognise_reamp;   // 1 (default): an input that is the standard capture signal
-	                       // (reamp_signal.h) is aligned by its blips and checked by its clips
+	int causal_margin;   // samples of delay left in when compensating (default 1): a delay
+						 // estimate one sample long would otherwise ask a causal network
+						 // to predict the future; a sample left in costs it nothing
+	int use_shift;       // 1: shift by `shift` whatever the estimate (a second take of a
+	int shift;           // device aligned as the model's training take was)
+	int recognise_reamp; // 1 (default): an input that is the standard capture signal
+						 // (reamp_signal.h) is aligned by its blips and checked by its clips
 } CapturePairOptions;
 
 // trim 0, compensate_delay 1, max_delay 4800, min_frames 4800, input_channels 1,
@@ -43,17 +44,17 @@ typedef struct {
 	int delay;             // samples the target lags the input (found by cross-correlation)
 	int polarity_inverted; // 1 when the correlation at the delay is negative (below -0.05)
 	long clipped_input, clipped_target; // samples at or above full scale
-	char warnings[1024];   // newline-separated warnings (clipping, inversion, delay) for the user
-	double correlation;    // normalised correlation at the delay found, -1..1
-	double delay_fine;     // delay to a fraction of a sample
-	int shifted;           // frames the target was moved earlier (< 0: later) when compensated:
-	                       // floor(delay_fine - causal_margin), else 0
-	double latency;        // the delay left in the pair after the shift (>= 0): how far a model
-	                       // trained on it lags the device
-	int reamp;             // 1 when the input is the standard capture signal; then:
-	ReampLayout layout;    //   its parts, in frames of the pair as loaded (after the shift)
-	ReampLatency blips;    //   the latency its blips gave (used when blips.ok)
-	double replicate_esr;  //   ESR of the target's clip B against its clip A (-1: none)
+	char warnings[1024];  // newline-separated warnings (clipping, inversion, delay) for the user
+	double correlation;   // normalised correlation at the delay found, -1..1
+	double delay_fine;    // delay to a fraction of a sample
+	int shifted;          // frames the target was moved earlier (< 0: later) when compensated:
+						  // floor(delay_fine - causal_margin), else 0
+	double latency;       // the delay left in the pair after the shift (>= 0): how far a model
+						  // trained on it lags the device
+	int reamp;            // 1 when the input is the standard capture signal; then:
+	ReampLayout layout;   //   its parts, in frames of the pair as loaded (after the shift)
+	ReampLatency blips;   //   the latency its blips gave (used when blips.ok)
+	double replicate_esr; //   ESR of the target's clip B against its clip A (-1: none)
 } CapturePair;
 
 // Samples whose magnitude reaches this count as clipped: full scale of 16-bit audio

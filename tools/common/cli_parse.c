@@ -28,8 +28,8 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 	return 0;
 }
 
-int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
-                     char *err, size_t err_len)
+int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out, char *err,
+                     size_t err_len)
 {
 	char *end = NULL;
 	errno = 0;
@@ -46,14 +46,13 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 	return 0;
 }
 
-int cli_take_path(const char *opt, const char *arg, const char **slot, char *err,
-                  size_t err_len)
+int cli_take_path(const char *opt, const char *arg, const char **slot, char *err, size_t err_len)
 {
 	return cli_take_value(opt, arg, "path", slot, err, err_len);
 }
 
-int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot,
-                   char *err, size_t err_len)
+int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot, char *err,
+                   size_t err_len)
 {
 	if (!arg || !*arg)
 		return tool_error_set(err, err_len, "%s: an empty %s", opt, what), -1;

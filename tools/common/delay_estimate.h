@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: ISC
-// Finds how many samples one signal lags another, and with which sign. The lag is the peak of
-// a generalised cross-correlation with partial phase transform weighting (GCC-PHAT, spectrum
-// divided by |X Y|^0.8), summed over up to 32 stretches spread across the signals: the
-// weighting sharpens the peak of a pure delay and keeps a device's own filtering (a tone
-// stack's group delay) from pulling it away, and the spread keeps periodic material (a test
-// sine) from making it ambiguous. A parabola through the peak gives the fraction of a sample. The sign and size of the match come from the plain
-// normalised correlation at that lag, computed directly in double.
+// Finds how many samples one signal lags another, and with which sign. The lag is the peak of a
+// generalised cross-correlation with partial phase transform weighting (GCC-PHAT, spectrum divided
+// by |X Y|^0.8), summed over up to 32 stretches spread across the signals: the weighting sharpens
+// the peak of a pure delay and keeps a device's own filtering (a tone stack's group delay) from
+// pulling it away, and the spread keeps periodic material (a test sine) from making it ambiguous. A
+// parabola through the peak gives the fraction of a sample. The sign and size of the match come
+// from the plain normalised correlation at that lag, computed directly in double.
 #ifndef LSTM_TOOLS_DELAY_ESTIMATE_H
 #define LSTM_TOOLS_DELAY_ESTIMATE_H
 
@@ -29,12 +29,12 @@ extern "C" {
 typedef struct {
 	int delay;          // y[t + delay] best matches x[t]: y lags x by delay samples (may be < 0)
 	double delay_fine;  // the same to a fraction of a sample (a parabola through the peak and
-	                    // its neighbours); rounds to delay
+						// its neighbours); rounds to delay
 	int onset;          // the earliest lag, up to DELAY_ONSET_WINDOW before delay, where the
-	                    // weighted correlation already reaches half its peak: where the
-	                    // device's response starts. A causal model must not be aligned past it.
+						// weighted correlation already reaches half its peak: where the
+						// device's response starts. A causal model must not be aligned past it.
 	double correlation; // the strongest normalised correlation from the onset to a sample
-	                    // after delay, -1..1: how related the two are
+						// after delay, -1..1: how related the two are
 	// The normalised correlation at delay, signed: the polarity. Not the strongest one's sign:
 	// a response with lobes of both signs can have its strongest plain correlation in a lobe
 	// of the other sign than the whitened peak (the panel's metal amp: +0.20 in the window,
@@ -42,15 +42,15 @@ typedef struct {
 	// from that sign cost them 0.0171 -> 0.69 and 0.0100 -> 0.0152 in 3 minutes.
 	double correlation_at_delay;
 	double correlation_at_zero; // the same at lag 0, for reports
-	int at_limit;       // 1 when |delay| is the largest lag searched (the truth may be further)
-	int max_lag;        // the largest lag actually searched
+	int at_limit; // 1 when |delay| is the largest lag searched (the truth may be further)
+	int max_lag;  // the largest lag actually searched
 } DelayEstimate;
 
-// Searches lags -max_delay..max_delay (at most half a stretch, 32768) between x (stride
-// x_stride floats) and y (stride y_stride), n frames each, over stretches of 65536 frames (or
-// the whole signal when shorter) where x is within 50 dB of its loudest stretch; each
-// stretch's mean is removed. Returns 0, or -1 when n < 2 or memory runs out. Worker thread: allocates, and plans FFTs (FFTW planning must not run in
-// two threads at once).
+// Searches lags -max_delay..max_delay (at most half a stretch, 32768) between x (stride x_stride
+// floats) and y (stride y_stride), n frames each, over stretches of 65536 frames (or the whole
+// signal when shorter) where x is within 50 dB of its loudest stretch; each stretch's mean is
+// removed. Returns 0, or -1 when n < 2 or memory runs out. Worker thread: allocates, and plans FFTs
+// (FFTW planning must not run in two threads at once).
 int delay_estimate(const float *x, int x_stride, const float *y, int y_stride, long n,
                    int max_delay, DelayEstimate *out);
 

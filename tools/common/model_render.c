@@ -21,7 +21,7 @@ int render_knob_parse(const char *arg, KnobSetting *out, char *err, size_t err_l
 	const char *eq = arg ? strchr(arg, '=') : NULL;
 	if (!eq || eq == arg) {
 		tool_error_set(err, err_len, "--knob %s: expected NAME=VALUE, e.g. --knob Gain=0.5",
-		        arg ? arg : "");
+		               arg ? arg : "");
 		return -1;
 	}
 	size_t len = (size_t)(eq - arg);
@@ -54,7 +54,8 @@ int render_knob_add(const char *arg, KnobSetting *knobs, int *count, int max, ch
 	for (int i = 0; i < *count; i++)
 		if (strcmp(knobs[i].name, k.name) == 0)
 			return tool_error_set(err, err_len, "--knob %s: %s given twice (first %.9g)", arg,
-			                      k.name, knobs[i].value), -1;
+			                      k.name, knobs[i].value),
+			       -1;
 	knobs[(*count)++] = k;
 	return 0;
 }
@@ -72,7 +73,8 @@ int render_isa_parse(const char *s, LstmIsa *out, char *err, size_t err_len)
 			return 0;
 		}
 	}
-	tool_error_set(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)", s ? s : "");
+	tool_error_set(err, err_len, "--isa %s: unknown (use auto, scalar, avx2 or avx512)",
+	               s ? s : "");
 	return -1;
 }
 
@@ -133,7 +135,7 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 		const KnobSetting *ks = &opt->knobs[i];
 		if (controls == 0) {
 			tool_error_set(err, err_len, "--knob %s: this model has no knobs (it takes audio only)",
-			        ks->name);
+			               ks->name);
 			return -1;
 		}
 		int k = find_control(m, controls, ks->name);
@@ -147,8 +149,9 @@ static int resolve_knobs(const ModelDesc *m, const RenderOptions *opt, float *va
 				else
 					snprintf(names + u, sizeof names - u, "%s'knob%d'", c ? ", " : "", c + 1);
 			}
-			tool_error_set(err, err_len, "--knob %s: the model has no knob of that name (knobs: %s)",
-			        ks->name, names);
+			tool_error_set(err, err_len,
+			               "--knob %s: the model has no knob of that name (knobs: %s)", ks->name,
+			               names);
 			return -1;
 		}
 		double lo, hi, def;
@@ -175,21 +178,25 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 	int inputs = m->inputs;
 	int from_file = in->channels;
 	if (from_file != inputs && !(from_file == 1 && inputs > 1)) {
-		tool_error_set(err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
-		        in->channels, inputs, inputs == 1 ? " (mono audio)" : "s",
-		        inputs > 1 ? " (give a mono file and --knob values, or one channel per input)" : "");
+		tool_error_set(
+			err, err_len, "%s: %d channels, but the model takes %d input%s%s", in_name,
+			in->channels, inputs, inputs == 1 ? " (mono audio)" : "s",
+			inputs > 1 ? " (give a mono file and --knob values, or one channel per input)" : "");
 		return -1;
 	}
 	if (from_file == inputs && inputs > 1 && opt->num_knobs > 0) {
-		tool_error_set(err, err_len, "%s: the file has a channel for every model input, so --knob "
-		        "would have no effect", in_name);
+		tool_error_set(err, err_len,
+		               "%s: the file has a channel for every model input, so --knob "
+		               "would have no effect",
+		               in_name);
 		return -1;
 	}
 	const int convert = opt->rate_mode != 0 && in->sample_rate != m->sample_rate;
 	if (!opt->ignore_rate && !convert && in->sample_rate != m->sample_rate) {
-		tool_error_set(err, err_len, "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
-		        "file, e.g. with sox, or pass --ignore-rate)", in_name, in->sample_rate,
-		        m->sample_rate);
+		tool_error_set(err, err_len,
+		               "%s: %.0f Hz, but the model was trained at %.0f Hz (resample the "
+		               "file, e.g. with sox, or pass --ignore-rate)",
+		               in_name, in->sample_rate, m->sample_rate);
 		return -1;
 	}
 	float knob[MODEL_MAX_INPUTS] = {0};
@@ -246,8 +253,10 @@ int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer
 		float *y = out->data + t;
 		*y = raw[t + latency] * out_gain;
 		if (!isfinite(*y)) {
-			tool_error_set(err, err_len, "%s: the model's output is not finite at frame %ld (the "
-			        "network is unstable on this input)", in_name, t);
+			tool_error_set(err, err_len,
+			               "%s: the model's output is not finite at frame %ld (the "
+			               "network is unstable on this input)",
+			               in_name, t);
 			rc = -1;
 			break;
 		}

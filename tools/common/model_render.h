@@ -43,7 +43,7 @@ typedef struct {
 	LstmNetOptions net;       // activations and instruction set
 	const KnobSetting *knobs; // [num_knobs] values for the model's controls
 	int num_knobs;
-	int ignore_rate;          // 1: run even when the file's rate is not the model's
+	int ignore_rate; // 1: run even when the file's rate is not the model's
 	// 0: a file at another rate than the model's is refused (or, with ignore_rate, run as if
 	// it were the model's rate); 1 + a RateMode (rate/rate_player.h): the model is played at
 	// the file's rate through a RatePlayer, its latency taken off so the output lines up with
@@ -55,13 +55,13 @@ typedef struct {
 	int remove_latency;
 } RenderOptions;
 
-// Renders in (named in_name in messages) through m into out ([in->frames][1], same rate).
-// Knob names match a control's name ignoring case, or "1".."3" / "knob1".."knob3" for the
-// control's position; each value must lie within the control's range (0..1 when the model
-// names none). Fails with -1 and a message for: a channel count that fits neither rule, a knob
-// that names no control or is out of range, knobs given when the file supplies every input, a
-// sample rate that is not the model's (unless ignore_rate or rate_mode), a network that cannot be built,
-// and output that stops being finite (the frame is named). Tools only: allocates.
+// Renders in (named in_name in messages) through m into out ([in->frames][1], same rate). Knob
+// names match a control's name ignoring case, or "1".."3" / "knob1".."knob3" for the control's
+// position; each value must lie within the control's range (0..1 when the model names none). Fails
+// with -1 and a message for: a channel count that fits neither rule, a knob that names no control
+// or is out of range, knobs given when the file supplies every input, a sample rate that is not the
+// model's (unless ignore_rate or rate_mode), a network that cannot be built, and output that stops
+// being finite (the frame is named). Tools only: allocates.
 int model_render(const ModelDesc *m, const RenderOptions *opt, const AudioBuffer *in,
                  const char *in_name, AudioBuffer *out, char *err, size_t err_len);
 

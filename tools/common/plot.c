@@ -55,10 +55,7 @@ static double py(const Panel *p, double y)
 	return p->y0 + p->h - (v - p->ymin) / (p->ymax - p->ymin) * p->h;
 }
 
-static void set_rgb(cairo_t *cr, Rgb c)
-{
-	cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
+static void set_rgb(cairo_t *cr, Rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
 // Draws text with its anchor at (x, y): ax, ay in 0..1 pick the point of the text box.
 static void text_at(cairo_t *cr, double x, double y, double ax, double ay, const char *s)
@@ -153,10 +150,10 @@ static void log_ticks_y(cairo_t *cr, const Panel *p)
 
 static void frequency_ticks_x(cairo_t *cr, const Panel *p)
 {
-	static const double f[] = {20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000,
-	                           100000};
-	static const char *const lab[] = {"20", "50", "100", "200", "500", "1k", "2k", "5k", "10k",
-	                                  "20k", "50k", "100k"};
+	static const double f[] = {20,   50,   100,   200,   500,   1000,
+	                           2000, 5000, 10000, 20000, 50000, 100000};
+	static const char *const lab[] = {"20", "50", "100", "200", "500", "1k",
+	                                  "2k", "5k", "10k", "20k", "50k", "100k"};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; ++i) {
 		double lv = log10(f[i]);
 		if (lv >= p->xmin - 1e-9 && lv <= p->xmax + 1e-9)
@@ -236,10 +233,7 @@ static void legend(cairo_t *cr, const Panel *p, const LegendEntry *e, int n)
 	}
 }
 
-static int positive(float v)
-{
-	return isfinite(v) && v > 0.0f;
-}
+static int positive(float v) { return isfinite(v) && v > 0.0f; }
 
 // A loss curve: segments between consecutive drawable points; gaps where values are unusable.
 static void loss_curve(cairo_t *cr, const Panel *p, const float *v, int n, Rgb c)
@@ -504,7 +498,8 @@ static int draw_spectra(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 	p->xmax = log10(ok ? tp->sample_rate / 2.0 : 24000.0);
 	p->ymin = top - 120.0;
 	p->ymax = top;
-	panel_frame(cr, p, "Spectra over the same stretch", "frequency (Hz)", "level (dB re full-scale sine)");
+	panel_frame(cr, p, "Spectra over the same stretch", "frequency (Hz)",
+	            "level (dB re full-scale sine)");
 	frequency_ticks_x(cr, p);
 	linear_ticks_y(cr, p, 6);
 	if (!ok) {
@@ -516,7 +511,8 @@ static int draw_spectra(cairo_t *cr, Panel *p, const TrainingPlot *tp)
 	spectrum_curve(cr, p, spec, bins, df, C_TARGET, 2.5, 0);
 	spectrum_curve(cr, p, spec + bins, bins, df, C_OUTPUT, 1.5, 0);
 	cairo_restore(cr);
-	LegendEntry e[] = {{"target (device)", C_TARGET, 0}, {"model output", C_OUTPUT, 0},
+	LegendEntry e[] = {{"target (device)", C_TARGET, 0},
+	                   {"model output", C_OUTPUT, 0},
 	                   {"difference", C_ERROR, 1}};
 	legend(cr, p, e, 3);
 	free(spec);
@@ -557,7 +553,8 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	const double left = 110, right = 30, ph = 340, gap = 112, top = 90;
 	Panel panels[3];
 	for (int i = 0; i < 3; ++i)
-		panels[i] = (Panel){left, top + i * (ph + gap), PLOT_W - left - right, ph, 0, 1, 0, 1, 0, 0};
+		panels[i] =
+			(Panel){left, top + i * (ph + gap), PLOT_W - left - right, ph, 0, 1, 0, 1, 0, 0};
 	draw_losses(cr, &panels[0], tp);
 	draw_waveforms(cr, &panels[1], tp);
 	int rc = draw_spectra(cr, &panels[2], tp);
@@ -566,7 +563,7 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	cairo_destroy(cr);
 	if (rc != 0 || st != CAIRO_STATUS_SUCCESS) {
 		tool_error_set(err, err_len, "%s: cannot draw the plot (%s)", path,
-		        rc != 0 ? "out of memory" : cairo_status_to_string(st));
+		               rc != 0 ? "out of memory" : cairo_status_to_string(st));
 		cairo_surface_destroy(surf);
 		return -1;
 	}
@@ -580,7 +577,7 @@ int plot_training_png(const char *path, const TrainingPlot *tp, char *err, size_
 	cairo_surface_destroy(surf);
 	if (st != CAIRO_STATUS_SUCCESS) {
 		tool_error_set(err, err_len, "%s: write failed: %s", path,
-		        sink.error ? strerror(sink.error) : cairo_status_to_string(st));
+		               sink.error ? strerror(sink.error) : cairo_status_to_string(st));
 		atomic_file_abort(af);
 		return -1;
 	}

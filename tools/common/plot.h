@@ -12,8 +12,11 @@ extern "C" {
 #endif
 
 typedef struct {
-	const float *train_loss, *valid_esr; int epochs;      // loss curves (log y)
-	const float *target, *output; long n; double sample_rate; // a stretch of audio to overlay
+	const float *train_loss, *valid_esr;
+	int epochs; // loss curves (log y)
+	const float *target, *output;
+	long n;
+	double sample_rate; // a stretch of audio to overlay
 	const char *title;
 } TrainingPlot;
 

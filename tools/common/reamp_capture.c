@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_lead,
-                        int max_delay, ReampLatency *out)
+void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_lead, int max_delay,
+                        ReampLatency *out)
 {
 	memset(out, 0, sizeof *out);
 	if (max_delay > l->blip_spacing - max_lead - 1)
@@ -51,8 +51,10 @@ void reamp_blip_latency(const float *t, long n, const ReampLayout *l, int max_le
 	out->latency = lo;
 	out->spread = hi - lo;
 	if (out->answered < 3)
-		snprintf(out->why, sizeof out->why, "only %d of %d blips rose above the noise floor "
-		         "(%.1f dBFS)", out->answered, REAMP_BLIPS, out->noise_db);
+		snprintf(out->why, sizeof out->why,
+		         "only %d of %d blips rose above the noise floor "
+		         "(%.1f dBFS)",
+		         out->answered, REAMP_BLIPS, out->noise_db);
 	else if (out->spread > 2)
 		snprintf(out->why, sizeof out->why, "the blips' responses disagree by %d samples",
 		         out->spread);

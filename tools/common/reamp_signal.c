@@ -35,10 +35,7 @@ static const double stair_rms_db[] = {-48.0, -40.0, -32.0, -24.0, -17.0};
 // of 2^-15 in any sample.
 #define DETECT_MAX_DIFF 1e-4
 
-static long at(double seconds, double rate)
-{
-	return lround(seconds * rate);
-}
+static long at(double seconds, double rate) { return lround(seconds * rate); }
 
 void reamp_signal_layout(double rate, ReampLayout *l)
 {
@@ -74,15 +71,9 @@ static double uniform(Rng *r) // [0, 1)
 	return (double)(z >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static double between(Rng *r, double lo, double hi)
-{
-	return lo + (hi - lo) * uniform(r);
-}
+static double between(Rng *r, double lo, double hi) { return lo + (hi - lo) * uniform(r); }
 
-static int pick(Rng *r, int n)
-{
-	return (int)(uniform(r) * n) % n;
-}
+static int pick(Rng *r, int n) { return (int)(uniform(r) * n) % n; }
 
 // --- parts ----------------------------------------------------------------------------------
 static void scale_to_peak(double *y, long n, double peak_db)
@@ -206,8 +197,8 @@ static void phrase(double *y, long n, double rate, int kind, double peak_db, dou
 		} else {
 			const int sh = pick(r, 4), root = 40 + pick(r, 18);
 			const int strings = shape_strings[sh];
-			const long len = at(kind == PHRASE_RINGING ? between(r, 2.0, 3.5)
-			                                           : between(r, 0.3, 1.2), rate);
+			const long len =
+				at(kind == PHRASE_RINGING ? between(r, 2.0, 3.5) : between(r, 0.3, 1.2), rate);
 			const long gap = at(between(r, 0.005, 0.025), rate);
 			const double vel = between(r, 0.3, 1.0), bright = uniform(r);
 			for (int s = 0; s < strings; s++) {

@@ -23,14 +23,14 @@ enum { REAMP_BLIPS = 4 };
 // Where each part lies, in samples at one sample rate, as [from, to) pairs.
 typedef struct {
 	double sample_rate;
-	long frames;                  // the whole signal
-	long noise_from, noise_to;    // leading silence, to measure the noise floor and the DC
-	long blip[REAMP_BLIPS];       // the single-sample blips
-	long blip_spacing;            // samples between blips (no response may be longer)
-	long tone_from, tone_to;      // calibration tone
-	long clip_a_from, clip_a_to;  // validation clip A
-	long train_from, train_to;    // training material
-	long clip_b_from, clip_b_to;  // validation clip B: the same samples as A
+	long frames;                 // the whole signal
+	long noise_from, noise_to;   // leading silence, to measure the noise floor and the DC
+	long blip[REAMP_BLIPS];      // the single-sample blips
+	long blip_spacing;           // samples between blips (no response may be longer)
+	long tone_from, tone_to;     // calibration tone
+	long clip_a_from, clip_a_to; // validation clip A
+	long train_from, train_to;   // training material
+	long clip_b_from, clip_b_to; // validation clip B: the same samples as A
 } ReampLayout;
 
 // The layout at sample_rate (8000..384000 Hz). Any thread.
@@ -44,8 +44,7 @@ int reamp_signal_render(double sample_rate, AudioBuffer *out);
 // sample, every sample within the rounding of a 16-bit export (more frames after it are
 // allowed); then
 // *out is its layout. 0 otherwise, or -1 when out of memory. Any thread; allocates.
-int reamp_signal_detect(const float *x, int x_stride, long n, double sample_rate,
-                        ReampLayout *out);
+int reamp_signal_detect(const float *x, int x_stride, long n, double sample_rate, ReampLayout *out);
 
 #ifdef __cplusplus
 }

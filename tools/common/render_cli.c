@@ -18,8 +18,10 @@ int render_cli_option(RenderCli *rc, int c, const char *arg, char *err, size_t e
 	case 'm': return cli_take_path("-m", arg, &rc->model_path, err, err_len) != 0 ? -1 : 1;
 	case 'i': return cli_take_path("-i", arg, &rc->in_path, err, err_len) != 0 ? -1 : 1;
 	case 'k':
-		return render_knob_add(arg, rc->knobs, &rc->ro.num_knobs, RENDER_MAX_KNOBS, err,
-		                       err_len) != 0 ? -1 : 1;
+		return render_knob_add(arg, rc->knobs, &rc->ro.num_knobs, RENDER_MAX_KNOBS, err, err_len)
+		               != 0
+		           ? -1
+		           : 1;
 	case RENDER_OPT_EXACT:
 	case RENDER_OPT_FAST: {
 		LstmActivations a = c == RENDER_OPT_EXACT ? LSTM_ACT_EXACT : LSTM_ACT_FAST;

@@ -7,10 +7,7 @@
 
 enum { K = LINEAR_BASELINE_TAPS };
 
-void linear_baseline_fit_init(LinearBaselineFit *f)
-{
-	memset(f, 0, sizeof *f);
-}
+void linear_baseline_fit_init(LinearBaselineFit *f) { memset(f, 0, sizeof *f); }
 
 void linear_baseline_fit_add(LinearBaselineFit *f, const float *x, int xs, const float *t,
                              long from, long to)

@@ -18,8 +18,8 @@ typedef struct {
 // Accumulates the statistics of the spans [from, to) of one series: x (stride x_stride, first
 // channel) and target t. Call once per training span, then solve.
 typedef struct {
-	double r[LINEAR_BASELINE_TAPS];  // sum x[t] x[t - k], means removed
-	double p[LINEAR_BASELINE_TAPS];  // sum y[t] x[t - k]
+	double r[LINEAR_BASELINE_TAPS]; // sum x[t] x[t - k], means removed
+	double p[LINEAR_BASELINE_TAPS]; // sum y[t] x[t - k]
 	double sx, sy;
 	double n;
 	// First pass: means, then correlations.
@@ -36,7 +36,7 @@ void linear_baseline_fit_add(LinearBaselineFit *f, const float *x, int x_stride,
 int linear_baseline_solve(const LinearBaselineFit *f, LinearBaseline *out);
 // Adds the filter's squared error and the target's energy over [from, to) of a series (the 63
 // samples before from are its context) to *err2 and *sig2.
-void linear_baseline_score(const LinearBaseline *lb, const float *x, int x_stride,
-                           const float *t, long from, long to, double *err2, double *sig2);
+void linear_baseline_score(const LinearBaseline *lb, const float *x, int x_stride, const float *t,
+                           long from, long to, double *err2, double *sig2);
 
 #endif

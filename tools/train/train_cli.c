@@ -29,6 +29,8 @@ void train_fail(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
+	// The text as it prints.
+	// clang-format off
 	fputs(
 	"Usage: lstm-train --input DRY.wav --target WET.wav [options] -o MODEL.json\n"
 	"Learns the device between a dry recording and the same signal recorded through it.\n"
@@ -109,6 +111,7 @@ static void usage(FILE *f)
 	"             -H 40 -o amp-knob.json\n"
 	"  lstm-train -i features.wav -t answer.wav --no-skip --preemph none -o task.json\n",
 	f);
+	// clang-format on
 }
 
 // Whether s is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF): a
@@ -118,8 +121,11 @@ static int valid_utf8(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		unsigned c = *p++;
-		int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-		           : (c & 0xf8) == 0xf0 ? 3 : -1;
+		int more = c < 0x80             ? 0
+		           : (c & 0xe0) == 0xc0 ? 1
+		           : (c & 0xf0) == 0xe0 ? 2
+		           : (c & 0xf8) == 0xf0 ? 3
+		                                : -1;
 		if (more < 0)
 			return 0;
 		unsigned cp = more == 0 ? c : c & (0x3fu >> more);
@@ -183,18 +189,48 @@ static int parse_duration(const char *s, double *out)
 }
 
 enum {
-	OPT_VALID_INPUT = 256, OPT_VALID_TARGET, OPT_VALID_SPLIT, OPT_TEST_SPLIT, OPT_TRIM,
-	OPT_NO_DELAY, OPT_SKIP, OPT_NO_SKIP, OPT_SEGMENT, OPT_BATCH, OPT_WARMUP, OPT_TBPTT, OPT_LR,
-	OPT_LR_FACTOR, OPT_LR_PATIENCE, OPT_PATIENCE, OPT_PREEMPH, OPT_PREEMPH_COEF, OPT_ESR_W,
-	OPT_DC_W, OPT_FORGET, OPT_SCALAR, OPT_LOG, OPT_PLOT, OPT_CKPT, OPT_RESUME, OPT_TARGET_ESR,
-	OPT_KEEP_LEVELS, OPT_NAME, OPT_AUTHOR, OPT_GEAR_MAKE, OPT_GEAR_MODEL, OPT_GEAR_TYPE,
-	OPT_TONE_TYPE, OPT_INPUT_DBU, OPT_OUTPUT_DBU,
+	OPT_VALID_INPUT = 256,
+	OPT_VALID_TARGET,
+	OPT_VALID_SPLIT,
+	OPT_TEST_SPLIT,
+	OPT_TRIM,
+	OPT_NO_DELAY,
+	OPT_SKIP,
+	OPT_NO_SKIP,
+	OPT_SEGMENT,
+	OPT_BATCH,
+	OPT_WARMUP,
+	OPT_TBPTT,
+	OPT_LR,
+	OPT_LR_FACTOR,
+	OPT_LR_PATIENCE,
+	OPT_PATIENCE,
+	OPT_PREEMPH,
+	OPT_PREEMPH_COEF,
+	OPT_ESR_W,
+	OPT_DC_W,
+	OPT_FORGET,
+	OPT_SCALAR,
+	OPT_LOG,
+	OPT_PLOT,
+	OPT_CKPT,
+	OPT_RESUME,
+	OPT_TARGET_ESR,
+	OPT_KEEP_LEVELS,
+	OPT_NAME,
+	OPT_AUTHOR,
+	OPT_GEAR_MAKE,
+	OPT_GEAR_MODEL,
+	OPT_GEAR_TYPE,
+	OPT_TONE_TYPE,
+	OPT_INPUT_DBU,
+	OPT_OUTPUT_DBU,
 };
 
 // NAM's categories (its trainer's GearType and ToneType), so an exported file's fields mean
 // what NAM's players expect.
-static const char *const gear_types[] = {"amp", "pedal", "pedal_amp", "amp_cab", "amp_pedal_cab",
-                                         "preamp", "studio", NULL};
+static const char *const gear_types[] = {"amp",           "pedal",  "pedal_amp", "amp_cab",
+                                         "amp_pedal_cab", "preamp", "studio",    NULL};
 static const char *const tone_types[] = {"clean", "overdrive", "crunch", "hi_gain", "fuzz", NULL};
 
 static int one_of(const char *s, const char *const *list)
@@ -205,6 +241,8 @@ static int one_of(const char *s, const char *const *list)
 	return 0;
 }
 
+// A table, aligned by hand.
+// clang-format off
 static const struct option long_opts[] = {
 	{"input", required_argument, NULL, 'i'},
 	{"target", required_argument, NULL, 't'},
@@ -259,6 +297,7 @@ static const struct option long_opts[] = {
 	{"output-level-dbu", required_argument, NULL, OPT_OUTPUT_DBU},
 	{NULL, 0, NULL, 0},
 };
+// clang-format on
 
 // The options that set one number within a range, one row each: the option, its name in
 // messages, the range, and the field it sets (an int or a double, as the field's type says,
@@ -271,10 +310,14 @@ typedef struct {
 	int is_int;
 } NumberOption;
 
-#define NUMBER_OPTION(c, name, lo, hi, field)                                                   \
-	{c, name, lo, hi, offsetof(TrainOptions, field),                                            \
-	 _Generic(((TrainOptions *)0)->field, int: 1, double: 0)}
+#define NUMBER_OPTION(c, name, lo, hi, field)                                                      \
+	{                                                                                              \
+		c, name, lo, hi, offsetof(TrainOptions, field),                                            \
+			_Generic(((TrainOptions *)0)->field, int : 1, double : 0)                              \
+	}
 
+// A table, aligned by hand.
+// clang-format off
 static const NumberOption number_options[] = {
 	NUMBER_OPTION(OPT_VALID_SPLIT, "--valid-split", 0, 0.9, valid_split),
 	NUMBER_OPTION(OPT_TEST_SPLIT, "--test-split", 0, 0.9, test_split),
@@ -296,6 +339,7 @@ static const NumberOption number_options[] = {
 	NUMBER_OPTION(OPT_FORGET, "--forget-bias", -20, 20, cfg.forget_bias),
 	NUMBER_OPTION('j', "--threads", 1, 64, cfg.threads),
 };
+// clang-format on
 
 // Takes option c's value into o when c is one of number_options. Returns 1 when taken, 0 when
 // c is not one of them, -1 after printing a message.
@@ -315,8 +359,7 @@ static int number_option(int c, TrainOptions *o)
 
 // Takes optarg into *slot for option opt, once (cli_take_value). A value that came from a
 // checkpoint's stored command line (argv[1..nstored]) gives way to one given after it.
-static int take_once(char **argv, int nstored, const char *opt, const char *what,
-                     const char **slot)
+static int take_once(char **argv, int nstored, const char *opt, const char *what, const char **slot)
 {
 	for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
 		if (*slot == argv[i])
@@ -372,7 +415,8 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			if (o->npairs == 0 || o->pairs[o->npairs - 1].target
 			    || o->pairs[o->npairs - 1].validation_only != want_valid)
 				return train_fail("%s without a matching %s first", argv[optind - 1],
-				                want_valid ? "--valid-input" : "--input"), -1;
+				                  want_valid ? "--valid-input" : "--input"),
+				       -1;
 			o->pairs[o->npairs - 1].target = optarg;
 			if (c == 't')
 				targets++;
@@ -391,7 +435,9 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			// and the model file's controls stay meaningful.
 			if (!(fabs(ks.value) <= 1e6) || strlen(ks.name) >= MODEL_NAME_LEN)
 				return train_fail("--knob %s: expected a name under %d bytes and a value from -1e6 "
-				                "to 1e6", optarg, MODEL_NAME_LEN), -1;
+				                  "to 1e6",
+				                  optarg, MODEL_NAME_LEN),
+				       -1;
 			if (!valid_utf8(ks.name))
 				return train_fail("--knob: the name is not valid UTF-8"), -1;
 			if (p->knobs >= MAX_KNOBS)
@@ -399,7 +445,8 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			for (int j = 0; j < p->knobs; j++)
 				if (strcmp(p->knob_name[j], ks.name) == 0)
 					return train_fail("--knob %s: %s given twice for %s (first %.9g)", optarg,
-					                ks.name, p->input, p->knob_value[j]), -1;
+					                  ks.name, p->input, p->knob_value[j]),
+					       -1;
 			snprintf(p->knob_name[p->knobs], MODEL_NAME_LEN, "%s", ks.name);
 			d = ks.value;
 			p->knob_value[p->knobs++] = (float)d;
@@ -418,11 +465,18 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 				return train_fail("--cell %s: expected lstm, gru or peephole", optarg), -1;
 			break;
 		case OPT_KEEP_LEVELS: o->keep_levels = 1; break;
-		case OPT_SKIP: o->cfg.shape.skip = 1; o->skip_given = 1; break;
-		case OPT_NO_SKIP: o->cfg.shape.skip = 0; o->skip_given = 1; break;
+		case OPT_SKIP:
+			o->cfg.shape.skip = 1;
+			o->skip_given = 1;
+			break;
+		case OPT_NO_SKIP:
+			o->cfg.shape.skip = 0;
+			o->skip_given = 1;
+			break;
 		case 'T':
 			if (parse_duration(optarg, &o->cfg.max_seconds))
-				return train_fail("--time %s: expected a duration such as 90s, 10m or 1h", optarg), -1;
+				return train_fail("--time %s: expected a duration such as 90s, 10m or 1h", optarg),
+				       -1;
 			break;
 		case OPT_PREEMPH:
 			if (!strcmp(optarg, "first"))
@@ -449,11 +503,16 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		case OPT_PLOT:
 		case OPT_CKPT:
 		case OPT_RESUME: {
-			const char **slot = c == 'o' ? &o->output : c == OPT_LOG ? &o->log_path
-			                    : c == OPT_PLOT ? &o->plot_path : c == OPT_CKPT ? &o->ckpt_path
-			                    : &o->resume_path;
-			const char *name = c == 'o' ? "-o" : c == OPT_LOG ? "--log" : c == OPT_PLOT ? "--plot"
-			                   : c == OPT_CKPT ? "--checkpoint" : "--resume";
+			const char **slot = c == 'o'        ? &o->output
+			                    : c == OPT_LOG  ? &o->log_path
+			                    : c == OPT_PLOT ? &o->plot_path
+			                    : c == OPT_CKPT ? &o->ckpt_path
+			                                    : &o->resume_path;
+			const char *name = c == 'o'        ? "-o"
+			                   : c == OPT_LOG  ? "--log"
+			                   : c == OPT_PLOT ? "--plot"
+			                   : c == OPT_CKPT ? "--checkpoint"
+			                                   : "--resume";
 			if (take_once(argv, nstored, name, "path", slot) != 0)
 				return -1;
 			break;
@@ -464,11 +523,13 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		case OPT_GEAR_MODEL:
 		case OPT_GEAR_TYPE:
 		case OPT_TONE_TYPE: {
-			const char **slot = c == OPT_NAME ? &o->name : c == OPT_AUTHOR ? &o->author
-			                    : c == OPT_GEAR_MAKE ? &o->gear_make
+			const char **slot = c == OPT_NAME         ? &o->name
+			                    : c == OPT_AUTHOR     ? &o->author
+			                    : c == OPT_GEAR_MAKE  ? &o->gear_make
 			                    : c == OPT_GEAR_MODEL ? &o->gear_model
-			                    : c == OPT_GEAR_TYPE ? &o->gear_type : &o->tone_type;
-			static const char *const names[] = {"--name", "--author", "--gear-make",
+			                    : c == OPT_GEAR_TYPE  ? &o->gear_type
+			                                          : &o->tone_type;
+			static const char *const names[] = {"--name",       "--author",    "--gear-make",
 			                                    "--gear-model", "--gear-type", "--tone-type"};
 			const char *opt = names[c - OPT_NAME];
 			if (take_once(argv, nstored, opt, "value", slot) != 0)
@@ -477,21 +538,26 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 				return train_fail("%s: expected valid UTF-8 text of at most 200 bytes", opt), -1;
 			if (c == OPT_NAME && strlen(optarg) >= MODEL_NAME_LEN)
 				return train_fail("--name: at most %d bytes (players show no more)",
-				                MODEL_NAME_LEN - 1), -1;
+				                  MODEL_NAME_LEN - 1),
+				       -1;
 			if (c == OPT_GEAR_TYPE && !one_of(optarg, gear_types))
 				return train_fail("--gear-type %s: expected amp, pedal, pedal_amp, amp_cab, "
-				                "amp_pedal_cab, preamp or studio (NAM's)", optarg), -1;
+				                  "amp_pedal_cab, preamp or studio (NAM's)",
+				                  optarg),
+				       -1;
 			if (c == OPT_TONE_TYPE && !one_of(optarg, tone_types))
 				return train_fail("--tone-type %s: expected clean, overdrive, crunch, hi_gain or "
-				                "fuzz (NAM's)", optarg), -1;
+				                  "fuzz (NAM's)",
+				                  optarg),
+				       -1;
 			break;
 		}
 		case OPT_INPUT_DBU:
 		case OPT_OUTPUT_DBU: {
 			const int in = c == OPT_INPUT_DBU;
 			const char *opt = in ? "--input-level-dbu" : "--output-level-dbu";
-			if (take_once(argv, nstored, opt, "value", &o->level_dbu_arg[!in]) != 0 ||
-			    opt_double(opt, -60, 60, in ? &o->input_level_dbu : &o->output_level_dbu))
+			if (take_once(argv, nstored, opt, "value", &o->level_dbu_arg[!in]) != 0
+			    || opt_double(opt, -60, 60, in ? &o->input_level_dbu : &o->output_level_dbu))
 				return -1;
 			break;
 		}
@@ -512,7 +578,8 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 	for (int k = 0; k < o->npairs; k++)
 		if (!o->pairs[k].target)
 			return train_fail("%s has no matching %s", o->pairs[k].input,
-			                o->pairs[k].validation_only ? "--valid-target" : "--target"), -1;
+			                  o->pairs[k].validation_only ? "--valid-target" : "--target"),
+			       -1;
 	if (!o->output)
 		return train_fail("no output file: give -o MODEL.json"), -1;
 	// A knob is learned from the differences between pairs: one value says nothing about the
@@ -523,9 +590,11 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		for (int k = 1; k < o->npairs; k++)
 			varies |= j < o->pairs[k].knobs && o->pairs[k].knob_value[j] != p0->knob_value[j];
 		if (!varies)
-			return train_fail("--knob %s: every pair has the value %g; a knob needs pairs recorded at "
-			                "two settings or more (or leave it out)", p0->knob_name[j],
-			                (double)p0->knob_value[j]), -1;
+			return train_fail(
+					   "--knob %s: every pair has the value %g; a knob needs pairs recorded at "
+					   "two settings or more (or leave it out)",
+					   p0->knob_name[j], (double)p0->knob_value[j]),
+			       -1;
 	}
 	// A time budget is used whole: out of patience, the run restarts instead of stopping.
 	o->cfg.restart = o->cfg.max_seconds > 0;
@@ -540,8 +609,10 @@ void train_join_command_line(int argc, char **argv, char *out, size_t len)
 	out[0] = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = i == 0 ? "lstm-train" : argv[i];
-		const int plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                               "0123456789-_./=:,+%@") == strlen(a);
+		const int plain = *a
+		                  && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                               "0123456789-_./=:,+%@")
+		                         == strlen(a);
 		char word[1024];
 		size_t w = 0;
 		if (!plain)
@@ -562,4 +633,3 @@ void train_join_command_line(int argc, char **argv, char *out, size_t len)
 		at += (size_t)snprintf(out + at, len - at, "%s%s", at > 0 ? " " : "", word);
 	}
 }
-

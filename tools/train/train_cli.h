@@ -19,8 +19,8 @@ typedef struct {
 	const char *output;
 	const char *log_path, *plot_path, *ckpt_path, *resume_path;
 	int force, trim, delay_comp, quiet;
-	int skip_given; // --skip or --no-skip: otherwise chosen from the data
-	int keep_levels; // --keep-levels: train on the audio as recorded
+	int skip_given;                 // --skip or --no-skip: otherwise chosen from the data
+	int keep_levels;                // --keep-levels: train on the audio as recorded
 	double valid_split, test_split; // valid_split < 0: spread blocks (DEFAULT_HOLDOUT)
 	double segment_seconds;
 	TrainConfig cfg;
@@ -28,7 +28,7 @@ typedef struct {
 	const char *name, *author, *gear_make, *gear_model, *gear_type, *tone_type;
 	double input_level_dbu, output_level_dbu; // NAN when not given
 	const char *level_dbu_arg[2];             // their text as given (input, output)
-	char command_line[2048]; // as run, for the metadata (cut to fit)
+	char command_line[2048];                  // as run, for the metadata (cut to fit)
 } TrainOptions;
 
 // Prints "lstm-train: " and the message to stderr.

@@ -57,11 +57,15 @@ static void pick_holdout(TrainData *d, TrainPair *p, const char *name, FILE *rep
 		        (double)s->held[h].to / rate);
 	fputc('\n', report);
 	if ((double)hs->samples < 3.0 * rate)
-		fprintf(report, "lstm-train: warning: only %.1f s held out: the validation figure will "
-		        "be noisy; a longer recording helps\n", (double)hs->samples / rate);
+		fprintf(report,
+		        "lstm-train: warning: only %.1f s held out: the validation figure will "
+		        "be noisy; a longer recording helps\n",
+		        (double)hs->samples / rate);
 	if (hs->input_rms_db < -50.0)
-		fprintf(report, "lstm-train: warning: the held-out input is quiet (%.1f dBFS RMS): the "
-		        "validation figure says little about loud playing\n", hs->input_rms_db);
+		fprintf(report,
+		        "lstm-train: warning: the held-out input is quiet (%.1f dBFS RMS): the "
+		        "validation figure says little about loud playing\n",
+		        hs->input_rms_db);
 }
 
 // A recording of the standard capture signal holds out its two validation clips, the same
@@ -81,13 +85,16 @@ static int hold_out_clips(const TrainData *d, TrainPair *p, const char *name, FI
 	p->holdout.samples = (l->clip_a_to - l->clip_a_from) + (l->clip_b_to - l->clip_b_from);
 	if (report) {
 		const double r = d->rate;
-		fprintf(report, "lstm-train: %s: the standard capture signal; held out for validation: "
-		        "its clips A (%.1f-%.1f s) and B (%.1f-%.1f s)", name, (double)l->clip_a_from / r,
-		        (double)l->clip_a_to / r, (double)l->clip_b_from / r, (double)l->clip_b_to / r);
+		fprintf(report,
+		        "lstm-train: %s: the standard capture signal; held out for validation: "
+		        "its clips A (%.1f-%.1f s) and B (%.1f-%.1f s)",
+		        name, (double)l->clip_a_from / r, (double)l->clip_a_to / r,
+		        (double)l->clip_b_from / r, (double)l->clip_b_to / r);
 		if (cp->replicate_esr >= 0)
 			fprintf(report, "; the device's clip B against its clip A: ESR %.5f (%s)",
-			        cp->replicate_esr, cp->replicate_esr < REAMP_REPLICATE_MAX_ESR
-			        ? "it sounds like itself" : "it does NOT sound like itself");
+			        cp->replicate_esr,
+			        cp->replicate_esr < REAMP_REPLICATE_MAX_ESR ? "it sounds like itself"
+			                                                    : "it does NOT sound like itself");
 		fputc('\n', report);
 	}
 	return 1;
@@ -102,12 +109,14 @@ static int read_pairs(const TrainPairSpec *specs, int count, const TrainDataOpti
 		const TrainPairSpec *pa = &specs[k];
 		if (pa->knobs != p0->knobs)
 			return tool_error_set(err, err_len, "%s: %d knob values, but %s has %d", pa->target,
-			                      pa->knobs, p0->target, p0->knobs), -1;
+			                      pa->knobs, p0->target, p0->knobs),
+			       -1;
 		for (int j = 0; j < pa->knobs; j++)
 			if (strcmp(pa->knob_name[j], p0->knob_name[j]) != 0)
 				return tool_error_set(err, err_len, "%s: knob %d is %s, but %s calls it %s",
 				                      pa->target, j + 1, pa->knob_name[j], p0->target,
-				                      p0->knob_name[j]), -1;
+				                      p0->knob_name[j]),
+				       -1;
 		CapturePairOptions opt = capture_pair_default_options();
 		opt.trim = o->trim;
 		opt.compensate_delay = o->compensate_delay;
@@ -119,11 +128,15 @@ static int read_pairs(const TrainPairSpec *specs, int count, const TrainDataOpti
 			return -1;
 		d->count = k + 1; // owned from here on, freed by train_data_free
 		const CapturePair *cp = &d->pairs[k].pair;
-		if (k == 0 && !(cp->input.sample_rate >= MODEL_MIN_SAMPLE_RATE
-		                && cp->input.sample_rate <= MODEL_MAX_SAMPLE_RATE))
-			return tool_error_set(err, err_len, "%s: sample rate %g Hz: a model is trained at "
-			                      "%g to %g Hz", pa->input, cp->input.sample_rate,
-			                      MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE), -1;
+		if (k == 0
+		    && !(cp->input.sample_rate >= MODEL_MIN_SAMPLE_RATE
+		         && cp->input.sample_rate <= MODEL_MAX_SAMPLE_RATE))
+			return tool_error_set(err, err_len,
+			                      "%s: sample rate %g Hz: a model is trained at "
+			                      "%g to %g Hz",
+			                      pa->input, cp->input.sample_rate, MODEL_MIN_SAMPLE_RATE,
+			                      MODEL_MAX_SAMPLE_RATE),
+			       -1;
 		if (k == 0) {
 			d->channels = cp->input.channels;
 			d->rate = cp->input.sample_rate;
@@ -131,21 +144,30 @@ static int read_pairs(const TrainPairSpec *specs, int count, const TrainDataOpti
 		}
 		if (k > 0 && cp->input.sample_rate != d->rate)
 			return tool_error_set(err, err_len, "%s: sample rate %g Hz, but %s has %g Hz",
-			                      pa->input, cp->input.sample_rate, p0->input, d->rate), -1;
+			                      pa->input, cp->input.sample_rate, p0->input, d->rate),
+			       -1;
 		if (!pa->validation_only && cp->input.frames < d->segment)
-			return tool_error_set(err, err_len, "%s: too short: %ld frames (%.3f s), at least "
-			                      "%d needed for one segment", pa->input, cp->input.frames,
-			                      (double)cp->input.frames / d->rate, d->segment), -1;
+			return tool_error_set(err, err_len,
+			                      "%s: too short: %ld frames (%.3f s), at least "
+			                      "%d needed for one segment",
+			                      pa->input, cp->input.frames, (double)cp->input.frames / d->rate,
+			                      d->segment),
+			       -1;
 		if (d->channels + pa->knobs > MODEL_MAX_INPUTS)
-			return tool_error_set(err, err_len, "%s: %d channels and %d knobs make %d inputs, at "
-			                      "most %d", pa->input, d->channels, pa->knobs,
-			                      d->channels + pa->knobs, MODEL_MAX_INPUTS), -1;
+			return tool_error_set(err, err_len,
+			                      "%s: %d channels and %d knobs make %d inputs, at "
+			                      "most %d",
+			                      pa->input, d->channels, pa->knobs, d->channels + pa->knobs,
+			                      MODEL_MAX_INPUTS),
+			       -1;
 		if (report && cp->warnings[0])
 			fprintf(report, "lstm-train: %s + %s:\n  %s\n", pa->input, pa->target, cp->warnings);
 		if (report)
-			fprintf(report, "lstm-train: %s: %.1f s, delay %.2f samples, %s; the model's "
-			        "latency %.2f samples\n", pa->target, (double)cp->input.frames / d->rate,
-			        cp->delay_fine, cp->shifted ? "compensated" : "left as is", cp->latency);
+			fprintf(report,
+			        "lstm-train: %s: %.1f s, delay %.2f samples, %s; the model's "
+			        "latency %.2f samples\n",
+			        pa->target, (double)cp->input.frames / d->rate, cp->delay_fine,
+			        cp->shifted ? "compensated" : "left as is", cp->latency);
 	}
 	d->inputs = d->channels + p0->knobs;
 	return 0;
@@ -183,8 +205,8 @@ static int build_series(const TrainPairSpec *specs, const TrainDataOptions *o, F
 			continue;
 		}
 		const long test = (long)floor(o->test_split * (double)n);
-		const long valid = has_valid_files || o->valid_split < 0 ? 0
-		                   : (long)floor(o->valid_split * (double)n);
+		const long valid =
+			has_valid_files || o->valid_split < 0 ? 0 : (long)floor(o->valid_split * (double)n);
 		s->valid_end = n - test;
 		s->train_end = n - test - valid;
 		if (!has_valid_files && o->valid_split < 0 && !hold_out_clips(d, p, specs[k].input, report))
@@ -196,10 +218,12 @@ static int build_series(const TrainPairSpec *specs, const TrainDataOptions *o, F
 			longest_train = s->train_end - held;
 	}
 	if (longest_train < d->segment)
-		return tool_error_set(err, err_len, "%s: too short: %.2f s left for training after the "
+		return tool_error_set(err, err_len,
+		                      "%s: too short: %.2f s left for training after the "
 		                      "validation and test parts, one segment needs %.2f s",
 		                      specs[0].input, (double)longest_train / d->rate,
-		                      (double)d->segment / d->rate), -1;
+		                      (double)d->segment / d->rate),
+		       -1;
 	return 0;
 }
 
@@ -225,9 +249,10 @@ static void set_levels(const TrainDataOptions *o, FILE *report, TrainData *d)
 	if (o->skip < 0) {
 		d->skip = !inverted && fabs(ratio_db) <= SKIP_LEVEL_DB;
 		if (report)
-			fprintf(report, "lstm-train: skip connection %s: the target is %s, %+.1f dB from the "
-			        "input's level\n", d->skip ? "on" : "off", inverted ? "inverted" : "in phase",
-			        ratio_db);
+			fprintf(report,
+			        "lstm-train: skip connection %s: the target is %s, %+.1f dB from the "
+			        "input's level\n",
+			        d->skip ? "on" : "off", inverted ? "inverted" : "in phase", ratio_db);
 	}
 	// Multichannel inputs are features, not audio: they stay as they are.
 	d->gain_in = d->channels == 1 && rms_x > 0 ? (float)(TRAIN_LEVEL / rms_x) : 1.0f;
@@ -243,8 +268,8 @@ static void set_levels(const TrainDataOptions *o, FILE *report, TrainData *d)
 	}
 }
 
-int train_data_load(const TrainPairSpec *specs, int count, const TrainDataOptions *o,
-                    FILE *report, TrainData *d, char *err, size_t err_len)
+int train_data_load(const TrainPairSpec *specs, int count, const TrainDataOptions *o, FILE *report,
+                    TrainData *d, char *err, size_t err_len)
 {
 	memset(d, 0, sizeof *d);
 	d->pairs = calloc((size_t)(count > 0 ? count : 1), sizeof *d->pairs);
@@ -284,8 +309,8 @@ double train_data_linear_baseline_esr(const TrainData *d)
 	for (int k = 0; k < d->count; k++) {
 		const TrainSeries *s = &d->pairs[k].s;
 		for (int h = 0; h < s->held_count; h++)
-			linear_baseline_score(&lb, s->x, d->inputs, s->t, s->held[h].from, s->held[h].to,
-			                      &err2, &sig2);
+			linear_baseline_score(&lb, s->x, d->inputs, s->t, s->held[h].from, s->held[h].to, &err2,
+			                      &sig2);
 		linear_baseline_score(&lb, s->x, d->inputs, s->t, s->train_end, s->valid_end, &err2, &sig2);
 	}
 	return sig2 > 0 ? err2 / sig2 : -1.0;

@@ -45,18 +45,18 @@ typedef struct {
 typedef struct {
 	TrainPair *pairs;
 	int count;
-	int inputs;      // audio channels + knobs
-	int channels;    // audio channels
+	int inputs;   // audio channels + knobs
+	int channels; // audio channels
 	double rate;
-	int segment;     // samples
-	int skip;        // the skip connection chosen (or given)
+	int segment;             // samples
+	int skip;                // the skip connection chosen (or given)
 	float gain_in, gain_out; // the training scale (TRAIN_DATA_LEVEL / RMS), 1 when kept
 } TrainData;
 
 // Reads and prepares every pair. Progress and warnings go to report (NULL: quiet). Returns 0,
 // or -1 with a message naming the file and the problem (the data is then freed).
-int train_data_load(const TrainPairSpec *specs, int count, const TrainDataOptions *o,
-                    FILE *report, TrainData *d, char *err, size_t err_len);
+int train_data_load(const TrainPairSpec *specs, int count, const TrainDataOptions *o, FILE *report,
+                    TrainData *d, char *err, size_t err_len);
 void train_data_free(TrainData *d);
 
 // The linear baseline's plain ESR on the validation audio (-1 when there is none).

@@ -19,15 +19,9 @@
 #endif
 
 #ifdef TRAIN_F64
-static inline real k_sigmoid(real x)
-{
-	return 1.0 / (1.0 + exp(-x));
-}
+static inline real k_sigmoid(real x) { return 1.0 / (1.0 + exp(-x)); }
 
-static inline real k_tanh(real x)
-{
-	return tanh(x);
-}
+static inline real k_tanh(real x) { return tanh(x); }
 #else
 static inline float k_exp(float x)
 {
@@ -51,15 +45,9 @@ static inline float k_exp(float x)
 	return p * scale;
 }
 
-static inline float k_sigmoid(float x)
-{
-	return 1.0f / (1.0f + k_exp(-x));
-}
+static inline float k_sigmoid(float x) { return 1.0f / (1.0f + k_exp(-x)); }
 
-static inline float k_tanh(float x)
-{
-	return 1.0f - 2.0f / (k_exp(2.0f * x) + 1.0f);
-}
+static inline float k_tanh(float x) { return 1.0f - 2.0f / (k_exp(2.0f * x) + 1.0f); }
 #endif
 
 // Row-by-row axpy form: correct for any shape, vectorised along n.
@@ -81,10 +69,10 @@ static void gemm_rows(int M, int N, int K, const real *A, long ars, long acs, co
 // A block of C of `rows` (1 to 4) by 8 x `vecs` (1 to 3) columns, kept in registers over all
 // of K: at most 12 accumulators, three B vectors and a broadcast. Called with constants, so
 // the compiler unrolls it into one kernel per shape.
-static inline __attribute__((always_inline)) void avx2_block(const int rows, const int vecs,
-                                                             int K, const float *A, long ars,
-                                                             long acs, const float *B, long ldb,
-                                                             float *C, long ldc)
+static inline __attribute__((always_inline)) void avx2_block(const int rows, const int vecs, int K,
+                                                             const float *A, long ars, long acs,
+                                                             const float *B, long ldb, float *C,
+                                                             long ldc)
 {
 	__m256 acc[4][3];
 	for (int i = 0; i < rows; i++)
@@ -129,8 +117,8 @@ static inline __attribute__((always_inline)) void avx2_rows(const int rows, int 
 // Four rows at a time, then the 1 to 3 left over as one block: a batch split into a few rows
 // per thread (16 over two threads, or a last batch of 2 or 3 rows) runs at nearly the
 // four-row speed rather than row by row.
-static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long acs,
-                            const float *B, long ldb, float *C, long ldc)
+static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long acs, const float *B,
+                            long ldb, float *C, long ldc)
 {
 	int m = 0;
 	for (; m + 4 <= M; m += 4)
@@ -138,17 +126,10 @@ static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long 
 	const float *a = A + (long)m * ars;
 	float *c = C + (long)m * ldc;
 	switch (M - m) {
-	case 3:
-		avx2_rows(3, N, K, a, ars, acs, B, ldb, c, ldc);
-		break;
-	case 2:
-		avx2_rows(2, N, K, a, ars, acs, B, ldb, c, ldc);
-		break;
-	case 1:
-		avx2_rows(1, N, K, a, ars, acs, B, ldb, c, ldc);
-		break;
-	default:
-		break;
+	case 3: avx2_rows(3, N, K, a, ars, acs, B, ldb, c, ldc); break;
+	case 2: avx2_rows(2, N, K, a, ars, acs, B, ldb, c, ldc); break;
+	case 1: avx2_rows(1, N, K, a, ars, acs, B, ldb, c, ldc); break;
+	default: break;
 	}
 }
 
@@ -200,21 +181,25 @@ static void gemm_avx512_panel(int M, int N, int K, const float *A, long ars, lon
 				x30 = _mm512_fmadd_ps(s, b0, x30);
 				x31 = _mm512_fmadd_ps(s, b1, x31);
 			}
-			_mm512_storeu_ps(c0 + n, x00); _mm512_storeu_ps(c0 + n + 16, x01);
-			_mm512_storeu_ps(c1 + n, x10); _mm512_storeu_ps(c1 + n + 16, x11);
-			_mm512_storeu_ps(c2 + n, x20); _mm512_storeu_ps(c2 + n + 16, x21);
-			_mm512_storeu_ps(c3 + n, x30); _mm512_storeu_ps(c3 + n + 16, x31);
+			_mm512_storeu_ps(c0 + n, x00);
+			_mm512_storeu_ps(c0 + n + 16, x01);
+			_mm512_storeu_ps(c1 + n, x10);
+			_mm512_storeu_ps(c1 + n + 16, x11);
+			_mm512_storeu_ps(c2 + n, x20);
+			_mm512_storeu_ps(c2 + n + 16, x21);
+			_mm512_storeu_ps(c3 + n, x30);
+			_mm512_storeu_ps(c3 + n + 16, x31);
 		}
 	}
 	if (N32 < N && M4 > 0)
 		gemm_avx2_panel(M4, N - N32, K, A, ars, acs, B + N32, ldb, C + N32, ldc);
 	if (M4 < M)
-		gemm_avx2_panel(M - M4, N, K, A + (long)M4 * ars, ars, acs, B, ldb,
-		                C + (long)M4 * ldc, ldc);
+		gemm_avx2_panel(M - M4, N, K, A + (long)M4 * ars, ars, acs, B, ldb, C + (long)M4 * ldc,
+		                ldc);
 }
 
-static void gemm_avx512(int M, int N, int K, const float *A, long ars, long acs,
-                        const float *B, long ldb, float *C, long ldc)
+static void gemm_avx512(int M, int N, int K, const float *A, long ars, long acs, const float *B,
+                        long ldb, float *C, long ldc)
 {
 	enum { KC = 256 };
 	for (int k = 0; k < K; k += KC)
@@ -227,25 +212,16 @@ static void gemm_avx512(int M, int N, int K, const float *A, long ars, long acs,
 // Eight units at a time, with GCC vector arithmetic; k_exp's formula in AVX2 intrinsics.
 typedef float v8 __attribute__((vector_size(32)));
 
-static inline v8 ld8(const float *p)
-{
-	return (v8)_mm256_loadu_ps(p);
-}
+static inline v8 ld8(const float *p) { return (v8)_mm256_loadu_ps(p); }
 
-static inline void st8(float *p, v8 v)
-{
-	_mm256_storeu_ps(p, (__m256)v);
-}
+static inline void st8(float *p, v8 v) { _mm256_storeu_ps(p, (__m256)v); }
 
-static inline v8 splat8(float x)
-{
-	return (v8)_mm256_set1_ps(x);
-}
+static inline v8 splat8(float x) { return (v8)_mm256_set1_ps(x); }
 
 static inline v8 v_exp(v8 xv)
 {
-	__m256 x = _mm256_min_ps(_mm256_max_ps((__m256)xv, _mm256_set1_ps(-87.0f)),
-	                         _mm256_set1_ps(88.0f));
+	__m256 x =
+		_mm256_min_ps(_mm256_max_ps((__m256)xv, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
 	__m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
 	                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 	v8 r = (v8)_mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
@@ -257,19 +233,14 @@ static inline v8 v_exp(v8 xv)
 	p = p * r + 1.6666665459e-1f;
 	p = p * r + 5.0000001201e-1f;
 	p = p * (r * r) + r + 1.0f;
-	__m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+	__m256i e =
+		_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
 	return p * (v8)_mm256_castsi256_ps(e);
 }
 
-static inline v8 v_sig(v8 x)
-{
-	return 1.0f / (1.0f + v_exp(-x));
-}
+static inline v8 v_sig(v8 x) { return 1.0f / (1.0f + v_exp(-x)); }
 
-static inline v8 v_tanh(v8 x)
-{
-	return 1.0f - 2.0f / (v_exp(2.0f * x) + 1.0f);
-}
+static inline v8 v_tanh(v8 x) { return 1.0f - 2.0f / (v_exp(2.0f * x) + 1.0f); }
 
 #define VEC_UNITS(H) ((H) & ~7)
 #else
@@ -297,8 +268,13 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				v8 cn = f * c0 + i * g;
 				v8 o = v_sig(ld8(go + u) + ld8(po + u) * cn);
 				v8 t = v_tanh(cn);
-				st8(gi + u, i); st8(gf + u, f); st8(gg + u, g); st8(go + u, o);
-				st8(cr + u, cn); st8(tr + u, t); st8(hr + u, o * t);
+				st8(gi + u, i);
+				st8(gf + u, f);
+				st8(gg + u, g);
+				st8(go + u, o);
+				st8(cr + u, cn);
+				st8(tr + u, t);
+				st8(hr + u, o * t);
 			}
 #endif
 			for (int u = u0; u < H; u++) {
@@ -308,8 +284,13 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				real cn = f * cp[u] + i * g;
 				real o = k_sigmoid(go[u] + po[u] * cn);
 				real t = k_tanh(cn);
-				gi[u] = i; gf[u] = f; gg[u] = g; go[u] = o;
-				cr[u] = cn; tr[u] = t; hr[u] = o * t;
+				gi[u] = i;
+				gf[u] = f;
+				gg[u] = g;
+				go[u] = o;
+				cr[u] = cn;
+				tr[u] = t;
+				hr[u] = o * t;
 			}
 		} else {
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
@@ -320,8 +301,13 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				v8 o = v_sig(ld8(go + u));
 				v8 cn = f * ld8(cp + u) + i * g;
 				v8 t = v_tanh(cn);
-				st8(gi + u, i); st8(gf + u, f); st8(gg + u, g); st8(go + u, o);
-				st8(cr + u, cn); st8(tr + u, t); st8(hr + u, o * t);
+				st8(gi + u, i);
+				st8(gf + u, f);
+				st8(gg + u, g);
+				st8(go + u, o);
+				st8(cr + u, cn);
+				st8(tr + u, t);
+				st8(hr + u, o * t);
 			}
 #endif
 			for (int u = u0; u < H; u++) {
@@ -331,16 +317,21 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				real o = k_sigmoid(go[u]);
 				real cn = f * cp[u] + i * g;
 				real t = k_tanh(cn);
-				gi[u] = i; gf[u] = f; gg[u] = g; go[u] = o;
-				cr[u] = cn; tr[u] = t; hr[u] = o * t;
+				gi[u] = i;
+				gf[u] = f;
+				gg[u] = g;
+				go[u] = o;
+				cr[u] = cn;
+				tr[u] = t;
+				hr[u] = o * t;
 			}
 		}
 	}
 }
 
-static void lstm_cell_backward(int R, int H, const real *gates, const real *c_prev,
-                               const real *c, const real *tc, const real *peep, const real *dh,
-                               real *dc, real *dgates, real *dpeep)
+static void lstm_cell_backward(int R, int H, const real *gates, const real *c_prev, const real *c,
+                               const real *tc, const real *peep, const real *dh, real *dc,
+                               real *dgates, real *dpeep)
 {
 	for (int r = 0; r < R; r++) {
 		const real *restrict gi = gates + (long)r * 4 * H;
@@ -363,7 +354,9 @@ static void lstm_cell_backward(int R, int H, const real *gates, const real *c_pr
 				v8 dcv = ld8(dcr + u) + d * o * (1.0f - t * t) + dao * ld8(po + u);
 				v8 dai = dcv * g * i * (1.0f - i);
 				v8 daf = dcv * c0 * f * (1.0f - f);
-				st8(di + u, dai); st8(df + u, daf); st8(dg + u, dcv * i * (1.0f - g * g));
+				st8(di + u, dai);
+				st8(df + u, daf);
+				st8(dg + u, dcv * i * (1.0f - g * g));
 				st8(dO + u, dao);
 				st8(dcr + u, dcv * f + dai * ld8(pi + u) + daf * ld8(pf + u));
 				st8(dpi + u, ld8(dpi + u) + dai * c0);
@@ -377,7 +370,10 @@ static void lstm_cell_backward(int R, int H, const real *gates, const real *c_pr
 				real dcv = dcr[u] + dhr[u] * o * (1 - t * t) + dao * po[u];
 				real dai = dcv * g * i * (1 - i);
 				real daf = dcv * cp[u] * f * (1 - f);
-				di[u] = dai; df[u] = daf; dg[u] = dcv * i * (1 - g * g); dO[u] = dao;
+				di[u] = dai;
+				df[u] = daf;
+				dg[u] = dcv * i * (1 - g * g);
+				dO[u] = dao;
 				dcr[u] = dcv * f + dai * pi[u] + daf * pf[u];
 				dpi[u] += dai * cp[u];
 				dpf[u] += daf * cp[u];
@@ -422,7 +418,9 @@ static void gru_cell_forward(int R, int H, const real *gx, const real *gh, const
 			v8 rg = v_sig(ld8(xr + u) + ld8(hr + u));
 			v8 z = v_sig(ld8(xr + H + u) + ld8(hr + H + u));
 			v8 n = v_tanh(ld8(xr + 2 * H + u) + rg * ld8(hr + 2 * H + u));
-			st8(a + u, rg); st8(a + H + u, z); st8(a + 2 * H + u, n);
+			st8(a + u, rg);
+			st8(a + H + u, z);
+			st8(a + 2 * H + u, n);
 			st8(ho + u, n + z * (ld8(hp + u) - n));
 		}
 #endif
@@ -430,7 +428,9 @@ static void gru_cell_forward(int R, int H, const real *gx, const real *gh, const
 			real rg = k_sigmoid(xr[u] + hr[u]);
 			real z = k_sigmoid(xr[H + u] + hr[H + u]);
 			real n = k_tanh(xr[2 * H + u] + rg * hr[2 * H + u]);
-			a[u] = rg; a[H + u] = z; a[2 * H + u] = n;
+			a[u] = rg;
+			a[H + u] = z;
+			a[2 * H + u] = n;
 			ho[u] = n + z * (hp[u] - n);
 		}
 	}
@@ -452,8 +452,12 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 			v8 dan = du * (1.0f - z) * (1.0f - n * n);
 			v8 dar = dan * ld8(hr + 2 * H + u) * rg * (1.0f - rg);
 			v8 daz = dz * z * (1.0f - z);
-			st8(dx + u, dar); st8(dx + H + u, daz); st8(dx + 2 * H + u, dan);
-			st8(dhh + u, dar); st8(dhh + H + u, daz); st8(dhh + 2 * H + u, dan * rg);
+			st8(dx + u, dar);
+			st8(dx + H + u, daz);
+			st8(dx + 2 * H + u, dan);
+			st8(dhh + u, dar);
+			st8(dhh + H + u, daz);
+			st8(dhh + 2 * H + u, dan * rg);
 			st8(dp + u, du * z);
 		}
 #endif
@@ -463,8 +467,12 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 			real dan = d[u] * (1 - z) * (1 - n * n);
 			real dar = dan * hr[2 * H + u] * rg * (1 - rg);
 			real daz = dz * z * (1 - z);
-			dx[u] = dar; dx[H + u] = daz; dx[2 * H + u] = dan;
-			dhh[u] = dar; dhh[H + u] = daz; dhh[2 * H + u] = dan * rg;
+			dx[u] = dar;
+			dx[H + u] = daz;
+			dx[2 * H + u] = dan;
+			dhh[u] = dar;
+			dhh[H + u] = daz;
+			dhh[2 * H + u] = dan * rg;
 			dp[u] = d[u] * z;
 		}
 	}
@@ -472,8 +480,8 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 
 #if defined(TRAIN_KERNELS_AVX512) && !defined(TRAIN_F64)
 static const TrainKernels table = {
-	"avx512", gemm_avx512, lstm_cell_forward, lstm_cell_backward, gru_cell_forward,
-	gru_cell_backward,
+	"avx512",           gemm_avx512,      lstm_cell_forward,
+	lstm_cell_backward, gru_cell_forward, gru_cell_backward,
 };
 
 const TrainKernels *train_kernels_avx512(void)
@@ -485,8 +493,7 @@ const TrainKernels *train_kernels_avx512(void)
 }
 #elif defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
 static const TrainKernels table = {
-	"avx2", gemm_avx2, lstm_cell_forward, lstm_cell_backward, gru_cell_forward,
-	gru_cell_backward,
+	"avx2", gemm_avx2, lstm_cell_forward, lstm_cell_backward, gru_cell_forward, gru_cell_backward,
 };
 
 const TrainKernels *train_kernels_avx2(void)
@@ -497,25 +504,15 @@ const TrainKernels *train_kernels_avx2(void)
 }
 #else
 static const TrainKernels table = {
-	"scalar", gemm_rows, lstm_cell_forward, lstm_cell_backward, gru_cell_forward,
-	gru_cell_backward,
+	"scalar", gemm_rows, lstm_cell_forward, lstm_cell_backward, gru_cell_forward, gru_cell_backward,
 };
 
-const TrainKernels *train_kernels_scalar(void)
-{
-	return &table;
-}
+const TrainKernels *train_kernels_scalar(void) { return &table; }
 
 #if defined(TRAIN_F64) || !(defined(__x86_64__) || defined(__i386__))
-const TrainKernels *train_kernels_avx2(void)
-{
-	return NULL;
-}
+const TrainKernels *train_kernels_avx2(void) { return NULL; }
 
-const TrainKernels *train_kernels_avx512(void)
-{
-	return NULL;
-}
+const TrainKernels *train_kernels_avx512(void) { return NULL; }
 #endif
 
 const TrainKernels *train_kernels_best(int force_scalar)

@@ -30,10 +30,10 @@ static void project(const TrainKernels *K, int R, int G, int I, const real *x, c
 	K->gemm(R, G, I, x, I, 1, wt, G, out, G);
 }
 
-// Adds one step's weight gradients: dw [G][I] += dG^T x, with dG [R][G] and x [R][I] hot in
-// cache (a block of steps' worth). Narrow inputs (the audio layer) go as one axpy per row and input.
-static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *dG,
-                        const real *x, real *dw)
+// Adds one step's weight gradients: dw [G][I] += dG^T x, with dG [R][G] and x [R][I] hot in cache
+// (a block of steps' worth). Narrow inputs (the audio layer) go as one axpy per row and input.
+static void weight_grad(const TrainKernels *K, int R, int G, int I, const real *dG, const real *x,
+                        real *dw)
 {
 	if (I > 4) {
 		K->gemm(G, I, R, dG, 1, G, x, I, dw, I);
@@ -72,8 +72,8 @@ void train_lstm_forward(const TrainKernels *K, int T, int R, int I, int H, const
 		real *g = gates + t * RG;
 		project(K, R, G, I, x + t * RI, wt_ih, bias, g);
 		K->gemm(R, G, H, h + t * RH, H, 1, wt_hh, G, g, G);
-		K->lstm_cell_forward(R, H, g, c + t * RH, c + (t + 1) * RH, tc + t * RH,
-		                     h + (t + 1) * RH, peep);
+		K->lstm_cell_forward(R, H, g, c + t * RH, c + (t + 1) * RH, tc + t * RH, h + (t + 1) * RH,
+		                     peep);
 	}
 }
 
@@ -91,8 +91,8 @@ void train_lstm_backward(const TrainKernels *K, int T, int R, int I, int H, cons
 	memset(dc, 0, (size_t)RH * sizeof *dc);
 	for (int t = T - 1; t >= 0; t--) {
 		real *dg = dgates + (t % TRAIN_GRAD_BLOCK) * RG;
-		K->lstm_cell_backward(R, H, gates + t * RG, c + t * RH, c + (t + 1) * RH, tc + t * RH,
-		                      peep, dh + t * RH, dc, dg, dpeep);
+		K->lstm_cell_backward(R, H, gates + t * RG, c + t * RH, c + (t + 1) * RH, tc + t * RH, peep,
+		                      dh + t * RH, dc, dg, dpeep);
 		if (t > 0)
 			K->gemm(R, H, G, dg, G, 1, w_hh, H, dh + (t - 1) * RH, H);
 		if (dx) {
@@ -139,8 +139,8 @@ void train_gru_backward(const TrainKernels *K, int T, int R, int I, int H, const
 	const long RH = (long)R * H, RG = (long)R * G, RI = (long)R * I;
 	for (int t = T - 1; t >= 0; t--) {
 		const long slot = (t % TRAIN_GRAD_BLOCK) * RG;
-		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH,
-		                     dgx + slot, dgh + slot, dprev);
+		K->gru_cell_backward(R, H, act + t * RG, gh + t * RG, h + t * RH, dh + t * RH, dgx + slot,
+		                     dgh + slot, dprev);
 		if (t > 0) {
 			real *d = dh + (t - 1) * RH;
 			for (long j = 0; j < RH; j++)

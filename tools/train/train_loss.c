@@ -55,8 +55,8 @@ void preemph_design(PreEmphasis *pe, PreEmphasisKind kind, double coef, double s
 }
 
 // out[k*os] = (p * (a - b))[k] for the column a, b (stride is) from zero state; b may be NULL.
-static void pe_apply(const PreEmphasis *pe, const real *a, const real *b, int T, int is,
-                     real *out, int os)
+static void pe_apply(const PreEmphasis *pe, const real *a, const real *b, int T, int is, real *out,
+                     int os)
 {
 	for (int k = 0; k < T; k++) {
 		double s = 0.0;
@@ -121,8 +121,7 @@ void train_loss_target_sums(const PreEmphasis *pe, const real *t, int T, int R, 
 	s->columns += R;
 }
 
-void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight,
-                     LossNorm *n)
+void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight, LossNorm *n)
 {
 	n->esr_weight = esr_weight;
 	n->dc_weight = dc_weight;

@@ -38,24 +38,23 @@ typedef struct {
 void preemph_design(PreEmphasis *pe, PreEmphasisKind kind, double coef, double sample_rate);
 
 typedef struct {
-	double sum_tp2;  // sum of the pre-emphasised target squared over valid samples
-	double sum_t2;   // sum of the target squared
-	double count_p;  // number of valid pre-emphasised samples
-	double count;    // number of samples
-	double columns;  // B
+	double sum_tp2; // sum of the pre-emphasised target squared over valid samples
+	double sum_t2;  // sum of the target squared
+	double count_p; // number of valid pre-emphasised samples
+	double count;   // number of samples
+	double columns; // B
 } LossSums;
 
 typedef struct {
 	double esr_weight, dc_weight, eps;
-	double inv_esr;  // 1 / (count_p * (mean tp^2 + eps))
-	double inv_dc;   // 1 / (B * (mean t^2 + eps))
+	double inv_esr; // 1 / (count_p * (mean tp^2 + eps))
+	double inv_dc;  // 1 / (B * (mean t^2 + eps))
 	int T;
 } LossNorm;
 
 // Adds the target's sums of R columns (t [T][R]) into s. Any thread.
 void train_loss_target_sums(const PreEmphasis *pe, const real *t, int T, int R, LossSums *s);
-void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight,
-                     LossNorm *n);
+void train_loss_norm(const LossSums *s, int T, double esr_weight, double dc_weight, LossNorm *n);
 
 // This thread's share of the loss (summing all shares gives the batch loss); y, t [T][R].
 // Also returns the share of the ESR term alone in *esr when esr is not NULL.

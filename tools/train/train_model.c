@@ -5,10 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-int train_shape_layer_inputs(const TrainShape *s, int k)
-{
-	return k == 0 ? s->inputs : s->hidden;
-}
+int train_shape_layer_inputs(const TrainShape *s, int k) { return k == 0 ? s->inputs : s->hidden; }
 
 static size_t layer_size(const TrainShape *s, int k)
 {

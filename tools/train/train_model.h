@@ -46,8 +46,7 @@ void train_params_init(const TrainShape *s, real *base, uint64_t seed, real forg
 
 // Copies the parameters into m (which is initialised first) as a validated ModelDesc with one
 // linear head. Returns 0, or -1 when out of memory. Worker thread; allocates.
-int train_params_export(const TrainShape *s, const real *base, double sample_rate,
-                        ModelDesc *m);
+int train_params_export(const TrainShape *s, const real *base, double sample_rate, ModelDesc *m);
 
 // The network was trained on audio scaled by in_gain (input channel 0) and targets scaled by
 // out_gain; folds both into the exported weights (layer 0's input column, the head) so the

@@ -8,10 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int gates_of(const TrainShape *s)
-{
-	return model_cell_gates(s->cell);
-}
+static int gates_of(const TrainShape *s) { return model_cell_gates(s->cell); }
 
 int train_forward_weights_init(TrainForwardWeights *fw, const TrainShape *s)
 {
@@ -61,8 +58,7 @@ void train_forward_weights_update(TrainForwardWeights *fw, const TrainParams *p)
 	}
 }
 
-int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax,
-                   const TrainKernels *K)
+int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K)
 {
 	memset(net, 0, sizeof *net);
 	net->shape = *s;
@@ -141,22 +137,19 @@ void train_net_forward(TrainNet *net, const TrainParams *p, const TrainForwardWe
 	for (int k = 0; k < s->layers; k++) {
 		memcpy(net->h[k], net->state_h[k], rh);
 		if (s->cell == CELL_GRU) {
-			train_gru_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k],
-			                  fw->bias[k], p->b_hh[k], net->gh[k], net->gates[k],
-			                  net->h[k]);
+			train_gru_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k], fw->bias[k],
+			                  p->b_hh[k], net->gh[k], net->gates[k], net->h[k]);
 		} else {
 			memcpy(net->c[k], net->state_c[k], rh);
-			train_lstm_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k],
-			                   fw->bias[k], p->peep[k], net->gates[k], net->c[k],
-			                   net->tc[k], net->h[k]);
+			train_lstm_forward(net->K, T, R, I, H, in, fw->wt_ih[k], fw->wt_hh[k], fw->bias[k],
+			                   p->peep[k], net->gates[k], net->c[k], net->tc[k], net->h[k]);
 			memcpy(net->state_c[k], net->c[k] + T * RH, rh);
 		}
 		memcpy(net->state_h[k], net->h[k] + T * RH, rh);
 		in = net->h[k] + RH;
 		I = H;
 	}
-	train_dense_forward((long)T * R, H, in, p->head_w, p->head_b, x, s->inputs, s->skip,
-	                    net->y);
+	train_dense_forward((long)T * R, H, in, p->head_w, p->head_b, x, s->inputs, s->skip, net->y);
 }
 
 void train_net_backward(TrainNet *net, const TrainParams *p, const real *x, const real *dy,
@@ -174,15 +167,13 @@ void train_net_backward(TrainNet *net, const TrainParams *p, const real *x, cons
 		const real *in = k == 0 ? x : net->h[k - 1] + RH;
 		real *dx = k == 0 ? NULL : dnext;
 		if (s->cell == CELL_GRU)
-			train_gru_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k],
-			                   net->gh[k], net->gates[k], net->h[k], dh, net->dgx,
-			                   net->dgh, net->dc, grad->w_ih[k], grad->w_hh[k],
-			                   grad->b_ih[k], grad->b_hh[k], dx);
+			train_gru_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k], net->gh[k],
+			                   net->gates[k], net->h[k], dh, net->dgx, net->dgh, net->dc,
+			                   grad->w_ih[k], grad->w_hh[k], grad->b_ih[k], grad->b_hh[k], dx);
 		else
-			train_lstm_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k],
-			                    p->peep[k], net->gates[k], net->c[k], net->tc[k],
-			                    net->h[k], dh, net->dgx, net->dc, grad->w_ih[k],
-			                    grad->w_hh[k], grad->b_ih[k], grad->b_hh[k],
+			train_lstm_backward(net->K, T, R, I, H, in, p->w_ih[k], p->w_hh[k], p->peep[k],
+			                    net->gates[k], net->c[k], net->tc[k], net->h[k], dh, net->dgx,
+			                    net->dc, grad->w_ih[k], grad->w_hh[k], grad->b_ih[k], grad->b_hh[k],
 			                    grad->peep[k], dx);
 		real *t = dh;
 		dh = dnext;

@@ -36,17 +36,16 @@ typedef struct {
 	real *gates[MODEL_MAX_LAYERS]; // [tmax][R][G*H] activations
 	real *gh[MODEL_MAX_LAYERS];    // [tmax][R][3H] (GRU)
 	real *state_h[MODEL_MAX_LAYERS], *state_c[MODEL_MAX_LAYERS]; // [R][H] carried state
-	real *y;        // [tmax][R] output of the last forward call
+	real *y;         // [tmax][R] output of the last forward call
 	real *dgx, *dgh; // [R][G*H] scratch for one step
 	real *dh0, *dh1; // [tmax][R][H] scratch, ping-pong between layers
-	real *dc;       // [R][H] scratch
+	real *dc;        // [R][H] scratch
 	real *mem;
 } TrainNet;
 
 // Allocates every buffer for R rows and chunks up to tmax steps. Returns 0, or -1 when out of
 // memory. Worker thread.
-int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax,
-                   const TrainKernels *K);
+int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K);
 void train_net_free(TrainNet *net);
 // Zero state. Any thread.
 void train_net_reset(TrainNet *net);

@@ -76,17 +76,18 @@ int train_check_outputs(const TrainOptions *o, const char *ckpt)
 			continue;
 		for (int k = 0; k < o->npairs; k++)
 			if (same_file(out[i], o->pairs[k].input) || same_file(out[i], o->pairs[k].target)) {
-				train_fail("%s %s is one of the recordings: it would be overwritten", what[i], out[i]);
+				train_fail("%s %s is one of the recordings: it would be overwritten", what[i],
+				           out[i]);
 				return EXIT_USAGE;
 			}
 		for (int j = 0; j < i; j++)
 			if (out[j] && same_file(out[i], out[j])) {
 				train_fail("%s %s is also the file of %s: give each output its own file", what[i],
-				         out[i], what[j]);
+				           out[i], what[j]);
 				return EXIT_USAGE;
 			}
-		const int resumed_own = o->resume_path && (i == 3 ? same_file(out[i], o->resume_path)
-		                                                   : i == 1);
+		const int resumed_own =
+			o->resume_path && (i == 3 ? same_file(out[i], o->resume_path) : i == 1);
 		if (!o->force && !resumed_own && file_exists(out[i])) {
 			train_fail("%s exists; use --force to replace it", out[i]);
 			return EXIT_OUTPUT;
@@ -118,4 +119,3 @@ int train_lock_output(const char *output, char *lock, size_t n)
 	}
 	return fd;
 }
-

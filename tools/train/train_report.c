@@ -53,8 +53,8 @@ static double rms_db(const float *y, long n)
 }
 
 int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, double esr_train,
-                       double esr_valid,
-                       double esr_test, double esr_linear, double seconds, int interrupted)
+                      double esr_valid, double esr_test, double esr_linear, double seconds,
+                      int interrupted)
 {
 	const TrainConfig *c = trainer_config(tr);
 	ModelDesc m;
@@ -117,8 +117,9 @@ int train_write_model(const TrainOptions *o, Trainer *tr, const TrainData *d, do
 	reamp_signal_layout(rate, &layout);
 	const int standard = channels == 1 && reamp_signal_render(rate, &std_signal) == 0;
 	const float *src = standard ? std_signal.data + layout.clip_a_from : lp[0].s.x;
-	const long nl = standard ? layout.clip_a_to - layout.clip_a_from
-	                : lp[0].s.n < (long)(5 * rate) ? lp[0].s.n : (long)(5 * rate);
+	const long nl = standard                       ? layout.clip_a_to - layout.clip_a_from
+	                : lp[0].s.n < (long)(5 * rate) ? lp[0].s.n
+	                                               : (long)(5 * rate);
 	float *yl = malloc((size_t)nl * sizeof(float));
 	float *xl = malloc((size_t)nl * (size_t)inputs * sizeof(float));
 	if (yl && xl) {
@@ -258,8 +259,14 @@ int train_write_plot(const TrainOptions *o, Trainer *tr, const TrainData *d, dou
 	else
 		snprintf(title, sizeof title, "%s", o->output);
 	TrainingPlot p = {
-		trainer_history_loss(tr), trainer_history_valid(tr), trainer_epochs_done(tr),
-		t, y + (at - from), len, rate, title,
+		trainer_history_loss(tr),
+		trainer_history_valid(tr),
+		trainer_epochs_done(tr),
+		t,
+		y + (at - from),
+		len,
+		rate,
+		title,
 	};
 	char err[512];
 	const int rc = plot_training_png(o->plot_path, &p, err, sizeof err);
@@ -269,4 +276,3 @@ int train_write_plot(const TrainOptions *o, Trainer *tr, const TrainData *d, dou
 	free(t);
 	return rc;
 }
-

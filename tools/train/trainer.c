@@ -61,9 +61,12 @@ static int config_check(const TrainConfig *c, char *err, size_t n)
 	if (s->layers < 1 || s->layers > MODEL_MAX_LAYERS)
 		return snprintf(err, n, "layers %d: must be 1 to %d", s->layers, MODEL_MAX_LAYERS), -1;
 	if (s->inputs < 1 || s->inputs > MODEL_MAX_INPUTS)
-		return snprintf(err, n, "%d input channels: must be 1 to %d", s->inputs, MODEL_MAX_INPUTS), -1;
+		return snprintf(err, n, "%d input channels: must be 1 to %d", s->inputs, MODEL_MAX_INPUTS),
+		       -1;
 	if (c->segment < 2 || c->warmup < 0 || c->warmup >= c->segment)
-		return snprintf(err, n, "segment %d and warm-up %d: need 0 <= warm-up < segment", c->segment, c->warmup), -1;
+		return snprintf(err, n, "segment %d and warm-up %d: need 0 <= warm-up < segment",
+		                c->segment, c->warmup),
+		       -1;
 	if (c->batch < 1 || c->tbptt < 1)
 		return snprintf(err, n, "batch and BPTT length must be at least 1"), -1;
 	if (c->threads < 1 || c->threads > MAX_THREADS)
@@ -127,8 +130,8 @@ void trainer_free(Trainer *tr)
 	free(tr);
 }
 
-Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count,
-                        char *err, size_t err_len)
+Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count, char *err,
+                        size_t err_len)
 {
 	if (config_check(cfg, err, err_len) != 0)
 		return NULL;
@@ -148,8 +151,10 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	for (int k = 0; k < count; k++)
 		tr->nsegs += list_segments(&series[k], k, cfg->segment, NULL);
 	if (tr->nsegs == 0) {
-		snprintf(err, err_len, "no training segment: every pair's training part is shorter than "
-		         "one segment (%d samples)", cfg->segment);
+		snprintf(err, err_len,
+		         "no training segment: every pair's training part is shorter than "
+		         "one segment (%d samples)",
+		         cfg->segment);
 		trainer_free(tr);
 		return NULL;
 	}
@@ -211,7 +216,7 @@ typedef struct {
 	Trainer *tr;
 	int s;
 	int kind;
-	long off;          // first time step of the chunk in the shard buffers
+	long off; // first time step of the chunk in the shard buffers
 	int T;
 	const LossNorm *norm;
 	double loss;
@@ -362,7 +367,8 @@ static double train_chunk(Trainer *tr, long off, int T)
 	}
 	// The running mean follows the norms applied, so a burst of spikes cannot raise the limit.
 	const double applied = clip ? limit : gnorm;
-	tr->grad_norm_avg = tr->grad_norm_avg == 0.0 ? applied : 0.99 * tr->grad_norm_avg + 0.01 * applied;
+	tr->grad_norm_avg =
+		tr->grad_norm_avg == 0.0 ? applied : 0.99 * tr->grad_norm_avg + 0.01 * applied;
 	tr->step++;
 	train_adam_update(tr->params, tr->grad, tr->m, tr->v, tr->np, tr->lr, 0.9, 0.999, 1e-8,
 	                  tr->step);

@@ -26,19 +26,19 @@ typedef struct {
 	int lr_patience;   // epochs without a better validation before the rate drops (5)
 	int patience;      // epochs without a better validation before stopping, or restarting (20)
 	int restart;       // 1: out of patience, restart from the best model instead of stopping,
-	                   // with fresh Adam moments and the rate halved once more per restart
-	                   // (for a time budget, which should be used whole)
+					   // with fresh Adam moments and the rate halved once more per restart
+					   // (for a time budget, which should be used whole)
 	double target_esr; // stop once the validation ESR is at or below this (0: never)
 	int max_epochs;    // 0: no limit
 	double max_seconds; // wall-clock budget, 0: none
 	uint64_t seed;
 	int threads;
 	PreEmphasisKind preemph;
-	double preemph_coef; // a of 1 - a z^-1 (0.85)
+	double preemph_coef;          // a of 1 - a z^-1 (0.85)
 	double esr_weight, dc_weight; // 0.75, 0.25
-	double forget_bias; // 1.0
-	int force_scalar;   // 1: plain C kernels (for comparisons)
-	double sample_rate; // of the data, for the A-weighting filter
+	double forget_bias;           // 1.0
+	int force_scalar;             // 1: plain C kernels (for comparisons)
+	double sample_rate;           // of the data, for the A-weighting filter
 } TrainConfig;
 
 TrainConfig train_config_default(void);
@@ -48,8 +48,8 @@ TrainConfig train_config_default(void);
 // spans, validation = the held-out spans plus [train_end, valid_end), test [valid_end, n).
 // The trainer borrows the arrays.
 typedef struct {
-	const float *x;  // [n][inputs]
-	const float *t;  // [n]
+	const float *x; // [n][inputs]
+	const float *t; // [n]
 	long n;
 	long train_end, valid_end;
 	const TrainSpan *held; // validation spans inside [0, train_end) (holdout.h), or NULL
@@ -59,17 +59,17 @@ typedef struct {
 typedef struct Trainer Trainer;
 
 typedef struct {
-	int epoch;          // 1-based, the epoch just finished
-	double train_loss;  // mean loss over the epoch's chunks
-	double valid_esr;   // plain ESR on the validation regions
+	int epoch;         // 1-based, the epoch just finished
+	double train_loss; // mean loss over the epoch's chunks
+	double valid_esr;  // plain ESR on the validation regions
 	double lr;
-	int improved;       // the best model was updated
-	int restarted;      // the run restarted from the best model after this epoch
-	int diverged;       // the validation was not finite: the best weights were restored and
-	                    // the rate halved
-	int skipped_steps;  // Adam steps skipped in the epoch for a non-finite gradient
-	double seconds;     // wall time since the start (resumed runs count from their start)
-	int partial;        // stopped inside the epoch (time budget or interrupt)
+	int improved;      // the best model was updated
+	int restarted;     // the run restarted from the best model after this epoch
+	int diverged;      // the validation was not finite: the best weights were restored and
+					   // the rate halved
+	int skipped_steps; // Adam steps skipped in the epoch for a non-finite gradient
+	double seconds;    // wall time since the start (resumed runs count from their start)
+	int partial;       // stopped inside the epoch (time budget or interrupt)
 } TrainEpochReport;
 
 // Called after each batch with the fraction of the epoch done and the running loss. May be
@@ -78,8 +78,8 @@ typedef void (*TrainProgressFn)(void *user, int epoch, double fraction, double l
 
 // Copies cfg; borrows series (count of them) until trainer_free. Returns NULL with a message
 // when a setting is out of range, no segment fits, or memory runs out. Worker thread.
-Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count,
-                        char *err, size_t err_len);
+Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count, char *err,
+                        size_t err_len);
 void trainer_free(Trainer *tr);
 
 // Runs one epoch and a validation. stop, when set (by a signal handler) or when the time

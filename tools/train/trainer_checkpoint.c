@@ -37,8 +37,8 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 }
 
 // The checksum of a checkpoint's body, in the order it is written.
-static uint64_t body_checksum(const char *args, size_t args_bytes, const float *hl,
-                              const float *hv, size_t ne, const real *const blocks[4], size_t np)
+static uint64_t body_checksum(const char *args, size_t args_bytes, const float *hl, const float *hv,
+                              size_t ne, const real *const blocks[4], size_t np)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	h = fnv1a(h, args, args_bytes);
@@ -94,8 +94,10 @@ int trainer_save_checkpoint(const Trainer *tr, const char *path, char *err, size
 	int ok = fwrite(&h, sizeof h, 1, f) == 1;
 	ok = ok && (h.args_bytes == 0 || fwrite(tr->args, 1, h.args_bytes, f) == h.args_bytes);
 	const size_t ne = (size_t)tr->epoch;
-	ok = ok && (ne == 0 || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
-	                        && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
+	ok = ok
+	     && (ne == 0
+	         || (fwrite(tr->hist_loss, sizeof(float), ne, f) == ne
+	             && fwrite(tr->hist_valid, sizeof(float), ne, f) == ne));
 	// params, m, v and best are consecutive in the block except for grad; write each.
 	ok = ok && fwrite(tr->params, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fwrite(tr->m, sizeof(real), tr->np, f) == tr->np;
@@ -224,18 +226,23 @@ int trainer_load_checkpoint(Trainer *tr, const char *path, char *err, size_t err
 	char *args = malloc((size_t)h.args_bytes + 1);
 	int ok = args && fread(args, 1, h.args_bytes, f) == h.args_bytes;
 	const size_t ne = (size_t)(h.epoch > 0 ? h.epoch : 0);
-	float *hl = ne ? malloc(ne * sizeof(float)) : NULL, *hv = ne ? malloc(ne * sizeof(float)) : NULL;
-	ok = ok && (ne == 0 || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
-	                        && fread(hv, sizeof(float), ne, f) == ne));
+	float *hl = ne ? malloc(ne * sizeof(float)) : NULL,
+		  *hv = ne ? malloc(ne * sizeof(float)) : NULL;
+	ok = ok
+	     && (ne == 0
+	         || (hl && hv && fread(hl, sizeof(float), ne, f) == ne
+	             && fread(hv, sizeof(float), ne, f) == ne));
 	ok = ok && fread(tr->params, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->m, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->v, sizeof(real), tr->np, f) == tr->np;
 	ok = ok && fread(tr->best, sizeof(real), tr->np, f) == tr->np;
 	fclose(f);
 	const real *const blocks[4] = {tr->params, tr->m, tr->v, tr->best};
-	const char *damage = !ok ? "truncated"
-	                     : body_checksum(args, h.args_bytes, hl, hv, ne, blocks, tr->np) != h.checksum
-	                     ? "damaged (its checksum does not match)" : NULL;
+	const char *damage =
+		!ok ? "truncated"
+		: body_checksum(args, h.args_bytes, hl, hv, ne, blocks, tr->np) != h.checksum
+			? "damaged (its checksum does not match)"
+			: NULL;
 	// A run that diverged must not be resumed: its weights would train nothing.
 	for (int b = 0; b < 4 && !damage; b++)
 		for (size_t i = 0; i < tr->np; i++)

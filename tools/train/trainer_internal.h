@@ -35,10 +35,10 @@ struct Trainer {
 	int S, rmax;
 	TrainNet net[MAX_THREADS];
 	int rows[MAX_THREADS];
-	real *sx[MAX_THREADS]; // [segment][rmax][inputs]
-	real *st[MAX_THREADS]; // [segment][rmax]
-	real *se[MAX_THREADS]; // [tbptt][rmax] loss scratch
-	real *sdy[MAX_THREADS]; // [tbptt][rmax]
+	real *sx[MAX_THREADS];                               // [segment][rmax][inputs]
+	real *st[MAX_THREADS];                               // [segment][rmax]
+	real *se[MAX_THREADS];                               // [tbptt][rmax] loss scratch
+	real *sdy[MAX_THREADS];                              // [tbptt][rmax]
 	long *span_from[MAX_THREADS], *span_to[MAX_THREADS]; // [rmax] scored samples per column
 	Segment *segs;
 	int nsegs;
