@@ -23,14 +23,16 @@ enum {
 };
 
 // The shared entries of a struct option table (getopt.h), in the tool's own table.
-#define RENDER_CLI_LONGOPTS                                                                        \
-	{"model", required_argument, NULL, 'm'}, {"input", required_argument, NULL, 'i'},              \
-		{"knob", required_argument, NULL, 'k'}, {"exact", no_argument, NULL, RENDER_OPT_EXACT},    \
-		{"fast", no_argument, NULL, RENDER_OPT_FAST},                                              \
-		{"isa", required_argument, NULL, RENDER_OPT_ISA},                                          \
-	{                                                                                              \
-		"ignore-rate", no_argument, NULL, RENDER_OPT_IGNORE_RATE                                   \
-	}
+// clang-format off
+#define RENDER_CLI_LONGOPTS                                                                    \
+	{"model", required_argument, NULL, 'm'},                                                   \
+	{"input", required_argument, NULL, 'i'},                                                   \
+	{"knob", required_argument, NULL, 'k'},                                                    \
+	{"exact", no_argument, NULL, RENDER_OPT_EXACT},                                            \
+	{"fast", no_argument, NULL, RENDER_OPT_FAST},                                              \
+	{"isa", required_argument, NULL, RENDER_OPT_ISA},                                          \
+	{"ignore-rate", no_argument, NULL, RENDER_OPT_IGNORE_RATE}
+// clang-format on
 
 // What the shared options set. ro.knobs points into knobs: set up with render_cli_init and
 // not copied.

@@ -310,11 +310,11 @@ typedef struct {
 	int is_int;
 } NumberOption;
 
-#define NUMBER_OPTION(c, name, lo, hi, field)                                                      \
-	{                                                                                              \
-		c, name, lo, hi, offsetof(TrainOptions, field),                                            \
-			_Generic(((TrainOptions *)0)->field, int : 1, double : 0)                              \
-	}
+// clang-format off
+#define NUMBER_OPTION(c, name, lo, hi, field)                                                  \
+	{c, name, lo, hi, offsetof(TrainOptions, field),                                           \
+	 _Generic(((TrainOptions *)0)->field, int: 1, double: 0)}
+// clang-format on
 
 // A table, aligned by hand.
 // clang-format off
