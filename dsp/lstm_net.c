@@ -311,16 +311,33 @@ static __attribute__((noinline)) void run_frames(LstmNet *net, const float *cons
 	}
 }
 
-void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
+static inline void run_call(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
 {
-	const DenormalGuard guard = denormals_flush_begin();
 	if (!net->run1)
 		run_frames(net, inputs, output, n);
 	else if (n == 1 && net->frame1)
 		net->frame1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output);
 	else
 		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
+}
+
+static __attribute__((noinline)) void run_call_flushed(LstmNet *net, const float *const *inputs,
+                                                       float *output, uint32_t n)
+{
+	const DenormalGuard guard = denormals_flush_begin();
+	run_call(net, inputs, output, n);
 	denormals_flush_end(guard);
+}
+
+// A caller that already flushes denormals (the rate paths, the plugin's core, most hosts) gets
+// the kernel as a tail call: no guard to keep across it, so no stack frame around a call of one
+// frame.
+void lstm_net_process(LstmNet *net, const float *const *inputs, float *output, uint32_t n)
+{
+	if (denormals_already_flushed())
+		run_call(net, inputs, output, n);
+	else
+		run_call_flushed(net, inputs, output, n);
 }
 
 float lstm_net_process_frame(LstmNet *net, const float *x)

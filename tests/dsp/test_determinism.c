@@ -76,8 +76,9 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 			// after any float arithmetic: restoring them would cost a register write per
 			// call even when the caller already flushes denormals.
 			const unsigned int saved = _mm_getcsr();
-			static const unsigned int modes[] = {0x1f80, 0x1f80 | MXCSR_FTZ_DAZ, 0x1f80 | 0x8000};
-			for (int md = 0; md < 3; md++) {
+			static const unsigned int modes[] = {0x1f80, 0x1f80 | MXCSR_FTZ_DAZ, 0x1f80 | 0x8000,
+			                                     0x1f80 | 0x0040};
+			for (int md = 0; md < 4; md++) {
 				_mm_setcsr(modes[md]);
 				lstm_net_reset(n3);
 				run(n3, chan, b);

@@ -265,9 +265,10 @@ static void test_float_mode_restored(void)
 	float in[64] = {1e-39f}, out[64];
 	FxCore fx;
 	fx_core_init(&fx, RATE);
+	enum { STICKY_FLAGS = 0x3f }; // may gain bits, as after any float arithmetic
 	const unsigned int csr = _mm_getcsr();
 	fx_core_process(&fx, in, out, 64);
-	assert(_mm_getcsr() == csr);
+	assert((_mm_getcsr() & ~STICKY_FLAGS) == (csr & ~STICKY_FLAGS));
 	// Denormals are flushed inside: the pass-through of a denormal input gives zero.
 	assert(out[0] == 0.0f);
 #endif
