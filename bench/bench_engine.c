@@ -160,26 +160,38 @@ static void run_net(LstmNet *net, const float *x, float *y, size_t n)
 }
 
 // The cost of a call: ns/sample of the automatic choice in calls of one frame (as the rate
-// correction and odd host blocks make them) and in blocks of 64, runs interleaved. Both run
-// inside one flush-to-zero guard, as the engine's callers (the rate paths, the plugin's core,
-// most hosts' audio threads) call it.
+// correction and odd host blocks make them) and in blocks of 64, both inside one flush-to-zero
+// guard, as the engine's callers (the rate paths, the plugin's core, most hosts' audio threads)
+// call it. The two are interleaved over short stretches of the signal and compared stretch by
+// stretch: on a shared machine the load beside the bench changes from one second to the next,
+// and a pair a few milliseconds long sees one load. Returns the median of the pairs' ratios;
+// t1 and t64 get each run's ns/sample for the medians printed beside it.
 static double one_frame_ratio(LstmNet *net, const float *x, float *y, size_t n, int runs,
                               double *t1, double *t64)
 {
+	enum { PAIRS = 10, STRETCH = MIN_FRAMES / PAIRS };
+	double ratios[101 * PAIRS];
 	const DenormalGuard guard = denormals_flush_begin();
-	const size_t nf = n < MIN_FRAMES ? n : MIN_FRAMES;
-	run_blocks(net, x, y, nf, 1); // warm up
+	run_blocks(net, x, y, n < MIN_FRAMES ? n : MIN_FRAMES, 1); // warm up
 	for (int r = 0; r < runs; r++) {
-		double t0 = now();
-		run_blocks(net, x, y, nf, 1);
-		t1[r] = (now() - t0) / (double)nf * 1e9;
-		t0 = now();
-		run_blocks(net, x, y, nf, 64);
-		t64[r] = (now() - t0) / (double)nf * 1e9;
+		double sum1 = 0.0, sum64 = 0.0;
+		for (int p = 0; p < PAIRS; p++) {
+			const float *xs = x + (size_t)p * STRETCH; // n >= MIN_FRAMES
+			double t0 = now();
+			run_blocks(net, xs, y, STRETCH, 1);
+			const double a = now() - t0;
+			t0 = now();
+			run_blocks(net, xs, y, STRETCH, 64);
+			const double b = now() - t0;
+			ratios[r * PAIRS + p] = a / b;
+			sum1 += a;
+			sum64 += b;
+		}
+		t1[r] = sum1 / (PAIRS * STRETCH) * 1e9;
+		t64[r] = sum64 / (PAIRS * STRETCH) * 1e9;
 	}
 	denormals_flush_end(guard);
-	const double a = bench_median(t1, runs), b = bench_median(t64, runs);
-	return a / b;
+	return bench_median(ratios, runs * PAIRS);
 }
 
 typedef struct {
