@@ -111,18 +111,48 @@ void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed)
 	}
 }
 
-int fixture_isas(LstmIsa out[3])
+float *fixture_floats(size_t n)
 {
-	static const LstmIsa all[] = {LSTM_ISA_SCALAR, LSTM_ISA_AVX2, LSTM_ISA_AVX512};
-	int n = 0;
-	for (int k = 0; k < 3; k++)
-		if (lstm_isa_supported(all[k]))
-			out[n++] = all[k];
-	return n;
+	float *v = calloc(n, sizeof(float));
+	if (!v)
+		abort();
+	return v;
 }
 
-void fixture_signal(float *buf, size_t n, int channel, uint32_t seed)
+// Filled on the first call (the tests run on one thread).
+static FixturePath paths[6];
+static int num_paths = -1;
+
+static void list_paths(void)
 {
+	static const LstmIsa isas[] = {LSTM_ISA_SCALAR, LSTM_ISA_AVX2, LSTM_ISA_AVX512};
+	num_paths = 0;
+	for (int k = 0; k < 3; k++)
+		for (int fast = 0; fast < 2 && lstm_isa_supported(isas[k]); fast++) {
+			FixturePath *p = &paths[num_paths++];
+			p->isa = isas[k];
+			p->act = fast ? LSTM_ACT_FAST : LSTM_ACT_EXACT;
+			snprintf(p->name, sizeof p->name, "%s %s", lstm_isa_name(p->isa),
+			         fast ? "fast" : "exact");
+		}
+}
+
+int fixture_num_paths(void)
+{
+	if (num_paths < 0)
+		list_paths();
+	return num_paths;
+}
+
+const FixturePath *fixture_path(int p)
+{
+	fixture_num_paths();
+	return &paths[p];
+}
+
+float *fixture_signal(size_t n, int channel, uint32_t seed)
+{
+	float *buf = fixture_floats(n);
 	uint32_t rng = seed * 747796405u + 2891336453u + (uint32_t)channel;
 	if (channel > 0) {
 		float v = (float)fixture_uniform(&rng);
@@ -131,7 +161,7 @@ void fixture_signal(float *buf, size_t n, int channel, uint32_t seed)
 				v = (float)fixture_uniform(&rng);
 			buf[t] = v;
 		}
-		return;
+		return buf;
 	}
 	// Notes of a few hundred samples each: harmonics under a decaying envelope, some silent.
 	size_t t = 0;
@@ -148,16 +178,16 @@ void fixture_signal(float *buf, size_t n, int channel, uint32_t seed)
 			buf[t] = (float)(env * s / 1.6);
 		}
 	}
+	return buf;
 }
 
-LstmNet *fixture_net(const ModelDesc *m, LstmIsa isa, LstmActivations act)
+LstmNet *fixture_net(const ModelDesc *m, const FixturePath *path)
 {
-	LstmNetOptions opt = {act, isa};
+	LstmNetOptions opt = {path->act, path->isa};
 	ModelError err;
 	LstmNet *net = lstm_net_create(m, &opt, &err);
 	if (!net) {
-		fprintf(stderr, "fixture: cannot build a %s network: %s\n", lstm_isa_name(isa),
-		        err.message);
+		fprintf(stderr, "fixture: cannot build a %s network: %s\n", path->name, err.message);
 		abort();
 	}
 	return net;

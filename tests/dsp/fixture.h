@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: ISC
 // Shared by the contract tests: seeded random models of every shape the engine supports, the
-// list of instruction sets this CPU runs, test signals, and a CHECK macro that counts failures.
+// paths through the engine this CPU runs, test signals, and a CHECK macro that counts failures.
 // Test code only; allocates freely.
 #ifndef LSTM_TEST_FIXTURE_H
 #define LSTM_TEST_FIXTURE_H
@@ -32,15 +32,27 @@ extern const int fixture_num_shapes;
 // the gates leave their linear region. Aborts if memory runs out.
 void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed);
 
-// The instruction sets lstm_isa_supported() reports, LSTM_ISA_SCALAR first; returns the count.
-int fixture_isas(LstmIsa out[3]);
+// A path through the engine: an instruction set with one set of activations.
+typedef struct {
+	LstmIsa isa;
+	LstmActivations act;
+	char name[32]; // e.g. "avx2 fast"
+} FixturePath;
 
-// Channel c of a seeded test signal: c == 0 a guitar-like signal peaking near 1 with quiet
-// stretches; c > 0 a conditioning value stepping around 0..1.
-void fixture_signal(float *buf, size_t n, int channel, uint32_t seed);
+// The paths this CPU runs: each instruction set lstm_isa_supported() reports (scalar first),
+// with exact and with fast activations. fixture_path(p) for p < fixture_num_paths().
+int fixture_num_paths(void);
+const FixturePath *fixture_path(int p);
+
+// n frames of channel c of a seeded test signal, allocated: c == 0 a guitar-like signal peaking
+// near 1 with quiet stretches; c > 0 a conditioning value stepping around 0..1.
+float *fixture_signal(size_t n, int channel, uint32_t seed);
+
+// n zeroed floats, or abort: tests only ask for what a test needs.
+float *fixture_floats(size_t n);
 
 // A network or abort with the reason: tests only build models they know are valid.
-LstmNet *fixture_net(const ModelDesc *m, LstmIsa isa, LstmActivations act);
+LstmNet *fixture_net(const ModelDesc *m, const FixturePath *path);
 
 // Uniform in [0, 1) from a xorshift state.
 double fixture_uniform(uint32_t *state);

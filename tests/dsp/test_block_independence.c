@@ -22,10 +22,7 @@ static void signal_make(Signal *s, int inputs, uint32_t seed)
 {
 	s->inputs = inputs;
 	for (int c = 0; c < inputs; c++) {
-		s->chan[c] = malloc(FRAMES * sizeof(float));
-		if (!s->chan[c])
-			abort();
-		fixture_signal(s->chan[c], FRAMES, c, seed);
+		s->chan[c] = fixture_signal(FRAMES, c, seed);
 		s->ptrs[c] = s->chan[c];
 	}
 }
@@ -45,19 +42,18 @@ static long first_difference(const float *a, const float *b, size_t n)
 	return -1;
 }
 
-static void run_whole(const ModelDesc *m, LstmIsa isa, LstmActivations act, const Signal *s,
-                      float *out)
+static void run_whole(const ModelDesc *m, const FixturePath *path, const Signal *s, float *out)
 {
-	LstmNet *net = fixture_net(m, isa, act);
+	LstmNet *net = fixture_net(m, path);
 	lstm_net_process(net, s->ptrs, out, FRAMES);
 	lstm_net_destroy(net);
 }
 
 // Blocks of random sizes from 0 to max_block; about one block in six is empty.
-static void run_blocks(const ModelDesc *m, LstmIsa isa, LstmActivations act, const Signal *s,
-                       float *out, uint32_t seed, uint32_t max_block)
+static void run_blocks(const ModelDesc *m, const FixturePath *path, const Signal *s, float *out,
+                       uint32_t seed, uint32_t max_block)
 {
-	LstmNet *net = fixture_net(m, isa, act);
+	LstmNet *net = fixture_net(m, path);
 	uint32_t rng = seed;
 	size_t t = 0;
 	while (t < FRAMES) {
@@ -75,10 +71,9 @@ static void run_blocks(const ModelDesc *m, LstmIsa isa, LstmActivations act, con
 	lstm_net_destroy(net);
 }
 
-static void run_frames(const ModelDesc *m, LstmIsa isa, LstmActivations act, const Signal *s,
-                       float *out)
+static void run_frames(const ModelDesc *m, const FixturePath *path, const Signal *s, float *out)
 {
-	LstmNet *net = fixture_net(m, isa, act);
+	LstmNet *net = fixture_net(m, path);
 	for (size_t t = 0; t < FRAMES; t++) {
 		float x[MODEL_MAX_INPUTS];
 		for (int c = 0; c < s->inputs; c++)
@@ -89,10 +84,9 @@ static void run_frames(const ModelDesc *m, LstmIsa isa, LstmActivations act, con
 }
 
 // The output buffer is the audio input buffer itself, cut into blocks as a host would.
-static void run_in_place(const ModelDesc *m, LstmIsa isa, LstmActivations act, const Signal *s,
-                         float *out)
+static void run_in_place(const ModelDesc *m, const FixturePath *path, const Signal *s, float *out)
 {
-	LstmNet *net = fixture_net(m, isa, act);
+	LstmNet *net = fixture_net(m, path);
 	memcpy(out, s->chan[0], FRAMES * sizeof(float));
 	static const uint32_t sizes[] = {64, 1, 0, 127, 256, 3};
 	size_t t = 0;
@@ -110,13 +104,12 @@ static void run_in_place(const ModelDesc *m, LstmIsa isa, LstmActivations act, c
 	lstm_net_destroy(net);
 }
 
-static void expect_same(const char *what, const char *shape, LstmIsa isa, LstmActivations act,
+static void expect_same(const char *what, const char *shape, const FixturePath *path,
                         const float *ref, const float *got)
 {
 	long d = first_difference(ref, got, FRAMES);
-	CHECK(d < 0, "%s, %s, %s: %s differs from one whole call at frame %ld (%.9g vs %.9g)", shape,
-	      lstm_isa_name(isa), act == LSTM_ACT_EXACT ? "exact" : "fast", what, d,
-	      d < 0 ? 0.0 : (double)got[d], d < 0 ? 0.0 : (double)ref[d]);
+	CHECK(d < 0, "%s, %s: %s differs from one whole call at frame %ld (%.9g vs %.9g)", shape,
+	      path->name, what, d, d < 0 ? 0.0 : (double)got[d], d < 0 ? 0.0 : (double)ref[d]);
 }
 
 static void test_shape(const FixtureShape *shape, uint32_t seed)
@@ -125,37 +118,31 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 	fixture_model(&m, shape, seed);
 	Signal s;
 	signal_make(&s, m.inputs, seed);
-	float *ref = malloc(FRAMES * sizeof(float)), *got = malloc(FRAMES * sizeof(float));
-	if (!ref || !got)
-		abort();
-	LstmIsa isas[3];
-	int nisa = fixture_isas(isas);
-	for (int a = 0; a < 2; a++) {
-		LstmActivations act = a ? LSTM_ACT_FAST : LSTM_ACT_EXACT;
-		for (int k = 0; k < nisa; k++) {
-			run_whole(&m, isas[k], act, &s, ref);
-			// A test signal that leaves the network silent or stuck would prove nothing.
-			double peak = 0.0, moves = 0.0;
-			for (size_t t = 0; t < FRAMES; t++) {
-				CHECK(isfinite(ref[t]), "%s: output not finite at %zu", shape->name, t);
-				peak = fmax(peak, fabs((double)ref[t]));
-				if (t)
-					moves += fabs((double)ref[t] - (double)ref[t - 1]);
-			}
-			CHECK(peak > 1e-3 && moves > 1e-2, "%s: the output hardly moves (peak %g)", shape->name,
-			      peak);
-
-			run_blocks(&m, isas[k], act, &s, got, seed + 1, 1);
-			expect_same("one frame per call", shape->name, isas[k], act, ref, got);
-			run_frames(&m, isas[k], act, &s, got);
-			expect_same("lstm_net_process_frame", shape->name, isas[k], act, ref, got);
-			for (uint32_t r = 0; r < 4; r++) {
-				run_blocks(&m, isas[k], act, &s, got, seed * 7 + r, r < 2 ? 17 : 700);
-				expect_same("random blocks", shape->name, isas[k], act, ref, got);
-			}
-			run_in_place(&m, isas[k], act, &s, got);
-			expect_same("in place", shape->name, isas[k], act, ref, got);
+	float *ref = fixture_floats(FRAMES), *got = fixture_floats(FRAMES);
+	for (int p = 0; p < fixture_num_paths(); p++) {
+		const FixturePath *path = fixture_path(p);
+		run_whole(&m, path, &s, ref);
+		// A test signal that leaves the network silent or stuck would prove nothing.
+		double peak = 0.0, moves = 0.0;
+		for (size_t t = 0; t < FRAMES; t++) {
+			CHECK(isfinite(ref[t]), "%s: output not finite at %zu", shape->name, t);
+			peak = fmax(peak, fabs((double)ref[t]));
+			if (t)
+				moves += fabs((double)ref[t] - (double)ref[t - 1]);
 		}
+		CHECK(peak > 1e-3 && moves > 1e-2, "%s: the output hardly moves (peak %g)", shape->name,
+		      peak);
+
+		run_blocks(&m, path, &s, got, seed + 1, 1);
+		expect_same("one frame per call", shape->name, path, ref, got);
+		run_frames(&m, path, &s, got);
+		expect_same("lstm_net_process_frame", shape->name, path, ref, got);
+		for (uint32_t r = 0; r < 4; r++) {
+			run_blocks(&m, path, &s, got, seed * 7 + r, r < 2 ? 17 : 700);
+			expect_same("random blocks", shape->name, path, ref, got);
+		}
+		run_in_place(&m, path, &s, got);
+		expect_same("in place", shape->name, path, ref, got);
 	}
 	free(ref);
 	free(got);
@@ -168,10 +155,8 @@ static void test_empty_call(void)
 {
 	ModelDesc m;
 	fixture_model(&m, &fixture_shapes[0], 5);
-	LstmIsa isas[3];
-	int nisa = fixture_isas(isas);
-	for (int k = 0; k < nisa; k++) {
-		LstmNet *a = fixture_net(&m, isas[k], LSTM_ACT_EXACT);
+	for (int p = 0; p < fixture_num_paths(); p++) {
+		LstmNet *a = fixture_net(&m, fixture_path(p));
 		size_t n = lstm_net_state_size(a);
 		float before[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS],
 			after[2 * MODEL_MAX_HIDDEN * MODEL_MAX_LAYERS];
@@ -181,8 +166,8 @@ static void test_empty_call(void)
 		lstm_net_process(a, in, &y, 0);
 		lstm_net_get_state(a, after);
 		CHECK(memcmp(before, after, n * sizeof(float)) == 0, "%s: n = 0 changed the state",
-		      lstm_isa_name(isas[k]));
-		CHECK(y == 12345.0f, "%s: n = 0 wrote the output", lstm_isa_name(isas[k]));
+		      fixture_path(p)->name);
+		CHECK(y == 12345.0f, "%s: n = 0 wrote the output", fixture_path(p)->name);
 		lstm_net_destroy(a);
 	}
 	model_desc_free(&m);
@@ -190,11 +175,9 @@ static void test_empty_call(void)
 
 int main(void)
 {
-	LstmIsa isas[3];
-	int nisa = fixture_isas(isas);
-	printf("instruction sets:");
-	for (int k = 0; k < nisa; k++)
-		printf(" %s", lstm_isa_name(isas[k]));
+	printf("paths:");
+	for (int p = 0; p < fixture_num_paths(); p++)
+		printf(" %s;", fixture_path(p)->name);
 	printf("\n");
 	for (int k = 0; k < fixture_num_shapes; k++)
 		test_shape(&fixture_shapes[k], 100u + (uint32_t)k);

@@ -32,69 +32,58 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 	if (model_desc_copy(&keep, &m) != 0)
 		abort();
 	float *chan[MODEL_MAX_INPUTS];
-	for (int c = 0; c < m.inputs; c++) {
-		chan[c] = malloc(FRAMES * sizeof(float));
-		if (!chan[c])
-			abort();
-		fixture_signal(chan[c], FRAMES, c, seed);
-	}
-	float *a = malloc(FRAMES * sizeof(float)), *b = malloc(FRAMES * sizeof(float));
-	if (!a || !b)
-		abort();
-	LstmIsa isas[3];
-	int nisa = fixture_isas(isas);
-	for (int ai = 0; ai < 2; ai++) {
-		LstmActivations act = ai ? LSTM_ACT_FAST : LSTM_ACT_EXACT;
-		for (int k = 0; k < nisa; k++) {
-			const char *isa = lstm_isa_name(isas[k]);
-			LstmNet *n1 = fixture_net(&m, isas[k], act);
-			LstmNet *n2 = fixture_net(&m, isas[k], act);
-			CHECK(lstm_net_isa(n1) == isas[k] && lstm_net_activations(n1) == act,
-			      "%s: the getters do not report the options", shape->name);
-			CHECK(lstm_net_inputs(n1) == m.inputs && lstm_net_sample_rate(n1) == m.sample_rate,
-			      "%s: inputs or sample rate wrong", shape->name);
-			CHECK(lstm_net_memory_size(n1) > 0, "%s: memory size 0", shape->name);
-			run(n1, chan, a);
-			run(n2, chan, b);
-			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
-			      "%s %s: two networks from one model differ", shape->name, isa);
+	for (int c = 0; c < m.inputs; c++)
+		chan[c] = fixture_signal(FRAMES, c, seed);
+	float *a = fixture_floats(FRAMES), *b = fixture_floats(FRAMES);
+	for (int p = 0; p < fixture_num_paths(); p++) {
+		const FixturePath *path = fixture_path(p);
+		LstmNet *n1 = fixture_net(&m, path);
+		LstmNet *n2 = fixture_net(&m, path);
+		CHECK(lstm_net_isa(n1) == path->isa && lstm_net_activations(n1) == path->act,
+		      "%s: the getters do not report the options", shape->name);
+		CHECK(lstm_net_inputs(n1) == m.inputs && lstm_net_sample_rate(n1) == m.sample_rate,
+		      "%s: inputs or sample rate wrong", shape->name);
+		CHECK(lstm_net_memory_size(n1) > 0, "%s: memory size 0", shape->name);
+		run(n1, chan, a);
+		run(n2, chan, b);
+		CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+		      "%s %s: two networks from one model differ", shape->name, path->name);
 
-			// The network keeps its own copy: freeing the description changes nothing.
-			ModelDesc tmp;
-			if (model_desc_copy(&tmp, &m) != 0)
-				abort();
-			LstmNet *n3 = fixture_net(&tmp, isas[k], act);
-			model_desc_free(&tmp);
-			run(n3, chan, b);
-			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
-			      "%s %s: a network whose description was freed differs", shape->name, isa);
+		// The network keeps its own copy: freeing the description changes nothing.
+		ModelDesc tmp;
+		if (model_desc_copy(&tmp, &m) != 0)
+			abort();
+		LstmNet *n3 = fixture_net(&tmp, path);
+		model_desc_free(&tmp);
+		run(n3, chan, b);
+		CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+		      "%s %s: a network whose description was freed differs", shape->name, path->name);
 
 #ifdef HAVE_MXCSR
-			// The caller's flush-to-zero setting must not change the output, and the
-			// caller's modes (rounding, exception masks, flush-to-zero) come back as they
-			// were, whatever they were. The six sticky exception flags may gain bits, as
-			// after any float arithmetic: restoring them would cost a register write per
-			// call even when the caller already flushes denormals.
-			const unsigned int saved = _mm_getcsr();
-			static const unsigned int modes[] = {0x1f80, 0x1f80 | MXCSR_FTZ_DAZ, 0x1f80 | 0x8000,
-			                                     0x1f80 | 0x0040};
-			for (int md = 0; md < 4; md++) {
-				_mm_setcsr(modes[md]);
-				lstm_net_reset(n3);
-				run(n3, chan, b);
-				const unsigned int after = _mm_getcsr() & ~MXCSR_FLAGS;
-				_mm_setcsr(saved);
-				CHECK(after == modes[md], "%s %s: MXCSR %#x came back as %#x", shape->name, isa,
-				      modes[md], after);
-				CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
-				      "%s %s: output depends on the caller's MXCSR %#x", shape->name, isa,
-				      modes[md]);
-			}
-#endif
-			lstm_net_destroy(n1);
-			lstm_net_destroy(n2);
-			lstm_net_destroy(n3);
+		// The caller's flush-to-zero setting must not change the output, and the
+		// caller's modes (rounding, exception masks, flush-to-zero) come back as they
+		// were, whatever they were. The six sticky exception flags may gain bits, as
+		// after any float arithmetic: restoring them would cost a register write per
+		// call even when the caller already flushes denormals.
+		const unsigned int saved = _mm_getcsr();
+		static const unsigned int modes[] = {0x1f80, 0x1f80 | MXCSR_FTZ_DAZ, 0x1f80 | 0x8000,
+		                                     0x1f80 | 0x0040};
+		for (int md = 0; md < 4; md++) {
+			_mm_setcsr(modes[md]);
+			lstm_net_reset(n3);
+			run(n3, chan, b);
+			const unsigned int after = _mm_getcsr() & ~MXCSR_FLAGS;
+			_mm_setcsr(saved);
+			CHECK(after == modes[md], "%s %s: MXCSR %#x came back as %#x", shape->name, path->name,
+			      modes[md], after);
+			CHECK(memcmp(a, b, FRAMES * sizeof(float)) == 0,
+			      "%s %s: output depends on the caller's MXCSR %#x", shape->name, path->name,
+			      modes[md]);
 		}
+#endif
+		lstm_net_destroy(n1);
+		lstm_net_destroy(n2);
+		lstm_net_destroy(n3);
 	}
 	// Building networks left the description as it was.
 	for (int k = 0; k < m.num_layers; k++) {

@@ -109,35 +109,25 @@ static void test_shape(const FixtureShape *shape, uint32_t seed)
 	fixture_model(&m, shape, seed);
 	float *chan[MODEL_MAX_INPUTS], *nasty[MODEL_MAX_INPUTS];
 	for (int c = 0; c < m.inputs; c++) {
-		chan[c] = malloc(FRAMES * sizeof(float));
-		nasty[c] = malloc(256 * sizeof(float));
-		if (!chan[c] || !nasty[c])
-			abort();
-		fixture_signal(chan[c], FRAMES, c, seed);
+		chan[c] = fixture_signal(FRAMES, c, seed);
+		nasty[c] = fixture_floats(256);
 		static const float odd[] = {NAN, INFINITY, -INFINITY, 1e-40f, -1e-42f, 1e30f, -1e30f, 0.0f};
 		for (int t = 0; t < 256; t++)
 			nasty[c][t] = t < 128 ? odd[(t + c) % 8] : 1e-39f * (float)(t % 5);
 	}
-	float *out = malloc(FRAMES * sizeof(float));
-	float *state = malloc(MAX_STATE * sizeof(float));
-	if (!out || !state)
-		abort();
-	LstmIsa isas[3];
-	int nisa = fixture_isas(isas);
-	for (int a = 0; a < 2; a++) {
-		LstmActivations act = a ? LSTM_ACT_FAST : LSTM_ACT_EXACT;
-		for (int k = 0; k < nisa; k++) {
-			LstmNet *net = fixture_net(&m, isas[k], act);
-			rt_violations_reset();
-			rt_section_begin();
-			audio_thread_work(net, chan, nasty, out, state);
-			rt_section_end();
-			char report[256];
-			CHECK(rt_violations() == 0, "%s, %s, %s: forbidden calls while processing: %s",
-			      shape->name, lstm_isa_name(isas[k]), act ? "fast" : "exact",
-			      rt_violation_report(report, sizeof report));
-			lstm_net_destroy(net);
-		}
+	float *out = fixture_floats(FRAMES);
+	float *state = fixture_floats(MAX_STATE);
+	for (int p = 0; p < fixture_num_paths(); p++) {
+		const FixturePath *path = fixture_path(p);
+		LstmNet *net = fixture_net(&m, path);
+		rt_violations_reset();
+		rt_section_begin();
+		audio_thread_work(net, chan, nasty, out, state);
+		rt_section_end();
+		char report[256];
+		CHECK(rt_violations() == 0, "%s, %s: forbidden calls while processing: %s", shape->name,
+		      path->name, rt_violation_report(report, sizeof report));
+		lstm_net_destroy(net);
 	}
 	free(out);
 	free(state);
