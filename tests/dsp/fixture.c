@@ -39,25 +39,14 @@ double fixture_uniform(uint32_t *state)
 	return x / 4294967296.0;
 }
 
-static float *random_floats(size_t n, float scale, uint32_t *rng)
-{
-	float *v = calloc(n ? n : 1, sizeof(float));
-	if (!v)
-		abort();
-	for (size_t k = 0; k < n; k++)
-		v[k] = (float)((2.0 * fixture_uniform(rng) - 1.0) * scale);
-	return v;
-}
-
 static void refill(float *v, size_t n, float scale, uint32_t *rng)
 {
 	for (size_t k = 0; k < n; k++)
 		v[k] = (float)((2.0 * fixture_uniform(rng) - 1.0) * scale);
 }
 
-void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed)
+void fixture_describe(ModelDesc *m, const FixtureShape *s)
 {
-	uint32_t rng = seed * 2654435761u + 1u;
 	model_desc_init(m);
 	m->inputs = s->inputs;
 	m->skip = s->skip;
@@ -71,43 +60,54 @@ void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed)
 		l->hidden = s->hidden;
 		if (model_desc_alloc_layer(l) != 0)
 			abort();
-		size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
-		float scale = 2.0f / sqrtf((float)l->hidden);
-		refill(l->w_ih, gh * (size_t)width, 1.5f, &rng);
-		refill(l->w_hh, gh * (size_t)l->hidden, scale, &rng);
-		refill(l->b_ih, gh, 0.5f, &rng);
-		refill(l->b_hh, gh, 0.5f, &rng);
-		if (l->peephole)
-			refill(l->peephole, 3 * (size_t)l->hidden, 0.5f, &rng);
 		if (s->with_state) {
-			l->h0 = random_floats((size_t)l->hidden, 0.8f, &rng);
+			l->h0 = fixture_floats((size_t)l->hidden);
 			if (l->cell != CELL_GRU)
-				l->c0 = random_floats((size_t)l->hidden, 1.5f, &rng);
+				l->c0 = fixture_floats((size_t)l->hidden);
 		}
 		width = l->hidden;
 	}
 	m->num_dense = s->dense_width ? 2 : 1;
-	if (s->dense_width) {
-		m->dense[0].inputs = width;
-		m->dense[0].outputs = s->dense_width;
-		m->dense[0].activation = s->dense_act;
-		width = s->dense_width;
-	}
-	DenseLayerDesc *head = &m->dense[m->num_dense - 1];
-	head->inputs = width;
-	head->outputs = 1;
-	head->activation = ACT_LINEAR;
 	for (int k = 0; k < m->num_dense; k++) {
 		DenseLayerDesc *d = &m->dense[k];
+		const int head = k + 1 == m->num_dense;
+		d->inputs = width;
+		d->outputs = head ? 1 : s->dense_width;
+		d->activation = head ? ACT_LINEAR : s->dense_act;
 		if (model_desc_alloc_dense(d) != 0)
 			abort();
-		refill(d->w, (size_t)d->outputs * (size_t)d->inputs, 1.0f / sqrtf((float)d->inputs), &rng);
-		refill(d->b, (size_t)d->outputs, 0.1f, &rng);
+		width = d->outputs;
 	}
 	ModelError err;
 	if (model_desc_validate(m, &err) != MODEL_OK) {
 		fprintf(stderr, "fixture %s: invalid model: %s\n", s->name, err.message);
 		abort();
+	}
+}
+
+void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed)
+{
+	uint32_t rng = seed * 2654435761u + 1u;
+	fixture_describe(m, s);
+	for (int k = 0; k < m->num_layers; k++) {
+		RecurrentLayerDesc *l = &m->layers[k];
+		size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
+		float scale = 2.0f / sqrtf((float)l->hidden);
+		refill(l->w_ih, gh * (size_t)l->inputs, 1.5f, &rng);
+		refill(l->w_hh, gh * (size_t)l->hidden, scale, &rng);
+		refill(l->b_ih, gh, 0.5f, &rng);
+		refill(l->b_hh, gh, 0.5f, &rng);
+		if (l->peephole)
+			refill(l->peephole, 3 * (size_t)l->hidden, 0.5f, &rng);
+		if (l->h0)
+			refill(l->h0, (size_t)l->hidden, 0.8f, &rng);
+		if (l->c0)
+			refill(l->c0, (size_t)l->hidden, 1.5f, &rng);
+	}
+	for (int k = 0; k < m->num_dense; k++) {
+		DenseLayerDesc *d = &m->dense[k];
+		refill(d->w, (size_t)d->outputs * (size_t)d->inputs, 1.0f / sqrtf((float)d->inputs), &rng);
+		refill(d->b, (size_t)d->outputs, 0.1f, &rng);
 	}
 }
 

@@ -32,6 +32,10 @@ extern const int fixture_num_shapes;
 // the gates leave their linear region. Aborts if memory runs out.
 void fixture_model(ModelDesc *m, const FixtureShape *s, uint32_t seed);
 
+// Fills m (initialised here) with shape s and its arrays, zero; h0/c0 only with_state. Aborts
+// if memory runs out or the shape is not one the engine takes.
+void fixture_describe(ModelDesc *m, const FixtureShape *s);
+
 // A path through the engine: an instruction set with one set of activations.
 typedef struct {
 	LstmIsa isa;

@@ -9,6 +9,7 @@
 //   - fast against exact on the same instruction set: within FAST_EXACT_TOL absolute.
 // Also checks that an unsupported or unknown instruction set is refused with a message.
 #undef NDEBUG
+#include "fixture.h"
 #include "lstm_net.h"
 
 #include <assert.h>
@@ -49,65 +50,30 @@ static void fill(float *v, size_t n, float scale)
 		v[k] = rng_uniform(-scale, scale);
 }
 
-typedef struct {
-	CellType cell;
-	int hidden, layers, inputs, skip;
-	int dense_hidden; // 0: head only
-	Activation dense_act;
-	int with_initial_state;
-} Shape;
-
-static void build(ModelDesc *m, const Shape *s)
+// Random weights at PyTorch's own init scale, 1/sqrt(H): larger recurrent weights make chaotic
+// cells, where rounding differences grow without bound and no tolerance means anything.
+static void build(ModelDesc *m, const FixtureShape *s)
 {
-	model_desc_init(m);
-	m->inputs = s->inputs;
-	m->skip = s->skip;
-	m->sample_rate = 48000.0;
-	m->num_layers = s->layers;
-	int width = s->inputs;
-	for (int k = 0; k < s->layers; k++) {
+	fixture_describe(m, s);
+	for (int k = 0; k < m->num_layers; k++) {
 		RecurrentLayerDesc *l = &m->layers[k];
-		l->cell = s->cell;
-		l->inputs = width;
-		l->hidden = s->hidden;
-		assert(model_desc_alloc_layer(l) == 0);
-		const size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
-		// PyTorch's own init scale, 1/sqrt(H): larger recurrent weights make chaotic cells, where
-		// rounding differences grow without bound and no tolerance means anything.
-		const float scale = 1.0f / sqrtf((float)s->hidden);
-		fill(l->w_ih, gh * (size_t)width, k == 0 ? 2.0f : scale);
-		fill(l->w_hh, gh * (size_t)s->hidden, scale);
+		const size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
+		const float scale = 1.0f / sqrtf((float)l->hidden);
+		fill(l->w_ih, gh * (size_t)l->inputs, k == 0 ? 2.0f : scale);
+		fill(l->w_hh, gh * (size_t)l->hidden, scale);
 		fill(l->b_ih, gh, scale);
 		fill(l->b_hh, gh, scale);
 		if (l->peephole)
-			fill(l->peephole, 3 * (size_t)s->hidden, 0.2f);
-		if (s->with_initial_state) {
-			l->h0 = malloc((size_t)s->hidden * sizeof(float));
-			assert(l->h0);
-			fill(l->h0, (size_t)s->hidden, 0.5f);
-			if (s->cell != CELL_GRU) {
-				l->c0 = malloc((size_t)s->hidden * sizeof(float));
-				assert(l->c0);
-				fill(l->c0, (size_t)s->hidden, 1.0f);
-			}
-		}
-		width = s->hidden;
+			fill(l->peephole, 3 * (size_t)l->hidden, 0.2f);
+		if (l->h0)
+			fill(l->h0, (size_t)l->hidden, 0.5f);
+		if (l->c0)
+			fill(l->c0, (size_t)l->hidden, 1.0f);
 	}
-	m->num_dense = s->dense_hidden ? 2 : 1;
 	for (int k = 0; k < m->num_dense; k++) {
 		DenseLayerDesc *d = &m->dense[k];
-		d->inputs = width;
-		d->outputs = k + 1 < m->num_dense ? s->dense_hidden : 1;
-		d->activation = k + 1 < m->num_dense ? s->dense_act : ACT_LINEAR;
-		assert(model_desc_alloc_dense(d) == 0);
-		fill(d->w, (size_t)d->outputs * (size_t)d->inputs, 1.0f / sqrtf((float)width));
+		fill(d->w, (size_t)d->outputs * (size_t)d->inputs, 1.0f / sqrtf((float)d->inputs));
 		fill(d->b, (size_t)d->outputs, 0.1f);
-		width = d->outputs;
-	}
-	ModelError err;
-	if (model_desc_validate(m, &err) != MODEL_OK) {
-		fprintf(stderr, "test model invalid: %s\n", err.message);
-		exit(1);
 	}
 }
 
@@ -189,7 +155,7 @@ static double max_diff(const Run *a, const Run *b)
 
 static double worst_same, worst_fast;
 
-static void check_model(const Shape *s, float *const *x)
+static void check_model(const FixtureShape *s, float *const *x)
 {
 	static Run ref[2], got[2];
 	ModelDesc m;
@@ -224,8 +190,8 @@ static void check_model(const Shape *s, float *const *x)
 				        "%s %s vs scalar: max diff %.3g > %.3g (%s H=%d layers=%d inputs=%d "
 				        "skip=%d dense=%d %s)\n",
 				        lstm_isa_name(isas[i]), a ? "fast" : "exact", d, SAME_ACT_TOL,
-				        model_cell_name(s->cell), s->hidden, s->layers, s->inputs, s->skip,
-				        s->dense_hidden, model_activation_name(s->dense_act));
+				        model_cell_name(s->cells[0]), s->hidden, s->layers, s->inputs, s->skip,
+				        s->dense_width, model_activation_name(s->dense_act));
 				exit(1);
 			}
 		}
@@ -233,16 +199,16 @@ static void check_model(const Shape *s, float *const *x)
 		worst_fast = fmax(worst_fast, d);
 		if (!(d <= FAST_EXACT_TOL)) {
 			fprintf(stderr, "%s fast vs exact: max diff %.3g > %.3g (%s H=%d layers=%d)\n",
-			        lstm_isa_name(isas[i]), d, FAST_EXACT_TOL, model_cell_name(s->cell), s->hidden,
-			        s->layers);
+			        lstm_isa_name(isas[i]), d, FAST_EXACT_TOL, model_cell_name(s->cells[0]),
+			        s->hidden, s->layers);
 			exit(1);
 		}
 	}
 	// The comparison means nothing if the model's output is flat.
 	if (!(hi - lo > 5e-4)) {
 		fprintf(stderr, "flat output %g..%g (%s H=%d layers=%d inputs=%d skip=%d dense=%d %s)\n",
-		        lo, hi, model_cell_name(s->cell), s->hidden, s->layers, s->inputs, s->skip,
-		        s->dense_hidden, model_activation_name(s->dense_act));
+		        lo, hi, model_cell_name(s->cells[0]), s->hidden, s->layers, s->inputs, s->skip,
+		        s->dense_width, model_activation_name(s->dense_act));
 		exit(1);
 	}
 	model_desc_free(&m);
@@ -263,19 +229,19 @@ static void test_random_models(void)
 	for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
 		for (size_t h = 0; h < sizeof hiddens / sizeof hiddens[0]; h++) {
 			for (int variant = 0; variant < 3; variant++) {
-				Shape s;
-				s.cell = cells[c];
-				s.hidden = hiddens[h];
+				FixtureShape s = {.name = "random", .hidden = hiddens[h]};
 				// Keep the big ones shallow so the test stays quick.
 				// Variant 0 is the shape the whole-call kernels serve: one layer, one input,
 				// a head.
 				const int deepest = hiddens[h] >= 128 ? 1 : hiddens[h] >= 32 ? 2 : 4;
 				s.layers = variant == 0 ? 1 : rng_int(1, deepest);
+				for (int k = 0; k < s.layers; k++)
+					s.cells[k] = cells[c];
 				s.inputs = variant == 0 ? 1 : rng_int(1, 4);
 				s.skip = rng_int(0, s.inputs);
-				s.dense_hidden = variant == 0 ? 0 : rng_int(3, 24);
+				s.dense_width = variant == 0 ? 0 : rng_int(3, 24);
 				s.dense_act = acts[(c + h + (size_t)variant) % 4];
-				s.with_initial_state = variant == 2;
+				s.with_state = variant == 2;
 				check_model(&s, x);
 				models++;
 			}
@@ -290,7 +256,7 @@ static void test_random_models(void)
 
 static void test_isa_refused(void)
 {
-	Shape s = {CELL_LSTM, 8, 1, 1, 1, 0, ACT_LINEAR, 0};
+	const FixtureShape s = {"lstm h8 skip", 1, {CELL_LSTM}, 1, 8, 1, 0, ACT_LINEAR, 0};
 	ModelDesc m;
 	build(&m, &s);
 	const LstmIsa isas[] = {LSTM_ISA_AVX2, LSTM_ISA_AVX512, (LstmIsa)99};
