@@ -10,25 +10,40 @@
 
 int model_cell_gates(CellType cell) { return cell == CELL_GRU ? 3 : 4; }
 
+// Indexed by the enums: the names model files give cell types and activations.
+static const char *const cell_names[] = {
+	[CELL_LSTM] = "lstm",
+	[CELL_GRU] = "gru",
+	[CELL_LSTM_PEEPHOLE] = "lstm_peephole",
+};
+static const char *const activation_names[] = {
+	[ACT_LINEAR] = "linear",
+	[ACT_TANH] = "tanh",
+	[ACT_SIGMOID] = "sigmoid",
+	[ACT_RELU] = "relu",
+};
+
 const char *model_cell_name(CellType cell)
 {
-	switch (cell) {
-	case CELL_LSTM: return "lstm";
-	case CELL_GRU: return "gru";
-	case CELL_LSTM_PEEPHOLE: return "lstm_peephole";
-	}
-	return "unknown";
+	const size_t count = sizeof cell_names / sizeof cell_names[0];
+	return (unsigned)cell < count ? cell_names[cell] : "unknown";
 }
 
 const char *model_activation_name(Activation act)
 {
-	switch (act) {
-	case ACT_LINEAR: return "linear";
-	case ACT_TANH: return "tanh";
-	case ACT_SIGMOID: return "sigmoid";
-	case ACT_RELU: return "relu";
+	const size_t count = sizeof activation_names / sizeof activation_names[0];
+	return (unsigned)act < count ? activation_names[act] : "unknown";
+}
+
+int model_activation_parse(const char *name, Activation *out)
+{
+	for (size_t k = 0; k < sizeof activation_names / sizeof activation_names[0]; k++) {
+		if (strcmp(name, activation_names[k]) == 0) {
+			*out = (Activation)k;
+			return 0;
+		}
 	}
-	return "unknown";
+	return -1;
 }
 
 const char *model_desc_status_name(ModelStatus status)
