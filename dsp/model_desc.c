@@ -2,6 +2,8 @@
 // ModelDesc: allocation, copy and validation of the in-memory model description.
 #include "model_desc.h"
 
+#include "name_table.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,25 +27,23 @@ static const char *const activation_names[] = {
 
 const char *model_cell_name(CellType cell)
 {
-	const size_t count = sizeof cell_names / sizeof cell_names[0];
-	return (unsigned)cell < count ? cell_names[cell] : "unknown";
+	return name_table_name(cell_names, sizeof cell_names / sizeof cell_names[0], (unsigned)cell);
 }
 
 const char *model_activation_name(Activation act)
 {
-	const size_t count = sizeof activation_names / sizeof activation_names[0];
-	return (unsigned)act < count ? activation_names[act] : "unknown";
+	return name_table_name(activation_names, sizeof activation_names / sizeof activation_names[0],
+	                       (unsigned)act);
 }
 
 int model_activation_parse(const char *name, Activation *out)
 {
-	for (size_t k = 0; k < sizeof activation_names / sizeof activation_names[0]; k++) {
-		if (strcmp(name, activation_names[k]) == 0) {
-			*out = (Activation)k;
-			return 0;
-		}
-	}
-	return -1;
+	const int act = name_table_value(activation_names,
+	                                 sizeof activation_names / sizeof activation_names[0], name);
+	if (act < 0)
+		return -1;
+	*out = (Activation)act;
+	return 0;
 }
 
 const char *model_desc_status_name(ModelStatus status)

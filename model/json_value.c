@@ -2,6 +2,8 @@
 // Typed reading of jansson values with key-path messages, and writing float arrays.
 #include "json_value.h"
 
+#include "name_table.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,8 +27,8 @@ const char *json_type_name(const json_t *v)
 {
 	if (!v)
 		return "nothing";
-	const unsigned type = (unsigned)json_typeof(v);
-	return type < sizeof type_names / sizeof type_names[0] ? type_names[type] : "unknown";
+	return name_table_name(type_names, sizeof type_names / sizeof type_names[0],
+	                       (unsigned)json_typeof(v));
 }
 
 const char *json_path_join(char *buf, size_t len, const char *path, const char *key)
