@@ -67,8 +67,8 @@ static ModelStatus read_optional_number(const json_t *obj, const char *path, con
 }
 
 // Entry k of the array key (layers, dense), which must be an object: its path ("dense[1]") into
-// path[JSON_PATH_LEN] for the messages of its members.
-static ModelStatus read_entry(const json_t *entry, const char *key, int k, char *path,
+// path, for the messages of its members.
+static ModelStatus read_entry(const json_t *entry, const char *key, int k, char path[JSON_PATH_LEN],
                               ModelError *err)
 {
 	json_path_index(path, JSON_PATH_LEN, key, (size_t)k);
