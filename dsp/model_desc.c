@@ -2,6 +2,8 @@
 // ModelDesc: allocation, copy and validation of the in-memory model description.
 #include "model_desc.h"
 
+#include "name_table.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,25 +12,38 @@
 
 int model_cell_gates(CellType cell) { return cell == CELL_GRU ? 3 : 4; }
 
+// Indexed by the enums: the names model files give cell types and activations.
+static const char *const cell_names[] = {
+	[CELL_LSTM] = "lstm",
+	[CELL_GRU] = "gru",
+	[CELL_LSTM_PEEPHOLE] = "lstm_peephole",
+};
+static const char *const activation_names[] = {
+	[ACT_LINEAR] = "linear",
+	[ACT_TANH] = "tanh",
+	[ACT_SIGMOID] = "sigmoid",
+	[ACT_RELU] = "relu",
+};
+
 const char *model_cell_name(CellType cell)
 {
-	switch (cell) {
-	case CELL_LSTM: return "lstm";
-	case CELL_GRU: return "gru";
-	case CELL_LSTM_PEEPHOLE: return "lstm_peephole";
-	}
-	return "unknown";
+	return name_table_name(cell_names, sizeof cell_names / sizeof cell_names[0], (unsigned)cell);
 }
 
 const char *model_activation_name(Activation act)
 {
-	switch (act) {
-	case ACT_LINEAR: return "linear";
-	case ACT_TANH: return "tanh";
-	case ACT_SIGMOID: return "sigmoid";
-	case ACT_RELU: return "relu";
-	}
-	return "unknown";
+	return name_table_name(activation_names, sizeof activation_names / sizeof activation_names[0],
+	                       (unsigned)act);
+}
+
+int model_activation_parse(const char *name, Activation *out)
+{
+	const int act = name_table_value(activation_names,
+	                                 sizeof activation_names / sizeof activation_names[0], name);
+	if (act < 0)
+		return -1;
+	*out = (Activation)act;
+	return 0;
 }
 
 const char *model_desc_status_name(ModelStatus status)

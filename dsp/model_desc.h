@@ -157,8 +157,14 @@ ModelStatus model_error_set(ModelError *err, ModelStatus status, const char *fmt
 // model/model_status.h names model/'s too. Any thread.
 const char *model_desc_status_name(ModelStatus status);
 
+// The names model files give a cell type or an activation ("lstm", "tanh"), or "unknown" for a
+// value outside the enum. Any thread.
 const char *model_cell_name(CellType cell);
 const char *model_activation_name(Activation act);
+
+// The activation model_activation_name() gives name, into *out: 0, or -1 for any other name.
+// Any thread.
+int model_activation_parse(const char *name, Activation *out);
 
 #ifdef __cplusplus
 }

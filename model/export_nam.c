@@ -129,22 +129,24 @@ static ModelStatus check_exportable(const ModelDesc *m, ModelError *err)
 			                       "layer as wide as the first (%d)",
 			                       k, m->layers[k].hidden, m->layers[0].hidden);
 	}
-	if (m->num_dense != 1)
-		return model_error_set(err, MODEL_ERR_VALUE,
-		                       "dense: %d layers, NAM's LSTM has only a "
-		                       "linear head",
-		                       m->num_dense);
-	if (m->skip != 0)
-		return model_error_set(err, MODEL_ERR_VALUE,
-		                       "architecture.skip: %d, NAM's LSTM has no "
-		                       "skip connection (the input is not added to the output; "
-		                       "lstm-convert --nam-skip-unit carries it in one more unit)",
-		                       m->skip);
-	if (m->inputs != 1)
-		return model_error_set(err, MODEL_ERR_VALUE,
-		                       "architecture.inputs: %d, NAM's players "
-		                       "feed the LSTM one audio input and no knobs",
-		                       m->inputs);
+	// The figures NAM's LSTM architecture fixes, and why another value cannot be exported.
+	const struct {
+		const char *key;
+		int value, nam;
+		const char *unit, *why;
+	} fixed[] = {
+		// clang-format off
+		{"dense", m->num_dense, 1, " layers", "NAM's LSTM has only a linear head"},
+		{"architecture.skip", m->skip, 0, "", "NAM's LSTM has no skip connection (the input is "
+			"not added to the output; lstm-convert --nam-skip-unit carries it in one more unit)"},
+		{"architecture.inputs", m->inputs, 1, "",
+			"NAM's players feed the LSTM one audio input and no knobs"},
+		// clang-format on
+	};
+	for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+		if (fixed[k].value != fixed[k].nam)
+			return model_error_set(err, MODEL_ERR_VALUE, "%s: %d%s, %s", fixed[k].key,
+			                       fixed[k].value, fixed[k].unit, fixed[k].why);
 	return MODEL_OK;
 }
 

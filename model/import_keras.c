@@ -134,15 +134,7 @@ static ModelStatus read_activation(const json_t *layer, const char *path, Activa
 	if (!json_is_string(a))
 		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string", p);
 	const char *s = json_string_value(a);
-	if (!strcmp(s, "") || !strcmp(s, "linear"))
-		*act = ACT_LINEAR;
-	else if (!strcmp(s, "tanh"))
-		*act = ACT_TANH;
-	else if (!strcmp(s, "sigmoid"))
-		*act = ACT_SIGMOID;
-	else if (!strcmp(s, "relu"))
-		*act = ACT_RELU;
-	else
+	if (strcmp(s, "") != 0 && model_activation_parse(s, act) != 0) // "": none, as linear
 		return model_error_set(err, MODEL_ERR_VALUE,
 		                       "%s: \"%s\" is not supported (tanh, sigmoid, relu or linear)", p, s);
 	return MODEL_OK;
@@ -307,6 +299,19 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 	return MODEL_OK;
 }
 
+// Whether one more layer of a kind ("recurrent", "dense") may stand at p: not when misplaced
+// says how it is out of order (NULL: it is not), nor when the model already holds count == max.
+static ModelStatus check_layer_place(const char *p, const char *kind, const char *misplaced,
+                                     int count, int max, ModelError *err)
+{
+	if (misplaced)
+		return model_error_set(err, MODEL_ERR_VALUE, "%s: a %s layer %s is not supported", p, kind,
+		                       misplaced);
+	if (count == max)
+		return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d %s layers", p, max, kind);
+	return MODEL_OK;
+}
+
 static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 {
 	char p[JSON_PATH_LEN], q[JSON_PATH_LEN];
@@ -337,27 +342,19 @@ static ModelStatus read_keras(const json_t *root, ModelDesc *m, ModelError *err)
 			                       json_path_join(q, sizeof q, p, "type"));
 		const char *t = json_string_value(type);
 		if (!strcmp(t, "lstm") || !strcmp(t, "gru")) {
-			if (m->num_dense > 0)
-				return model_error_set(err, MODEL_ERR_VALUE,
-				                       "%s: a recurrent layer after a dense layer is not supported",
-				                       p);
-			if (m->num_layers == MODEL_MAX_LAYERS)
-				return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d recurrent layers", p,
-				                       MODEL_MAX_LAYERS);
+			const char *misplaced = m->num_dense > 0 ? "after a dense layer" : NULL;
+			if ((st = check_layer_place(p, "recurrent", misplaced, m->num_layers, MODEL_MAX_LAYERS,
+			                            err)))
+				return st;
 			RecurrentLayerDesc *l = &m->layers[m->num_layers++];
 			st = read_recurrent(layer, p, t[0] == 'g' ? CELL_GRU : CELL_LSTM, width, l, err);
 			if (st)
 				return st;
 			width = l->hidden;
 		} else if (!strcmp(t, "dense") || !strcmp(t, "time-distributed-dense")) {
-			if (m->num_layers == 0)
-				return model_error_set(err, MODEL_ERR_VALUE,
-				                       "%s: a dense layer before the first recurrent layer is not "
-				                       "supported",
-				                       p);
-			if (m->num_dense == MODEL_MAX_DENSE)
-				return model_error_set(err, MODEL_ERR_RANGE, "%s: more than %d dense layers", p,
-				                       MODEL_MAX_DENSE);
+			const char *misplaced = m->num_layers == 0 ? "before the first recurrent layer" : NULL;
+			if ((st = check_layer_place(p, "dense", misplaced, m->num_dense, MODEL_MAX_DENSE, err)))
+				return st;
 			DenseLayerDesc *d = &m->dense[m->num_dense++];
 			if ((st = read_dense(layer, p, width, d, err)))
 				return st;

@@ -2,26 +2,33 @@
 // Typed reading of jansson values with key-path messages, and writing float arrays.
 #include "json_value.h"
 
+#include "name_table.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+// Indexed by json_type: a type's name for "expected X, found Y" messages.
+// clang-format off
+static const char *const type_names[] = {
+	[JSON_OBJECT] = "an object",
+	[JSON_ARRAY] = "an array",
+	[JSON_STRING] = "a string",
+	[JSON_INTEGER] = "an integer",
+	[JSON_REAL] = "a number",
+	[JSON_TRUE] = "a boolean",
+	[JSON_FALSE] = "a boolean",
+	[JSON_NULL] = "null",
+};
+// clang-format on
+
 const char *json_type_name(const json_t *v)
 {
 	if (!v)
 		return "nothing";
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "unknown";
+	return name_table_name(type_names, sizeof type_names / sizeof type_names[0],
+	                       (unsigned)json_typeof(v));
 }
 
 const char *json_path_join(char *buf, size_t len, const char *path, const char *key)
@@ -158,15 +165,25 @@ static ModelStatus member_at(const json_t *obj, const char *path, const char *ke
 	return json_get_member(obj, path, key, v, err);
 }
 
+// member_at(), and the member must be of type: the strict check that json_get_int() and
+// json_get_string() share ("architecture.inputs: expected an integer, found a string").
+static ModelStatus member_of_type(const json_t *obj, const char *path, const char *key,
+                                  json_type type, char where[JSON_PATH_LEN], const json_t **v,
+                                  ModelError *err)
+{
+	ModelStatus st = member_at(obj, path, key, where, v, err);
+	if (!st && json_typeof(*v) != type)
+		st = model_error_set(err, MODEL_ERR_TYPE, "%s: expected %s, found %s", where,
+		                     type_names[type], json_type_name(*v));
+	return st;
+}
+
 ModelStatus json_get_int(const json_t *obj, const char *path, const char *key, int min, int max,
                          int *out, ModelError *err)
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = member_at(obj, path, key, where, &v, err);
-	if (!st && !json_is_integer(v))
-		st = model_error_set(err, MODEL_ERR_TYPE, "%s: expected an integer, found %s", where,
-		                     json_type_name(v));
+	ModelStatus st = member_of_type(obj, path, key, JSON_INTEGER, where, &v, err);
 	return st ? st : json_read_int(v, where, min, max, out, err);
 }
 
@@ -184,10 +201,7 @@ ModelStatus json_get_string(const json_t *obj, const char *path, const char *key
 {
 	char where[JSON_PATH_LEN];
 	const json_t *v;
-	ModelStatus st = member_at(obj, path, key, where, &v, err);
-	if (!st && !json_is_string(v))
-		st = model_error_set(err, MODEL_ERR_TYPE, "%s: expected a string, found %s", where,
-		                     json_type_name(v));
+	ModelStatus st = member_of_type(obj, path, key, JSON_STRING, where, &v, err);
 	if (!st)
 		*out = json_string_value(v);
 	return st;

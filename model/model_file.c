@@ -52,27 +52,58 @@ static ModelStatus read_optional_floats(const json_t *obj, const char *path, con
 	return json_get_floats(obj, path, key, n, out, err);
 }
 
+// The number member key of obj, within [min, max], into *out as a float; an absent member
+// leaves *out as it is (the default model_desc_init() set).
+static ModelStatus read_optional_number(const json_t *obj, const char *path, const char *key,
+                                        double min, double max, float *out, ModelError *err)
+{
+	if (!json_object_get(obj, key))
+		return MODEL_OK;
+	double x;
+	ModelStatus st = json_get_number(obj, path, key, min, max, &x, err);
+	if (!st)
+		*out = (float)x;
+	return st;
+}
+
+// Entry k of the array key (layers, dense), which must be an object: its path ("dense[1]") into
+// path, for the messages of its members.
+static ModelStatus read_entry(const json_t *entry, const char *key, int k, char path[JSON_PATH_LEN],
+                              ModelError *err)
+{
+	json_path_index(path, JSON_PATH_LEN, key, (size_t)k);
+	if (!json_is_object(entry))
+		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
+		                       json_type_name(entry));
+	return MODEL_OK;
+}
+
+// A layer's "inputs", within [1, max], which must be expect_inputs: the width of what feeds it.
+static ModelStatus read_inputs(const json_t *layer, const char *path, int max, int expect_inputs,
+                               int *out, ModelError *err)
+{
+	ModelStatus st = json_get_int(layer, path, "inputs", 1, max, out, err);
+	if (!st && *out != expect_inputs)
+		st = model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, *out,
+		                     expect_inputs);
+	return st;
+}
+
 static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, RecurrentLayerDesc *l,
                               ModelError *err)
 {
-	char path[32];
-	snprintf(path, sizeof path, "layers[%d]", k);
-	if (!json_is_object(layer))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
-		                       json_type_name(layer));
+	char path[JSON_PATH_LEN];
+	ModelStatus st = read_entry(layer, "layers", k, path, err);
 	int cell = CELL_LSTM;
-	ModelStatus st =
-		read_choice(layer, path, "type", cell_name, CELL_LSTM_PEEPHOLE + 1, &cell, err);
+	if (!st)
+		st = read_choice(layer, path, "type", cell_name, CELL_LSTM_PEEPHOLE + 1, &cell, err);
 	l->cell = (CellType)cell;
 	if (!st)
 		st = json_get_int(layer, path, "hidden", 1, MODEL_MAX_HIDDEN, &l->hidden, err);
 	if (!st)
-		st = json_get_int(layer, path, "inputs", 1, MODEL_MAX_HIDDEN, &l->inputs, err);
+		st = read_inputs(layer, path, MODEL_MAX_HIDDEN, expect_inputs, &l->inputs, err);
 	if (st)
 		return st;
-	if (l->inputs != expect_inputs)
-		return model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, l->inputs,
-		                       expect_inputs);
 	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
 	size_t h = (size_t)l->hidden;
 	st = json_get_floats(layer, path, "W", gh * (size_t)l->inputs, &l->w_ih, err);
@@ -94,15 +125,10 @@ static ModelStatus read_layer(const json_t *layer, int k, int expect_inputs, Rec
 static ModelStatus read_dense(const json_t *obj, int k, int expect_inputs, DenseLayerDesc *d,
                               ModelError *err)
 {
-	char path[32];
-	snprintf(path, sizeof path, "dense[%d]", k);
-	if (!json_is_object(obj))
-		return model_error_set(err, MODEL_ERR_TYPE, "%s: expected an object, found %s", path,
-		                       json_type_name(obj));
-	ModelStatus st = json_get_int(obj, path, "inputs", 1, MODEL_MAX_DENSE_WIDTH, &d->inputs, err);
-	if (!st && d->inputs != expect_inputs)
-		st = model_error_set(err, MODEL_ERR_SHAPE, "%s.inputs: %d, expected %d", path, d->inputs,
-		                     expect_inputs);
+	char path[JSON_PATH_LEN];
+	ModelStatus st = read_entry(obj, "dense", k, path, err);
+	if (!st)
+		st = read_inputs(obj, path, MODEL_MAX_DENSE_WIDTH, expect_inputs, &d->inputs, err);
 	if (!st)
 		st = json_get_int(obj, path, "outputs", 1, MODEL_MAX_DENSE_WIDTH, &d->outputs, err);
 	int act = ACT_LINEAR;
@@ -132,11 +158,8 @@ static ModelStatus read_array(const json_t *root, const char *key, int min, int 
 	return MODEL_OK;
 }
 
-static ModelStatus read_controls(const json_t *root, ModelDesc *m, ModelError *err)
+static ModelStatus read_controls(json_t *arr, ModelDesc *m, ModelError *err)
 {
-	json_t *arr = json_object_get(root, "controls");
-	if (!arr)
-		return MODEL_OK;
 	if (!json_is_array(arr))
 		return model_error_set(err, MODEL_ERR_TYPE, "controls: expected an array, found %s",
 		                       json_type_name(arr));
@@ -169,11 +192,8 @@ static ModelStatus read_controls(const json_t *root, ModelDesc *m, ModelError *e
 	return MODEL_OK;
 }
 
-static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err)
+static ModelStatus read_levels(json_t *lv, ModelDesc *m, ModelError *err)
 {
-	json_t *lv = json_object_get(root, "levels");
-	if (!lv)
-		return MODEL_OK;
 	if (!json_is_object(lv))
 		return model_error_set(err, MODEL_ERR_TYPE,
 		                       "levels: expected an object with "
@@ -188,27 +208,16 @@ static ModelStatus read_levels(const json_t *root, ModelDesc *m, ModelError *err
 			                       "(input_gain_db, output_gain_db)",
 			                       key);
 	}
-	double g;
-	if (json_object_get(lv, "input_gain_db")) {
-		ModelStatus st = json_get_number(lv, "levels", "input_gain_db", -100, 100, &g, err);
-		if (st)
-			return st;
-		m->input_gain_db = (float)g;
-	}
-	if (json_object_get(lv, "output_gain_db")) {
-		ModelStatus st = json_get_number(lv, "levels", "output_gain_db", -100, 100, &g, err);
-		if (st)
-			return st;
-		m->output_gain_db = (float)g;
-	}
-	return MODEL_OK;
+	ModelStatus st =
+		read_optional_number(lv, "levels", "input_gain_db", -100, 100, &m->input_gain_db, err);
+	if (!st)
+		st = read_optional_number(lv, "levels", "output_gain_db", -100, 100, &m->output_gain_db,
+		                          err);
+	return st;
 }
 
-static ModelStatus read_selftest(const json_t *root, ModelDesc *m, ModelError *err)
+static ModelStatus read_selftest(json_t *st_obj, ModelDesc *m, ModelError *err)
 {
-	json_t *st_obj = json_object_get(root, "selftest");
-	if (!st_obj)
-		return MODEL_OK;
 	const json_t *out;
 	ModelStatus st = json_get_member(st_obj, "selftest", "output", &out, err);
 	if (st)
@@ -225,24 +234,17 @@ static ModelStatus read_selftest(const json_t *root, ModelDesc *m, ModelError *e
 	                     &m->selftest_input, err);
 	if (!st)
 		st = json_get_floats(st_obj, "selftest", "output", frames, &m->selftest_output, err);
+	if (!st)
+		st = read_optional_number(st_obj, "selftest", "tolerance", 1e-9, 1.0,
+		                          &m->selftest_tolerance, err);
 	if (st)
 		return st;
-	if (json_object_get(st_obj, "tolerance")) {
-		double tol;
-		st = json_get_number(st_obj, "selftest", "tolerance", 1e-9, 1.0, &tol, err);
-		if (st)
-			return st;
-		m->selftest_tolerance = (float)tol;
-	}
 	m->selftest_frames = (int)frames;
 	return MODEL_OK;
 }
 
-static ModelStatus read_metadata(const json_t *root, ModelDesc *m, ModelError *err)
+static ModelStatus read_metadata(json_t *md, ModelDesc *m, ModelError *err)
 {
-	json_t *md = json_object_get(root, "metadata");
-	if (!md)
-		return MODEL_OK;
 	if (!json_is_object(md))
 		return model_error_set(err, MODEL_ERR_TYPE, "metadata: expected an object");
 	m->metadata_json = json_dumps(md, JSON_COMPACT | JSON_REAL_PRECISION(9));
@@ -276,18 +278,13 @@ static ModelStatus read_header(const json_t *root, ModelDesc *m, ModelError *err
 	(void)version;
 	st = json_get_number(root, "", "sample_rate", MODEL_MIN_SAMPLE_RATE, MODEL_MAX_SAMPLE_RATE,
 	                     &m->sample_rate, err);
-	if (st)
-		return st;
-	if (json_object_get(root, "latency_samples")) { // absent: 0, as in files made before it
-		double lat;
-		st = json_get_number(root, "", "latency_samples", 0.0,
-		                     m->sample_rate * MODEL_MAX_LATENCY_SECONDS, &lat, err);
-		if (st)
-			return st;
-		m->latency_samples = (float)lat;
-	}
+	if (!st) // absent: 0, as in files made before it
+		st = read_optional_number(root, "", "latency_samples", 0.0,
+		                          m->sample_rate * MODEL_MAX_LATENCY_SECONDS, &m->latency_samples,
+		                          err);
 	const json_t *arch;
-	st = json_get_member(root, "", "architecture", &arch, err);
+	if (!st)
+		st = json_get_member(root, "", "architecture", &arch, err);
 	if (!st)
 		st = json_get_int(arch, "architecture", "inputs", 1, MODEL_MAX_INPUTS, &m->inputs, err);
 	if (!st)
@@ -322,16 +319,22 @@ static ModelStatus read_document(const json_t *root, ModelDesc *m, ModelError *e
 			return st;
 		width = m->dense[k].outputs;
 	}
-	st = read_controls(root, m, err);
-	if (!st)
-		st = read_levels(root, m, err);
-	if (!st)
-		st = read_metadata(root, m, err);
-	if (!st)
-		st = read_selftest(root, m, err);
-	if (!st)
-		st = model_desc_validate(m, err);
-	return st;
+	// The sections a file may leave out: each reader is handed its member, present.
+	static const struct {
+		const char *key;
+		ModelStatus (*read)(json_t *section, ModelDesc *m, ModelError *err);
+	} optional[] = {
+		{"controls", read_controls},
+		{"levels", read_levels},
+		{"metadata", read_metadata},
+		{"selftest", read_selftest},
+	};
+	for (size_t k = 0; k < sizeof optional / sizeof optional[0]; k++) {
+		json_t *section = json_object_get(root, optional[k].key);
+		if (section && (st = optional[k].read(section, m, err)))
+			return st;
+	}
+	return model_desc_validate(m, err);
 }
 
 ModelStatus model_read_json(const json_t *root, ModelDesc *out, ModelError *err)

@@ -867,6 +867,35 @@ static void cleanup(LV2_Handle instance)
 	free(self);
 }
 
+// The host's state path features, which save() and restore() fetch alike. Either may be absent:
+// without mapPath a path is stored as it is.
+typedef struct {
+	LV2_State_Map_Path *map;
+	LV2_State_Free_Path *free;
+} StatePaths;
+
+// State class (save or restore).
+static StatePaths state_paths(const LV2_Feature *const *features)
+{
+	StatePaths paths = {NULL, NULL};
+	lv2_features_query(features, LV2_STATE__mapPath, &paths.map, false, LV2_STATE__freePath,
+	                   &paths.free, false, NULL);
+	return paths;
+}
+
+// State class. Frees what mapPath made of original (nothing when mapped is original itself, as
+// without mapPath): with freePath where the host gave one, else with free(), as hosts from
+// before freePath expect.
+static void state_path_free(const StatePaths *paths, char *mapped, const char *original)
+{
+	if (!mapped || mapped == original)
+		return;
+	if (paths->free)
+		paths->free->free_path(paths->free->handle, mapped);
+	else
+		free(mapped);
+}
+
 // State save: its own threading class, may run during run(). Stores the model as an abstract
 // path; the control ports' values are saved by the host with the port values.
 static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store,
@@ -877,8 +906,7 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	Plugin *self = instance;
 	if (!self->map)
 		return LV2_STATE_ERR_NO_FEATURE;
-	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
-	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
+	const StatePaths paths = state_paths(features);
 
 	pthread_mutex_lock(&self->free_lock);
 	const LoadedModel *lm = atomic_load_explicit(&self->playing, memory_order_acquire);
@@ -887,17 +915,12 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	if (!abs)
 		return lm ? LV2_STATE_ERR_UNKNOWN : LV2_STATE_SUCCESS;
 
-	char *stored = map_path ? map_path->abstract_path(map_path->handle, abs) : abs;
+	char *stored = paths.map ? paths.map->abstract_path(paths.map->handle, abs) : abs;
 	LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
 	if (stored)
 		st = store(handle, self->uris.lstm_model, stored, strlen(stored) + 1, self->uris.atom_Path,
 		           LV2_STATE_IS_POD | LV2_STATE_IS_PORTABLE);
-	if (stored && stored != abs) {
-		if (free_path)
-			free_path->free_path(free_path->handle, stored);
-		else
-			free(stored);
-	}
+	state_path_free(&paths, stored, abs);
 	free(abs);
 	return st;
 }
@@ -914,6 +937,7 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	Plugin *self = instance;
 	if (!self->map)
 		return LV2_STATE_ERR_NO_FEATURE;
+	const StatePaths paths = state_paths(features);
 	size_t size = 0;
 	uint32_t type = 0, vflags = 0;
 	const char *value = retrieve(handle, self->uris.lstm_model, &size, &type, &vflags);
@@ -929,13 +953,12 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 	char *stored = strndup(value, chars);
 	if (!stored)
 		return LV2_STATE_ERR_UNKNOWN;
-	LV2_State_Map_Path *map_path = lv2_features_data(features, LV2_STATE__mapPath);
-	LV2_State_Free_Path *free_path = lv2_features_data(features, LV2_STATE__freePath);
 	LV2_Worker_Schedule *schedule = lv2_features_data(features, LV2_WORKER__schedule);
-	char *path = map_path ? map_path->absolute_path(map_path->handle, stored) : strdup(stored);
-	free(stored);
-	if (!path)
+	char *path = paths.map ? paths.map->absolute_path(paths.map->handle, stored) : stored;
+	if (!path) {
+		free(stored);
 		return LV2_STATE_ERR_UNKNOWN;
+	}
 
 	LV2_State_Status st = LV2_STATE_SUCCESS;
 	const size_t len = strlen(path);
@@ -958,10 +981,8 @@ static LV2_State_Status restore(LV2_Handle instance, LV2_State_Retrieve_Function
 			st = LV2_STATE_ERR_UNKNOWN;
 		}
 	}
-	if (map_path && free_path)
-		free_path->free_path(free_path->handle, path);
-	else
-		free(path);
+	state_path_free(&paths, path, stored);
+	free(stored);
 	return st;
 }
 

@@ -5,6 +5,7 @@
 #include "rate_player.h"
 
 #include "denormals.h"
+#include "name_table.h"
 #include "rate_correct.h"
 #include "rate_resample.h"
 
@@ -23,36 +24,35 @@ struct RatePlayer {
 	RateCorrector *rc;
 };
 
+// Indexed by the enums: the names options, logs and rate_mode_parse() use.
+static const char *const mode_names[] = {
+	[RATE_MODE_AUTO] = "auto",
+	[RATE_MODE_RESAMPLE] = "resample",
+	[RATE_MODE_CORRECT] = "correct",
+};
+static const char *const path_names[] = {
+	[RATE_PATH_BYPASS] = "bypass",
+	[RATE_PATH_RESAMPLE] = "resample",
+	[RATE_PATH_CORRECT] = "correct",
+};
+
 const char *rate_mode_name(RateMode mode)
 {
-	switch (mode) {
-	case RATE_MODE_AUTO: return "auto";
-	case RATE_MODE_RESAMPLE: return "resample";
-	case RATE_MODE_CORRECT: return "correct";
-	}
-	return "unknown";
+	return name_table_name(mode_names, sizeof mode_names / sizeof mode_names[0], (unsigned)mode);
 }
 
 const char *rate_path_name(RatePath path)
 {
-	switch (path) {
-	case RATE_PATH_BYPASS: return "bypass";
-	case RATE_PATH_RESAMPLE: return "resample";
-	case RATE_PATH_CORRECT: return "correct";
-	}
-	return "unknown";
+	return name_table_name(path_names, sizeof path_names / sizeof path_names[0], (unsigned)path);
 }
 
 int rate_mode_parse(const char *text, RateMode *out)
 {
-	static const RateMode modes[] = {RATE_MODE_AUTO, RATE_MODE_RESAMPLE, RATE_MODE_CORRECT};
-	for (size_t k = 0; k < sizeof modes / sizeof modes[0]; k++) {
-		if (text && strcmp(text, rate_mode_name(modes[k])) == 0) {
-			*out = modes[k];
-			return 0;
-		}
-	}
-	return -1;
+	const int mode = name_table_value(mode_names, sizeof mode_names / sizeof mode_names[0], text);
+	if (mode < 0)
+		return -1;
+	*out = (RateMode)mode;
+	return 0;
 }
 
 static uint32_t whole_hz(double rate) { return (uint32_t)lround(rate); }
