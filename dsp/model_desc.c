@@ -25,21 +25,13 @@ static const char *const activation_names[] = {
 	[ACT_RELU] = "relu",
 };
 
-const char *model_cell_name(CellType cell)
-{
-	return name_table_name(cell_names, sizeof cell_names / sizeof cell_names[0], (unsigned)cell);
-}
+const char *model_cell_name(CellType cell) { return NAME_TABLE_NAME(cell_names, cell); }
 
-const char *model_activation_name(Activation act)
-{
-	return name_table_name(activation_names, sizeof activation_names / sizeof activation_names[0],
-	                       (unsigned)act);
-}
+const char *model_activation_name(Activation act) { return NAME_TABLE_NAME(activation_names, act); }
 
 int model_activation_parse(const char *name, Activation *out)
 {
-	const int act = name_table_value(activation_names,
-	                                 sizeof activation_names / sizeof activation_names[0], name);
+	const int act = NAME_TABLE_VALUE(activation_names, name);
 	if (act < 0)
 		return -1;
 	*out = (Activation)act;

@@ -23,4 +23,10 @@ static inline int name_table_value(const char *const *names, size_t count, const
 	return -1;
 }
 
+// The same for a table array in scope, its length taken from its type.
+#define NAME_TABLE_NAME(names, value)                                                              \
+	name_table_name((names), sizeof(names) / sizeof((names)[0]), (unsigned)(value))
+#define NAME_TABLE_VALUE(names, name)                                                              \
+	name_table_value((names), sizeof(names) / sizeof((names)[0]), (name))
+
 #endif

@@ -27,8 +27,7 @@ const char *json_type_name(const json_t *v)
 {
 	if (!v)
 		return "nothing";
-	return name_table_name(type_names, sizeof type_names / sizeof type_names[0],
-	                       (unsigned)json_typeof(v));
+	return NAME_TABLE_NAME(type_names, json_typeof(v));
 }
 
 const char *json_path_join(char *buf, size_t len, const char *path, const char *key)

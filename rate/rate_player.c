@@ -36,19 +36,13 @@ static const char *const path_names[] = {
 	[RATE_PATH_CORRECT] = "correct",
 };
 
-const char *rate_mode_name(RateMode mode)
-{
-	return name_table_name(mode_names, sizeof mode_names / sizeof mode_names[0], (unsigned)mode);
-}
+const char *rate_mode_name(RateMode mode) { return NAME_TABLE_NAME(mode_names, mode); }
 
-const char *rate_path_name(RatePath path)
-{
-	return name_table_name(path_names, sizeof path_names / sizeof path_names[0], (unsigned)path);
-}
+const char *rate_path_name(RatePath path) { return NAME_TABLE_NAME(path_names, path); }
 
 int rate_mode_parse(const char *text, RateMode *out)
 {
-	const int mode = name_table_value(mode_names, sizeof mode_names / sizeof mode_names[0], text);
+	const int mode = NAME_TABLE_VALUE(mode_names, text);
 	if (mode < 0)
 		return -1;
 	*out = (RateMode)mode;
