@@ -10,20 +10,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
-                   size_t err_len)
+// The reading both parsers share: all of s must be one number the type holds, strtol's base-10
+// integer when whole (into *l), else strtod's finite real (into *d). Returns 0, or -1 with
+// "opt s: not a whole number" or "opt s: not a number".
+static int read_number(const char *opt, const char *s, int whole, long *l, double *d, char *err,
+                       size_t err_len)
 {
 	char *end = NULL;
 	errno = 0;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE) {
-		tool_error_set(err, err_len, "%s %s: not a whole number", opt, s ? s : "");
+	if (s && whole)
+		*l = strtol(s, &end, 10);
+	else if (s)
+		*d = strtod(s, &end);
+	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE || (!whole && !isfinite(*d))) {
+		tool_error_set(err, err_len, "%s %s: not a %snumber", opt, s ? s : "",
+		               whole ? "whole " : "");
 		return -1;
 	}
-	if (v < lo || v > hi) {
-		tool_error_set(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi);
+	return 0;
+}
+
+int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
+                   size_t err_len)
+{
+	long v;
+	if (read_number(opt, s, 1, &v, NULL, err, err_len) != 0)
 		return -1;
-	}
+	if (v < lo || v > hi)
+		return tool_error_set(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi), -1;
 	*out = v;
 	return 0;
 }
@@ -31,17 +45,11 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out, char *err,
                      size_t err_len)
 {
-	char *end = NULL;
-	errno = 0;
-	double v = s ? strtod(s, &end) : 0.0;
-	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-		tool_error_set(err, err_len, "%s %s: not a number", opt, s ? s : "");
+	double v;
+	if (read_number(opt, s, 0, NULL, &v, err, err_len) != 0)
 		return -1;
-	}
-	if (v < lo || v > hi) {
-		tool_error_set(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi);
-		return -1;
-	}
+	if (v < lo || v > hi)
+		return tool_error_set(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi), -1;
 	*out = v;
 	return 0;
 }
