@@ -70,7 +70,9 @@ int cli_take_value(const char *opt, const char *arg, const char *what, const cha
 	return 0;
 }
 
-const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len)
+// What getopt_long refused, right after it returned ':' or '?': "-m needs a value", "unknown
+// option '-x'" or "unknown option '--bogus'". Returns err.
+static const char *option_error(int c, char *const *argv, char *err, size_t err_len)
 {
 	if (c == ':')
 		snprintf(err, err_len, "%s needs a value", argv[optind - 1]);
@@ -81,10 +83,36 @@ const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len
 	return err;
 }
 
-const char *cli_extra_argument(int argc, char *const *argv, char *err, size_t err_len)
+CliReader cli_reader(const char *prog, const char *optstring, const struct option *longopts,
+                     void (*usage)(FILE *f))
 {
-	if (optind >= argc)
-		return NULL;
-	snprintf(err, err_len, "unexpected argument '%s'", argv[optind]);
-	return err;
+	return (CliReader){.prog = prog, .optstring = optstring, .longopts = longopts, .usage = usage};
+}
+
+int cli_next_option(CliReader *r, int argc, char **argv)
+{
+	char err[512];
+	opterr = 0;
+	const int c = getopt_long(argc, argv, r->optstring, r->longopts, NULL);
+	switch (c) {
+	case -1:
+		if (optind >= argc)
+			return CLI_END;
+		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+		r->status = tool_fail_usage(r->prog, err);
+		return CLI_EXIT;
+	case 'h':
+		r->usage(stdout);
+		r->status = EXIT_SUCCESS;
+		return CLI_EXIT;
+	case 'V':
+		printf("%s %s\n", r->prog, LSTM_VERSION);
+		r->status = EXIT_SUCCESS;
+		return CLI_EXIT;
+	case ':':
+	case '?':
+		r->status = tool_fail_usage(r->prog, option_error(c, argv, err, sizeof err));
+		return CLI_EXIT;
+	default: return c;
+	}
 }

@@ -285,8 +285,6 @@ static const struct option long_opts[] = {
 	{"checkpoint", required_argument, NULL, OPT_CKPT},
 	{"resume", required_argument, NULL, OPT_RESUME},
 	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"author", required_argument, NULL, OPT_AUTHOR},
 	{"gear-make", required_argument, NULL, OPT_GEAR_MAKE},
@@ -295,7 +293,7 @@ static const struct option long_opts[] = {
 	{"tone-type", required_argument, NULL, OPT_TONE_TYPE},
 	{"input-level-dbu", required_argument, NULL, OPT_INPUT_DBU},
 	{"output-level-dbu", required_argument, NULL, OPT_OUTPUT_DBU},
-	{NULL, 0, NULL, 0},
+	CLI_LONGOPTS_END,
 };
 // clang-format on
 
@@ -376,7 +374,7 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 // replaces theirs instead of being refused as given twice.
 int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 {
-	char err[512]; // getopt's refusals
+	char err[512]; // render_knob_parse's refusals
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
 	o->delay_comp = 1;
@@ -386,9 +384,9 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 	int inputs = 0, targets = 0, vin = 0, vtg = 0;
 	int c;
 	double d;
-	opterr = 0;
+	CliReader reader = cli_reader("lstm-train", ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, usage);
 	optind = 0; // glibc: start afresh (the command line may be parsed twice, see main)
-	while ((c = getopt_long(argc, argv, ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, NULL)) != -1) {
+	while ((c = cli_next_option(&reader, argc, argv)) >= 0) {
 		const int taken = number_option(c, o);
 		if (taken < 0)
 			return -1;
@@ -563,14 +561,10 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		}
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); return 1;
-		case 'V': printf("lstm-train %s\n", LSTM_VERSION); return 1;
-		default:
-			return train_fail("%s (see --help)", cli_option_error(c, argv, err, sizeof err)), -1;
 		}
 	}
-	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return train_fail("%s (see --help)", err), -1;
+	if (c == CLI_EXIT)
+		return reader.status == EXIT_SUCCESS ? 1 : -1; // after --help or --version, or a message
 	if (inputs == 0 && o->resume_path)
 		return 2; // the pairs and settings come from the checkpoint
 	if (inputs == 0)
