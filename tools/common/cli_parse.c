@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-// strtol/strtod with full-string, range and finiteness checks.
+// The option reader every tool shares, and strtol/strtod with full-string, range and finiteness
+// checks (cli_parse.h).
 #include "cli_parse.h"
 #include "tool_error.h"
 
@@ -89,6 +90,12 @@ CliReader cli_reader(const char *prog, const char *optstring, const struct optio
 	return (CliReader){.prog = prog, .optstring = optstring, .longopts = longopts, .usage = usage};
 }
 
+int cli_refuse(CliReader *r, const char *msg)
+{
+	r->status = tool_fail_usage(r->prog, msg);
+	return CLI_EXIT;
+}
+
 int cli_next_option(CliReader *r, int argc, char **argv)
 {
 	char err[512];
@@ -99,8 +106,7 @@ int cli_next_option(CliReader *r, int argc, char **argv)
 		if (optind >= argc)
 			return CLI_END;
 		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
-		r->status = tool_fail_usage(r->prog, err);
-		return CLI_EXIT;
+		return cli_refuse(r, err);
 	case 'h':
 		r->usage(stdout);
 		r->status = EXIT_SUCCESS;
@@ -110,9 +116,7 @@ int cli_next_option(CliReader *r, int argc, char **argv)
 		r->status = EXIT_SUCCESS;
 		return CLI_EXIT;
 	case ':':
-	case '?':
-		r->status = tool_fail_usage(r->prog, option_error(c, argv, err, sizeof err));
-		return CLI_EXIT;
+	case '?': return cli_refuse(r, option_error(c, argv, err, sizeof err));
 	default: return c;
 	}
 }

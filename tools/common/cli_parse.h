@@ -56,6 +56,10 @@ enum {
 	{NULL, 0, NULL, 0}
 // clang-format on
 
+// Prints "prog: msg (see --help)" on stderr and sets the status of a refused command line (2).
+// Returns CLI_EXIT.
+int cli_refuse(CliReader *r, const char *msg);
+
 // A reader for a tool: its name, getopt_long's optstring and table, and its usage text.
 CliReader cli_reader(const char *prog, const char *optstring, const struct option *longopts,
                      void (*usage)(FILE *f));

@@ -43,13 +43,6 @@ static int take_option(RenderCli *rc, int c, const char *arg, char *err, size_t 
 	}
 }
 
-// Prints "prog: msg (see --help)" and ends the reading with the status that says so.
-static int refuse(RenderCli *rc, const char *msg)
-{
-	rc->reader.status = tool_fail_usage(rc->reader.prog, msg);
-	return CLI_EXIT;
-}
-
 int render_cli_next(RenderCli *rc, int argc, char **argv)
 {
 	char err[512];
@@ -57,13 +50,13 @@ int render_cli_next(RenderCli *rc, int argc, char **argv)
 	while ((c = cli_next_option(&rc->reader, argc, argv)) >= 0) {
 		const int taken = take_option(rc, c, optarg, err, sizeof err);
 		if (taken < 0)
-			return refuse(rc, err);
+			return cli_refuse(&rc->reader, err);
 		if (!taken)
 			return c;
 	}
 	if (c == CLI_END && !rc->model_path)
-		return refuse(rc, "no model given (-m MODEL)");
+		return cli_refuse(&rc->reader, "no model given (-m MODEL)");
 	if (c == CLI_END && !rc->in_path)
-		return refuse(rc, rc->no_input);
+		return cli_refuse(&rc->reader, rc->no_input);
 	return c;
 }
