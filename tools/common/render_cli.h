@@ -36,8 +36,8 @@ enum {
 	{"ignore-rate", no_argument, NULL, RENDER_OPT_IGNORE_RATE}
 // clang-format on
 
-// What the shared options set. ro.knobs points into knobs: set up with render_cli_init and
-// not copied.
+// The tool's reader and what the shared options set. ro.knobs points into knobs: set up with
+// render_cli_init and not copied.
 typedef struct {
 	CliReader reader;     // the tool's name, option table and usage
 	const char *no_input; // the message when -i is missing ("no dry file given (-i DRY)")
