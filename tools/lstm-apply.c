@@ -82,25 +82,18 @@ int main(int argc, char **argv)
 		{"rate-mode", required_argument, NULL, OPT_RATE_MODE},
 		{"remove-latency", no_argument, NULL, OPT_REMOVE_LATENCY},
 		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+		CLI_LONGOPTS_END,
 	};
 	const char *out_path = NULL;
 	int force = 0, quiet = 0;
 	RenderCli cli;
-	render_cli_init(&cli);
+	render_cli_init(&cli, cli_reader(PROG, ":m:i:o:fk:qhV", longopts, usage),
+	                "no input file given (-i INPUT)");
 	RenderOptions *const ro = &cli.ro;
 	char err[ERR_LEN];
 
-	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":m:i:o:fk:qhV", longopts, NULL)) != -1) {
-		const int taken = render_cli_option(&cli, c, optarg, err, sizeof err);
-		if (taken < 0)
-			return tool_fail_usage(PROG, err);
-		if (taken)
-			continue;
+	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
 		switch (c) {
 		case 'o':
 			if (cli_take_path("-o", optarg, &out_path, err, sizeof err) != 0)
@@ -119,17 +112,10 @@ int main(int argc, char **argv)
 			ro->rate_mode = 1 + (int)mode;
 			break;
 		}
-		case 'h': usage(stdout); return EXIT_SUCCESS;
-		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
-		default: return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
-	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return tool_fail_usage(PROG, err);
-	if (!cli.model_path)
-		return tool_fail_usage(PROG, "no model given (-m MODEL)");
-	if (!cli.in_path)
-		return tool_fail_usage(PROG, "no input file given (-i INPUT)");
+	if (c == CLI_EXIT)
+		return cli.reader.status;
 	if (!out_path)
 		return tool_fail_usage(PROG, "no output file given (-o OUTPUT)");
 	if (ro->rate_mode && ro->ignore_rate)

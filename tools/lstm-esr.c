@@ -87,27 +87,20 @@ int main(int argc, char **argv)
 		{"shift", required_argument, NULL, OPT_SHIFT},
 		{"skip", required_argument, NULL, OPT_SKIP},
 		{"preemph", required_argument, NULL, OPT_PREEMPH},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+		CLI_LONGOPTS_END,
 	};
 	const char *tg_path = NULL;
 	long skip = 0, max_delay = 4800;
 	double preemph = ESR_PREEMPH_DEFAULT;
 	RenderCli cli;
-	render_cli_init(&cli);
+	render_cli_init(&cli, cli_reader(PROG, ":m:i:t:k:hV", longopts, usage),
+	                "no dry file given (-i DRY)");
 	CapturePairOptions po = capture_pair_default_options();
 	po.input_channels = 0; // model_render() checks the channels against the model
 	char err[ERR_LEN];
 
-	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":m:i:t:k:hV", longopts, NULL)) != -1) {
-		const int taken = render_cli_option(&cli, c, optarg, err, sizeof err);
-		if (taken < 0)
-			return tool_fail_usage(PROG, err);
-		if (taken)
-			continue;
+	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
 		switch (c) {
 		case 't':
 			if (cli_take_path("-t", optarg, &tg_path, err, sizeof err) != 0)
@@ -135,17 +128,10 @@ int main(int argc, char **argv)
 			if (cli_parse_double("--preemph", optarg, -1.0, 1.0, &preemph, err, sizeof err) != 0)
 				return tool_fail_usage(PROG, err);
 			break;
-		case 'h': usage(stdout); return EXIT_SUCCESS;
-		case 'V': printf("%s %s\n", PROG, LSTM_VERSION); return EXIT_SUCCESS;
-		default: return tool_fail_usage(PROG, cli_option_error(c, argv, err, sizeof err));
 		}
 	}
-	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return tool_fail_usage(PROG, err);
-	if (!cli.model_path)
-		return tool_fail_usage(PROG, "no model given (-m MODEL)");
-	if (!cli.in_path)
-		return tool_fail_usage(PROG, "no dry file given (-i DRY)");
+	if (c == CLI_EXIT)
+		return cli.reader.status;
 	if (!tg_path)
 		return tool_fail_usage(PROG, "no wet file given (-t WET)");
 	po.max_delay = (int)max_delay;

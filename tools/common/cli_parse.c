@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-// strtol/strtod with full-string, range and finiteness checks.
+// The option reader every tool shares, and strtol/strtod with full-string, range and finiteness
+// checks (cli_parse.h).
 #include "cli_parse.h"
 #include "tool_error.h"
 
@@ -10,20 +11,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
-                   size_t err_len)
+// The reading both parsers share: all of s must be one number the type holds, strtol's base-10
+// integer when whole (into *l), else strtod's finite real (into *d). Returns 0, or -1 with
+// "opt s: not a whole number" or "opt s: not a number".
+static int read_number(const char *opt, const char *s, int whole, long *l, double *d, char *err,
+                       size_t err_len)
 {
 	char *end = NULL;
 	errno = 0;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE) {
-		tool_error_set(err, err_len, "%s %s: not a whole number", opt, s ? s : "");
+	if (s && whole)
+		*l = strtol(s, &end, 10);
+	else if (s)
+		*d = strtod(s, &end);
+	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE || (!whole && !isfinite(*d))) {
+		tool_error_set(err, err_len, "%s %s: not a %snumber", opt, s ? s : "",
+		               whole ? "whole " : "");
 		return -1;
 	}
-	if (v < lo || v > hi) {
-		tool_error_set(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi);
+	return 0;
+}
+
+int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, char *err,
+                   size_t err_len)
+{
+	long v;
+	if (read_number(opt, s, 1, &v, NULL, err, err_len) != 0)
 		return -1;
-	}
+	if (v < lo || v > hi)
+		return tool_error_set(err, err_len, "%s %s: outside %ld..%ld", opt, s, lo, hi), -1;
 	*out = v;
 	return 0;
 }
@@ -31,17 +46,11 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out, char *err,
                      size_t err_len)
 {
-	char *end = NULL;
-	errno = 0;
-	double v = s ? strtod(s, &end) : 0.0;
-	if (!s || !*s || end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-		tool_error_set(err, err_len, "%s %s: not a number", opt, s ? s : "");
+	double v;
+	if (read_number(opt, s, 0, NULL, &v, err, err_len) != 0)
 		return -1;
-	}
-	if (v < lo || v > hi) {
-		tool_error_set(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi);
-		return -1;
-	}
+	if (v < lo || v > hi)
+		return tool_error_set(err, err_len, "%s %s: outside %g..%g", opt, s, lo, hi), -1;
 	*out = v;
 	return 0;
 }
@@ -62,7 +71,9 @@ int cli_take_value(const char *opt, const char *arg, const char *what, const cha
 	return 0;
 }
 
-const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len)
+// What getopt_long refused, right after it returned ':' or '?': "-m needs a value", "unknown
+// option '-x'" or "unknown option '--bogus'". Returns err.
+static const char *option_error(int c, char *const *argv, char *err, size_t err_len)
 {
 	if (c == ':')
 		snprintf(err, err_len, "%s needs a value", argv[optind - 1]);
@@ -73,10 +84,39 @@ const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len
 	return err;
 }
 
-const char *cli_extra_argument(int argc, char *const *argv, char *err, size_t err_len)
+CliReader cli_reader(const char *prog, const char *optstring, const struct option *longopts,
+                     void (*usage)(FILE *f))
 {
-	if (optind >= argc)
-		return NULL;
-	snprintf(err, err_len, "unexpected argument '%s'", argv[optind]);
-	return err;
+	return (CliReader){.prog = prog, .optstring = optstring, .longopts = longopts, .usage = usage};
+}
+
+int cli_refuse(CliReader *r, const char *msg)
+{
+	r->status = tool_fail_usage(r->prog, msg);
+	return CLI_EXIT;
+}
+
+int cli_next_option(CliReader *r, int argc, char **argv)
+{
+	char err[512];
+	opterr = 0;
+	const int c = getopt_long(argc, argv, r->optstring, r->longopts, NULL);
+	switch (c) {
+	case -1:
+		if (optind >= argc)
+			return CLI_END;
+		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+		return cli_refuse(r, err);
+	case 'h':
+		r->usage(stdout);
+		r->status = EXIT_SUCCESS;
+		return CLI_EXIT;
+	case 'V':
+		printf("%s %s\n", r->prog, LSTM_VERSION);
+		r->status = EXIT_SUCCESS;
+		return CLI_EXIT;
+	case ':':
+	case '?': return cli_refuse(r, option_error(c, argv, err, sizeof err));
+	default: return c;
+	}
 }

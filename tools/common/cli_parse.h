@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: ISC
-// Strict parsing of command-line numbers for the tools: the whole argument must be a number
-// within range, so that "--max-delay 10x" or "--preemph abc" is refused rather than read as 10
-// or 0.
+// The tools' command lines: one option reader that answers --help, --version and every
+// refusal alike (cli_next_option), and strict parsing of values: the whole argument must be a
+// number within range, so that "--max-delay 10x" or "--preemph abc" is refused rather than read
+// as 10 or 0.
 #ifndef LSTM_TOOLS_CLI_PARSE_H
 #define LSTM_TOOLS_CLI_PARSE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct option; // getopt.h
 
 // Parses s as a base-10 integer in lo..hi. Returns 0, or -1 with a message naming opt
 // ("--max-delay 10x: not a whole number"). Any thread; no allocation.
@@ -29,14 +33,45 @@ int cli_take_path(const char *opt, const char *arg, const char **slot, char *err
 int cli_take_value(const char *opt, const char *arg, const char *what, const char **slot, char *err,
                    size_t err_len);
 
-// What getopt_long refused, right after it returned ':' or '?' (it prints nothing when its
-// optstring starts with ':'): "-m needs a value", "unknown option '-x'" or "unknown option
-// '--bogus'". Returns err.
-const char *cli_option_error(int c, char *const *argv, char *err, size_t err_len);
+// A tool's command line as cli_next_option reads it.
+typedef struct {
+	const char *prog;              // the name in messages and in --version
+	const char *optstring;         // getopt_long's; starts with ':' (getopt prints nothing)
+	const struct option *longopts; // ends with CLI_LONGOPTS_END
+	void (*usage)(FILE *f);        // the --help text
+	int status;                    // after CLI_EXIT: what the tool exits with (0 or 2)
+} CliReader;
 
-// "unexpected argument 'extra.wav'" when words are left after the options (argv[optind]
-// onwards), else NULL.
-const char *cli_extra_argument(int argc, char *const *argv, char *err, size_t err_len);
+enum {
+	CLI_END = -1,  // the options are read and no word is left over
+	CLI_EXIT = -2, // the tool is done: exit with the reader's status
+};
+
+// The last entries of a tool's getopt_long table: -h/--help and -V/--version, which
+// cli_next_option answers itself, and the terminator.
+// clang-format off
+#define CLI_LONGOPTS_END                                                                       \
+	{"help", no_argument, NULL, 'h'},                                                          \
+	{"version", no_argument, NULL, 'V'},                                                       \
+	{NULL, 0, NULL, 0}
+// clang-format on
+
+// Prints "prog: msg (see --help)" on stderr and sets the status of a refused command line (2).
+// Returns CLI_EXIT.
+int cli_refuse(CliReader *r, const char *msg);
+
+// A reader for a tool: its name, getopt_long's optstring and table, and its usage text.
+CliReader cli_reader(const char *prog, const char *optstring, const struct option *longopts,
+                     void (*usage)(FILE *f));
+
+// Reads the next option of argv with getopt_long and does what every tool does alike, so that
+// its caller sees only its own options: --help prints the usage on stdout and --version "prog
+// VERSION" (the project's), then CLI_EXIT with status 0; an unknown option, a missing value
+// ("-m needs a value") or a word left after the options ("unexpected argument 'extra.wav'")
+// prints "prog: what (see --help)" on stderr, then CLI_EXIT with status 2. Returns the tool's
+// next option (optarg holds its value), CLI_END after the last, or CLI_EXIT. Main thread:
+// getopt's state is global.
+int cli_next_option(CliReader *r, int argc, char **argv);
 
 #ifdef __cplusplus
 }

@@ -5,14 +5,20 @@
 #include "cli_parse.h"
 #include "tool_error.h"
 
-void render_cli_init(RenderCli *rc)
+#include <getopt.h>
+
+void render_cli_init(RenderCli *rc, CliReader reader, const char *no_input)
 {
-	*rc = (RenderCli){.ro = {lstm_net_default_options(), NULL, 0, 0, 0, 0}};
+	*rc = (RenderCli){.reader = reader,
+	                  .no_input = no_input,
+	                  .ro = {lstm_net_default_options(), NULL, 0, 0, 0, 0}};
 	rc->ro.knobs = rc->knobs;
 	rc->ro.net.activations = LSTM_ACT_EXACT;
 }
 
-int render_cli_option(RenderCli *rc, int c, const char *arg, char *err, size_t err_len)
+// Takes option c with its value arg when it is one of the shared ones. Returns 1 when taken, 0
+// when c is not one of them, or -1 with a message.
+static int take_option(RenderCli *rc, int c, const char *arg, char *err, size_t err_len)
 {
 	switch (c) {
 	case 'm': return cli_take_path("-m", arg, &rc->model_path, err, err_len) != 0 ? -1 : 1;
@@ -35,4 +41,22 @@ int render_cli_option(RenderCli *rc, int c, const char *arg, char *err, size_t e
 	case RENDER_OPT_IGNORE_RATE: rc->ro.ignore_rate = 1; return 1;
 	default: return 0;
 	}
+}
+
+int render_cli_next(RenderCli *rc, int argc, char **argv)
+{
+	char err[512];
+	int c;
+	while ((c = cli_next_option(&rc->reader, argc, argv)) >= 0) {
+		const int taken = take_option(rc, c, optarg, err, sizeof err);
+		if (taken < 0)
+			return cli_refuse(&rc->reader, err);
+		if (!taken)
+			return c;
+	}
+	if (c == CLI_END && !rc->model_path)
+		return cli_refuse(&rc->reader, "no model given (-m MODEL)");
+	if (c == CLI_END && !rc->in_path)
+		return cli_refuse(&rc->reader, rc->no_input);
+	return c;
 }

@@ -2,10 +2,12 @@
 // The command-line options lstm-apply and lstm-esr share, read one way by both: -m MODEL,
 // -i INPUT, -k NAME=VAL, --exact / --fast, --isa NAME and --ignore-rate. Each tool lists
 // RENDER_CLI_LONGOPTS in its getopt_long table, numbers its own long options from
-// RENDER_OPT_NEXT and hands every option to render_cli_option() before its own switch.
+// RENDER_OPT_NEXT and reads its command line with render_cli_next(), which hands it only its
+// own options.
 #ifndef LSTM_TOOLS_RENDER_CLI_H
 #define LSTM_TOOLS_RENDER_CLI_H
 
+#include "cli_parse.h"
 #include "model_render.h"
 
 #include <stddef.h>
@@ -34,21 +36,25 @@ enum {
 	{"ignore-rate", no_argument, NULL, RENDER_OPT_IGNORE_RATE}
 // clang-format on
 
-// What the shared options set. ro.knobs points into knobs: set up with render_cli_init and
-// not copied.
+// The tool's reader and what the shared options set. ro.knobs points into knobs: set up with
+// render_cli_init and not copied.
 typedef struct {
+	CliReader reader;     // the tool's name, option table and usage
+	const char *no_input; // the message when -i is missing ("no dry file given (-i DRY)")
 	const char *model_path, *in_path;
 	KnobSetting knobs[RENDER_MAX_KNOBS];
 	RenderOptions ro; // libm activations unless --fast
 	int act_set;      // --exact or --fast was given
 } RenderCli;
 
-void render_cli_init(RenderCli *rc);
+void render_cli_init(RenderCli *rc, CliReader reader, const char *no_input);
 
-// Takes option c (getopt_long's return) with its value arg when it is one of the shared ones.
-// Returns 1 when taken, 0 when c is not one of them, or -1 with a message ("-m given twice:
-// a.json and b.json", "--exact and --fast exclude each other"). Any thread; no allocation.
-int render_cli_option(RenderCli *rc, int c, const char *arg, char *err, size_t err_len);
+// Reads the next option like cli_next_option and takes the shared ones itself; a bad value of
+// one ("-m given twice: a.json and b.json", "--exact and --fast exclude each other") and, after
+// the last option, a missing -m ("no model given (-m MODEL)") or -i (rc->no_input) print
+// "prog: what (see --help)". Returns the tool's next option, CLI_END, or CLI_EXIT (exit with
+// rc->reader.status). Main thread; no allocation.
+int render_cli_next(RenderCli *rc, int argc, char **argv);
 
 #ifdef __cplusplus
 }

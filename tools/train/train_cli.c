@@ -241,6 +241,50 @@ static int one_of(const char *s, const char *const *list)
 	return 0;
 }
 
+// The options that set one number within a range, one row each: the option, its long name,
+// the range, and the field it sets (an int or a double, as the field's type says, so that a
+// row cannot write the wrong type). Each row makes both the option's getopt_long entry
+// (NUMBER_LONG_OPTION) and its number_options entry, so a number option is named once.
+// clang-format off
+#define TRAIN_NUMBER_OPTIONS(X)                                                                \
+	X(OPT_VALID_SPLIT, "valid-split", 0, 0.9, valid_split)                                     \
+	X(OPT_TEST_SPLIT, "test-split", 0, 0.9, test_split)                                        \
+	X('H', "hidden", 1, MODEL_MAX_HIDDEN, cfg.shape.hidden)                                    \
+	X('L', "layers", 1, MODEL_MAX_LAYERS, cfg.shape.layers)                                    \
+	X('e', "epochs", 1, 1000000, cfg.max_epochs)                                               \
+	X(OPT_TARGET_ESR, "target-esr", 1e-9, 10, cfg.target_esr)                                  \
+	X(OPT_SEGMENT, "segment", 0.01, 60, segment_seconds)                                       \
+	X(OPT_BATCH, "batch", 1, 100000, cfg.batch)                                                \
+	X(OPT_WARMUP, "warmup", 0, 10000000, cfg.warmup)                                           \
+	X(OPT_TBPTT, "tbptt", 1, 10000000, cfg.tbptt)                                              \
+	X(OPT_LR, "lr", 1e-7, 1, cfg.lr)                                                           \
+	X(OPT_LR_FACTOR, "lr-factor", 0.01, 1, cfg.lr_factor)                                      \
+	X(OPT_LR_PATIENCE, "lr-patience", 1, 1000000, cfg.lr_patience)                             \
+	X(OPT_PATIENCE, "patience", 1, 1000000, cfg.patience)                                      \
+	X(OPT_PREEMPH_COEF, "preemph-coef", -0.999, 0.999, cfg.preemph_coef)                       \
+	X(OPT_ESR_W, "esr-weight", 0, 100, cfg.esr_weight)                                         \
+	X(OPT_DC_W, "dc-weight", 0, 100, cfg.dc_weight)                                            \
+	X(OPT_FORGET, "forget-bias", -20, 20, cfg.forget_bias)                                     \
+	X('j', "threads", 1, 64, cfg.threads)
+// clang-format on
+
+typedef struct {
+	int c;
+	const char *name; // "--hidden": the option in messages
+	double lo, hi;
+	size_t offset;
+	int is_int;
+} NumberOption;
+
+// clang-format off
+#define NUMBER_LONG_OPTION(c, name, lo, hi, field) {name, required_argument, NULL, c},
+#define NUMBER_OPTION(c, name, lo, hi, field)                                                  \
+	{c, "--" name, lo, hi, offsetof(TrainOptions, field),                                      \
+	 _Generic(((TrainOptions *)0)->field, int: 1, double: 0)},
+// clang-format on
+
+static const NumberOption number_options[] = {TRAIN_NUMBER_OPTIONS(NUMBER_OPTION)};
+
 // A table, aligned by hand.
 // clang-format off
 static const struct option long_opts[] = {
@@ -249,34 +293,15 @@ static const struct option long_opts[] = {
 	{"knob", required_argument, NULL, 'k'},
 	{"valid-input", required_argument, NULL, OPT_VALID_INPUT},
 	{"valid-target", required_argument, NULL, OPT_VALID_TARGET},
-	{"valid-split", required_argument, NULL, OPT_VALID_SPLIT},
-	{"test-split", required_argument, NULL, OPT_TEST_SPLIT},
 	{"trim", no_argument, NULL, OPT_TRIM},
 	{"no-delay-comp", no_argument, NULL, OPT_NO_DELAY},
-	{"hidden", required_argument, NULL, 'H'},
-	{"layers", required_argument, NULL, 'L'},
 	{"cell", required_argument, NULL, 'c'},
 	{"skip", no_argument, NULL, OPT_SKIP},
 	{"no-skip", no_argument, NULL, OPT_NO_SKIP},
-	{"epochs", required_argument, NULL, 'e'},
 	{"time", required_argument, NULL, 'T'},
-	{"target-esr", required_argument, NULL, OPT_TARGET_ESR},
 	{"keep-levels", no_argument, NULL, OPT_KEEP_LEVELS},
-	{"segment", required_argument, NULL, OPT_SEGMENT},
-	{"batch", required_argument, NULL, OPT_BATCH},
-	{"warmup", required_argument, NULL, OPT_WARMUP},
-	{"tbptt", required_argument, NULL, OPT_TBPTT},
-	{"lr", required_argument, NULL, OPT_LR},
-	{"lr-factor", required_argument, NULL, OPT_LR_FACTOR},
-	{"lr-patience", required_argument, NULL, OPT_LR_PATIENCE},
-	{"patience", required_argument, NULL, OPT_PATIENCE},
 	{"preemph", required_argument, NULL, OPT_PREEMPH},
-	{"preemph-coef", required_argument, NULL, OPT_PREEMPH_COEF},
-	{"esr-weight", required_argument, NULL, OPT_ESR_W},
-	{"dc-weight", required_argument, NULL, OPT_DC_W},
-	{"forget-bias", required_argument, NULL, OPT_FORGET},
 	{"seed", required_argument, NULL, 's'},
-	{"threads", required_argument, NULL, 'j'},
 	{"scalar", no_argument, NULL, OPT_SCALAR},
 	{"output", required_argument, NULL, 'o'},
 	{"force", no_argument, NULL, 'f'},
@@ -285,8 +310,6 @@ static const struct option long_opts[] = {
 	{"checkpoint", required_argument, NULL, OPT_CKPT},
 	{"resume", required_argument, NULL, OPT_RESUME},
 	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"author", required_argument, NULL, OPT_AUTHOR},
 	{"gear-make", required_argument, NULL, OPT_GEAR_MAKE},
@@ -295,49 +318,8 @@ static const struct option long_opts[] = {
 	{"tone-type", required_argument, NULL, OPT_TONE_TYPE},
 	{"input-level-dbu", required_argument, NULL, OPT_INPUT_DBU},
 	{"output-level-dbu", required_argument, NULL, OPT_OUTPUT_DBU},
-	{NULL, 0, NULL, 0},
-};
-// clang-format on
-
-// The options that set one number within a range, one row each: the option, its name in
-// messages, the range, and the field it sets (an int or a double, as the field's type says,
-// so that a row cannot write the wrong type).
-typedef struct {
-	int c;
-	const char *name;
-	double lo, hi;
-	size_t offset;
-	int is_int;
-} NumberOption;
-
-// clang-format off
-#define NUMBER_OPTION(c, name, lo, hi, field)                                                  \
-	{c, name, lo, hi, offsetof(TrainOptions, field),                                           \
-	 _Generic(((TrainOptions *)0)->field, int: 1, double: 0)}
-// clang-format on
-
-// A table, aligned by hand.
-// clang-format off
-static const NumberOption number_options[] = {
-	NUMBER_OPTION(OPT_VALID_SPLIT, "--valid-split", 0, 0.9, valid_split),
-	NUMBER_OPTION(OPT_TEST_SPLIT, "--test-split", 0, 0.9, test_split),
-	NUMBER_OPTION('H', "--hidden", 1, MODEL_MAX_HIDDEN, cfg.shape.hidden),
-	NUMBER_OPTION('L', "--layers", 1, MODEL_MAX_LAYERS, cfg.shape.layers),
-	NUMBER_OPTION('e', "--epochs", 1, 1000000, cfg.max_epochs),
-	NUMBER_OPTION(OPT_TARGET_ESR, "--target-esr", 1e-9, 10, cfg.target_esr),
-	NUMBER_OPTION(OPT_SEGMENT, "--segment", 0.01, 60, segment_seconds),
-	NUMBER_OPTION(OPT_BATCH, "--batch", 1, 100000, cfg.batch),
-	NUMBER_OPTION(OPT_WARMUP, "--warmup", 0, 10000000, cfg.warmup),
-	NUMBER_OPTION(OPT_TBPTT, "--tbptt", 1, 10000000, cfg.tbptt),
-	NUMBER_OPTION(OPT_LR, "--lr", 1e-7, 1, cfg.lr),
-	NUMBER_OPTION(OPT_LR_FACTOR, "--lr-factor", 0.01, 1, cfg.lr_factor),
-	NUMBER_OPTION(OPT_LR_PATIENCE, "--lr-patience", 1, 1000000, cfg.lr_patience),
-	NUMBER_OPTION(OPT_PATIENCE, "--patience", 1, 1000000, cfg.patience),
-	NUMBER_OPTION(OPT_PREEMPH_COEF, "--preemph-coef", -0.999, 0.999, cfg.preemph_coef),
-	NUMBER_OPTION(OPT_ESR_W, "--esr-weight", 0, 100, cfg.esr_weight),
-	NUMBER_OPTION(OPT_DC_W, "--dc-weight", 0, 100, cfg.dc_weight),
-	NUMBER_OPTION(OPT_FORGET, "--forget-bias", -20, 20, cfg.forget_bias),
-	NUMBER_OPTION('j', "--threads", 1, 64, cfg.threads),
+	TRAIN_NUMBER_OPTIONS(NUMBER_LONG_OPTION)
+	CLI_LONGOPTS_END,
 };
 // clang-format on
 
@@ -376,7 +358,7 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 // replaces theirs instead of being refused as given twice.
 int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 {
-	char err[512]; // getopt's refusals
+	char err[512]; // render_knob_parse's refusals
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
 	o->delay_comp = 1;
@@ -386,9 +368,9 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 	int inputs = 0, targets = 0, vin = 0, vtg = 0;
 	int c;
 	double d;
-	opterr = 0;
+	CliReader reader = cli_reader("lstm-train", ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, usage);
 	optind = 0; // glibc: start afresh (the command line may be parsed twice, see main)
-	while ((c = getopt_long(argc, argv, ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, NULL)) != -1) {
+	while ((c = cli_next_option(&reader, argc, argv)) >= 0) {
 		const int taken = number_option(c, o);
 		if (taken < 0)
 			return -1;
@@ -563,14 +545,10 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 		}
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); return 1;
-		case 'V': printf("lstm-train %s\n", LSTM_VERSION); return 1;
-		default:
-			return train_fail("%s (see --help)", cli_option_error(c, argv, err, sizeof err)), -1;
 		}
 	}
-	if (cli_extra_argument(argc, argv, err, sizeof err))
-		return train_fail("%s (see --help)", err), -1;
+	if (c == CLI_EXIT)
+		return reader.status == EXIT_SUCCESS ? 1 : -1; // after --help or --version, or a message
 	if (inputs == 0 && o->resume_path)
 		return 2; // the pairs and settings come from the checkpoint
 	if (inputs == 0)

@@ -133,18 +133,6 @@ static void gemm_avx2_panel(int M, int N, int K, const float *A, long ars, long 
 	}
 }
 
-#ifndef TRAIN_KERNELS_AVX512
-// Long products (weight gradients over a whole chunk) go in panels of K so the rows of A and
-// B being read stay in cache while every block of C passes over them.
-static void gemm_avx2(int M, int N, int K, const float *A, long ars, long acs, const float *B,
-                      long ldb, float *C, long ldc)
-{
-	enum { KC = 256 };
-	for (int k = 0; k < K; k += KC)
-		gemm_avx2_panel(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs,
-		                B + (long)k * ldb, ldb, C, ldc);
-}
-#endif
 #endif
 
 #if defined(TRAIN_KERNELS_AVX512) && !defined(TRAIN_F64)
@@ -197,16 +185,46 @@ static void gemm_avx512_panel(int M, int N, int K, const float *A, long ars, lon
 		gemm_avx2_panel(M - M4, N, K, A + (long)M4 * ars, ars, acs, B, ldb, C + (long)M4 * ldc,
 		                ldc);
 }
+#endif
 
-static void gemm_avx512(int M, int N, int K, const float *A, long ars, long acs, const float *B,
-                        long ldb, float *C, long ldc)
+#if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
+#ifdef TRAIN_KERNELS_AVX512
+#define GEMM_PANEL gemm_avx512_panel
+#else
+#define GEMM_PANEL gemm_avx2_panel
+#endif
+// Long products (weight gradients over a whole chunk) go in panels of K so the rows of A and
+// B being read stay in cache while every block of C passes over them; each panel with this
+// build's widest micro-kernel.
+static void gemm_k_panels(int M, int N, int K, const float *A, long ars, long acs, const float *B,
+                          long ldb, float *C, long ldc)
 {
 	enum { KC = 256 };
 	for (int k = 0; k < K; k += KC)
-		gemm_avx512_panel(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs,
-		                  B + (long)k * ldb, ldb, C, ldc);
+		GEMM_PANEL(M, N, K - k < KC ? K - k : KC, A + (long)k * acs, ars, acs, B + (long)k * ldb,
+		           ldb, C, ldc);
 }
 #endif
+
+// One row of an LSTM step's outputs, each [H]: the gate activations i, f, g, o (written over
+// their pre-activations), the new cell, its tanh and h.
+typedef struct {
+	real *i, *f, *g, *o, *c, *tc, *h;
+} CellRow;
+
+// Stores an LSTM step's results at unit u, h = o * tanh(c) among them: the one store of the
+// plain and the peephole cell.
+static inline void cell_store(const CellRow *r, int u, real i, real f, real g, real o, real c,
+                              real tc)
+{
+	r->i[u] = i;
+	r->f[u] = f;
+	r->g[u] = g;
+	r->o[u] = o;
+	r->c[u] = c;
+	r->tc[u] = tc;
+	r->h[u] = o * tc;
+}
 
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
 // Eight units at a time, with GCC vector arithmetic; k_exp's formula in AVX2 intrinsics.
@@ -242,6 +260,18 @@ static inline v8 v_sig(v8 x) { return 1.0f / (1.0f + v_exp(-x)); }
 
 static inline v8 v_tanh(v8 x) { return 1.0f - 2.0f / (v_exp(2.0f * x) + 1.0f); }
 
+// Stores an LSTM step's results for the eight units from u (cell_store).
+static inline void cell_store8(const CellRow *r, int u, v8 i, v8 f, v8 g, v8 o, v8 c, v8 tc)
+{
+	st8(r->i + u, i);
+	st8(r->f + u, f);
+	st8(r->g + u, g);
+	st8(r->o + u, o);
+	st8(r->c + u, c);
+	st8(r->tc + u, tc);
+	st8(r->h + u, o * tc);
+}
+
 #define VEC_UNITS(H) ((H) & ~7)
 #else
 #define VEC_UNITS(H) 0
@@ -256,6 +286,7 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 		const real *restrict cp = c_prev + (long)r * H;
 		real *restrict cr = c + (long)r * H, *restrict tr = tc + (long)r * H;
 		real *restrict hr = h + (long)r * H;
+		const CellRow row = {gi, gf, gg, go, cr, tr, hr};
 		const int u0 = VEC_UNITS(H);
 		if (peep) {
 			const real *pi = peep, *pf = peep + H, *po = peep + 2 * H;
@@ -268,13 +299,7 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				v8 cn = f * c0 + i * g;
 				v8 o = v_sig(ld8(go + u) + ld8(po + u) * cn);
 				v8 t = v_tanh(cn);
-				st8(gi + u, i);
-				st8(gf + u, f);
-				st8(gg + u, g);
-				st8(go + u, o);
-				st8(cr + u, cn);
-				st8(tr + u, t);
-				st8(hr + u, o * t);
+				cell_store8(&row, u, i, f, g, o, cn, t);
 			}
 #endif
 			for (int u = u0; u < H; u++) {
@@ -284,13 +309,7 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				real cn = f * cp[u] + i * g;
 				real o = k_sigmoid(go[u] + po[u] * cn);
 				real t = k_tanh(cn);
-				gi[u] = i;
-				gf[u] = f;
-				gg[u] = g;
-				go[u] = o;
-				cr[u] = cn;
-				tr[u] = t;
-				hr[u] = o * t;
+				cell_store(&row, u, i, f, g, o, cn, t);
 			}
 		} else {
 #if defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
@@ -301,13 +320,7 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				v8 o = v_sig(ld8(go + u));
 				v8 cn = f * ld8(cp + u) + i * g;
 				v8 t = v_tanh(cn);
-				st8(gi + u, i);
-				st8(gf + u, f);
-				st8(gg + u, g);
-				st8(go + u, o);
-				st8(cr + u, cn);
-				st8(tr + u, t);
-				st8(hr + u, o * t);
+				cell_store8(&row, u, i, f, g, o, cn, t);
 			}
 #endif
 			for (int u = u0; u < H; u++) {
@@ -317,13 +330,7 @@ static void lstm_cell_forward(int R, int H, real *gates, const real *c_prev, rea
 				real o = k_sigmoid(go[u]);
 				real cn = f * cp[u] + i * g;
 				real t = k_tanh(cn);
-				gi[u] = i;
-				gf[u] = f;
-				gg[u] = g;
-				go[u] = o;
-				cr[u] = cn;
-				tr[u] = t;
-				hr[u] = o * t;
+				cell_store(&row, u, i, f, g, o, cn, t);
 			}
 		}
 	}
@@ -480,7 +487,7 @@ static void gru_cell_backward(int R, int H, const real *act, const real *gh, con
 
 #if defined(TRAIN_KERNELS_AVX512) && !defined(TRAIN_F64)
 static const TrainKernels table = {
-	"avx512",           gemm_avx512,      lstm_cell_forward,
+	"avx512",           gemm_k_panels,    lstm_cell_forward,
 	lstm_cell_backward, gru_cell_forward, gru_cell_backward,
 };
 
@@ -493,7 +500,8 @@ const TrainKernels *train_kernels_avx512(void)
 }
 #elif defined(TRAIN_KERNELS_AVX2) && !defined(TRAIN_F64)
 static const TrainKernels table = {
-	"avx2", gemm_avx2, lstm_cell_forward, lstm_cell_backward, gru_cell_forward, gru_cell_backward,
+	"avx2",           gemm_k_panels,     lstm_cell_forward, lstm_cell_backward,
+	gru_cell_forward, gru_cell_backward,
 };
 
 const TrainKernels *train_kernels_avx2(void)

@@ -7,46 +7,32 @@
 
 int train_shape_layer_inputs(const TrainShape *s, int k) { return k == 0 ? s->inputs : s->hidden; }
 
-static size_t layer_size(const TrainShape *s, int k)
+// Points p's fields into base in PyTorch's order (train_model.h); returns the reals they take.
+static size_t lay_out(const TrainShape *s, real *base, TrainParams *p)
 {
-	size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
-	size_t n = gh * (size_t)train_shape_layer_inputs(s, k) + gh * (size_t)s->hidden + 2 * gh;
-	if (s->cell == CELL_LSTM_PEEPHOLE)
-		n += 3 * (size_t)s->hidden;
-	return n;
+	memset(p, 0, sizeof *p);
+	const size_t H = (size_t)s->hidden, gh = (size_t)model_cell_gates(s->cell) * H;
+	TrainCarver c = {base, 0};
+	for (int k = 0; k < s->layers; k++) {
+		p->w_ih[k] = train_carve(&c, gh * (size_t)train_shape_layer_inputs(s, k));
+		p->w_hh[k] = train_carve(&c, gh * H);
+		p->b_ih[k] = train_carve(&c, gh);
+		p->b_hh[k] = train_carve(&c, gh);
+		if (s->cell == CELL_LSTM_PEEPHOLE)
+			p->peep[k] = train_carve(&c, 3 * H);
+	}
+	p->head_w = train_carve(&c, H);
+	p->head_b = train_carve(&c, 1);
+	return c.at;
 }
 
 size_t train_shape_param_count(const TrainShape *s)
 {
-	size_t n = 0;
-	for (int k = 0; k < s->layers; k++)
-		n += layer_size(s, k);
-	return n + (size_t)s->hidden + 1;
+	TrainParams unused;
+	return lay_out(s, NULL, &unused);
 }
 
-void train_params_bind(const TrainShape *s, real *base, TrainParams *p)
-{
-	memset(p, 0, sizeof *p);
-	const size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
-	real *q = base;
-	for (int k = 0; k < s->layers; k++) {
-		p->w_ih[k] = q;
-		q += gh * (size_t)train_shape_layer_inputs(s, k);
-		p->w_hh[k] = q;
-		q += gh * (size_t)s->hidden;
-		p->b_ih[k] = q;
-		q += gh;
-		p->b_hh[k] = q;
-		q += gh;
-		if (s->cell == CELL_LSTM_PEEPHOLE) {
-			p->peep[k] = q;
-			q += 3 * (size_t)s->hidden;
-		}
-	}
-	p->head_w = q;
-	q += s->hidden;
-	p->head_b = q;
-}
+void train_params_bind(const TrainShape *s, real *base, TrainParams *p) { lay_out(s, base, p); }
 
 uint64_t train_rng_next(TrainRng *r)
 {

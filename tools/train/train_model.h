@@ -32,6 +32,21 @@ typedef struct {
 	real *head_b;                 // [1]
 } TrainParams;
 
+// Carves one flat block of reals into named arrays, in order: each call hands out the next n
+// reals. With base NULL it only counts (every pointer NULL, at the block's size at the end), so
+// one function describes a layout both for sizing the block and for pointing into it.
+typedef struct {
+	real *base;
+	size_t at;
+} TrainCarver;
+
+static inline real *train_carve(TrainCarver *c, size_t n)
+{
+	real *p = c->base ? c->base + c->at : NULL;
+	c->at += n;
+	return p;
+}
+
 // Input width of layer k.
 int train_shape_layer_inputs(const TrainShape *s, int k);
 // Number of reals in the block.

@@ -10,26 +10,27 @@
 
 static int gates_of(const TrainShape *s) { return model_cell_gates(s->cell); }
 
+// Points fw's arrays into base; returns the reals they take (base NULL: only counts).
+static size_t forward_weights_lay_out(TrainForwardWeights *fw, real *base)
+{
+	const TrainShape *s = &fw->shape;
+	const size_t gh = (size_t)gates_of(s) * (size_t)s->hidden;
+	TrainCarver c = {base, 0};
+	for (int k = 0; k < s->layers; k++) {
+		fw->wt_ih[k] = train_carve(&c, gh * (size_t)train_shape_layer_inputs(s, k));
+		fw->wt_hh[k] = train_carve(&c, gh * (size_t)s->hidden);
+		fw->bias[k] = train_carve(&c, gh);
+	}
+	return c.at;
+}
+
 int train_forward_weights_init(TrainForwardWeights *fw, const TrainShape *s)
 {
-	memset(fw, 0, sizeof *fw);
-	fw->shape = *s;
-	const size_t gh = (size_t)gates_of(s) * (size_t)s->hidden;
-	size_t n = 0;
-	for (int k = 0; k < s->layers; k++)
-		n += gh * ((size_t)train_shape_layer_inputs(s, k) + (size_t)s->hidden + 1);
-	fw->mem = calloc(n, sizeof(real));
+	*fw = (TrainForwardWeights){.shape = *s};
+	fw->mem = calloc(forward_weights_lay_out(fw, NULL), sizeof(real));
 	if (!fw->mem)
 		return -1;
-	real *q = fw->mem;
-	for (int k = 0; k < s->layers; k++) {
-		fw->wt_ih[k] = q;
-		q += gh * (size_t)train_shape_layer_inputs(s, k);
-		fw->wt_hh[k] = q;
-		q += gh * (size_t)s->hidden;
-		fw->bias[k] = q;
-		q += gh;
-	}
+	forward_weights_lay_out(fw, fw->mem);
 	return 0;
 }
 
@@ -58,54 +59,42 @@ void train_forward_weights_update(TrainForwardWeights *fw, const TrainParams *p)
 	}
 }
 
-int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K)
+// Points net's buffers into base; returns the reals they take (base NULL: only counts).
+static size_t net_lay_out(TrainNet *net, real *base)
 {
-	memset(net, 0, sizeof *net);
-	net->shape = *s;
-	net->rows = rows;
-	net->tmax = tmax;
-	net->K = K;
-	const size_t R = (size_t)rows, T = (size_t)tmax, H = (size_t)s->hidden;
+	const TrainShape *s = &net->shape;
+	const size_t R = (size_t)net->rows, T = (size_t)net->tmax, H = (size_t)s->hidden;
 	const size_t G = (size_t)gates_of(s) * H;
-	const int lstm = s->cell != CELL_GRU;
-	size_t per_layer = (T + 1) * R * H + T * R * G + 2 * R * H;
-	per_layer += lstm ? (T + 1) * R * H + T * R * H : T * R * G;
 	const size_t dg = (size_t)TRAIN_GRAD_BLOCK * R * G; // each of dgx, dgh
-	size_t n = per_layer * (size_t)s->layers + T * R + 2 * dg + 2 * T * R * H + R * H;
-	net->mem = calloc(n, sizeof(real));
-	if (!net->mem)
-		return -1;
-	real *q = net->mem;
+	TrainCarver c = {base, 0};
 	for (int k = 0; k < s->layers; k++) {
-		net->h[k] = q;
-		q += (T + 1) * R * H;
-		net->gates[k] = q;
-		q += T * R * G;
-		net->state_h[k] = q;
-		q += R * H;
-		net->state_c[k] = q;
-		q += R * H;
-		if (lstm) {
-			net->c[k] = q;
-			q += (T + 1) * R * H;
-			net->tc[k] = q;
-			q += T * R * H;
+		net->h[k] = train_carve(&c, (T + 1) * R * H);
+		net->gates[k] = train_carve(&c, T * R * G);
+		net->state_h[k] = train_carve(&c, R * H);
+		net->state_c[k] = train_carve(&c, R * H);
+		if (s->cell != CELL_GRU) {
+			net->c[k] = train_carve(&c, (T + 1) * R * H);
+			net->tc[k] = train_carve(&c, T * R * H);
 		} else {
-			net->gh[k] = q;
-			q += T * R * G;
+			net->gh[k] = train_carve(&c, T * R * G);
 		}
 	}
-	net->y = q;
-	q += T * R;
-	net->dgx = q;
-	q += dg;
-	net->dgh = q;
-	q += dg;
-	net->dh0 = q;
-	q += T * R * H;
-	net->dh1 = q;
-	q += T * R * H;
-	net->dc = q;
+	net->y = train_carve(&c, T * R);
+	net->dgx = train_carve(&c, dg);
+	net->dgh = train_carve(&c, dg);
+	net->dh0 = train_carve(&c, T * R * H);
+	net->dh1 = train_carve(&c, T * R * H);
+	net->dc = train_carve(&c, R * H);
+	return c.at;
+}
+
+int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K)
+{
+	*net = (TrainNet){.shape = *s, .rows = rows, .tmax = tmax, .K = K};
+	net->mem = calloc(net_lay_out(net, NULL), sizeof(real));
+	if (!net->mem)
+		return -1;
+	net_lay_out(net, net->mem);
 	return 0;
 }
 

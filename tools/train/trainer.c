@@ -25,32 +25,26 @@ double trainer_now_seconds(void)
 
 TrainConfig train_config_default(void)
 {
-	TrainConfig c;
-	memset(&c, 0, sizeof c);
-	c.shape.cell = CELL_LSTM;
-	c.shape.inputs = 1;
-	c.shape.hidden = 32;
-	c.shape.layers = 1;
-	c.shape.skip = 1;
-	c.segment = 24000;
-	c.batch = 16;
-	c.warmup = 1000;
-	c.tbptt = 1024;
-	c.lr = 5e-3;
-	c.lr_factor = 0.5;
-	c.lr_patience = 5;
-	c.patience = 20;
-	c.max_epochs = 0;
-	c.max_seconds = 0;
-	c.seed = 1;
-	c.threads = 2;
-	c.preemph = PREEMPH_FIRST;
-	c.preemph_coef = 0.85;
-	c.esr_weight = 0.75;
-	c.dc_weight = 0.25;
-	c.forget_bias = 1.0;
-	c.sample_rate = 48000.0;
-	return c;
+	// Fields not named are 0: no target ESR, no epoch or time limit, restart off, SIMD kernels.
+	return (TrainConfig){
+		.shape = {.cell = CELL_LSTM, .inputs = 1, .hidden = 32, .layers = 1, .skip = 1},
+		.segment = 24000,
+		.batch = 16,
+		.warmup = 1000,
+		.tbptt = 1024,
+		.lr = 5e-3,
+		.lr_factor = 0.5,
+		.lr_patience = 5,
+		.patience = 20,
+		.seed = 1,
+		.threads = 2,
+		.preemph = PREEMPH_FIRST,
+		.preemph_coef = 0.85,
+		.esr_weight = 0.75,
+		.dc_weight = 0.25,
+		.forget_bias = 1.0,
+		.sample_rate = 48000.0,
+	};
 }
 
 static int config_check(const TrainConfig *c, char *err, size_t n)
