@@ -5,19 +5,15 @@
 #include "atomic_file.h"
 #include "audio_file.h"
 #include "cli_parse.h"
-#include "model_load.h"
 #include "rate_player.h"
 #include "render_cli.h"
 #include "tool_error.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-enum { ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-apply";
 
@@ -71,9 +67,7 @@ static double now_seconds(void)
 
 int main(int argc, char **argv)
 {
-	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
-	// like a full disk, instead of the signal killing the tool and leaving temporary files.
-	signal(SIGXFSZ, SIG_IGN);
+	tool_survive_file_size_limit();
 	enum { OPT_RATE_MODE = RENDER_OPT_NEXT, OPT_REMOVE_LATENCY };
 	static const struct option longopts[] = {
 		RENDER_CLI_LONGOPTS,
@@ -90,7 +84,7 @@ int main(int argc, char **argv)
 	render_cli_init(&cli, cli_reader(PROG, ":m:i:o:fk:qhV", longopts, usage),
 	                "no input file given (-i INPUT)");
 	RenderOptions *const ro = &cli.ro;
-	char err[ERR_LEN];
+	char err[TOOL_ERR_LEN];
 
 	int c;
 	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
@@ -128,10 +122,8 @@ int main(int argc, char **argv)
 	atomic_file_abort(probe);
 
 	ModelDesc model;
-	ModelError merr;
-	model_desc_init(&model);
-	if (model_load_file(cli.model_path, &model, &merr) != MODEL_OK)
-		return tool_fail(PROG, merr.message);
+	if (render_cli_load_model(&cli, &model) != 0)
+		return EXIT_FAILURE;
 
 	int rc = EXIT_FAILURE;
 	AudioBuffer in = {0}, out = {0};

@@ -20,7 +20,6 @@
 #include "tool_error.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,9 +96,7 @@ static ModelStatus export_checked(const ModelDesc *m, Target to, const NamExport
 
 int main(int argc, char **argv)
 {
-	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
-	// like a full disk, instead of the signal killing the tool and leaving temporary files.
-	signal(SIGXFSZ, SIG_IGN);
+	tool_survive_file_size_limit();
 	static const struct option longopts[] = {
 		{"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'f'},

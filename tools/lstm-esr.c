@@ -7,18 +7,14 @@
 #include "capture_pair.h"
 #include "cli_parse.h"
 #include "esr.h"
-#include "model_load.h"
 #include "render_cli.h"
 #include "tool_error.h"
 
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { ERR_LEN = 512 };
 
 static const char *const PROG = "lstm-esr";
 
@@ -67,9 +63,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
-	// like a full disk, instead of the signal killing the tool and leaving temporary files.
-	signal(SIGXFSZ, SIG_IGN);
+	tool_survive_file_size_limit();
 	enum {
 		OPT_TRIM = RENDER_OPT_NEXT,
 		OPT_NO_DELAY,
@@ -97,7 +91,7 @@ int main(int argc, char **argv)
 	                "no dry file given (-i DRY)");
 	CapturePairOptions po = capture_pair_default_options();
 	po.input_channels = 0; // model_render() checks the channels against the model
-	char err[ERR_LEN];
+	char err[TOOL_ERR_LEN];
 
 	int c;
 	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
@@ -137,10 +131,8 @@ int main(int argc, char **argv)
 	po.max_delay = (int)max_delay;
 
 	ModelDesc model;
-	ModelError merr;
-	model_desc_init(&model);
-	if (model_load_file(cli.model_path, &model, &merr) != MODEL_OK)
-		return tool_fail(PROG, merr.message);
+	if (render_cli_load_model(&cli, &model) != 0)
+		return EXIT_FAILURE;
 
 	int rc = EXIT_FAILURE;
 	CapturePair pair;

@@ -8,6 +8,7 @@
 #include "audio_file.h"
 #include "cli_parse.h"
 #include "reamp_signal.h"
+#include "tool_error.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 	};
 	double rate = 48000.0;
 	int force = 0, rate_given = 0, c;
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	while ((c = getopt_long(argc, argv, "r:fVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':

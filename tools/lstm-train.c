@@ -15,6 +15,7 @@
 #include "train_cli.h"
 #include "train_data.h"
 #include "train_outputs.h"
+#include "tool_error.h"
 #include "train_report.h"
 #include "trainer.h"
 
@@ -82,9 +83,7 @@ static const char *baseline_verdict(double esr_valid, double esr_linear)
 
 int main(int argc, char **argv)
 {
-	// Past a file-size limit (ulimit -f) a write fails with EFBIG, reported and cleaned up
-	// like a full disk, instead of the signal killing the tool and leaving temporary files.
-	signal(SIGXFSZ, SIG_IGN);
+	tool_survive_file_size_limit();
 	TrainOptions o;
 	int rc = train_parse_args(argc, argv, 0, &o);
 	char **stored = NULL;
@@ -92,7 +91,7 @@ int main(int argc, char **argv)
 	if (rc == 2) {
 		// "--resume CKPT" alone: the checkpoint's command line, then this one's options on top
 		// (a later --time or -o wins).
-		char err[512];
+		char err[TOOL_ERR_LEN];
 		int nstored = 0;
 		if (trainer_checkpoint_args(o.resume_path, &stored, &nstored, err, sizeof err) != 0) {
 			train_fail("%s", err);
@@ -137,7 +136,7 @@ int main(int argc, char **argv)
 		free(stored);
 		return rc;
 	}
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	const TrainDataOptions dopt = {
 		.trim = o.trim,
 		.compensate_delay = o.delay_comp,

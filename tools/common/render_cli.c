@@ -3,6 +3,7 @@
 #include "render_cli.h"
 
 #include "cli_parse.h"
+#include "model_load.h"
 #include "tool_error.h"
 
 #include <getopt.h>
@@ -59,4 +60,13 @@ int render_cli_next(RenderCli *rc, int argc, char **argv)
 	if (c == CLI_END && !rc->in_path)
 		return cli_refuse(&rc->reader, rc->no_input);
 	return c;
+}
+
+int render_cli_load_model(const RenderCli *rc, ModelDesc *m)
+{
+	ModelError err;
+	model_desc_init(m);
+	if (model_load_file(rc->model_path, m, &err) != MODEL_OK)
+		return tool_fail(rc->reader.prog, err.message);
+	return 0;
 }

@@ -56,6 +56,10 @@ void render_cli_init(RenderCli *rc, CliReader reader, const char *no_input);
 // rc->reader.status). Main thread; no allocation.
 int render_cli_next(RenderCli *rc, int argc, char **argv);
 
+// Loads -m's model into m (initialised here). Returns 0, or prints "prog: why" on stderr and
+// returns EXIT_FAILURE, the tool's status for a file it cannot use.
+int render_cli_load_model(const RenderCli *rc, ModelDesc *m);
+
 #ifdef __cplusplus
 }
 #endif

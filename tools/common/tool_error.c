@@ -3,6 +3,7 @@
 // one way to print a failure and choose the exit status.
 #include "tool_error.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,3 +43,5 @@ void tool_print_lines(const char *prog, const char *label, const char *lines)
 		p += len + (nl ? 1 : 0);
 	}
 }
+
+void tool_survive_file_size_limit(void) { signal(SIGXFSZ, SIG_IGN); }

@@ -5,6 +5,7 @@
 #include "cli_parse.h"
 #include "model_render.h"
 #include "reamp_signal.h"
+#include "tool_error.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -346,7 +347,7 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 	for (int i = 1; i <= nstored && *slot && optind - 1 > nstored; i++)
 		if (*slot == argv[i])
 			*slot = NULL;
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	if (cli_take_value(opt, optarg, what, slot, err, sizeof err) != 0)
 		return train_fail("%s", err), -1;
 	return 0;
@@ -358,7 +359,7 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 // replaces theirs instead of being refused as given twice.
 int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 {
-	char err[512]; // render_knob_parse's refusals
+	char err[TOOL_ERR_LEN]; // render_knob_parse's refusals
 	memset(o, 0, sizeof *o);
 	o->cfg = train_config_default();
 	o->delay_comp = 1;
