@@ -26,9 +26,9 @@ typedef struct {
 
 // Whether this thread already flushes both ways (always, where the guard has nothing to set).
 // Asked of two float operations rather than of the control register: reading that (stmxcsr)
-// is microcoded on AMD's cores, and its stall was half of what a one-frame call of an LSTM at
-// H = 8 cost beyond a frame of a long call (1.19x a frame of a 64-frame call with it, 1.10x
-// without, on a Zen 3 core). A tiny, inexact product is zero only under flush-to-zero; a
+// is microcoded on AMD's cores: with it a one-frame call of an LSTM at H = 8 took up to 1.35
+// times a frame of a 64-frame call, without it 1.10 (bench_engine on a Zen 3 core; the stall
+// shows when the core is shared). A tiny, inexact product is zero only under flush-to-zero; a
 // denormal operand counts as zero only under denormals-are-zero.
 static inline int denormals_already_flushed(void)
 {
