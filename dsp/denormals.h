@@ -46,19 +46,26 @@ static inline int denormals_already_flushed(void)
 #endif
 }
 
-static inline DenormalGuard denormals_flush_begin(void)
+// The guard's register half, for a caller that has just seen denormals_already_flushed() say
+// no: sets both modes unless the register holds them already.
+static inline DenormalGuard denormals_flush_set(void)
 {
 	DenormalGuard g = {0, 0};
 #ifdef LSTM_HAVE_MXCSR
 	enum { FTZ_DAZ = 0x8040 }; // flush-to-zero (bit 15), denormals-are-zero (bit 6)
-	if (denormals_already_flushed())
-		return g;
 	g.saved = _mm_getcsr();
 	g.changed = (g.saved & FTZ_DAZ) != FTZ_DAZ;
 	if (g.changed)
 		_mm_setcsr(g.saved | FTZ_DAZ);
 #endif
 	return g;
+}
+
+static inline DenormalGuard denormals_flush_begin(void)
+{
+	if (denormals_already_flushed())
+		return (DenormalGuard){0, 0};
+	return denormals_flush_set();
 }
 
 static inline void denormals_flush_end(DenormalGuard g)

@@ -321,10 +321,11 @@ static inline void run_call(LstmNet *net, const float *const *inputs, float *out
 		net->run1(&net->layers[0], &net->dense[0], net->skip, inputs[0], output, n);
 }
 
+// For a caller that does not flush: lstm_net_process() has asked already, so only the register.
 static __attribute__((noinline)) void run_call_flushed(LstmNet *net, const float *const *inputs,
                                                        float *output, uint32_t n)
 {
-	const DenormalGuard guard = denormals_flush_begin();
+	const DenormalGuard guard = denormals_flush_set();
 	run_call(net, inputs, output, n);
 	denormals_flush_end(guard);
 }

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -98,7 +97,7 @@ int cli_refuse(CliReader *r, const char *msg)
 
 int cli_next_option(CliReader *r, int argc, char **argv)
 {
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	opterr = 0;
 	const int c = getopt_long(argc, argv, r->optstring, r->longopts, NULL);
 	switch (c) {

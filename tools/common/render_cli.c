@@ -46,7 +46,7 @@ static int take_option(RenderCli *rc, int c, const char *arg, char *err, size_t 
 
 int render_cli_next(RenderCli *rc, int argc, char **argv)
 {
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	int c;
 	while ((c = cli_next_option(&rc->reader, argc, argv)) >= 0) {
 		const int taken = take_option(rc, c, optarg, err, sizeof err);

@@ -8,6 +8,7 @@
 #include "model_render.h"
 #include "plot.h"
 #include "reamp_signal.h"
+#include "tool_error.h"
 #include "training_metadata.h"
 
 enum { SELFTEST_FRAMES = 4096 };
@@ -268,7 +269,7 @@ int train_write_plot(const TrainOptions *o, Trainer *tr, const TrainData *d, dou
 		rate,
 		title,
 	};
-	char err[512];
+	char err[TOOL_ERR_LEN];
 	const int rc = plot_training_png(o->plot_path, &p, err, sizeof err);
 	if (rc != 0)
 		train_fail("%s", err);
