@@ -906,8 +906,6 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	Plugin *self = instance;
 	if (!self->map)
 		return LV2_STATE_ERR_NO_FEATURE;
-	const StatePaths paths = state_paths(features);
-
 	pthread_mutex_lock(&self->free_lock);
 	const LoadedModel *lm = atomic_load_explicit(&self->playing, memory_order_acquire);
 	char *abs = lm ? strdup(lm->path) : NULL;
@@ -915,6 +913,7 @@ static LV2_State_Status save(LV2_Handle instance, LV2_State_Store_Function store
 	if (!abs)
 		return lm ? LV2_STATE_ERR_UNKNOWN : LV2_STATE_SUCCESS;
 
+	const StatePaths paths = state_paths(features);
 	char *stored = paths.map ? paths.map->abstract_path(paths.map->handle, abs) : abs;
 	LV2_State_Status st = LV2_STATE_ERR_UNKNOWN;
 	if (stored)

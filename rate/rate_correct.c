@@ -19,7 +19,7 @@ struct RateCorrector {
 	int ring_len;      // n + 1 states: S[t-1] .. S[t-n-1]
 	int head;          // ring slot of S[t-1]
 	float *ring;       // [ring_len][S]
-	float *mix;        // [S] the interpolated state
+	float *mix;        // [S] the interpolated state, in ring's allocation after the ring
 };
 
 RateCorrector *rate_corrector_create(LstmNet *net, double ratio, ModelError *err)
@@ -39,23 +39,22 @@ RateCorrector *rate_corrector_create(LstmNet *net, double ratio, ModelError *err
 	rc->whole = (int)floor(ratio);
 	rc->frac = (float)(ratio - rc->whole);
 	rc->ring_len = rc->whole + 1;
-	rc->ring = calloc((size_t)rc->ring_len * rc->state_size + 1, sizeof *rc->ring);
-	rc->mix = calloc(rc->state_size + 1, sizeof *rc->mix);
-	if (!rc->ring || !rc->mix) {
+	const size_t ring_floats = (size_t)rc->ring_len * rc->state_size;
+	rc->ring = calloc(ring_floats + rc->state_size + 1, sizeof *rc->ring);
+	if (!rc->ring) {
 		rate_corrector_destroy(rc);
 		model_error_set(err, MODEL_ERR_NOMEM, "rate correction: out of memory");
 		return NULL;
 	}
+	rc->mix = rc->ring + ring_floats;
 	rate_corrector_reset(rc);
 	return rc;
 }
 
 void rate_corrector_destroy(RateCorrector *rc)
 {
-	if (!rc)
-		return;
-	free(rc->ring);
-	free(rc->mix);
+	if (rc)
+		free(rc->ring);
 	free(rc);
 }
 

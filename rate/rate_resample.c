@@ -30,6 +30,13 @@ struct RateResampler {
 	float *block; // one allocation behind model_in, model_out and fifo
 };
 
+// speex_resampler_destroy() does not take NULL, which a refused init leaves.
+static void speex_free(SpeexResamplerState *st)
+{
+	if (st)
+		speex_resampler_destroy(st);
+}
+
 static void resamplers_restart(RateResampler *rs)
 {
 	speex_resampler_reset_mem(rs->down);
@@ -134,10 +141,8 @@ void rate_resampler_destroy(RateResampler *rs)
 {
 	if (!rs)
 		return;
-	if (rs->down)
-		speex_resampler_destroy(rs->down);
-	if (rs->up)
-		speex_resampler_destroy(rs->up);
+	speex_free(rs->down);
+	speex_free(rs->up);
 	lstm_net_destroy(rs->net);
 	free(rs->block);
 	free(rs);

@@ -286,6 +286,40 @@ typedef struct {
 
 static const NumberOption number_options[] = {TRAIN_NUMBER_OPTIONS(NUMBER_OPTION)};
 
+// The options that take one text, once: the option, its long name, its name in messages, what
+// the text is, and the const char * field it sets. Each row makes both the option's
+// getopt_long entry (TEXT_LONG_OPTION) and its text_options entry.
+// clang-format off
+#define TRAIN_TEXT_OPTIONS(X)                                                                  \
+	X('o', "output", "-o", "path", output)                                                     \
+	X(OPT_LOG, "log", "--log", "path", log_path)                                               \
+	X(OPT_PLOT, "plot", "--plot", "path", plot_path)                                           \
+	X(OPT_CKPT, "checkpoint", "--checkpoint", "path", ckpt_path)                               \
+	X(OPT_RESUME, "resume", "--resume", "path", resume_path)                                   \
+	X(OPT_NAME, "name", "--name", "value", name)                                               \
+	X(OPT_AUTHOR, "author", "--author", "value", author)                                       \
+	X(OPT_GEAR_MAKE, "gear-make", "--gear-make", "value", gear_make)                           \
+	X(OPT_GEAR_MODEL, "gear-model", "--gear-model", "value", gear_model)                       \
+	X(OPT_GEAR_TYPE, "gear-type", "--gear-type", "value", gear_type)                           \
+	X(OPT_TONE_TYPE, "tone-type", "--tone-type", "value", tone_type)
+// clang-format on
+
+typedef struct {
+	int c;
+	const char *name; // "-o", "--log": the option in messages
+	const char *what; // "path", or "value" for the metadata texts
+	size_t offset;    // of the const char * it sets in TrainOptions
+} TextOption;
+
+// clang-format off
+#define TEXT_LONG_OPTION(c, name, shown, what, field) {name, required_argument, NULL, c},
+#define TEXT_OPTION(c, name, shown, what, field)                                               \
+	{c, shown, what,                                                                           \
+	 _Generic(((TrainOptions *)0)->field, const char *: offsetof(TrainOptions, field))},
+// clang-format on
+
+static const TextOption text_options[] = {TRAIN_TEXT_OPTIONS(TEXT_OPTION)};
+
 // A table, aligned by hand.
 // clang-format off
 static const struct option long_opts[] = {
@@ -304,22 +338,12 @@ static const struct option long_opts[] = {
 	{"preemph", required_argument, NULL, OPT_PREEMPH},
 	{"seed", required_argument, NULL, 's'},
 	{"scalar", no_argument, NULL, OPT_SCALAR},
-	{"output", required_argument, NULL, 'o'},
 	{"force", no_argument, NULL, 'f'},
-	{"log", required_argument, NULL, OPT_LOG},
-	{"plot", required_argument, NULL, OPT_PLOT},
-	{"checkpoint", required_argument, NULL, OPT_CKPT},
-	{"resume", required_argument, NULL, OPT_RESUME},
 	{"quiet", no_argument, NULL, 'q'},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"author", required_argument, NULL, OPT_AUTHOR},
-	{"gear-make", required_argument, NULL, OPT_GEAR_MAKE},
-	{"gear-model", required_argument, NULL, OPT_GEAR_MODEL},
-	{"gear-type", required_argument, NULL, OPT_GEAR_TYPE},
-	{"tone-type", required_argument, NULL, OPT_TONE_TYPE},
 	{"input-level-dbu", required_argument, NULL, OPT_INPUT_DBU},
 	{"output-level-dbu", required_argument, NULL, OPT_OUTPUT_DBU},
 	TRAIN_NUMBER_OPTIONS(NUMBER_LONG_OPTION)
+	TRAIN_TEXT_OPTIONS(TEXT_LONG_OPTION)
 	CLI_LONGOPTS_END,
 };
 // clang-format on
@@ -353,6 +377,46 @@ static int take_once(char **argv, int nstored, const char *opt, const char *what
 	return 0;
 }
 
+// The checks on a metadata text (a "value" text option) before it reaches a model file.
+// Returns -1 after printing a message.
+static int check_metadata_text(int c, const char *opt, const char *text)
+{
+	if (strlen(text) > 200 || !valid_utf8(text))
+		return train_fail("%s: expected valid UTF-8 text of at most 200 bytes", opt), -1;
+	if (c == OPT_NAME && strlen(text) >= MODEL_NAME_LEN)
+		return train_fail("--name: at most %d bytes (players show no more)", MODEL_NAME_LEN - 1),
+		       -1;
+	if (c == OPT_GEAR_TYPE && !one_of(text, gear_types))
+		return train_fail("--gear-type %s: expected amp, pedal, pedal_amp, amp_cab, "
+		                  "amp_pedal_cab, preamp or studio (NAM's)",
+		                  text),
+		       -1;
+	if (c == OPT_TONE_TYPE && !one_of(text, tone_types))
+		return train_fail("--tone-type %s: expected clean, overdrive, crunch, hi_gain or "
+		                  "fuzz (NAM's)",
+		                  text),
+		       -1;
+	return 0;
+}
+
+// Takes option c's text into o when c is one of text_options. Returns 1 when taken, 0 when c
+// is not one of them, -1 after printing a message.
+static int text_option(int c, char **argv, int nstored, TrainOptions *o)
+{
+	for (size_t k = 0; k < sizeof text_options / sizeof text_options[0]; k++) {
+		const TextOption *t = &text_options[k];
+		if (t->c != c)
+			continue;
+		const char **slot = (const char **)((char *)o + t->offset);
+		if (take_once(argv, nstored, t->name, t->what, slot) != 0)
+			return -1;
+		if (!strcmp(t->what, "value") && check_metadata_text(c, t->name, optarg) != 0)
+			return -1;
+		return 1;
+	}
+	return 0;
+}
+
 // Returns -1 after printing a message on a bad command line, 1 after --help/--version, 2 when
 // --resume is given without the pairs (main then takes them from the checkpoint).
 // nstored: argv[1..nstored] come from a checkpoint (see main); a file option given after them
@@ -372,7 +436,9 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 	CliReader reader = cli_reader("lstm-train", ":i:t:k:H:L:c:e:T:s:j:o:fqhV", long_opts, usage);
 	optind = 0; // glibc: start afresh (the command line may be parsed twice, see main)
 	while ((c = cli_next_option(&reader, argc, argv)) >= 0) {
-		const int taken = number_option(c, o);
+		int taken = number_option(c, o);
+		if (taken == 0)
+			taken = text_option(c, argv, nstored, o);
 		if (taken < 0)
 			return -1;
 		if (taken)
@@ -481,60 +547,6 @@ int train_parse_args(int argc, char **argv, int nstored, TrainOptions *o)
 			break;
 		}
 		case OPT_SCALAR: o->cfg.force_scalar = 1; break;
-		case 'o':
-		case OPT_LOG:
-		case OPT_PLOT:
-		case OPT_CKPT:
-		case OPT_RESUME: {
-			const char **slot = c == 'o'        ? &o->output
-			                    : c == OPT_LOG  ? &o->log_path
-			                    : c == OPT_PLOT ? &o->plot_path
-			                    : c == OPT_CKPT ? &o->ckpt_path
-			                                    : &o->resume_path;
-			const char *name = c == 'o'        ? "-o"
-			                   : c == OPT_LOG  ? "--log"
-			                   : c == OPT_PLOT ? "--plot"
-			                   : c == OPT_CKPT ? "--checkpoint"
-			                                   : "--resume";
-			if (take_once(argv, nstored, name, "path", slot) != 0)
-				return -1;
-			break;
-		}
-		case OPT_NAME:
-		case OPT_AUTHOR:
-		case OPT_GEAR_MAKE:
-		case OPT_GEAR_MODEL:
-		case OPT_GEAR_TYPE:
-		case OPT_TONE_TYPE: {
-			const char **slot = c == OPT_NAME         ? &o->name
-			                    : c == OPT_AUTHOR     ? &o->author
-			                    : c == OPT_GEAR_MAKE  ? &o->gear_make
-			                    : c == OPT_GEAR_MODEL ? &o->gear_model
-			                    : c == OPT_GEAR_TYPE  ? &o->gear_type
-			                                          : &o->tone_type;
-			static const char *const names[] = {"--name",       "--author",    "--gear-make",
-			                                    "--gear-model", "--gear-type", "--tone-type"};
-			const char *opt = names[c - OPT_NAME];
-			if (take_once(argv, nstored, opt, "value", slot) != 0)
-				return -1;
-			if (strlen(optarg) > 200 || !valid_utf8(optarg))
-				return train_fail("%s: expected valid UTF-8 text of at most 200 bytes", opt), -1;
-			if (c == OPT_NAME && strlen(optarg) >= MODEL_NAME_LEN)
-				return train_fail("--name: at most %d bytes (players show no more)",
-				                  MODEL_NAME_LEN - 1),
-				       -1;
-			if (c == OPT_GEAR_TYPE && !one_of(optarg, gear_types))
-				return train_fail("--gear-type %s: expected amp, pedal, pedal_amp, amp_cab, "
-				                  "amp_pedal_cab, preamp or studio (NAM's)",
-				                  optarg),
-				       -1;
-			if (c == OPT_TONE_TYPE && !one_of(optarg, tone_types))
-				return train_fail("--tone-type %s: expected clean, overdrive, crunch, hi_gain or "
-				                  "fuzz (NAM's)",
-				                  optarg),
-				       -1;
-			break;
-		}
 		case OPT_INPUT_DBU:
 		case OPT_OUTPUT_DBU: {
 			const int in = c == OPT_INPUT_DBU;

@@ -10,9 +10,23 @@
 
 static int gates_of(const TrainShape *s) { return model_cell_gates(s->cell); }
 
-// Points fw's arrays into base; returns the reals they take (base NULL: only counts).
-static size_t forward_weights_lay_out(TrainForwardWeights *fw, real *base)
+// A layout (TrainCarver): points owner's arrays into base and returns the reals they take.
+typedef size_t (*LayOut)(void *owner, real *base);
+
+// Sizes owner's block with lay_out, allocates it zeroed into *mem and points the arrays in.
+static int alloc_laid_out(real **mem, LayOut lay_out, void *owner)
 {
+	*mem = calloc(lay_out(owner, NULL), sizeof(real));
+	if (!*mem)
+		return -1;
+	lay_out(owner, *mem);
+	return 0;
+}
+
+// The layout of a TrainForwardWeights.
+static size_t forward_weights_lay_out(void *owner, real *base)
+{
+	TrainForwardWeights *fw = owner;
 	const TrainShape *s = &fw->shape;
 	const size_t gh = (size_t)gates_of(s) * (size_t)s->hidden;
 	TrainCarver c = {base, 0};
@@ -27,11 +41,7 @@ static size_t forward_weights_lay_out(TrainForwardWeights *fw, real *base)
 int train_forward_weights_init(TrainForwardWeights *fw, const TrainShape *s)
 {
 	*fw = (TrainForwardWeights){.shape = *s};
-	fw->mem = calloc(forward_weights_lay_out(fw, NULL), sizeof(real));
-	if (!fw->mem)
-		return -1;
-	forward_weights_lay_out(fw, fw->mem);
-	return 0;
+	return alloc_laid_out(&fw->mem, forward_weights_lay_out, fw);
 }
 
 void train_forward_weights_free(TrainForwardWeights *fw)
@@ -59,9 +69,10 @@ void train_forward_weights_update(TrainForwardWeights *fw, const TrainParams *p)
 	}
 }
 
-// Points net's buffers into base; returns the reals they take (base NULL: only counts).
-static size_t net_lay_out(TrainNet *net, real *base)
+// The layout of a TrainNet's buffers.
+static size_t net_lay_out(void *owner, real *base)
 {
+	TrainNet *net = owner;
 	const TrainShape *s = &net->shape;
 	const size_t R = (size_t)net->rows, T = (size_t)net->tmax, H = (size_t)s->hidden;
 	const size_t G = (size_t)gates_of(s) * H;
@@ -91,11 +102,7 @@ static size_t net_lay_out(TrainNet *net, real *base)
 int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K)
 {
 	*net = (TrainNet){.shape = *s, .rows = rows, .tmax = tmax, .K = K};
-	net->mem = calloc(net_lay_out(net, NULL), sizeof(real));
-	if (!net->mem)
-		return -1;
-	net_lay_out(net, net->mem);
-	return 0;
+	return alloc_laid_out(&net->mem, net_lay_out, net);
 }
 
 void train_net_free(TrainNet *net)

@@ -107,12 +107,8 @@ void trainer_free(Trainer *tr)
 		return;
 	for (int s = 0; s < MAX_THREADS; s++) {
 		train_net_free(&tr->net[s]);
-		free(tr->sx[s]);
-		free(tr->st[s]);
-		free(tr->se[s]);
-		free(tr->sdy[s]);
+		free(tr->scratch[s]);
 		free(tr->span_from[s]);
-		free(tr->span_to[s]);
 	}
 	train_forward_weights_free(&tr->fw);
 	free(tr->block);
@@ -122,6 +118,19 @@ void trainer_free(Trainer *tr)
 	free(tr->hist_valid);
 	free(tr->args);
 	free(tr);
+}
+
+// Points shard s's scratch (sx, st, se, sdy) into base; returns the reals it takes (TrainCarver).
+static size_t shard_scratch_lay_out(Trainer *tr, int s, const TrainConfig *cfg, real *base)
+{
+	const size_t R = (size_t)tr->rmax, L = (size_t)cfg->segment, I = (size_t)cfg->shape.inputs;
+	const size_t T = (size_t)cfg->tbptt;
+	TrainCarver c = {base, 0};
+	tr->sx[s] = train_carve(&c, L * R * I);
+	tr->st[s] = train_carve(&c, L * R);
+	tr->se[s] = train_carve(&c, T * R);
+	tr->sdy[s] = train_carve(&c, T * R);
+	return c.at;
 }
 
 Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int count, char *err,
@@ -160,18 +169,15 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	tr->block = calloc(tr->np * (5 + (size_t)tr->S), sizeof(real));
 	int fail = !tr->segs || !tr->order || !tr->block;
 	fail = fail || train_forward_weights_init(&tr->fw, &cfg->shape) != 0;
-	const size_t R = (size_t)tr->rmax, L = (size_t)cfg->segment, I = (size_t)cfg->shape.inputs;
-	const size_t T = (size_t)cfg->tbptt;
 	for (int s = 0; s < tr->S && !fail; s++) {
 		fail |= train_net_init(&tr->net[s], &cfg->shape, tr->rmax, cfg->tbptt, tr->K) != 0;
-		tr->sx[s] = calloc(L * R * I, sizeof(real));
-		tr->st[s] = calloc(L * R, sizeof(real));
-		tr->se[s] = calloc(T * R, sizeof(real));
-		tr->sdy[s] = calloc(T * R, sizeof(real));
-		tr->span_from[s] = calloc(R, sizeof(long));
-		tr->span_to[s] = calloc(R, sizeof(long));
-		fail |= !tr->sx[s] || !tr->st[s] || !tr->se[s] || !tr->sdy[s];
-		fail |= !tr->span_from[s] || !tr->span_to[s];
+		tr->scratch[s] = calloc(shard_scratch_lay_out(tr, s, cfg, NULL), sizeof(real));
+		tr->span_from[s] = calloc(2 * (size_t)tr->rmax, sizeof(long));
+		fail |= !tr->scratch[s] || !tr->span_from[s];
+		if (!fail) {
+			shard_scratch_lay_out(tr, s, cfg, tr->scratch[s]);
+			tr->span_to[s] = tr->span_from[s] + tr->rmax; // one block with span_from
+		}
 	}
 	if (fail) {
 		snprintf(err, err_len, "out of memory");

@@ -35,6 +35,7 @@ struct Trainer {
 	int S, rmax;
 	TrainNet net[MAX_THREADS];
 	int rows[MAX_THREADS];
+	real *scratch[MAX_THREADS];                          // a block per shard: sx, st, se, sdy
 	real *sx[MAX_THREADS];                               // [segment][rmax][inputs]
 	real *st[MAX_THREADS];                               // [segment][rmax]
 	real *se[MAX_THREADS];                               // [tbptt][rmax] loss scratch
