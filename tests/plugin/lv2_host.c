@@ -130,6 +130,10 @@ static int log_printf(LV2_Log_Handle handle, LV2_URID type, const char *fmt, ...
 	return r;
 }
 
+static LV2_Log_Log host_logger = {NULL, log_printf, log_vprintf};
+
+LV2_Log_Log *host_log(void) { return &host_logger; }
+
 uint32_t host_log_errors(void) { return atomic_load(&log_errors); }
 uint32_t host_log_warnings(void) { return atomic_load(&log_warnings); }
 
@@ -333,7 +337,6 @@ static void reset_sequences(HostInstance *hi)
 
 HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode)
 {
-	static LV2_Log_Log log = {NULL, log_printf, log_vprintf};
 	HostInstance *hi = calloc(1, sizeof(*hi));
 	hi->hw = hw;
 	hi->mode = mode;
@@ -341,7 +344,7 @@ HostInstance *host_instance_new(HostWorld *hw, double rate, HostMode mode)
 	static LV2_Feature map_f, unmap_f, log_f;
 	map_f = (LV2_Feature){LV2_URID__map, &hw->map};
 	unmap_f = (LV2_Feature){LV2_URID__unmap, &hw->unmap};
-	log_f = (LV2_Feature){LV2_LOG__log, &log};
+	log_f = (LV2_Feature){LV2_LOG__log, host_log()};
 	if (mode != HOST_NO_FEATURES) {
 		hi->worker = worker_new(mode == HOST_THREAD_WORKER);
 		hi->sched_feature = (LV2_Feature){LV2_WORKER__schedule, &hi->worker->schedule};

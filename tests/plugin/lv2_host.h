@@ -13,6 +13,7 @@
 
 #include <lilv/lilv.h>
 #include <lv2/atom/forge.h>
+#include <lv2/log/log.h>
 #include <lv2/urid/urid.h>
 
 #include <stdbool.h>
@@ -104,6 +105,8 @@ uint32_t host_state_worker_jobs(const HostInstance *hi);
 LilvState *host_state_save(HostInstance *hi, const char *dir);
 void host_state_restore(HostInstance *hi, const LilvState *state);
 
+// The host's log feature data: prints each message, and counts errors and warnings.
+LV2_Log_Log *host_log(void);
 // Log messages seen so far, by type.
 uint32_t host_log_errors(void);
 uint32_t host_log_warnings(void);

@@ -7,17 +7,10 @@
 # reopening the plugin is back with the same mix and loaded its model without error.
 # Usage: test_ardour.sh <lv2-path> <lua-script>
 set -euo pipefail
-if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
-		"(runs in the plain build)"
-	exit 77
-fi
+. "$(dirname "$0")/host_test.sh"
+skip_if_sanitized
 lv2_path=$1 script=$2
-uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
-command -v ardour7-lua >/dev/null || {
-	echo "SKIP: ardour7-lua is not installed (Debian package ardour); CI installs it"
-	exit 77
-}
+need_commands "Debian package ardour; CI installs it" ardour7-lua
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LV2_PATH=$lv2_path LSTM_SESSION_DIR=$tmp/session LSTM_URI=$uri HOME=$tmp

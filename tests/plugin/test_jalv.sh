@@ -5,17 +5,10 @@
 # through the worker while audio runs) and exits cleanly: no crash, no error from the plugin.
 # Usage: test_jalv.sh <lv2-path>
 set -euo pipefail
-if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
-		"(runs in the plain build)"
-	exit 77
-fi
-uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
+. "$(dirname "$0")/host_test.sh"
+skip_if_sanitized
 drive_preset='https://github.com/lstm-lv2/lstm-lv2#preset-drive'
-for tool in jalv jackd; do
-	command -v "$tool" >/dev/null ||
-		{ echo "SKIP: $tool is not installed (packages jalv, jackd2)"; exit 77; }
-done
+need_commands "packages jalv, jackd2" jalv jackd
 tmp=$(mktemp -d)
 server=lstm-lv2-test-$$
 export JACK_DEFAULT_SERVER=$server LV2_PATH=$1 HOME=$tmp

@@ -23,7 +23,6 @@
 
 #include <assert.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +49,6 @@ static float noise[N];
 typedef struct {
 	LilvInstance *instance;
 	SyncWorker worker;
-	LV2_Log_Log log;
 	LV2_Feature map_f, log_f;
 	const LV2_Feature *features[4];
 	float controls[NUM_CONTROLS];
@@ -68,32 +66,14 @@ static uint32_t rng_next(void)
 }
 static float rng_uniform(void) { return (float)rng_next() / 4294967296.0f; } // [0, 1)
 
-static int quiet_vprintf(LV2_Log_Handle h, LV2_URID type, const char *fmt, va_list ap)
-{
-	(void)h;
-	(void)type;
-	fprintf(stderr, "[plugin log] ");
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int quiet_printf(LV2_Log_Handle h, LV2_URID type, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	const int r = quiet_vprintf(h, type, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 // Instantiates with a subset of the features; nothing connected, not activated.
 static Inst *inst_new(unsigned features)
 {
 	Inst *in = calloc(1, sizeof(*in));
 	assert(in);
 	sync_worker_init(&in->worker);
-	in->log = (LV2_Log_Log){NULL, quiet_printf, quiet_vprintf};
 	in->map_f = (LV2_Feature){LV2_URID__map, &hw->map};
-	in->log_f = (LV2_Feature){LV2_LOG__log, &in->log};
+	in->log_f = (LV2_Feature){LV2_LOG__log, host_log()};
 	int nf = 0;
 	if (features & F_MAP)
 		in->features[nf++] = &in->map_f;

@@ -6,16 +6,10 @@
 # render of the default model bit for bit.
 # Usage: test_lv2apply.sh <lv2-path> <bundle-dir> <default-model> <wav_cmp> [lstm-apply]
 set -euo pipefail
-if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
-		"(runs in the plain build)"
-	exit 77
-fi
+. "$(dirname "$0")/host_test.sh"
+skip_if_sanitized
 lv2_path=$1 bundle=$2 model=$3 wav_cmp=$4 lstm_apply=${5:-}
-uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
-for tool in lv2apply sox; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
+need_commands "" lv2apply sox
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LV2_PATH=$lv2_path

@@ -4,13 +4,9 @@
 # feature it lacks, so this also shows every feature is optional) and prints a time.
 # Usage: test_lv2bench.sh <lv2-path>
 set -euo pipefail
-if [ -n "${SANITIZED:-}" ]; then
-	echo "SKIP: a sanitizer build's plugin cannot be loaded by an uninstrumented host" \
-		"(runs in the plain build)"
-	exit 77
-fi
-uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
-command -v lv2bench >/dev/null || { echo "SKIP: lv2bench is not installed"; exit 77; }
+. "$(dirname "$0")/host_test.sh"
+skip_if_sanitized
+need_commands "" lv2bench
 out=$(LV2_PATH=$1 lv2bench -b 512 -n 48000 "$uri" 2>&1)
 echo "$out"
 secs=$(awk -v u="$uri" '$2 == u {print $1}' <<<"$out")

@@ -5,10 +5,8 @@
 # Usage: test_ttl.sh <lv2-path> <bundle-dir>
 set -euo pipefail
 lv2_path=$1 bundle=$2
-uri='https://github.com/lstm-lv2/lstm-lv2#lstm'
-for tool in sord_validate lv2ls lv2info; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
+. "$(dirname "$0")/host_test.sh"
+need_commands "" sord_validate lv2ls lv2info
 mapfile -t schemas < <(dpkg -L lv2-dev 2>/dev/null | grep '\.ttl$' | grep '^/usr/lib/lv2/' || true)
 if [ ${#schemas[@]} -eq 0 ]; then
 	schema_re='/(atom|buf-size|core|data-access|dynmanifest|event|instance-access|log|midi|morph'
