@@ -58,16 +58,6 @@ static void expect_fail(const char *in, const char *tg, const CapturePairOptions
 	assert(p.input.data == NULL && p.target.data == NULL);
 }
 
-static void load_ok(const char *in, const char *tg, const CapturePairOptions *o, CapturePair *p)
-{
-	char err[512] = "";
-	int rc = capture_pair_load(tt_path(dir, in), tt_path(dir, tg), o, p, err, sizeof err);
-	if (rc != 0) {
-		fprintf(stderr, "%s + %s: %s\n", in, tg, err);
-		assert(0);
-	}
-}
-
 static void test_defaults(void)
 {
 	CapturePairOptions o = capture_pair_default_options();
@@ -79,7 +69,7 @@ static void test_aligned_pair(void)
 {
 	write_pair("d.wav", "w0.wav", 0, 1.0f, N, 48000);
 	CapturePair p;
-	load_ok("d.wav", "w0.wav", NULL, &p);
+	tt_load_pair(dir, "d.wav", "w0.wav", NULL, &p);
 	assert(p.delay == 0 && !p.polarity_inverted);
 	assert(p.input.frames == N && p.target.frames == N);
 	assert(p.input.channels == 1 && p.target.channels == 1);
@@ -97,7 +87,7 @@ static void test_delay_compensated(void)
 	CapturePair p;
 	// By default one sample of the delay stays in, so that an estimate a sample long never
 	// makes the target lead the input.
-	load_ok("d.wav", "w37.wav", NULL, &p);
+	tt_load_pair(dir, "d.wav", "w37.wav", NULL, &p);
 	assert(p.delay == 37 && p.shifted == 36);
 	assert(p.input.frames == N - 36 && p.target.frames == N - 36);
 	for (long t = 1; t < p.input.frames; ++t)
@@ -109,7 +99,7 @@ static void test_delay_compensated(void)
 
 	CapturePairOptions exact = capture_pair_default_options();
 	exact.causal_margin = 0;
-	load_ok("d.wav", "w37.wav", &exact, &p);
+	tt_load_pair(dir, "d.wav", "w37.wav", &exact, &p);
 	assert(p.delay == 37 && p.shifted == 37);
 	assert(p.input.frames == N - 37 && p.target.frames == N - 37);
 	for (long t = 0; t < p.input.frames; ++t) {
@@ -122,7 +112,7 @@ static void test_delay_compensated(void)
 
 	CapturePairOptions o = capture_pair_default_options();
 	o.compensate_delay = 0;
-	load_ok("d.wav", "w37.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "w37.wav", &o, &p);
 	assert(p.delay == 37 && p.shifted == 0 && p.input.frames == N);
 	assert(strstr(p.warnings, "by 37.00 samples (0.77 ms); not compensated"));
 	capture_pair_free(&p);
@@ -133,7 +123,7 @@ static void test_small_delay_kept(void)
 {
 	write_pair("d.wav", "w3.wav", 3, 1.0f, N, 48000);
 	CapturePair p;
-	load_ok("d.wav", "w3.wav", NULL, &p);
+	tt_load_pair(dir, "d.wav", "w3.wav", NULL, &p);
 	assert(p.delay == 3 && p.shifted == 0 && p.input.frames == N && p.target.frames == N);
 	assert(p.target.data[100] == device(dry[97]));
 	assert(p.warnings[0] == '\0');
@@ -141,7 +131,7 @@ static void test_small_delay_kept(void)
 	CapturePairOptions o = capture_pair_default_options();
 	o.min_delay = 1;
 	o.causal_margin = 0;
-	load_ok("d.wav", "w3.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "w3.wav", &o, &p);
 	assert(p.delay == 3 && p.input.frames == N - 3);
 	assert(p.target.data[100] == device(dry[100]));
 	assert(strstr(p.warnings, "lags the input by 3.00 samples (0.06 ms); shifted earlier by 3"));
@@ -154,7 +144,7 @@ static void test_target_leads(void)
 	CapturePair p;
 	CapturePairOptions o = capture_pair_default_options();
 	o.causal_margin = 0;
-	load_ok("d.wav", "wm9.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "wm9.wav", &o, &p);
 	assert(p.delay == -9 && p.shifted == -9 && p.input.frames == N - 9);
 	for (long t = 0; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(p.input.data[t]));
@@ -163,7 +153,7 @@ static void test_target_leads(void)
 	// Even a lead of one sample, below min_delay, is moved back, and by default a sample more
 	// stays in as the model's latency: a causal network cannot predict the future.
 	write_pair("d.wav", "wm1.wav", -1, 1.0f, N, 48000);
-	load_ok("d.wav", "wm1.wav", NULL, &p);
+	tt_load_pair(dir, "d.wav", "wm1.wav", NULL, &p);
 	assert(p.delay == -1 && p.shifted == -2 && fabs(p.latency - 1.0) < 0.05);
 	for (long t = 2; t < p.input.frames; ++t)
 		assert(p.target.data[t] == device(p.input.data[t - 1]));
@@ -175,7 +165,7 @@ static void test_polarity_inverted(void)
 {
 	write_pair("d.wav", "winv.wav", 5, -1.0f, N, 48000);
 	CapturePair p;
-	load_ok("d.wav", "winv.wav", NULL, &p);
+	tt_load_pair(dir, "d.wav", "winv.wav", NULL, &p);
 	assert(p.delay == 5 && p.polarity_inverted == 1 && p.correlation < -0.9);
 	assert(strstr(p.warnings, "winv.wav is polarity-inverted relative to"));
 	capture_pair_free(&p);
@@ -191,7 +181,7 @@ static void test_lengths(void)
 	CapturePairOptions o = capture_pair_default_options();
 	o.trim = 1;
 	CapturePair p;
-	load_ok("d.wav", "wlong.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "wlong.wav", &o, &p);
 	assert(p.input.frames == N && p.target.frames == N && p.delay == 0);
 	assert(strstr(p.warnings, "lengths differed by 480 frames (0.010 s): both trimmed to 12000"));
 	capture_pair_free(&p);
@@ -213,7 +203,7 @@ static void test_format_mismatches(void)
 	CapturePairOptions o = capture_pair_default_options();
 	o.input_channels = 0;
 	CapturePair p;
-	load_ok("stereo.wav", "w0.wav", &o, &p);
+	tt_load_pair(dir, "stereo.wav", "w0.wav", &o, &p);
 	assert(p.input.channels == 2 && p.delay == 0);
 	capture_pair_free(&p);
 	o.input_channels = 3;
@@ -257,7 +247,7 @@ static void test_too_short(void)
 	CapturePairOptions o = capture_pair_default_options();
 	o.min_frames = 100;
 	CapturePair p;
-	load_ok("short_d.wav", "short_w.wav", &o, &p);
+	tt_load_pair(dir, "short_d.wav", "short_w.wav", &o, &p);
 	capture_pair_free(&p);
 	// Long enough before the shift, too short after it.
 	o.min_frames = N - 10;
@@ -282,7 +272,7 @@ static void test_clipping_and_unrelated(void)
 	tt_write_wav(tt_path(dir, "clip_d.wav"), x, N, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
 	tt_write_wav(tt_path(dir, "clip_w.wav"), w, N, 1, 48000, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
 	CapturePair p;
-	load_ok("clip_d.wav", "clip_w.wav", NULL, &p);
+	tt_load_pair(dir, "clip_d.wav", "clip_w.wav", NULL, &p);
 	assert(p.clipped_input == want_in && p.clipped_target == want_tg);
 	assert(strstr(p.warnings, "clip_d.wav: ") && strstr(p.warnings, "the input is clipped"));
 	assert(strstr(p.warnings, "the recording clipped"));
@@ -294,7 +284,7 @@ static void test_clipping_and_unrelated(void)
 	tt_write_wav(tt_path(dir, "other.wav"), w, N, 1, 48000, FLOAT_WAV);
 	CapturePairOptions o = capture_pair_default_options();
 	o.compensate_delay = 0;
-	load_ok("d.wav", "other.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "other.wav", &o, &p);
 	assert(strstr(p.warnings, "look unrelated"));
 	capture_pair_free(&p);
 	free(x);
@@ -326,7 +316,7 @@ static void test_delay_out_of_range(void)
 	o.max_delay = 500;
 	o.compensate_delay = 0;
 	CapturePair p;
-	load_ok("d.wav", "wfar.wav", &o, &p);
+	tt_load_pair(dir, "d.wav", "wfar.wav", &o, &p);
 	assert(!strstr(p.warnings, "polarity-inverted"));
 	assert(strstr(p.warnings, "the delay may lie beyond the +-500 samples searched")
 	       || strstr(p.warnings, "look unrelated"));

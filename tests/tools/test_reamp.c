@@ -193,10 +193,7 @@ static void check_capture_pair(const char *dir)
 		device(&x, &l, delays[k], 1.0f, 0, y);
 		tt_write_wav(tt_path(dir, "wet.wav"), y, x.frames, 1, (int)rate, FLOAT_WAV);
 		CapturePair p;
-		char err[512];
-		assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), NULL, &p, err,
-		                         sizeof err)
-		       == 0);
+		tt_load_pair(dir, "reamp.wav", "wet.wav", NULL, &p);
 		assert(p.reamp && p.blips.ok && p.blips.latency == delays[k]);
 		// The response moved to one sample after its input (the causal margin), even for a
 		// lag of 3 that the cross-correlation alone would leave in.
@@ -210,19 +207,14 @@ static void check_capture_pair(const char *dir)
 		// Told not to look for the signal, it is an ordinary recording.
 		CapturePairOptions o = capture_pair_default_options();
 		o.recognise_reamp = 0;
-		assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), &o, &p, err,
-		                         sizeof err)
-		       == 0);
+		tt_load_pair(dir, "reamp.wav", "wet.wav", &o, &p);
 		assert(!p.reamp && !strstr(p.warnings, "blips"));
 		capture_pair_free(&p);
 	}
 	device(&x, &l, 3, 1.0f, 1, y);
 	tt_write_wav(tt_path(dir, "wet.wav"), y, x.frames, 1, (int)rate, FLOAT_WAV);
 	CapturePair p;
-	char err[512];
-	assert(capture_pair_load(tt_path(dir, "reamp.wav"), tt_path(dir, "wet.wav"), NULL, &p, err,
-	                         sizeof err)
-	       == 0);
+	tt_load_pair(dir, "reamp.wav", "wet.wav", NULL, &p);
 	assert(p.reamp && !p.blips.ok && strstr(p.warnings, "blips could not be used"));
 	capture_pair_free(&p);
 	printf("capture_pair: aligned by the blips (37, -2, 3); a gated device falls back\n");

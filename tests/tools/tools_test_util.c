@@ -84,6 +84,16 @@ void tt_write_wav(const char *path, const float *data, long frames, int channels
 	assert(sf_close(sf) == 0);
 }
 
+void tt_load_pair(const char *dir, const char *input, const char *target,
+                  const CapturePairOptions *o, CapturePair *p)
+{
+	char err[512] = "";
+	if (capture_pair_load(tt_path(dir, input), tt_path(dir, target), o, p, err, sizeof err) != 0) {
+		fprintf(stderr, "%s + %s: %s\n", input, target, err);
+		assert(0);
+	}
+}
+
 void tt_write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");

@@ -5,6 +5,7 @@
 #ifndef LSTM_TOOLS_TEST_UTIL_H
 #define LSTM_TOOLS_TEST_UTIL_H
 
+#include "capture_pair.h"
 #include "model_desc.h"
 
 #include <stddef.h>
@@ -26,6 +27,11 @@ const char *tt_path(const char *dir, const char *name);
 // through unchanged for float formats.
 void tt_write_wav(const char *path, const float *data, long frames, int channels, int rate,
                   int format);
+
+// capture_pair_load() of dir/input and dir/target with options o (NULL: the defaults); fails
+// the test, printing the loader's message, when it refuses them.
+void tt_load_pair(const char *dir, const char *input, const char *target,
+                  const CapturePairOptions *o, CapturePair *p);
 
 // Writes a text file with the given content.
 void tt_write_text(const char *path, const char *text);

@@ -6,6 +6,7 @@
 // noise of the differences (about 1e-10 absolute at a loss near 1). A wrong term in any
 // backward formula gives errors of order 1 here.
 #undef NDEBUG
+#include "check.h"
 #include "train_loss.h"
 #include "train_model.h"
 #include "train_net.h"
@@ -58,7 +59,7 @@ static double loss_of(Case *c)
 	return train_loss_esr_dc_forward(&c->pe, &c->norm, c->net.y, c->t, R, NULL);
 }
 
-static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphasisKind pk)
+static void check_case(CellType cell, int layers, int inputs, int skip, PreEmphasisKind pk)
 {
 	Case c;
 	memset(&c, 0, sizeof c);
@@ -135,28 +136,25 @@ static int check_case(CellType cell, int layers, int inputs, int skip, PreEmphas
 	free(c.t);
 	free(c.e);
 	free(c.dy);
-	return worst < 1e-5 && l0 > 0 && gmax > 0 ? 0 : 1;
+	CHECK(worst < 1e-5 && l0 > 0 && gmax > 0,
+	      "%s layers %d inputs %d: relative error %.2e, loss %g, largest gradient %g",
+	      model_cell_name(cell), layers, inputs, worst, l0, gmax);
 }
 
 static void test_gradients(void)
 {
-	int fails = 0;
-	fails += check_case(CELL_LSTM, 1, 1, 1, PREEMPH_FIRST);
-	fails += check_case(CELL_LSTM, 1, 1, 0, PREEMPH_NONE);
-	fails += check_case(CELL_GRU, 1, 1, 1, PREEMPH_FIRST);
-	fails += check_case(CELL_LSTM_PEEPHOLE, 1, 1, 1, PREEMPH_FIRST);
-	fails += check_case(CELL_LSTM, 2, 1, 1, PREEMPH_FIRST);
-	fails += check_case(CELL_GRU, 2, 3, 1, PREEMPH_AWEIGHT);
-	fails += check_case(CELL_LSTM_PEEPHOLE, 2, 3, 0, PREEMPH_AWEIGHT);
-	fails += check_case(CELL_LSTM, 1, 4, 1, PREEMPH_AWEIGHT);
-	if (fails) {
-		fprintf(stderr, "FAIL: %d gradient cases over tolerance\n", fails);
-		exit(1);
-	}
+	check_case(CELL_LSTM, 1, 1, 1, PREEMPH_FIRST);
+	check_case(CELL_LSTM, 1, 1, 0, PREEMPH_NONE);
+	check_case(CELL_GRU, 1, 1, 1, PREEMPH_FIRST);
+	check_case(CELL_LSTM_PEEPHOLE, 1, 1, 1, PREEMPH_FIRST);
+	check_case(CELL_LSTM, 2, 1, 1, PREEMPH_FIRST);
+	check_case(CELL_GRU, 2, 3, 1, PREEMPH_AWEIGHT);
+	check_case(CELL_LSTM_PEEPHOLE, 2, 3, 0, PREEMPH_AWEIGHT);
+	check_case(CELL_LSTM, 1, 4, 1, PREEMPH_AWEIGHT);
 }
 
 int main(void)
 {
 	test_gradients();
-	return 0;
+	return check_result();
 }
