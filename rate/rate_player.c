@@ -19,7 +19,7 @@ struct RatePlayer {
 	RatePath path;
 	double host_rate, model_rate;
 	uint32_t chunk;
-	LstmNet *net; // owned here, except on the resample path (rs owns it)
+	LstmNet *net; // owned here; the path's corrector or resampler borrows it
 	RateResampler *rs;
 	RateCorrector *rc;
 };
@@ -116,7 +116,6 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
 			rate_player_destroy(p);
 			return NULL;
 		}
-		p->net = NULL; // the resampler owns it now
 		break;
 	}
 	return p;
@@ -176,15 +175,9 @@ double rate_player_host_rate(const RatePlayer *p) { return p->host_rate; }
 
 double rate_player_model_rate(const RatePlayer *p) { return p->model_rate; }
 
-LstmNet *rate_player_net(RatePlayer *p)
-{
-	return p->path == RATE_PATH_RESAMPLE ? rate_resampler_net(p->rs) : p->net;
-}
+LstmNet *rate_player_net(RatePlayer *p) { return p->net; }
 
-int rate_player_inputs(const RatePlayer *p)
-{
-	return lstm_net_inputs(p->path == RATE_PATH_RESAMPLE ? rate_resampler_net(p->rs) : p->net);
-}
+int rate_player_inputs(const RatePlayer *p) { return lstm_net_inputs(p->net); }
 
 unsigned long rate_player_underruns(const RatePlayer *p)
 {

@@ -97,6 +97,7 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
 		return NULL;
 	}
+	rs->net = net;
 	rs->inputs = lstm_net_inputs(net);
 	rs->chunk = chunk;
 	int e1 = 0, e2 = 0;
@@ -110,7 +111,6 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 		                    : MODEL_ERR_RANGE,
 		                "resampler: speex refuses %u Hz <-> %u Hz: %s", (unsigned)host_rate,
 		                (unsigned)model_rate, speex_resampler_strerror(e1 ? e1 : e2));
-		rs->net = NULL;
 		rate_resampler_destroy(rs);
 		return NULL;
 	}
@@ -122,7 +122,6 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 	const size_t floats = (size_t)rs->model_cap * ((size_t)rs->inputs + 1) + rs->fifo_cap;
 	rs->block = calloc(floats, sizeof *rs->block);
 	if (!rs->block) {
-		rs->net = NULL;
 		rate_resampler_destroy(rs);
 		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
 		return NULL;
@@ -132,7 +131,6 @@ RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t
 		rs->model_in[c] = p;
 	rs->model_out = p;
 	rs->fifo = p + rs->model_cap;
-	rs->net = net;
 	rate_resampler_reset(rs);
 	return rs;
 }
@@ -143,7 +141,6 @@ void rate_resampler_destroy(RateResampler *rs)
 		return;
 	speex_free(rs->down);
 	speex_free(rs->up);
-	lstm_net_destroy(rs->net);
 	free(rs->block);
 	free(rs);
 }
@@ -188,5 +185,3 @@ void rate_resampler_process(RateResampler *rs, const float *const *inputs, float
 uint32_t rate_resampler_latency(const RateResampler *rs) { return rs->latency; }
 
 unsigned long rate_resampler_underruns(const RateResampler *rs) { return rs->underruns; }
-
-LstmNet *rate_resampler_net(const RateResampler *rs) { return rs->net; }
