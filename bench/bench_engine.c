@@ -168,9 +168,10 @@ static void run_net(LstmNet *net, const float *x, float *y, size_t n)
 // and in *quiet their tenth percentile: the pairs that ran beside the least load. A one-frame
 // call runs more instructions a frame than a block (state loads and stores, constants, the
 // call), and contention for the core (on a VM, often another guest on the same physical core)
-// slows those more than the block's dependency chain, so the median moves with the load beside
-// the bench and the tenth percentile much less. t1 and t64 get each run's ns/sample for the
-// medians printed beside it.
+// slows those more than the block's dependency chain: the ratio moves with that load, from one
+// run to the next. The tenth percentile shows a quiet spell within the run; a load that lasts
+// the whole run moves both. t1 and t64 get each run's ns/sample for the medians printed beside
+// it.
 static double one_frame_ratio(LstmNet *net, const float *x, float *y, size_t n, int runs,
                               double *t1, double *t64, double *quiet)
 {
