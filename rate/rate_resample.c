@@ -31,7 +31,7 @@ struct RateResampler {
 };
 
 // speex_resampler_destroy() does not take NULL, which a refused init leaves.
-static void speex_free(SpeexResamplerState *st)
+static void destroy_speex_state(SpeexResamplerState *st)
 {
 	if (st)
 		speex_resampler_destroy(st);
@@ -139,8 +139,8 @@ void rate_resampler_destroy(RateResampler *rs)
 {
 	if (!rs)
 		return;
-	speex_free(rs->down);
-	speex_free(rs->up);
+	destroy_speex_state(rs->down);
+	destroy_speex_state(rs->up);
 	free(rs->block);
 	free(rs);
 }
