@@ -3,7 +3,17 @@
 #include "train_model.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+int train_alloc_laid_out(real **mem, TrainLayOut lay_out, void *owner)
+{
+	*mem = calloc(lay_out(owner, NULL), sizeof(real));
+	if (!*mem)
+		return -1;
+	lay_out(owner, *mem);
+	return 0;
+}
 
 int train_shape_layer_inputs(const TrainShape *s, int k) { return k == 0 ? s->inputs : s->hidden; }
 

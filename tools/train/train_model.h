@@ -47,6 +47,14 @@ static inline real *train_carve(TrainCarver *c, size_t n)
 	return p;
 }
 
+// A layout written with train_carve: points owner's arrays into base (NULL: only counts) and
+// returns the reals they take.
+typedef size_t (*TrainLayOut)(void *owner, real *base);
+
+// Sizes owner's block with lay_out, allocates it zeroed into *mem and points the arrays in.
+// Returns 0, or -1 when out of memory.
+int train_alloc_laid_out(real **mem, TrainLayOut lay_out, void *owner);
+
 // Input width of layer k.
 int train_shape_layer_inputs(const TrainShape *s, int k);
 // Number of reals in the block.

@@ -10,19 +10,6 @@
 
 static int gates_of(const TrainShape *s) { return model_cell_gates(s->cell); }
 
-// A layout (TrainCarver): points owner's arrays into base and returns the reals they take.
-typedef size_t (*LayOut)(void *owner, real *base);
-
-// Sizes owner's block with lay_out, allocates it zeroed into *mem and points the arrays in.
-static int alloc_laid_out(real **mem, LayOut lay_out, void *owner)
-{
-	*mem = calloc(lay_out(owner, NULL), sizeof(real));
-	if (!*mem)
-		return -1;
-	lay_out(owner, *mem);
-	return 0;
-}
-
 // The layout of a TrainForwardWeights.
 static size_t forward_weights_lay_out(void *owner, real *base)
 {
@@ -41,7 +28,7 @@ static size_t forward_weights_lay_out(void *owner, real *base)
 int train_forward_weights_init(TrainForwardWeights *fw, const TrainShape *s)
 {
 	*fw = (TrainForwardWeights){.shape = *s};
-	return alloc_laid_out(&fw->mem, forward_weights_lay_out, fw);
+	return train_alloc_laid_out(&fw->mem, forward_weights_lay_out, fw);
 }
 
 void train_forward_weights_free(TrainForwardWeights *fw)
@@ -102,7 +89,7 @@ static size_t net_lay_out(void *owner, real *base)
 int train_net_init(TrainNet *net, const TrainShape *s, int rows, int tmax, const TrainKernels *K)
 {
 	*net = (TrainNet){.shape = *s, .rows = rows, .tmax = tmax, .K = K};
-	return alloc_laid_out(&net->mem, net_lay_out, net);
+	return train_alloc_laid_out(&net->mem, net_lay_out, net);
 }
 
 void train_net_free(TrainNet *net)

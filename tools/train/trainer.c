@@ -105,11 +105,10 @@ void trainer_free(Trainer *tr)
 {
 	if (!tr)
 		return;
-	for (int s = 0; s < MAX_THREADS; s++) {
+	for (int s = 0; s < MAX_THREADS; s++)
 		train_net_free(&tr->net[s]);
-		free(tr->scratch[s]);
-		free(tr->span_from[s]);
-	}
+	free(tr->scratch);
+	free(tr->spans);
 	train_forward_weights_free(&tr->fw);
 	free(tr->block);
 	free(tr->segs);
@@ -120,16 +119,19 @@ void trainer_free(Trainer *tr)
 	free(tr);
 }
 
-// Points shard s's scratch (sx, st, se, sdy) into base; returns the reals it takes (TrainCarver).
-static size_t shard_scratch_lay_out(Trainer *tr, int s, const TrainConfig *cfg, real *base)
+// The layout (TrainLayOut) of every shard's scratch: sx, st, se and sdy, shard after shard.
+static size_t scratch_lay_out(void *owner, real *base)
 {
-	const size_t R = (size_t)tr->rmax, L = (size_t)cfg->segment, I = (size_t)cfg->shape.inputs;
-	const size_t T = (size_t)cfg->tbptt;
+	Trainer *tr = owner;
+	const size_t R = (size_t)tr->rmax, L = (size_t)tr->cfg.segment;
+	const size_t I = (size_t)tr->cfg.shape.inputs, T = (size_t)tr->cfg.tbptt;
 	TrainCarver c = {base, 0};
-	tr->sx[s] = train_carve(&c, L * R * I);
-	tr->st[s] = train_carve(&c, L * R);
-	tr->se[s] = train_carve(&c, T * R);
-	tr->sdy[s] = train_carve(&c, T * R);
+	for (int s = 0; s < tr->S; s++) {
+		tr->sx[s] = train_carve(&c, L * R * I);
+		tr->st[s] = train_carve(&c, L * R);
+		tr->se[s] = train_carve(&c, T * R);
+		tr->sdy[s] = train_carve(&c, T * R);
+	}
 	return c.at;
 }
 
@@ -169,15 +171,14 @@ Trainer *trainer_create(const TrainConfig *cfg, const TrainSeries *series, int c
 	tr->block = calloc(tr->np * (5 + (size_t)tr->S), sizeof(real));
 	int fail = !tr->segs || !tr->order || !tr->block;
 	fail = fail || train_forward_weights_init(&tr->fw, &cfg->shape) != 0;
+	fail = fail || train_alloc_laid_out(&tr->scratch, scratch_lay_out, tr) != 0;
+	const size_t R = (size_t)tr->rmax;
+	tr->spans = fail ? NULL : calloc(2 * R * (size_t)tr->S, sizeof(long));
+	fail = fail || !tr->spans;
 	for (int s = 0; s < tr->S && !fail; s++) {
 		fail |= train_net_init(&tr->net[s], &cfg->shape, tr->rmax, cfg->tbptt, tr->K) != 0;
-		tr->scratch[s] = calloc(shard_scratch_lay_out(tr, s, cfg, NULL), sizeof(real));
-		tr->span_from[s] = calloc(2 * (size_t)tr->rmax, sizeof(long));
-		fail |= !tr->scratch[s] || !tr->span_from[s];
-		if (!fail) {
-			shard_scratch_lay_out(tr, s, cfg, tr->scratch[s]);
-			tr->span_to[s] = tr->span_from[s] + tr->rmax; // one block with span_from
-		}
+		tr->span_from[s] = tr->spans + 2 * R * (size_t)s;
+		tr->span_to[s] = tr->span_from[s] + R;
 	}
 	if (fail) {
 		snprintf(err, err_len, "out of memory");

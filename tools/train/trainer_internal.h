@@ -35,7 +35,8 @@ struct Trainer {
 	int S, rmax;
 	TrainNet net[MAX_THREADS];
 	int rows[MAX_THREADS];
-	real *scratch[MAX_THREADS];                          // a block per shard: sx, st, se, sdy
+	real *scratch;                                       // one block behind every sx, st, se, sdy
+	long *spans;                                         // one block behind span_from, span_to
 	real *sx[MAX_THREADS];                               // [segment][rmax][inputs]
 	real *st[MAX_THREADS];                               // [segment][rmax]
 	real *se[MAX_THREADS];                               // [tbptt][rmax] loss scratch
