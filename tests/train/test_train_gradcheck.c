@@ -137,8 +137,9 @@ static void check_case(CellType cell, int layers, int inputs, int skip, PreEmpha
 	free(c.e);
 	free(c.dy);
 	CHECK(worst < 1e-5 && l0 > 0 && gmax > 0,
-	      "%s layers %d inputs %d: relative error %.2e, loss %g, largest gradient %g",
-	      model_cell_name(cell), layers, inputs, worst, l0, gmax);
+	      "%s layers %d inputs %d skip %d preemph %d: relative error %.2e, loss %g, largest "
+	      "gradient %g",
+	      model_cell_name(cell), layers, inputs, skip, (int)pk, worst, l0, gmax);
 }
 
 static void test_gradients(void)
