@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,59 +67,87 @@ void model_desc_init(ModelDesc *m)
 	m->selftest_tolerance = 1e-4f;
 }
 
-static void free_layer(RecurrentLayerDesc *l)
+// A layer's float arrays: what model files call each, where it sits in its struct, its length
+// and whether the layer must have it. The one list that allocating, freeing, copying and
+// checking a layer walk, so an array added to a layer is added here once.
+typedef struct {
+	const char *name;
+	size_t offset; // of the float * in RecurrentLayerDesc or DenseLayerDesc
+	size_t n;
+	int required;
+} ArraySpec;
+
+enum { MAX_LAYER_ARRAYS = 7 };
+
+#define SPEC(type, field, name, n, required)                                                       \
+	{                                                                                              \
+		name, offsetof(type, field), n, required                                                   \
+	}
+
+// Fills specs for layer l from its cell, inputs and hidden fields; returns how many.
+static size_t recurrent_arrays(const RecurrentLayerDesc *l, ArraySpec *specs)
 {
-	free(l->w_ih);
-	free(l->w_hh);
-	free(l->b_ih);
-	free(l->b_hh);
-	free(l->peephole);
-	free(l->h0);
-	free(l->c0);
+	const size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
+	const size_t h = (size_t)l->hidden;
+	const ArraySpec list[MAX_LAYER_ARRAYS] = {
+		SPEC(RecurrentLayerDesc, w_ih, "W", gh * (size_t)l->inputs, 1),
+		SPEC(RecurrentLayerDesc, w_hh, "U", gh * h, 1),
+		SPEC(RecurrentLayerDesc, b_ih, "b_ih", gh, 1),
+		SPEC(RecurrentLayerDesc, b_hh, "b_hh", gh, 1),
+		SPEC(RecurrentLayerDesc, peephole, "peephole", 3 * h, l->cell == CELL_LSTM_PEEPHOLE),
+		SPEC(RecurrentLayerDesc, h0, "h0", h, 0),
+		SPEC(RecurrentLayerDesc, c0, "c0", h, 0),
+	};
+	memcpy(specs, list, sizeof list);
+	return MAX_LAYER_ARRAYS;
 }
 
-void model_desc_free(ModelDesc *m)
+static size_t dense_arrays(const DenseLayerDesc *d, ArraySpec *specs)
 {
-	if (!m)
-		return;
-	for (int k = 0; k < MODEL_MAX_LAYERS; k++)
-		free_layer(&m->layers[k]);
-	for (int k = 0; k < MODEL_MAX_DENSE; k++) {
-		free(m->dense[k].w);
-		free(m->dense[k].b);
+	const ArraySpec list[] = {
+		SPEC(DenseLayerDesc, w, "W", (size_t)d->outputs * (size_t)d->inputs, 1),
+		SPEC(DenseLayerDesc, b, "b", (size_t)d->outputs, 1),
+	};
+	memcpy(specs, list, sizeof list);
+	return sizeof list / sizeof list[0];
+}
+
+#undef SPEC
+
+static float **array_slot(void *layer, const ArraySpec *a)
+{
+	return (float **)(void *)((char *)layer + a->offset);
+}
+
+static const float *array_of(const void *layer, const ArraySpec *a)
+{
+	return *(float *const *)(const void *)((const char *)layer + a->offset);
+}
+
+static void free_arrays(void *layer, const ArraySpec *specs, size_t count)
+{
+	for (size_t k = 0; k < count; k++) {
+		float **slot = array_slot(layer, &specs[k]);
+		free(*slot);
+		*slot = NULL;
 	}
-	free(m->metadata_json);
-	free(m->selftest_input);
-	free(m->selftest_output);
-	model_desc_init(m);
 }
 
 static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 
-ModelStatus model_desc_alloc_layer(RecurrentLayerDesc *l)
+// Replaces the layer's arrays with zeroed required ones and NULL optional ones.
+static ModelStatus alloc_arrays(void *layer, const ArraySpec *specs, size_t count)
 {
-	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
-	free_layer(l);
-	l->w_ih = zeros(gh * (size_t)l->inputs);
-	l->w_hh = zeros(gh * (size_t)l->hidden);
-	l->b_ih = zeros(gh);
-	l->b_hh = zeros(gh);
-	l->peephole = l->cell == CELL_LSTM_PEEPHOLE ? zeros(3 * (size_t)l->hidden) : NULL;
-	l->h0 = NULL;
-	l->c0 = NULL;
-	if (!l->w_ih || !l->w_hh || !l->b_ih || !l->b_hh
-	    || (l->cell == CELL_LSTM_PEEPHOLE && !l->peephole))
-		return MODEL_ERR_NOMEM;
+	free_arrays(layer, specs, count);
+	for (size_t k = 0; k < count; k++) {
+		if (!specs[k].required)
+			continue;
+		float **slot = array_slot(layer, &specs[k]);
+		*slot = zeros(specs[k].n);
+		if (!*slot)
+			return MODEL_ERR_NOMEM;
+	}
 	return MODEL_OK;
-}
-
-ModelStatus model_desc_alloc_dense(DenseLayerDesc *d)
-{
-	free(d->w);
-	free(d->b);
-	d->w = zeros((size_t)d->outputs * (size_t)d->inputs);
-	d->b = zeros((size_t)d->outputs);
-	return d->w && d->b ? MODEL_OK : MODEL_ERR_NOMEM;
 }
 
 static int dup_floats(float **dst, const float *src, size_t n)
@@ -133,27 +162,53 @@ static int dup_floats(float **dst, const float *src, size_t n)
 	return 0;
 }
 
+// Points dst's arrays (a struct copy of src's) at copies of src's. Returns -1 if any failed.
+static int dup_arrays(void *dst, const void *src, const ArraySpec *specs, size_t count)
+{
+	int fail = 0;
+	for (size_t k = 0; k < count; k++)
+		fail |= dup_floats(array_slot(dst, &specs[k]), array_of(src, &specs[k]), specs[k].n);
+	return fail;
+}
+
+void model_desc_free(ModelDesc *m)
+{
+	if (!m)
+		return;
+	ArraySpec specs[MAX_LAYER_ARRAYS];
+	for (int k = 0; k < MODEL_MAX_LAYERS; k++)
+		free_arrays(&m->layers[k], specs, recurrent_arrays(&m->layers[k], specs));
+	for (int k = 0; k < MODEL_MAX_DENSE; k++)
+		free_arrays(&m->dense[k], specs, dense_arrays(&m->dense[k], specs));
+	free(m->metadata_json);
+	free(m->selftest_input);
+	free(m->selftest_output);
+	model_desc_init(m);
+}
+
+ModelStatus model_desc_alloc_layer(RecurrentLayerDesc *l)
+{
+	ArraySpec specs[MAX_LAYER_ARRAYS];
+	return alloc_arrays(l, specs, recurrent_arrays(l, specs));
+}
+
+ModelStatus model_desc_alloc_dense(DenseLayerDesc *d)
+{
+	ArraySpec specs[MAX_LAYER_ARRAYS];
+	return alloc_arrays(d, specs, dense_arrays(d, specs));
+}
+
 ModelStatus model_desc_copy(ModelDesc *dst, const ModelDesc *src)
 {
 	*dst = *src;
+	ArraySpec specs[MAX_LAYER_ARRAYS];
 	int fail = 0;
-	for (int k = 0; k < MODEL_MAX_LAYERS; k++) {
-		const RecurrentLayerDesc *s = &src->layers[k];
-		RecurrentLayerDesc *d = &dst->layers[k];
-		size_t gh = (size_t)model_cell_gates(s->cell) * (size_t)s->hidden;
-		fail |= dup_floats(&d->w_ih, s->w_ih, gh * (size_t)s->inputs);
-		fail |= dup_floats(&d->w_hh, s->w_hh, gh * (size_t)s->hidden);
-		fail |= dup_floats(&d->b_ih, s->b_ih, gh);
-		fail |= dup_floats(&d->b_hh, s->b_hh, gh);
-		fail |= dup_floats(&d->peephole, s->peephole, 3 * (size_t)s->hidden);
-		fail |= dup_floats(&d->h0, s->h0, (size_t)s->hidden);
-		fail |= dup_floats(&d->c0, s->c0, (size_t)s->hidden);
-	}
-	for (int k = 0; k < MODEL_MAX_DENSE; k++) {
-		const DenseLayerDesc *s = &src->dense[k];
-		fail |= dup_floats(&dst->dense[k].w, s->w, (size_t)s->outputs * (size_t)s->inputs);
-		fail |= dup_floats(&dst->dense[k].b, s->b, (size_t)s->outputs);
-	}
+	for (int k = 0; k < MODEL_MAX_LAYERS; k++)
+		fail |= dup_arrays(&dst->layers[k], &src->layers[k], specs,
+		                   recurrent_arrays(&src->layers[k], specs));
+	for (int k = 0; k < MODEL_MAX_DENSE; k++)
+		fail |=
+			dup_arrays(&dst->dense[k], &src->dense[k], specs, dense_arrays(&src->dense[k], specs));
 	dst->metadata_json = NULL;
 	if (src->metadata_json) {
 		dst->metadata_json = strdup(src->metadata_json);
@@ -188,10 +243,27 @@ static ModelStatus check_array(ModelError *err, const char *what, const float *v
 	return MODEL_OK;
 }
 
+// Checks each array the layer must have and each optional one it has, naming a bad one
+// "part[k].name" ("layers[0].U").
+static ModelStatus check_arrays(const void *layer, const ArraySpec *specs, size_t count,
+                                const char *part, int k, ModelError *err)
+{
+	for (size_t a = 0; a < count; a++) {
+		const float *v = array_of(layer, &specs[a]);
+		if (!specs[a].required && !v)
+			continue;
+		char what[64];
+		snprintf(what, sizeof what, "%s[%d].%s", part, k, specs[a].name);
+		const ModelStatus st = check_array(err, what, v, specs[a].n);
+		if (st)
+			return st;
+	}
+	return MODEL_OK;
+}
+
 static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect_inputs,
                                   ModelError *err)
 {
-	char what[64];
 	if (l->cell != CELL_LSTM && l->cell != CELL_GRU && l->cell != CELL_LSTM_PEEPHOLE)
 		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].type: unknown cell %d", k,
 		                       (int)l->cell);
@@ -201,29 +273,10 @@ static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect
 	if (l->inputs != expect_inputs)
 		return model_error_set(err, MODEL_ERR_SHAPE, "layers[%d].inputs: %d, expected %d", k,
 		                       l->inputs, expect_inputs);
-	size_t gh = (size_t)model_cell_gates(l->cell) * (size_t)l->hidden;
-	const struct {
-		const char *name;
-		const float *v;
-		size_t n;
-		int required;
-	} arrays[] = {
-		{"W", l->w_ih, gh * (size_t)l->inputs, 1},
-		{"U", l->w_hh, gh * (size_t)l->hidden, 1},
-		{"b_ih", l->b_ih, gh, 1},
-		{"b_hh", l->b_hh, gh, 1},
-		{"peephole", l->peephole, 3 * (size_t)l->hidden, l->cell == CELL_LSTM_PEEPHOLE},
-		{"h0", l->h0, (size_t)l->hidden, 0},
-		{"c0", l->c0, (size_t)l->hidden, 0},
-	};
-	for (size_t a = 0; a < sizeof arrays / sizeof arrays[0]; a++) {
-		if (!arrays[a].required && !arrays[a].v)
-			continue;
-		snprintf(what, sizeof what, "layers[%d].%s", k, arrays[a].name);
-		ModelStatus st = check_array(err, what, arrays[a].v, arrays[a].n);
-		if (st)
-			return st;
-	}
+	ArraySpec specs[MAX_LAYER_ARRAYS];
+	const ModelStatus st = check_arrays(l, specs, recurrent_arrays(l, specs), "layers", k, err);
+	if (st)
+		return st;
 	if (l->cell == CELL_GRU && l->c0)
 		return model_error_set(err, MODEL_ERR_VALUE, "layers[%d].c0: a GRU has no cell state", k);
 	if (l->cell != CELL_LSTM_PEEPHOLE && l->peephole)
@@ -235,7 +288,6 @@ static ModelStatus validate_layer(const RecurrentLayerDesc *l, int k, int expect
 static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int expect_inputs,
                                   ModelError *err)
 {
-	char what[64];
 	if (d->inputs != expect_inputs)
 		return model_error_set(err, MODEL_ERR_SHAPE, "dense[%d].inputs: %d, expected %d", k,
 		                       d->inputs, expect_inputs);
@@ -253,12 +305,8 @@ static ModelStatus validate_dense(const DenseLayerDesc *d, int k, int last, int 
 		return model_error_set(err, MODEL_ERR_VALUE,
 		                       "dense[%d].activation: %s, the last dense layer must be linear", k,
 		                       model_activation_name(d->activation));
-	snprintf(what, sizeof what, "dense[%d].W", k);
-	ModelStatus st = check_array(err, what, d->w, (size_t)d->outputs * (size_t)d->inputs);
-	if (st)
-		return st;
-	snprintf(what, sizeof what, "dense[%d].b", k);
-	return check_array(err, what, d->b, (size_t)d->outputs);
+	ArraySpec specs[MAX_LAYER_ARRAYS];
+	return check_arrays(d, specs, dense_arrays(d, specs), "dense", k, err);
 }
 
 unsigned model_latency_frames(const ModelDesc *m, double rate)
