@@ -18,8 +18,8 @@ struct RateCorrector {
 	float frac;        // f = r - n
 	int ring_len;      // n + 1 states: S[t-1] .. S[t-n-1]
 	int head;          // ring slot of S[t-1]
-	float *ring;       // [ring_len][S]
-	float *mix;        // [S] the interpolated state, in ring's allocation after the ring
+	float *mix;        // [S] the interpolated state, after the ring
+	float ring[];      // [ring_len][S], then mix: one allocation with the struct
 };
 
 RateCorrector *rate_corrector_create(LstmNet *net, double ratio, ModelError *err)
@@ -28,35 +28,26 @@ RateCorrector *rate_corrector_create(LstmNet *net, double ratio, ModelError *err
 		model_error_set(err, MODEL_ERR_RANGE, "rate correction: ratio %g, needs > 1", ratio);
 		return NULL;
 	}
-	RateCorrector *rc = calloc(1, sizeof *rc);
+	const int whole = (int)floor(ratio);
+	const size_t state_size = lstm_net_state_size(net);
+	const size_t ring_floats = (size_t)(whole + 1) * state_size;
+	RateCorrector *rc = calloc(1, sizeof *rc + (ring_floats + state_size) * sizeof(float));
 	if (!rc) {
 		model_error_set(err, MODEL_ERR_NOMEM, "rate correction: out of memory");
 		return NULL;
 	}
 	rc->net = net;
 	rc->inputs = lstm_net_inputs(net);
-	rc->state_size = lstm_net_state_size(net);
-	rc->whole = (int)floor(ratio);
-	rc->frac = (float)(ratio - rc->whole);
-	rc->ring_len = rc->whole + 1;
-	const size_t ring_floats = (size_t)rc->ring_len * rc->state_size;
-	rc->ring = calloc(ring_floats + rc->state_size + 1, sizeof *rc->ring);
-	if (!rc->ring) {
-		rate_corrector_destroy(rc);
-		model_error_set(err, MODEL_ERR_NOMEM, "rate correction: out of memory");
-		return NULL;
-	}
+	rc->state_size = state_size;
+	rc->whole = whole;
+	rc->frac = (float)(ratio - whole);
+	rc->ring_len = whole + 1;
 	rc->mix = rc->ring + ring_floats;
 	rate_corrector_reset(rc);
 	return rc;
 }
 
-void rate_corrector_destroy(RateCorrector *rc)
-{
-	if (rc)
-		free(rc->ring);
-	free(rc);
-}
+void rate_corrector_destroy(RateCorrector *rc) { free(rc); }
 
 void rate_corrector_reset(RateCorrector *rc)
 {

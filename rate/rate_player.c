@@ -100,23 +100,14 @@ RatePlayer *rate_player_create_opt(const ModelDesc *m, double host_rate, RateMod
 	p->path = rate_path_choose(m->sample_rate, host_rate, mode);
 	p->net = net;
 	const double ratio = (double)whole_hz(host_rate) / whole_hz(m->sample_rate);
-	switch (p->path) {
-	case RATE_PATH_BYPASS: break;
-	case RATE_PATH_CORRECT:
+	if (p->path == RATE_PATH_CORRECT)
 		p->rc = rate_corrector_create(net, ratio, err);
-		if (!p->rc) {
-			rate_player_destroy(p);
-			return NULL;
-		}
-		break;
-	case RATE_PATH_RESAMPLE:
+	if (p->path == RATE_PATH_RESAMPLE)
 		p->rs = rate_resampler_create(net, whole_hz(m->sample_rate), whole_hz(host_rate), p->chunk,
 		                              err);
-		if (!p->rs) {
-			rate_player_destroy(p);
-			return NULL;
-		}
-		break;
+	if (p->path != RATE_PATH_BYPASS && !p->rc && !p->rs) {
+		rate_player_destroy(p);
+		return NULL;
 	}
 	return p;
 }

@@ -14,11 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+// The two speex resamplers of the path.
+typedef struct {
+	SpeexResamplerState *down; // host -> model, one channel per network input
+	SpeexResamplerState *up;   // model -> host, the output
+} SpeexPair;
+
 struct RateResampler {
 	LstmNet *net;
 	int inputs;
-	SpeexResamplerState *down;         // host -> model, one channel per network input
-	SpeexResamplerState *up;           // model -> host, the output
+	SpeexPair speex;
 	uint32_t chunk;                    // largest host block per process call
 	uint32_t model_cap;                // model frames one chunk can yield, with room to spare
 	float *model_in[MODEL_MAX_INPUTS]; // [model_cap] each
@@ -27,29 +32,54 @@ struct RateResampler {
 	uint32_t fifo_cap, fifo_n;
 	uint32_t latency; // host samples of priming
 	unsigned long underruns;
-	float *block; // one allocation behind model_in, model_out and fifo
+	float block[]; // model_in, model_out and fifo: one allocation with the struct
 };
 
-// speex_resampler_destroy() does not take NULL, which a refused init leaves.
-static void destroy_speex_state(SpeexResamplerState *st)
+static void speex_pair_close(SpeexPair *sp)
 {
-	if (st)
-		speex_resampler_destroy(st);
+	// speex_resampler_destroy() does not take NULL, which a refused init leaves.
+	if (sp->down)
+		speex_resampler_destroy(sp->down);
+	if (sp->up)
+		speex_resampler_destroy(sp->up);
 }
 
-static void resamplers_restart(RateResampler *rs)
+static void speex_pair_restart(const SpeexPair *sp)
 {
-	speex_resampler_reset_mem(rs->down);
-	speex_resampler_skip_zeros(rs->down);
-	speex_resampler_reset_mem(rs->up);
-	speex_resampler_skip_zeros(rs->up);
+	speex_resampler_reset_mem(sp->down);
+	speex_resampler_skip_zeros(sp->down);
+	speex_resampler_reset_mem(sp->up);
+	speex_resampler_skip_zeros(sp->up);
+}
+
+// Opens and restarts both resamplers. Returns 0, or -1 with err filled and nothing left open.
+static int speex_pair_open(SpeexPair *sp, int inputs, uint32_t model_rate, uint32_t host_rate,
+                           ModelError *err)
+{
+	int e1 = 0, e2 = 0;
+	sp->down =
+		speex_resampler_init((spx_uint32_t)inputs, host_rate, model_rate, RATE_SPEEX_QUALITY, &e1);
+	sp->up = speex_resampler_init(1, model_rate, host_rate, RATE_SPEEX_QUALITY, &e2);
+	if (!sp->down || !sp->up) {
+		model_error_set(err,
+		                e1 == RESAMPLER_ERR_ALLOC_FAILED || e2 == RESAMPLER_ERR_ALLOC_FAILED
+		                    ? MODEL_ERR_NOMEM
+		                    : MODEL_ERR_RANGE,
+		                "resampler: speex refuses %u Hz <-> %u Hz: %s", (unsigned)host_rate,
+		                (unsigned)model_rate, speex_resampler_strerror(e1 ? e1 : e2));
+		speex_pair_close(sp);
+		return -1;
+	}
+	speex_pair_restart(sp);
+	return 0;
 }
 
 // Feeds silence one host sample at a time and returns the largest shortfall of produced output
 // against consumed input. The phase pattern repeats every den host samples (den = host/gcd), so
 // two whole periods plus the filters' warm-up cover every case; very long periods are covered
-// in part and given one sample of margin.
-static uint32_t measure_latency(RateResampler *rs, uint32_t model_rate, uint32_t host_rate)
+// in part and given one sample of margin. Leaves the pair restarted.
+static uint32_t measure_latency(const SpeexPair *sp, int inputs, uint32_t model_rate,
+                                uint32_t host_rate)
 {
 	uint32_t a = model_rate, b = host_rate;
 	while (b) {
@@ -72,82 +102,68 @@ static uint32_t measure_latency(RateResampler *rs, uint32_t model_rate, uint32_t
 	int64_t worst = 0;
 	for (uint64_t i = 0; i < span; i++) {
 		spx_uint32_t in_len = 1, out_len = MOST;
-		for (int c = 0; c < rs->inputs; c++) {
+		for (int c = 0; c < inputs; c++) {
 			in_len = 1;
 			out_len = MOST;
-			speex_resampler_process_float(rs->down, (spx_uint32_t)c, &zero, &in_len, model,
+			speex_resampler_process_float(sp->down, (spx_uint32_t)c, &zero, &in_len, model,
 			                              &out_len);
 		}
 		spx_uint32_t m_len = out_len, h_len = MOST;
-		speex_resampler_process_float(rs->up, 0, model, &m_len, host, &h_len);
+		speex_resampler_process_float(sp->up, 0, model, &m_len, host, &h_len);
 		produced += h_len;
 		const int64_t shortfall = (int64_t)(i + 1) - (int64_t)produced;
 		if (shortfall > worst)
 			worst = shortfall;
 	}
-	resamplers_restart(rs);
+	speex_pair_restart(sp);
 	return (uint32_t)worst + margin;
 }
 
+// The resamplers come first: the latency they measure sizes the FIFO, and so the allocation.
 RateResampler *rate_resampler_create(LstmNet *net, uint32_t model_rate, uint32_t host_rate,
                                      uint32_t chunk, ModelError *err)
 {
-	RateResampler *rs = calloc(1, sizeof *rs);
+	const int inputs = lstm_net_inputs(net);
+	SpeexPair speex;
+	if (speex_pair_open(&speex, inputs, model_rate, host_rate, err) != 0)
+		return NULL;
+	const uint32_t latency = measure_latency(&speex, inputs, model_rate, host_rate);
+	const uint32_t model_cap =
+		(uint32_t)(((uint64_t)chunk * model_rate + host_rate - 1) / host_rate) + 16;
+	const uint32_t fifo_cap = latency + chunk + 16;
+	const size_t floats = (size_t)model_cap * ((size_t)inputs + 1) + fifo_cap;
+	RateResampler *rs = calloc(1, sizeof *rs + floats * sizeof(float));
 	if (!rs) {
+		speex_pair_close(&speex);
 		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
 		return NULL;
 	}
-	rs->net = net;
-	rs->inputs = lstm_net_inputs(net);
-	rs->chunk = chunk;
-	int e1 = 0, e2 = 0;
-	rs->down = speex_resampler_init((spx_uint32_t)rs->inputs, host_rate, model_rate,
-	                                RATE_SPEEX_QUALITY, &e1);
-	rs->up = speex_resampler_init(1, model_rate, host_rate, RATE_SPEEX_QUALITY, &e2);
-	if (!rs->down || !rs->up) {
-		model_error_set(err,
-		                e1 == RESAMPLER_ERR_ALLOC_FAILED || e2 == RESAMPLER_ERR_ALLOC_FAILED
-		                    ? MODEL_ERR_NOMEM
-		                    : MODEL_ERR_RANGE,
-		                "resampler: speex refuses %u Hz <-> %u Hz: %s", (unsigned)host_rate,
-		                (unsigned)model_rate, speex_resampler_strerror(e1 ? e1 : e2));
-		rate_resampler_destroy(rs);
-		return NULL;
-	}
-	resamplers_restart(rs);
-	rs->latency = measure_latency(rs, model_rate, host_rate);
-
-	rs->model_cap = (uint32_t)(((uint64_t)chunk * model_rate + host_rate - 1) / host_rate) + 16;
-	rs->fifo_cap = rs->latency + chunk + 16;
-	const size_t floats = (size_t)rs->model_cap * ((size_t)rs->inputs + 1) + rs->fifo_cap;
-	rs->block = calloc(floats, sizeof *rs->block);
-	if (!rs->block) {
-		rate_resampler_destroy(rs);
-		model_error_set(err, MODEL_ERR_NOMEM, "resampler: out of memory");
-		return NULL;
-	}
+	*rs = (RateResampler){.net = net,
+	                      .inputs = inputs,
+	                      .speex = speex,
+	                      .chunk = chunk,
+	                      .model_cap = model_cap,
+	                      .fifo_cap = fifo_cap,
+	                      .latency = latency};
 	float *p = rs->block;
-	for (int c = 0; c < rs->inputs; c++, p += rs->model_cap)
+	for (int c = 0; c < inputs; c++, p += model_cap)
 		rs->model_in[c] = p;
 	rs->model_out = p;
-	rs->fifo = p + rs->model_cap;
+	rs->fifo = p + model_cap;
 	rate_resampler_reset(rs);
 	return rs;
 }
 
 void rate_resampler_destroy(RateResampler *rs)
 {
-	if (!rs)
-		return;
-	destroy_speex_state(rs->down);
-	destroy_speex_state(rs->up);
-	free(rs->block);
+	if (rs)
+		speex_pair_close(&rs->speex);
 	free(rs);
 }
 
 void rate_resampler_reset(RateResampler *rs)
 {
-	resamplers_restart(rs);
+	speex_pair_restart(&rs->speex);
 	lstm_net_reset(rs->net);
 	memset(rs->fifo, 0, rs->latency * sizeof *rs->fifo);
 	rs->fifo_n = rs->latency;
@@ -158,7 +174,7 @@ void rate_resampler_process(RateResampler *rs, const float *const *inputs, float
 	spx_uint32_t frames = 0;
 	for (int c = 0; c < rs->inputs; c++) {
 		spx_uint32_t in_len = n, out_len = rs->model_cap;
-		speex_resampler_process_float(rs->down, (spx_uint32_t)c, inputs[c], &in_len,
+		speex_resampler_process_float(rs->speex.down, (spx_uint32_t)c, inputs[c], &in_len,
 		                              rs->model_in[c], &out_len);
 		frames = out_len;
 	}
@@ -168,7 +184,7 @@ void rate_resampler_process(RateResampler *rs, const float *const *inputs, float
 	lstm_net_process(rs->net, model_in, rs->model_out, frames);
 
 	spx_uint32_t in_len = frames, out_len = rs->fifo_cap - rs->fifo_n;
-	speex_resampler_process_float(rs->up, 0, rs->model_out, &in_len, rs->fifo + rs->fifo_n,
+	speex_resampler_process_float(rs->speex.up, 0, rs->model_out, &in_len, rs->fifo + rs->fifo_n,
 	                              &out_len);
 	rs->fifo_n += out_len;
 
