@@ -22,24 +22,16 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "Usage: %s -m MODEL -i INPUT -o OUTPUT [options]\n"
 	        "Render an audio file through a model (any format lstm-lv2 loads) offline.\n"
-	        "\n"
-	        "  -m, --model FILE     the model (.json, AIDA-X .json, GuitarML .json, .nam)\n"
+	        "\n" RENDER_CLI_HELP_MODEL
 	        "  -i, --input FILE     audio in (WAV, FLAC, AIFF...): mono, or one channel per\n"
 	        "                       model input (audio first, then the knob values)\n"
 	        "  -o, --output FILE    32-bit float WAV out, mono, written atomically\n"
-	        "  -f, --force          replace OUTPUT if it exists\n"
-	        "  -k, --knob NAME=VAL  set a knob of a model with knobs when INPUT is mono\n"
-	        "                       (NAME as in the model, or 1..3); repeat for each knob;\n"
-	        "                       knobs not given take the model's default\n"
-	        "      --exact          libm activations (default; the reference)\n"
-	        "      --fast           the plugin's fast approximate activations\n"
-	        "      --isa NAME       auto (default), scalar, avx2 or avx512\n"
+	        "  -f, --force          replace OUTPUT if it exists\n" RENDER_CLI_HELP_ENGINE
 	        "      --rate-mode M    play the model at INPUT's rate when that is not the\n"
 	        "                       model's; M: auto (the measured best: resample),\n"
 	        "                       resample (around the network) or correct (state\n"
 	        "                       correction, above the model's rate); OUTPUT is at\n"
 	        "                       INPUT's rate, lined up with it (docs/sample-rates.md)\n"
-	        "      --ignore-rate    run even if INPUT's sample rate is not the model's\n"
 	        "      --remove-latency shift OUTPUT earlier by the model's own latency (its\n"
 	        "                       file's latency_samples, rounded to whole samples at\n"
 	        "                       INPUT's rate) so it lines up with the captured device;\n"
@@ -78,21 +70,17 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		CLI_LONGOPTS_END,
 	};
-	const char *out_path = NULL;
 	int force = 0, quiet = 0;
 	RenderCli cli;
-	render_cli_init(&cli, cli_reader(PROG, ":m:i:o:fk:qhV", longopts, usage),
-	                "no input file given (-i INPUT)");
+	render_cli_init(
+		&cli, cli_reader(PROG, ":m:i:o:fk:qhV", longopts, usage),
+		(RenderFiles){"no input file given (-i INPUT)", 'o', "no output file given (-o OUTPUT)"});
 	RenderOptions *const ro = &cli.ro;
 	char err[TOOL_ERR_LEN];
 
 	int c;
 	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
 		switch (c) {
-		case 'o':
-			if (cli_take_path("-o", optarg, &out_path, err, sizeof err) != 0)
-				return tool_fail_usage(PROG, err);
-			break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case OPT_REMOVE_LATENCY: ro->remove_latency = 1; break;
@@ -110,8 +98,7 @@ int main(int argc, char **argv)
 	}
 	if (c == CLI_EXIT)
 		return cli.reader.status;
-	if (!out_path)
-		return tool_fail_usage(PROG, "no output file given (-o OUTPUT)");
+	const char *out_path = cli.second_path;
 	if (ro->rate_mode && ro->ignore_rate)
 		return tool_fail_usage(PROG, "--rate-mode and --ignore-rate exclude each other");
 

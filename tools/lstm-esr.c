@@ -24,26 +24,20 @@ static void usage(FILE *f)
 	        "Usage: %s -m MODEL -i DRY -t WET [options]\n"
 	        "Print a model's error-to-signal ratio (ESR) on a dry/wet pair: the energy of\n"
 	        "(model output - WET) over the energy of WET, plain and pre-emphasised.\n"
-	        "\n"
-	        "  -m, --model FILE      the model (any format lstm-lv2 loads)\n"
-	        "  -i, --input FILE      the dry signal sent into the device\n"
-	        "  -t, --target FILE     what the device gave back (mono)\n"
-	        "      --trim            cut both to the shorter length if they differ\n"
-	        "      --no-delay-comp   do not shift WET by the delay found\n"
-	        "      --max-delay N     largest delay searched, samples (default 4800)\n"
-	        "      --shift N         move WET earlier by N samples (later when N < 0) instead\n"
-	        "                        of by the delay found: a second take aligned as the\n"
-	        "                        training take was (the model's training.shift_samples)\n"
-	        "      --skip N          leave the first N frames out of the score (warm-up)\n"
-	        "      --preemph A       pre-emphasis 1 - A z^-1 for the second figure\n"
-	        "                        (default 0.95)\n"
-	        "  -k, --knob NAME=VAL   a knob value, as in lstm-apply\n"
-	        "      --exact           libm activations (default)\n"
-	        "      --fast            the plugin's fast activations\n"
-	        "      --isa NAME        auto (default), scalar, avx2 or avx512\n"
-	        "      --ignore-rate     run even if the files' rate is not the model's\n"
-	        "  -h, --help            show this help\n"
-	        "  -V, --version         show the version\n"
+	        "\n" RENDER_CLI_HELP_MODEL
+	        "  -i, --input FILE     the dry signal sent into the device\n"
+	        "  -t, --target FILE    what the device gave back (mono)\n"
+	        "      --trim           cut both to the shorter length if they differ\n"
+	        "      --no-delay-comp  do not shift WET by the delay found\n"
+	        "      --max-delay N    largest delay searched, samples (default 4800)\n"
+	        "      --shift N        move WET earlier by N samples (later when N < 0) instead\n"
+	        "                       of by the delay found: a second take aligned as the\n"
+	        "                       training take was (the model's training.shift_samples)\n"
+	        "      --skip N         leave the first N frames out of the score (warm-up)\n"
+	        "      --preemph A      pre-emphasis 1 - A z^-1 for the second figure\n"
+	        "                       (default 0.95)\n" RENDER_CLI_HELP_ENGINE
+	        "  -h, --help           show this help\n"
+	        "  -V, --version        show the version\n"
 	        "\n"
 	        "Output (stdout), one figure a line:\n"
 	        "  frames 480000      frames scored\n"
@@ -83,12 +77,11 @@ int main(int argc, char **argv)
 		{"preemph", required_argument, NULL, OPT_PREEMPH},
 		CLI_LONGOPTS_END,
 	};
-	const char *tg_path = NULL;
 	long skip = 0, max_delay = 4800;
 	double preemph = ESR_PREEMPH_DEFAULT;
 	RenderCli cli;
 	render_cli_init(&cli, cli_reader(PROG, ":m:i:t:k:hV", longopts, usage),
-	                "no dry file given (-i DRY)");
+	                (RenderFiles){"no dry file given (-i DRY)", 't', "no wet file given (-t WET)"});
 	CapturePairOptions po = capture_pair_default_options();
 	po.input_channels = 0; // model_render() checks the channels against the model
 	char err[TOOL_ERR_LEN];
@@ -96,10 +89,6 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = render_cli_next(&cli, argc, argv)) >= 0) {
 		switch (c) {
-		case 't':
-			if (cli_take_path("-t", optarg, &tg_path, err, sizeof err) != 0)
-				return tool_fail_usage(PROG, err);
-			break;
 		case OPT_TRIM: po.trim = 1; break;
 		case OPT_NO_DELAY: po.compensate_delay = 0; break;
 		case OPT_MAX_DELAY:
@@ -126,8 +115,6 @@ int main(int argc, char **argv)
 	}
 	if (c == CLI_EXIT)
 		return cli.reader.status;
-	if (!tg_path)
-		return tool_fail_usage(PROG, "no wet file given (-t WET)");
 	po.max_delay = (int)max_delay;
 
 	ModelDesc model;
@@ -139,7 +126,7 @@ int main(int argc, char **argv)
 	AudioBuffer out = {0};
 	memset(&pair, 0, sizeof pair);
 	po.min_frames = skip + 2;
-	if (capture_pair_load(cli.in_path, tg_path, &po, &pair, err, sizeof err) != 0) {
+	if (capture_pair_load(cli.in_path, cli.second_path, &po, &pair, err, sizeof err) != 0) {
 		tool_fail(PROG, err);
 		goto done;
 	}
@@ -153,7 +140,7 @@ int main(int argc, char **argv)
 	double esr_pre = esr_compute(out.data + skip, pair.target.data + skip, n, preemph);
 	if (!isfinite(esr)) {
 		snprintf(err, sizeof err, "%s: the target has no energy after frame %ld: ESR is undefined",
-		         tg_path, skip);
+		         cli.second_path, skip);
 		tool_fail(PROG, err);
 		goto done;
 	}

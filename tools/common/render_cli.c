@@ -8,11 +8,10 @@
 
 #include <getopt.h>
 
-void render_cli_init(RenderCli *rc, CliReader reader, const char *no_input)
+void render_cli_init(RenderCli *rc, CliReader reader, RenderFiles files)
 {
-	*rc = (RenderCli){.reader = reader,
-	                  .no_input = no_input,
-	                  .ro = {lstm_net_default_options(), NULL, 0, 0, 0, 0}};
+	*rc = (RenderCli){
+		.reader = reader, .files = files, .ro = {lstm_net_default_options(), NULL, 0, 0, 0, 0}};
 	rc->ro.knobs = rc->knobs;
 	rc->ro.net.activations = LSTM_ACT_EXACT;
 }
@@ -21,6 +20,10 @@ void render_cli_init(RenderCli *rc, CliReader reader, const char *no_input)
 // when c is not one of them, or -1 with a message.
 static int take_option(RenderCli *rc, int c, const char *arg, char *err, size_t err_len)
 {
+	if (c == rc->files.second) {
+		const char name[] = {'-', (char)c, '\0'};
+		return cli_take_path(name, arg, &rc->second_path, err, err_len) != 0 ? -1 : 1;
+	}
 	switch (c) {
 	case 'm': return cli_take_path("-m", arg, &rc->model_path, err, err_len) != 0 ? -1 : 1;
 	case 'i': return cli_take_path("-i", arg, &rc->in_path, err, err_len) != 0 ? -1 : 1;
@@ -58,7 +61,9 @@ int render_cli_next(RenderCli *rc, int argc, char **argv)
 	if (c == CLI_END && !rc->model_path)
 		return cli_refuse(&rc->reader, "no model given (-m MODEL)");
 	if (c == CLI_END && !rc->in_path)
-		return cli_refuse(&rc->reader, rc->no_input);
+		return cli_refuse(&rc->reader, rc->files.no_input);
+	if (c == CLI_END && !rc->second_path)
+		return cli_refuse(&rc->reader, rc->files.no_second);
 	return c;
 }
 
