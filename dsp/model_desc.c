@@ -79,10 +79,7 @@ typedef struct {
 
 enum { MAX_LAYER_ARRAYS = 7 };
 
-#define SPEC(type, field, name, n, required)                                                       \
-	{                                                                                              \
-		name, offsetof(type, field), n, required                                                   \
-	}
+#define SPEC(type, field, name, n, required) ((ArraySpec){name, offsetof(type, field), n, required})
 
 // Fills specs for layer l from its cell, inputs and hidden fields; returns how many.
 static size_t recurrent_arrays(const RecurrentLayerDesc *l, ArraySpec *specs)
