@@ -9,6 +9,7 @@
 //
 // Exit status: 0 converted (or described), 1 the input or the conversion failed, 2 bad
 // command line.
+#include "cli_parse.h"
 #include "json_file.h"
 #include "lstm_net.h"
 #include "model_export.h"
@@ -24,11 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const PROG = "lstm-convert";
+
 typedef enum { TARGET_NONE, TARGET_LSTM, TARGET_AIDAX, TARGET_NAM } Target;
 
 static void usage(FILE *f)
 {
-	fputs("usage: lstm-convert [--force] [--to aidax|nam|lstm] INPUT OUTPUT\n"
+	fputs("Usage: lstm-convert [--force] [--to aidax|nam|lstm] INPUT OUTPUT\n"
 	      "       lstm-convert --info MODEL\n"
 	      "Converts a model file (lstm-lv2, AIDA-X/RTNeural, GuitarML state_dict or NAM LSTM;\n"
 	      "the format is read from the content) to the project's format (lstm), AIDA-X JSON\n"
@@ -42,7 +45,8 @@ static void usage(FILE *f)
 	      "  -i, --info       print the model's format, network, rate, latency, levels,\n"
 	      "                   knobs and every metadata field, after checking it loads\n"
 	      "  -q, --quiet      print nothing but errors\n"
-	      "  -h, --help       show this help\n",
+	      "  -h, --help       show this help\n"
+	      "  -V, --version    show the version\n",
 	      f);
 }
 
@@ -97,91 +101,78 @@ static ModelStatus export_checked(const ModelDesc *m, Target to, const NamExport
 int main(int argc, char **argv)
 {
 	tool_survive_file_size_limit();
+	enum { OPT_NAM_SKIP_UNIT = 256 };
 	static const struct option longopts[] = {
 		{"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
-		{"nam-skip-unit", no_argument, NULL, 'S'},
+		{"nam-skip-unit", no_argument, NULL, OPT_NAM_SKIP_UNIT},
 		{"info", no_argument, NULL, 'i'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		CLI_LONGOPTS_END,
 	};
-	Target to = TARGET_NONE;
+	const char *to_name = NULL;
 	int force = 0, quiet = 0, info = 0, c;
 	NamExportOptions nam_opt = {0};
-	while ((c = getopt_long(argc, argv, "t:fiqh", longopts, NULL)) != -1) {
+	CliReader reader = cli_reader(PROG, ":t:fiqhV", longopts, usage);
+	reader.operands = 2;
+	char msg[TOOL_ERR_LEN];
+	while ((c = cli_next_option(&reader, argc, argv)) >= 0) {
 		switch (c) {
 		case 't':
-			if (to != TARGET_NONE) {
-				fprintf(stderr, "lstm-convert: --to given twice (%s)\n", optarg);
-				return 2;
-			}
-			to = target_from_name(optarg);
-			if (to == TARGET_NONE) {
-				fprintf(stderr, "lstm-convert: --to %s: unknown format (aidax, nam or lstm)\n",
-				        optarg);
-				return 2;
-			}
+			if (cli_take_value("--to", optarg, "format", &to_name, msg, sizeof msg) != 0)
+				return tool_fail_usage(PROG, msg);
 			break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'S': nam_opt.skip_unit = 1; break;
+		case OPT_NAM_SKIP_UNIT: nam_opt.skip_unit = 1; break;
 		case 'i': info = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
 		}
 	}
+	if (c == CLI_EXIT)
+		return reader.status;
+	Target to = TARGET_NONE;
+	if (to_name && (to = target_from_name(to_name)) == TARGET_NONE) {
+		snprintf(msg, sizeof msg, "--to %s: unknown format (aidax, nam or lstm)", to_name);
+		return tool_fail_usage(PROG, msg);
+	}
+	const int operands = argc - optind;
 	if (info) {
-		if (to != TARGET_NONE || force || nam_opt.skip_unit || argc - optind != 1) {
-			fprintf(stderr, "lstm-convert: --info takes one MODEL and no other option\n");
-			return 2;
-		}
-		if (!*argv[optind]) {
-			fprintf(stderr, "lstm-convert: MODEL: an empty path\n");
-			return 2;
-		}
+		if (to_name || force || nam_opt.skip_unit || operands != 1)
+			return tool_fail_usage(PROG, "--info takes one MODEL and no other option");
+		if (!*argv[optind])
+			return tool_fail_usage(PROG, "MODEL: an empty path");
 		ModelError err = {MODEL_OK, ""};
-		if (model_info_print(argv[optind], stdout, &err) != MODEL_OK) {
-			fprintf(stderr, "lstm-convert: %s\n", err.message);
-			return 1;
-		}
-		return 0;
+		if (model_info_print(argv[optind], stdout, &err) != MODEL_OK)
+			return tool_fail(PROG, err.message);
+		return EXIT_SUCCESS;
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "lstm-convert: expected INPUT and OUTPUT, got %d argument(s)\n",
-		        argc - optind);
-		usage(stderr);
-		return 2;
+	if (operands != 2) {
+		snprintf(msg, sizeof msg, "expected INPUT and OUTPUT, got %d argument(s)", operands);
+		return tool_fail_usage(PROG, msg);
 	}
 	const char *in = argv[optind], *out = argv[optind + 1];
-	if (!*in || !*out) {
-		fprintf(stderr, "lstm-convert: %s: an empty path\n", !*in ? "INPUT" : "OUTPUT");
-		return 2;
-	}
+	if (!*in || !*out)
+		return tool_fail_usage(PROG, !*in ? "INPUT: an empty path" : "OUTPUT: an empty path");
 	// An output named for one format and asked to be another would not load where its name
 	// says it belongs.
 	const Target named = target_from_path(out);
 	if (to != TARGET_NONE && named != TARGET_NONE && named != to) {
-		fprintf(stderr,
-		        "lstm-convert: --to and %s disagree: its name is for another format; "
-		        "rename it or drop --to\n",
-		        out);
-		return 2;
+		snprintf(msg, sizeof msg,
+		         "--to and %s disagree: its name is for another format; rename it or drop --to",
+		         out);
+		return tool_fail_usage(PROG, msg);
 	}
 	if (to == TARGET_NONE)
-		to = target_from_path(out);
+		to = named;
 	if (to == TARGET_NONE) {
-		fprintf(stderr, "lstm-convert: %s: say --to aidax, nam or lstm (the name does not tell)\n",
-		        out);
-		return 2;
+		snprintf(msg, sizeof msg, "%s: say --to aidax, nam or lstm (the name does not tell)", out);
+		return tool_fail_usage(PROG, msg);
 	}
 
 	ModelDesc m;
 	ModelError err = {MODEL_OK, ""};
-	if (model_load_file(in, &m, &err) != MODEL_OK) {
-		fprintf(stderr, "lstm-convert: %s\n", err.message);
-		return 1;
-	}
+	if (model_load_file(in, &m, &err) != MODEL_OK)
+		return tool_fail(PROG, err.message);
 	char notes[1024] = "";
 	ModelStatus st;
 	if (to == TARGET_LSTM) {
@@ -200,14 +191,14 @@ int main(int argc, char **argv)
 	if (st) {
 		// Write errors already start with the output's name; export errors name a key path.
 		if (strncmp(err.message, out, strlen(out)) == 0)
-			fprintf(stderr, "lstm-convert: %s\n", err.message);
+			snprintf(msg, sizeof msg, "%s", err.message);
 		else
-			fprintf(stderr, "lstm-convert: %s: %s\n", in, err.message);
+			snprintf(msg, sizeof msg, "%s: %s", in, err.message);
 		model_desc_free(&m);
-		return 1;
+		return tool_fail(PROG, msg);
 	}
 	if (!quiet) {
-		tool_print_lines("lstm-convert", "note", notes);
+		tool_print_lines(PROG, "note", notes);
 		printf("%s -> %s: %s, %d %s layer(s) of %d, %d input(s), skip %d, %g Hz\n", in, out,
 		       to == TARGET_NAM     ? "NAM"
 		       : to == TARGET_AIDAX ? "AIDA-X"
@@ -216,5 +207,5 @@ int main(int argc, char **argv)
 		       m.skip, m.sample_rate);
 	}
 	model_desc_free(&m);
-	return 0;
+	return EXIT_SUCCESS;
 }

@@ -12,16 +12,19 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+static const char *const PROG = "lstm-reamp";
 
 static void usage(FILE *f)
 {
-	fputs("usage: lstm-reamp [--rate HZ] [--force] OUTPUT.wav\n"
+	fputs("Usage: lstm-reamp [--rate HZ] [--force] OUTPUT.wav\n"
 	      "Writes the standard capture signal (32-bit float WAV, mono, about 3 minutes): play it\n"
 	      "through the device, record the device's output, and train on the pair:\n"
 	      "  lstm-train -i OUTPUT.wav -t recorded.wav -o model.json\n"
 	      "  -r, --rate HZ    sample rate (48000); record at the same rate\n"
 	      "  -f, --force      replace OUTPUT if it exists\n"
-	      "  -V, --version    print the version\n"
+	      "  -V, --version    show the version\n"
 	      "  -h, --help       show this help\n"
 	      "Set the reamp level so that the 1 kHz tone at 3-5 s (-12 dBFS peak) reaches the device\n"
 	      "at the level of your loudest playing, and record without clipping.\n",
@@ -49,55 +52,46 @@ static void print_layout(const ReampLayout *l)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	tool_survive_file_size_limit();
+	static const struct option longopts[] = {
 		{"rate", required_argument, NULL, 'r'},
 		{"force", no_argument, NULL, 'f'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		CLI_LONGOPTS_END,
 	};
+	char note[32], err[TOOL_ERR_LEN];
+	snprintf(note, sizeof note, "(signal version %d)", REAMP_SIGNAL_VERSION);
+	CliReader reader = cli_reader(PROG, ":r:fhV", longopts, usage);
+	reader.operands = 1;
+	reader.version_note = note;
 	double rate = 48000.0;
 	int force = 0, rate_given = 0, c;
-	char err[TOOL_ERR_LEN];
-	while ((c = getopt_long(argc, argv, "r:fVh", opts, NULL)) != -1) {
+	while ((c = cli_next_option(&reader, argc, argv)) >= 0) {
 		switch (c) {
 		case 'r':
-			if (rate_given++) {
-				fprintf(stderr, "lstm-reamp: --rate given twice\n");
-				return 2;
-			}
-			if (cli_parse_double("--rate", optarg, 8000.0, 384000.0, &rate, err, sizeof err)) {
-				fprintf(stderr, "lstm-reamp: %s\n", err);
-				return 2;
-			}
+			if (rate_given++)
+				return tool_fail_usage(PROG, "--rate given twice");
+			if (cli_parse_double("--rate", optarg, 8000.0, 384000.0, &rate, err, sizeof err))
+				return tool_fail_usage(PROG, err);
 			break;
 		case 'f': force = 1; break;
-		case 'V':
-			printf("lstm-reamp %s (signal version %d)\n", LSTM_VERSION, REAMP_SIGNAL_VERSION);
-			return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "lstm-reamp: %s\n",
-		        optind >= argc ? "no OUTPUT given" : "more than one OUTPUT given");
-		usage(stderr);
-		return 2;
-	}
+	if (c == CLI_EXIT)
+		return reader.status;
+	if (optind == argc)
+		return tool_fail_usage(PROG, "no OUTPUT given");
+	const char *out = argv[optind];
+	if (!*out)
+		return tool_fail_usage(PROG, "OUTPUT: an empty path");
 	AudioBuffer a;
-	if (reamp_signal_render(rate, &a) != 0) {
-		fprintf(stderr, "lstm-reamp: out of memory\n");
-		return 1;
-	}
-	int rc = audio_file_write(argv[optind], &a, force, err, sizeof err);
+	if (reamp_signal_render(rate, &a) != 0)
+		return tool_fail(PROG, "out of memory");
+	const int rc = audio_file_write(out, &a, force, err, sizeof err);
 	audio_buffer_free(&a);
-	if (rc != 0) {
-		fprintf(stderr, "lstm-reamp: %s\n", err);
-		return 1;
-	}
+	if (rc != 0)
+		return tool_fail(PROG, err);
 	ReampLayout l;
 	reamp_signal_layout(rate, &l);
 	print_layout(&l);
-	return 0;
+	return EXIT_SUCCESS;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: ISC
-// lstm-apply and lstm-esr as a user runs them: a table of good and bad command lines and
-// files, each with its exit status and a piece of the message it must print, and no file left
+// lstm-apply and lstm-esr as a user runs them, and the command lines of lstm-reamp and
+// lstm-convert: a table of good and bad command lines and files, each with its exit status and
+// a piece of the message it must print, one line prefixed by the tool's name, and no file left
 // behind by a failure. Every file is made here, in a private temp folder: the models with
 // model_write_file(), the audio with libsndfile. --remove-latency shifts the output by the
 // model's latency_samples.
-// Usage: test_cli PATH/lstm-apply PATH/lstm-esr
+// Usage: test_cli PATH/lstm-apply PATH/lstm-esr PATH/lstm-reamp PATH/lstm-convert
 #undef NDEBUG
 #include "model_file.h"
 #include "model_render.h"
@@ -26,9 +27,12 @@
 
 static const char *dir;
 static const char *apply_bin, *esr_bin;
+// The tools the table names, as "apply", "esr", "reamp" and "convert", and their paths.
+static const char *tool_names[] = {"apply", "esr", "reamp", "convert"};
+static const char *tool_bins[4];
 
 typedef struct {
-	const char *tool;     // "apply" or "esr"
+	const char *tool;     // one of tool_names
 	const char *args[14]; // "@x" means the file x in the temp folder
 	int status;
 	const char *needle;  // in stderr (status != 0) or stdout (status == 0)
@@ -130,6 +134,23 @@ static const Case cases[] = {
 	 "nomodel.json: cannot open", NULL},
 	{"esr", {"-m", "@mono.json", "-i", "@dry.wav", "-t", "@wet.wav", "-k", "Tone=1"}, 1,
 	 "this model has no knobs", NULL},
+	// lstm-reamp and lstm-convert read their command lines the same way.
+	{"reamp", {NULL}, 2, "lstm-reamp: no OUTPUT given (see --help)", NULL},
+	{"reamp", {"@r1.wav", "@r2.wav"}, 2, "unexpected argument '", "@r1.wav"},
+	{"reamp", {"--rate", "1", "@r1.wav"}, 2, "--rate 1: outside 8000..384000", "@r1.wav"},
+	{"reamp", {"-r", "8000", "-r", "9000", "@r1.wav"}, 2, "--rate given twice", "@r1.wav"},
+	{"reamp", {"--bogus", "@r1.wav"}, 2, "unknown option '--bogus'", "@r1.wav"},
+	{"reamp", {"-r", "8000", "@existing.wav"}, 1, "already exists", NULL},
+	{"reamp", {"--version"}, 0, "(signal version 1)", NULL},
+	{"reamp", {"-r", "8000", "@r8.wav"}, 0, "181.0 s at 8000 Hz", NULL},
+	{"convert", {"--bogus", "@mono.json", "@c.nam"}, 2, "unknown option '--bogus'", "@c.nam"},
+	{"convert", {"@mono.json", "@c.nam", "extra"}, 2, "unexpected argument 'extra'", "@c.nam"},
+	{"convert", {"@mono.json"}, 2, "expected INPUT and OUTPUT, got 1 argument(s)", NULL},
+	{"convert", {"-t", "nam", "-t", "lstm", "@mono.json", "@c.nam"}, 2,
+	 "--to given twice: nam and lstm", "@c.nam"},
+	{"convert", {"@notes.txt", "@c.nam"}, 1, "lstm-convert: ", "@c.nam"},
+	{"convert", {"-V"}, 0, "lstm-convert ", NULL},
+	{"convert", {"@mono.json", "@c.lstm.json"}, 0, "lstm-lv2, 1 lstm layer(s) of 8", NULL},
 	// Successes.
 	{"apply", {"--help"}, 0, "Examples:", NULL},
 	{"apply", {"--version"}, 0, "lstm-apply ", NULL},
@@ -162,7 +183,10 @@ static void run_case(size_t i, const Case *c)
 {
 	const char *argv[16];
 	int n = 0;
-	argv[n++] = strcmp(c->tool, "apply") == 0 ? apply_bin : esr_bin;
+	for (size_t t = 0; t < sizeof tool_names / sizeof tool_names[0]; ++t)
+		if (strcmp(c->tool, tool_names[t]) == 0)
+			argv[n++] = tool_bins[t];
+	assert(n == 1);
 	for (int k = 0; c->args[k]; ++k)
 		argv[n++] = arg(c->args[k]);
 	argv[n] = NULL;
@@ -417,9 +441,11 @@ static void test_file_size_limit(void)
 
 int main(int argc, char **argv)
 {
-	assert(argc == 3);
-	apply_bin = argv[1];
-	esr_bin = argv[2];
+	assert(argc == 5);
+	for (int t = 0; t < 4; ++t)
+		tool_bins[t] = argv[1 + t];
+	apply_bin = tool_bins[0];
+	esr_bin = tool_bins[1];
 	dir = tt_tmpdir();
 	make_files();
 	size_t n = sizeof cases / sizeof cases[0];

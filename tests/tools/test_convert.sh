@@ -66,8 +66,8 @@ expect 2 "--to and x.nam disagree" --to aidax "$data/BossLSTM-1x16.nam" x.nam
 absent x.nam
 expect 2 "OUTPUT: an empty path" "$data/BossLSTM-1x16.nam" ""
 expect 2 "expected INPUT and OUTPUT" "$data/BossLSTM-1x16.nam"
-expect 2 "usage" --bogus a b
-expect 0 "usage" --help
+expect 2 "unknown option '--bogus'" --bogus a b
+expect 0 "Usage: lstm-convert" --help
 
 # --info: what each format says about itself, after the same checks as a load.
 expect 0 "format: NAM" --info "$data/nam_core_lstm_1x3.nam"

@@ -102,16 +102,19 @@ int cli_next_option(CliReader *r, int argc, char **argv)
 	const int c = getopt_long(argc, argv, r->optstring, r->longopts, NULL);
 	switch (c) {
 	case -1:
-		if (optind >= argc)
+		if (argc - optind <= r->operands)
 			return CLI_END;
-		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+		snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind + r->operands]);
 		return cli_refuse(r, err);
 	case 'h':
 		r->usage(stdout);
 		r->status = EXIT_SUCCESS;
 		return CLI_EXIT;
 	case 'V':
-		printf("%s %s\n", r->prog, LSTM_VERSION);
+		if (r->version_note)
+			printf("%s %s %s\n", r->prog, LSTM_VERSION, r->version_note);
+		else
+			printf("%s %s\n", r->prog, LSTM_VERSION);
 		r->status = EXIT_SUCCESS;
 		return CLI_EXIT;
 	case ':':

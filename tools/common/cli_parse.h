@@ -39,6 +39,8 @@ typedef struct {
 	const char *optstring;         // getopt_long's; starts with ':' (getopt prints nothing)
 	const struct option *longopts; // ends with CLI_LONGOPTS_END
 	void (*usage)(FILE *f);        // the --help text
+	int operands;                  // words the tool takes after its options (0 unless set)
+	const char *version_note;      // after "prog VERSION" on --version ("(signal version 1)")
 	int status;                    // after CLI_EXIT: what the tool exits with (0 or 2)
 } CliReader;
 
@@ -60,17 +62,19 @@ enum {
 // Returns CLI_EXIT.
 int cli_refuse(CliReader *r, const char *msg);
 
-// A reader for a tool: its name, getopt_long's optstring and table, and its usage text.
+// A reader for a tool: its name, getopt_long's optstring and table, and its usage text. It takes
+// no operands and adds no note to the version until the tool sets those fields.
 CliReader cli_reader(const char *prog, const char *optstring, const struct option *longopts,
                      void (*usage)(FILE *f));
 
 // Reads the next option of argv with getopt_long and does what every tool does alike, so that
 // its caller sees only its own options: --help prints the usage on stdout and --version "prog
 // VERSION" (the project's), then CLI_EXIT with status 0; an unknown option, a missing value
-// ("-m needs a value") or a word left after the options ("unexpected argument 'extra.wav'")
+// ("-m needs a value") or a word beyond the tool's operands ("unexpected argument 'extra.wav'")
 // prints "prog: what (see --help)" on stderr, then CLI_EXIT with status 2. Returns the tool's
-// next option (optarg holds its value), CLI_END after the last, or CLI_EXIT. Main thread:
-// getopt's state is global.
+// next option (optarg holds its value), CLI_END after the last, or CLI_EXIT. After CLI_END the
+// operands, at most r->operands of them (a tool checks for too few itself), are
+// argv[optind .. argc - 1]. Main thread: getopt's state is global.
 int cli_next_option(CliReader *r, int argc, char **argv);
 
 #ifdef __cplusplus
