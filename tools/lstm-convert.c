@@ -130,8 +130,8 @@ int main(int argc, char **argv)
 	}
 	if (c == CLI_EXIT)
 		return reader.status;
-	Target to = TARGET_NONE;
-	if (to_name && (to = target_from_name(to_name)) == TARGET_NONE) {
+	Target to = to_name ? target_from_name(to_name) : TARGET_NONE;
+	if (to_name && to == TARGET_NONE) {
 		snprintf(msg, sizeof msg, "--to %s: unknown format (aidax, nam or lstm)", to_name);
 		return tool_fail_usage(PROG, msg);
 	}

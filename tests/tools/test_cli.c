@@ -26,13 +26,16 @@
 #define LATE_SAMPLES 2.6f // late.json's latency_samples (mono.json's weights)
 
 static const char *dir;
-static const char *apply_bin, *esr_bin;
-// The tools the table names, as "apply", "esr", "reamp" and "convert", and their paths.
-static const char *tool_names[] = {"apply", "esr", "reamp", "convert"};
-static const char *tool_bins[4];
+// The tools' paths (main's arguments, in this order), and the names the table gives them.
+static const char *apply_bin, *esr_bin, *reamp_bin, *convert_bin;
+static const struct {
+	const char *name;
+	const char **bin;
+} tools[] = {
+	{"apply", &apply_bin}, {"esr", &esr_bin}, {"reamp", &reamp_bin}, {"convert", &convert_bin}};
 
 typedef struct {
-	const char *tool;     // one of tool_names
+	const char *tool;     // one of tools[].name
 	const char *args[14]; // "@x" means the file x in the temp folder
 	int status;
 	const char *needle;  // in stderr (status != 0) or stdout (status == 0)
@@ -183,9 +186,9 @@ static void run_case(size_t i, const Case *c)
 {
 	const char *argv[16];
 	int n = 0;
-	for (size_t t = 0; t < sizeof tool_names / sizeof tool_names[0]; ++t)
-		if (strcmp(c->tool, tool_names[t]) == 0)
-			argv[n++] = tool_bins[t];
+	for (size_t t = 0; t < sizeof tools / sizeof tools[0]; ++t)
+		if (strcmp(c->tool, tools[t].name) == 0)
+			argv[n++] = *tools[t].bin;
 	assert(n == 1);
 	for (int k = 0; c->args[k]; ++k)
 		argv[n++] = arg(c->args[k]);
@@ -441,11 +444,9 @@ static void test_file_size_limit(void)
 
 int main(int argc, char **argv)
 {
-	assert(argc == 5);
-	for (int t = 0; t < 4; ++t)
-		tool_bins[t] = argv[1 + t];
-	apply_bin = tool_bins[0];
-	esr_bin = tool_bins[1];
+	assert(argc == 1 + (int)(sizeof tools / sizeof tools[0]));
+	for (size_t t = 0; t < sizeof tools / sizeof tools[0]; ++t)
+		*tools[t].bin = argv[1 + t];
 	dir = tt_tmpdir();
 	make_files();
 	size_t n = sizeof cases / sizeof cases[0];
